@@ -1,0 +1,104 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// ExecutionResult is the outcome of a valid transaction, whether or not its
+// execution succeeded.
+type ExecutionResult struct {
+	UsedGas         uint64         // gas charged: after the refund, at least the calldata floor
+	MaxUsedGas      uint64         // peak gas consumed, before the refund
+	RefundedGas     uint64         // refund counter credit actually granted (≤ used/5)
+	Err             error          // execution error (vm.ErrOutOfGas, vm.ErrExecutionReverted, ...)
+	ReturnData      []byte         // returned or reverted data of the top frame
+	ContractAddress common.Address // the created address, for a creation
+}
+
+// Failed reports whether execution ended in an error.
+func (r *ExecutionResult) Failed() bool { return r.Err != nil }
+
+// ApplyMessage validates msg and, if it is valid, executes it on m and
+// settles its fees (Cancun, Prague and Osaka rules).
+//
+// An error means the transaction is invalid: it could not be included in a
+// block, and statedb is left untouched. Otherwise the sender has paid for its
+// gas and the coinbase has been credited (and touched) even if execution
+// failed, which ExecutionResult.Err reports.
+//
+// msg.GasPrice must be the effective gas price, min(tip + base fee, fee cap),
+// as core.TransactionToMessage computes it. A non-nil BlobHashes marks a blob
+// transaction and a non-nil SetCodeAuthorizations a set-code transaction,
+// even when empty (which makes them invalid).
+//
+// m and statedb must share state. m.Create must bump the sender's nonce, as
+// go-ethereum's EVM.Create does; for a call ApplyMessage bumps it itself.
+// ApplyMessage does not finalise statedb: the caller does that after the
+// transaction (or the block), as go-ethereum's state processor does.
+func ApplyMessage(m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*ExecutionResult, error) {
+	if fork < blocks.Cancun || fork > blocks.Latest {
+		return nil, fmt.Errorf("unsupported fork %v", fork)
+	}
+	rules := Rules(fork, block)
+	cost, err := validate(statedb, block, fork, &rules, msg)
+	if err != nil {
+		return nil, err
+	}
+	// Valid from here on: the transaction is included and pays for its gas.
+	statedb.SubBalance(msg.From, cost.upfront, tracing.BalanceDecreaseGasBuy)
+	m.SetTxContext(vm.TxContext{Origin: msg.From, GasPrice: msg.GasPrice, BlobHashes: msg.BlobHashes})
+	statedb.Prepare(rules, msg.From, block.Coinbase, msg.To, vm.ActivePrecompiles(rules), msg.AccessList)
+
+	value := msg.Value
+	if value == nil {
+		value = new(uint256.Int)
+	}
+	res := &ExecutionResult{}
+	gasLeft := msg.GasLimit - cost.intrinsic
+	if msg.To == nil {
+		res.ReturnData, res.ContractAddress, gasLeft, res.Err = m.Create(msg.From, msg.Data, gasLeft, value)
+	} else {
+		statedb.SetNonce(msg.From, statedb.GetNonce(msg.From)+1, tracing.NonceChangeEoACall)
+		applyAuthorizations(statedb, uint256.NewInt(ChainID), msg.SetCodeAuthorizations)
+		// Warm the recipient's delegation target, once the authorizations
+		// above have settled what it is.
+		if target, ok := types.ParseDelegation(statedb.GetCode(*msg.To)); ok {
+			statedb.AddAddressToAccessList(target)
+		}
+		res.ReturnData, gasLeft, res.Err = m.Call(msg.From, *msg.To, msg.Data, gasLeft, value)
+	}
+	settleGas(statedb, block, &rules, msg, cost, gasLeft, res)
+	return res, nil
+}
+
+// settleGas applies the refund (at most a fifth of the gas used, EIP-3529)
+// and the calldata floor (EIP-7623), returns unused gas to the sender and
+// pays the coinbase its tip for the gas used. The base fee and blob fee stay
+// burnt.
+func settleGas(statedb vm.StateDB, block *vm.BlockContext, rules *params.Rules, msg *core.Message, cost txCost, gasLeft uint64, res *ExecutionResult) {
+	used := msg.GasLimit - gasLeft
+	res.MaxUsedGas = used
+	res.RefundedGas = min(used/params.RefundQuotientEIP3529, statedb.GetRefund())
+	used -= res.RefundedGas
+	if rules.IsPrague && used < cost.floor {
+		used = cost.floor
+		res.MaxUsedGas = max(res.MaxUsedGas, cost.floor)
+	}
+	res.UsedGas = used
+	if remaining := msg.GasLimit - used; remaining > 0 {
+		refund := new(uint256.Int).Mul(uint256.NewInt(remaining), msg.GasPrice)
+		statedb.AddBalance(msg.From, refund, tracing.BalanceIncreaseGasReturn)
+	}
+	// Credited even when zero: the touch matters under EIP-161.
+	fee := new(uint256.Int).Mul(uint256.NewInt(used), cost.tip)
+	statedb.AddBalance(block.Coinbase, fee, tracing.BalanceIncreaseRewardTransactionFee)
+}
