@@ -59,7 +59,7 @@ func BlobConfig(f blocks.Fork) *params.BlobConfig {
 	return &params.BlobConfig{Target: 3, Max: 6, UpdateFraction: 3338477}
 }
 
-// Rules returns the go-ethereum rule set of fork f for the given block.
-func Rules(f blocks.Fork, block *vm.BlockContext) params.Rules {
+// blockRules returns the go-ethereum rule set of fork f for the given block.
+func blockRules(f blocks.Fork, block *vm.BlockContext) params.Rules {
 	return ChainConfig(f).Rules(block.BlockNumber, block.Random != nil, block.Time)
 }

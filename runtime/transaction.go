@@ -48,7 +48,7 @@ func ApplyMessage(m Machine, statedb vm.StateDB, block *vm.BlockContext, fork bl
 	if fork < blocks.Cancun || fork > blocks.Latest {
 		return nil, fmt.Errorf("unsupported fork %v", fork)
 	}
-	rules := Rules(fork, block)
+	rules := blockRules(fork, block)
 	cost, err := validate(statedb, block, fork, &rules, msg)
 	if err != nil {
 		return nil, err
