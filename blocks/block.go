@@ -1,0 +1,109 @@
+package blocks
+
+// Instr is one decoded instruction.
+type Instr struct {
+	PC uint32
+	Op Opcode
+	// Imm is the immediate of a PUSHn, as stored in the code: shorter than n
+	// bytes when the code ends inside it (the missing bytes read as zero,
+	// padded on the right).
+	Imm []byte
+}
+
+// Terminator says how control leaves a block.
+type Terminator uint8
+
+const (
+	// Fallthrough: execution continues at Block.End (the next block, or an
+	// implicit STOP past the end of the code).
+	Fallthrough Terminator = iota
+	Jump
+	JumpI // condition false continues at Block.End
+	Stop
+	Return
+	Revert
+	Invalid      // the designated INVALID opcode
+	Undefined    // an opcode the fork does not define
+	SelfDestruct // SELFDESTRUCT halts the frame
+)
+
+// Block is a maximal straight-line run of instructions: it starts at offset 0,
+// at a JUMPDEST or after a JUMPI, and ends after its first halting or jumping
+// instruction, or before the next JUMPDEST.
+type Block struct {
+	Start, End uint32 // code range [Start, End)
+	Instrs     []Instr
+	Term       Terminator
+	// Gas is the sum of the constant gas of every instruction in the block
+	// for the program's fork, so it can be charged once at block entry.
+	Gas uint64
+	// StackReq is the number of stack items the block needs at entry; and
+	// StackGrowth the largest height above the entry height it reaches.
+	// Checking sp >= StackReq and sp+StackGrowth <= 1024 at entry is
+	// equivalent to the per-instruction checks.
+	StackReq    int
+	StackGrowth int
+}
+
+// BuildBlock decodes the block that starts at offset start of code, whatever
+// the byte there: HyVM jumps need blocks at JUMPDEST bytes inside PUSH data.
+// A start at or past the end of the code yields an empty block that falls
+// through (an implicit STOP).
+func BuildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool) Block {
+	b := Block{Start: start}
+	cur := 0
+	pc := int(start)
+	for pc < len(code) {
+		op := Opcode(code[pc])
+		if op == JUMPDEST && pc != int(start) && isJumpDest(uint64(pc)) {
+			break // a new block starts at every jump destination
+		}
+		info := op.Info()
+		in := Instr{PC: uint32(pc), Op: op}
+		if n := info.Immediate; n > 0 {
+			end := min(pc+1+n, len(code))
+			in.Imm = code[pc+1 : end]
+		}
+		b.Instrs = append(b.Instrs, in)
+		pc += 1 + info.Immediate
+		if !op.Defined(fork) {
+			if op == INVALID {
+				b.Term = Invalid
+			} else {
+				b.Term = Undefined
+			}
+			break
+		}
+		b.StackReq = max(b.StackReq, info.Pops-cur)
+		cur += info.Pushes - info.Pops
+		b.StackGrowth = max(b.StackGrowth, cur)
+		b.Gas += info.Gas
+		if info.EndsBlock {
+			b.Term = terminatorOf(op)
+			break
+		}
+	}
+	b.End = uint32(min(pc, len(code)))
+	if pc > len(code) {
+		b.End = uint32(len(code))
+	}
+	return b
+}
+
+func terminatorOf(op Opcode) Terminator {
+	switch op {
+	case JUMP:
+		return Jump
+	case JUMPI:
+		return JumpI
+	case STOP:
+		return Stop
+	case RETURN:
+		return Return
+	case REVERT:
+		return Revert
+	case SELFDESTRUCT:
+		return SelfDestruct
+	}
+	return Invalid
+}

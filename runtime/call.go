@@ -1,0 +1,194 @@
+package runtime
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate"
+)
+
+// Call implements Machine: a message call from outside any frame.
+func (e *EVM) Call(caller, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, left uint64, err error) {
+	defer e.recoverTop(&ret, &left, &err)
+	return e.call(blocks.CALL, caller, addr, input, gas, value, false)
+}
+
+// recoverTop turns a panic inside execution into an error result, so a bug
+// or an unexpected state failure never crashes the embedding program.
+func (e *EVM) recoverTop(ret *[]byte, left *uint64, err *error) {
+	if e.depth != 0 {
+		return
+	}
+	if r := recover(); r != nil {
+		e.depth = 0
+		*ret, *left = nil, 0
+		*err = fmt.Errorf("hyvm: internal error during execution: %v", r)
+	}
+}
+
+// call runs CALL (static carries the caller frame's static flag).
+func (e *EVM) call(kind blocks.Opcode, caller, addr common.Address, input []byte, gas uint64, value *uint256.Int, static bool) (ret []byte, left uint64, err error) {
+	if e.traced {
+		e.traceEnter(kind, caller, addr, input, gas, value)
+		defer func() { e.traceExit(gas, left, ret, err) }()
+	}
+	if e.depth > MaxCallDepth {
+		return nil, gas, vm.ErrDepth
+	}
+	st := e.env.State
+	if !value.IsZero() && st.GetBalance(caller).Cmp(value) < 0 {
+		return nil, gas, vm.ErrInsufficientBalance
+	}
+	snapshot := st.Snapshot()
+	p, isPrecompile := e.precompile(addr)
+	if !st.Exist(addr) {
+		if !isPrecompile && value.IsZero() {
+			return nil, gas, nil // calling a non-existing account does nothing
+		}
+		st.CreateAccount(addr)
+	}
+	// The transfer happens even for zero value: it touches the recipient.
+	st.SubBalance(caller, value, tracing.BalanceChangeTransfer)
+	st.AddBalance(addr, value, tracing.BalanceChangeTransfer)
+	if isPrecompile {
+		ret, left, err = runPrecompile(p, input, gas)
+	} else {
+		code, hash := e.resolveCode(addr)
+		ret, left, err = e.runFrame(frameSpec{caller: caller, address: addr, code: code, codeHash: hash,
+			input: input, gas: gas, value: value, static: static})
+	}
+	if err != nil {
+		st.RevertToSnapshot(snapshot)
+	}
+	return ret, exitGas(left, err), err
+}
+
+// host is the EVM seen by compiled code (translate.Host); it is a separate
+// type because its methods share names with Machine's.
+type host struct{ e *EVM }
+
+// Call dispatches a CALL-family instruction of frame f.
+func (h host) Call(f *translate.Frame, kind translate.CallKind, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, left uint64, err error) {
+	e := h.e
+	switch kind {
+	case blocks.CALL:
+		return e.call(kind, f.Address, addr, input, gas, value, f.Static)
+	case blocks.CALLCODE:
+		return e.callCode(f.Address, addr, input, gas, value, f.Static)
+	case blocks.DELEGATECALL:
+		return e.delegateCall(f.Caller, f.Address, addr, input, gas, &f.Value, f.Static)
+	default:
+		return e.staticCall(f.Address, addr, input, gas)
+	}
+}
+
+// callCode runs addr's code in the caller's account.
+func (e *EVM) callCode(caller, addr common.Address, input []byte, gas uint64, value *uint256.Int, static bool) (ret []byte, left uint64, err error) {
+	if e.traced {
+		e.traceEnter(blocks.CALLCODE, caller, addr, input, gas, value)
+		defer func() { e.traceExit(gas, left, ret, err) }()
+	}
+	if e.depth > MaxCallDepth {
+		return nil, gas, vm.ErrDepth
+	}
+	st := e.env.State
+	if st.GetBalance(caller).Cmp(value) < 0 {
+		return nil, gas, vm.ErrInsufficientBalance
+	}
+	snapshot := st.Snapshot()
+	if p, ok := e.precompile(addr); ok {
+		ret, left, err = runPrecompile(p, input, gas)
+	} else {
+		code, hash := e.resolveCode(addr)
+		ret, left, err = e.runFrame(frameSpec{caller: caller, address: caller, code: code, codeHash: hash,
+			input: input, gas: gas, value: value, static: static})
+	}
+	if err != nil {
+		st.RevertToSnapshot(snapshot)
+	}
+	return ret, exitGas(left, err), err
+}
+
+// delegateCall runs addr's code in the current frame's account, keeping
+// its caller and value.
+func (e *EVM) delegateCall(origCaller, self, addr common.Address, input []byte, gas uint64, value *uint256.Int, static bool) (ret []byte, left uint64, err error) {
+	if e.traced {
+		// go-ethereum reports the delegated frame as from self to addr.
+		e.traceEnter(blocks.DELEGATECALL, self, addr, input, gas, value)
+		defer func() { e.traceExit(gas, left, ret, err) }()
+	}
+	if e.depth > MaxCallDepth {
+		return nil, gas, vm.ErrDepth
+	}
+	st := e.env.State
+	snapshot := st.Snapshot()
+	if p, ok := e.precompile(addr); ok {
+		ret, left, err = runPrecompile(p, input, gas)
+	} else {
+		code, hash := e.resolveCode(addr)
+		ret, left, err = e.runFrame(frameSpec{caller: origCaller, address: self, code: code, codeHash: hash,
+			input: input, gas: gas, value: value, static: static})
+	}
+	if err != nil {
+		st.RevertToSnapshot(snapshot)
+	}
+	return ret, exitGas(left, err), err
+}
+
+// staticCall runs addr's code with state changes forbidden.
+func (e *EVM) staticCall(caller, addr common.Address, input []byte, gas uint64) (ret []byte, left uint64, err error) {
+	if e.traced {
+		e.traceEnter(blocks.STATICCALL, caller, addr, input, gas, nil)
+		defer func() { e.traceExit(gas, left, ret, err) }()
+	}
+	if e.depth > MaxCallDepth {
+		return nil, gas, vm.ErrDepth
+	}
+	st := e.env.State
+	snapshot := st.Snapshot()
+	// A zero-value balance change touches addr, as go-ethereum does.
+	st.AddBalance(addr, new(uint256.Int), tracing.BalanceChangeTouchAccount)
+	if p, ok := e.precompile(addr); ok {
+		ret, left, err = runPrecompile(p, input, gas)
+	} else {
+		code, hash := e.resolveCode(addr)
+		ret, left, err = e.runFrame(frameSpec{caller: caller, address: addr, code: code, codeHash: hash,
+			input: input, gas: gas, value: new(uint256.Int), static: true})
+	}
+	if err != nil {
+		st.RevertToSnapshot(snapshot)
+	}
+	return ret, exitGas(left, err), err
+}
+
+// resolveCode returns the code to run for addr and its hash, following an
+// EIP-7702 delegation (Prague and later) one level.
+func (e *EVM) resolveCode(addr common.Address) ([]byte, common.Hash) {
+	st := e.env.State
+	code := st.GetCode(addr)
+	if e.env.Fork >= blocks.Prague {
+		if target, ok := types.ParseDelegation(code); ok {
+			return st.GetCode(target), st.GetCodeHash(target)
+		}
+	}
+	return code, st.GetCodeHash(addr)
+}
+
+func (e *EVM) traceEnter(kind blocks.Opcode, from, to common.Address, input []byte, gas uint64, value *uint256.Int) {
+	var bigValue *big.Int
+	if value != nil {
+		bigValue = value.ToBig()
+	}
+	e.env.Tracer.EmitEnter(e.depth, byte(kind), from, to, input, tracing.Gas{Execution: gas}, bigValue)
+}
+
+func (e *EVM) traceExit(gas, left uint64, ret []byte, err error) {
+	e.env.Tracer.EmitExit(e.depth, ret, tracing.Gas{Execution: gas}, tracing.Gas{Execution: left}, vm.VMErrorFromErr(err), err != nil)
+}

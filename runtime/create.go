@@ -1,0 +1,104 @@
+package runtime
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate"
+)
+
+// Limits on deployed code (EIP-170) and its cost per byte.
+const (
+	MaxCodeSize    = 24576
+	createDataGas  = 200
+	codeHashLength = 32
+)
+
+// Create implements Machine: a contract creation from outside any frame.
+func (e *EVM) Create(caller common.Address, code []byte, gas uint64, value *uint256.Int) (ret []byte, addr common.Address, left uint64, err error) {
+	defer e.recoverTop(&ret, &left, &err)
+	addr = crypto.CreateAddress(caller, e.env.State.GetNonce(caller))
+	return e.create(blocks.CREATE, caller, code, gas, value, addr)
+}
+
+// Create runs a CREATE or CREATE2 instruction of frame f.
+func (h host) Create(f *translate.Frame, kind translate.CallKind, code []byte, gas uint64, value *uint256.Int, salt *uint256.Int) ([]byte, common.Address, uint64, error) {
+	e := h.e
+	var addr common.Address
+	if kind == blocks.CREATE2 {
+		addr = crypto.CreateAddress2(f.Address, salt.Bytes32(), crypto.Keccak256(code))
+	} else {
+		addr = crypto.CreateAddress(f.Address, e.env.State.GetNonce(f.Address))
+	}
+	return e.create(kind, f.Address, code, gas, value, addr)
+}
+
+// create deploys the result of running initcode at address.
+func (e *EVM) create(kind blocks.Opcode, caller common.Address, code []byte, gas uint64, value *uint256.Int, address common.Address) (ret []byte, addr common.Address, left uint64, err error) {
+	if e.traced {
+		e.traceEnter(kind, caller, address, code, gas, value)
+		defer func() { e.traceExit(gas, left, ret, err) }()
+	}
+	st := e.env.State
+	if e.depth > MaxCallDepth {
+		return nil, common.Address{}, gas, vm.ErrDepth
+	}
+	if st.GetBalance(caller).Cmp(value) < 0 {
+		return nil, common.Address{}, gas, vm.ErrInsufficientBalance
+	}
+	nonce := st.GetNonce(caller)
+	if nonce+1 < nonce {
+		return nil, common.Address{}, gas, vm.ErrNonceUintOverflow
+	}
+	st.SetNonce(caller, nonce+1, tracing.NonceChangeContractCreator)
+	st.AddAddressToAccessList(address)
+	// EIP-684: an address with a nonce or code cannot be created again.
+	if h := st.GetCodeHash(address); st.GetNonce(address) != 0 || (h != (common.Hash{}) && h != types.EmptyCodeHash) {
+		return nil, common.Address{}, 0, vm.ErrContractAddressCollision
+	}
+	snapshot := st.Snapshot()
+	if !st.Exist(address) {
+		st.CreateAccount(address)
+	}
+	st.CreateContract(address)
+	st.SetNonce(address, 1, tracing.NonceChangeNewContract)
+	st.SubBalance(caller, value, tracing.BalanceChangeTransfer)
+	st.AddBalance(address, value, tracing.BalanceChangeTransfer)
+
+	ret, left, err = e.runFrame(frameSpec{caller: caller, address: address, code: code, gas: gas, value: value})
+	if err == nil {
+		left, err = e.deploy(address, ret, left)
+	}
+	if err != nil {
+		st.RevertToSnapshot(snapshot)
+		return ret, address, exitGas(left, err), err
+	}
+	return ret, address, left, nil
+}
+
+// deploy checks and stores the code an initcode returned, charging for it.
+func (e *EVM) deploy(address common.Address, code []byte, gas uint64) (uint64, error) {
+	if len(code) > 0 && code[0] == 0xEF { // EIP-3541
+		return gas, vm.ErrInvalidCode
+	}
+	cost := uint64(len(code)) * createDataGas
+	if gas < cost {
+		return gas, vm.ErrCodeStoreOutOfGas
+	}
+	gas -= cost
+	if len(code) > MaxCodeSize {
+		return gas, vm.ErrMaxCodeSizeExceeded
+	}
+	if len(code) > 0 {
+		e.env.State.SetCode(address, code, tracing.CodeChangeContractCreation)
+	}
+	return gas, nil
+}
+
+// codeHash returns keccak256(code), the key of code's translation.
+func codeHash(code []byte) common.Hash { return crypto.Keccak256Hash(code) }

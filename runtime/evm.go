@@ -1,0 +1,181 @@
+// Package runtime is hyvm's machine: it runs translated programs in call
+// frames over a go-ethereum StateDB, performs calls, creations and
+// precompiles, and applies transactions.
+package runtime
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate"
+)
+
+// MaxCallDepth is the EVM's limit on nested calls and creations.
+const MaxCallDepth = 1024
+
+// Config tunes an EVM.
+type Config struct {
+	// ChainID is returned by CHAINID; nil means 1 (mainnet).
+	ChainID *big.Int
+	// Tracer receives go-ethereum tracing hooks (EIP-3155 loggers work as
+	// they do with go-ethereum's EVM). Traced runs take the per-instruction path.
+	Tracer *tracing.Hooks
+	// Cache shares translations between EVMs; nil gives the EVM a private one.
+	Cache *Cache
+}
+
+// EVM executes messages against a state. An EVM is not safe for concurrent
+// use; create one per goroutine and share a Cache between them.
+type EVM struct {
+	env         translate.Env
+	rules       params.Rules
+	precompiles vm.PrecompiledContracts
+	cache       *Cache
+	traced      bool
+
+	depth  int                // depth of the running frame; 0 outside any
+	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
+}
+
+// NewEVM returns an EVM for one block, running fork's rules over statedb.
+func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Config) *EVM {
+	chainID := cfg.ChainID
+	if chainID == nil {
+		chainID = big.NewInt(1)
+	}
+	e := &EVM{
+		rules:       Rules(fork),
+		precompiles: precompileSets[fork],
+		cache:       cfg.Cache,
+		traced:      cfg.Tracer != nil,
+	}
+	if e.cache == nil {
+		e.cache = NewCache(0)
+	}
+	env := &e.env
+	env.State = statedb
+	env.Block = &block
+	env.Fork = fork
+	env.Host = host{e}
+	env.Tracer = cfg.Tracer
+	env.ChainID.SetFromBig(chainID)
+	setWord(&env.Number, block.BlockNumber)
+	setWord(&env.BaseFee, block.BaseFee)
+	setWord(&env.BlobBaseFee, block.BlobBaseFee)
+	setWord(&env.Difficulty, block.Difficulty)
+	env.Timestamp.SetUint64(block.Time)
+	env.GasLimit.SetUint64(block.GasLimit)
+	return e
+}
+
+func setWord(w *uint256.Int, v *big.Int) {
+	if v == nil {
+		w.Clear()
+		return
+	}
+	w.SetFromBig(v)
+}
+
+// SetTxContext implements Machine.
+func (e *EVM) SetTxContext(ctx vm.TxContext) { e.env.Tx = ctx }
+
+// StateDB returns the state the EVM runs on.
+func (e *EVM) StateDB() vm.StateDB { return e.env.State }
+
+// Fork returns the fork whose rules the EVM runs.
+func (e *EVM) Fork() blocks.Fork { return e.env.Fork }
+
+// ChainRules returns go-ethereum's rule flags for the EVM's fork.
+func (e *EVM) ChainRules() params.Rules { return e.rules }
+
+// Context returns the block context.
+func (e *EVM) Context() *vm.BlockContext { return e.env.Block }
+
+// frame returns the reusable frame for depth d (1-based), reset.
+func (e *EVM) frame(d int) *translate.Frame {
+	for len(e.frames) < d {
+		e.frames = append(e.frames, new(translate.Frame))
+	}
+	f := e.frames[d-1]
+	f.Reset(&e.env, d)
+	return f
+}
+
+// program returns the translation of code, cached by its hash.
+func (e *EVM) program(hash common.Hash, code []byte) (*translate.Program, error) {
+	return e.cache.Program(hash, code, e.env.Fork, e.traced)
+}
+
+// frameSpec describes a frame to run.
+type frameSpec struct {
+	caller, address common.Address
+	code            []byte
+	codeHash        common.Hash // zero: hash the code to key the cache
+	input           []byte
+	gas             uint64
+	value           *uint256.Int
+	static          bool
+}
+
+// runFrame executes code in a new frame one level deeper and returns its
+// output, the gas it leaves (none after an exceptional halt) and its error.
+func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
+	if len(s.code) == 0 {
+		return nil, s.gas, nil
+	}
+	hash := s.codeHash
+	if hash == (common.Hash{}) {
+		hash = codeHash(s.code)
+	}
+	prog, err := e.program(hash, s.code)
+	if err != nil {
+		return nil, 0, fmt.Errorf("translate code of %v: %w", s.address, err)
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	f := e.frame(e.depth)
+	f.Gas = s.gas
+	f.Caller, f.Address = s.caller, s.address
+	if s.value != nil {
+		f.Value = *s.value
+	}
+	f.Input = s.input
+	f.Code = s.code
+	f.Static = s.static
+	ret, err = prog.Run(f)
+	return ret, f.Gas, err
+}
+
+// exitGas is the gas a frame returns to its caller: all of it is consumed
+// by any error except a revert.
+func exitGas(left uint64, err error) uint64 {
+	if err != nil && err != vm.ErrExecutionReverted {
+		return 0
+	}
+	return left
+}
+
+// precompile returns the precompiled contract at addr, if any.
+func (e *EVM) precompile(addr common.Address) (vm.PrecompiledContract, bool) {
+	p, ok := e.precompiles[addr]
+	return p, ok
+}
+
+func runPrecompile(p vm.PrecompiledContract, input []byte, gas uint64) ([]byte, uint64, error) {
+	cost := p.RequiredGas(input)
+	if gas < cost {
+		return nil, 0, vm.ErrOutOfGas
+	}
+	out, err := p.Run(input)
+	return out, gas - cost, err
+}
+
+// currentFrame returns the running frame (depth >= 1).
+func (e *EVM) currentFrame() *translate.Frame { return e.frames[e.depth-1] }

@@ -1,0 +1,37 @@
+package runtime
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// Rules returns go-ethereum's rule flags for fork: every fork up to and
+// including it is active (hyvm runs post-merge forks only).
+func Rules(fork blocks.Fork) params.Rules {
+	return params.Rules{
+		IsHomestead: true, IsEIP150: true, IsEIP155: true, IsEIP158: true,
+		IsByzantium: true, IsConstantinople: true, IsPetersburg: true, IsIstanbul: true,
+		IsBerlin: true, IsEIP2929: true, IsLondon: true, IsMerge: true, IsShanghai: true,
+		IsCancun: fork >= blocks.Cancun,
+		IsPrague: fork >= blocks.Prague,
+		IsOsaka:  fork >= blocks.Osaka,
+	}
+}
+
+// precompileSets holds each fork's precompiled contracts. The maps are built
+// once and only read afterwards.
+var precompileSets = func() map[blocks.Fork]vm.PrecompiledContracts {
+	sets := make(map[blocks.Fork]vm.PrecompiledContracts)
+	for _, f := range blocks.Forks() {
+		sets[f] = vm.ActivePrecompiledContracts(Rules(f))
+	}
+	return sets
+}()
+
+// Precompiles returns the addresses of fork's precompiled contracts.
+func Precompiles(fork blocks.Fork) []common.Address {
+	return vm.ActivePrecompiles(Rules(fork))
+}

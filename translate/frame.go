@@ -1,0 +1,122 @@
+package translate
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// StackLimit is the EVM's maximum stack height.
+const StackLimit = 1024
+
+// CallKind says which instruction started a message call or creation.
+type CallKind = blocks.Opcode
+
+// Host performs what compiled code cannot do alone: entering another frame.
+// The runtime implements it; compiled code only calls it from CALL-family and
+// CREATE instructions, after charging their gas.
+type Host interface {
+	// Call runs a CALL, CALLCODE, DELEGATECALL or STATICCALL from frame f.
+	Call(f *Frame, kind CallKind, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, leftOverGas uint64, err error)
+	// Create runs CREATE or CREATE2 (salt is nil for CREATE) from frame f.
+	Create(f *Frame, kind CallKind, code []byte, gas uint64, value *uint256.Int, salt *uint256.Int) (ret []byte, addr common.Address, leftOverGas uint64, err error)
+}
+
+// Env is the per-transaction environment shared by every frame of it.
+type Env struct {
+	State   vm.StateDB
+	Block   *vm.BlockContext
+	Tx      vm.TxContext
+	Fork    blocks.Fork
+	ChainID uint256.Int
+	// Block values as words, converted once per transaction.
+	Number, Timestamp, GasLimit, BaseFee, BlobBaseFee, Difficulty uint256.Int
+	Host                                                          Host
+	// Tracer, when set, receives EIP-3155-style per-instruction events.
+	// Frames of a traced transaction run the per-instruction path.
+	Tracer *tracing.Hooks
+}
+
+// Frame is the execution state of one call frame. Frames are reused: the
+// runtime keeps one per call depth and Reset prepares it for a new call.
+type Frame struct {
+	stack [StackLimit]uint256.Int
+	sp    int
+
+	Gas        uint64
+	Mem        Memory
+	ReturnData []byte // output of the last call made from this frame
+
+	Address, Caller common.Address
+	Value           uint256.Int
+	Input           []byte
+	Code            []byte
+	Static          bool
+	Depth           int
+	Env             *Env
+
+	out []byte // RETURN/REVERT data
+
+	// Tracing state, used only on the per-instruction path.
+	trace traceState
+}
+
+// Reset prepares f for a new call, keeping its memory buffer for reuse.
+func (f *Frame) Reset(env *Env, depth int) {
+	f.sp = 0
+	f.Gas = 0
+	f.Mem.reset()
+	f.ReturnData = nil
+	f.Input = nil
+	f.Code = nil
+	f.Static = false
+	f.Value.Clear()
+	f.out = nil
+	f.Env = env
+	f.Depth = depth
+	f.trace = traceState{}
+}
+
+// Stack returns the live stack, bottom first.
+func (f *Frame) Stack() []uint256.Int { return f.stack[:f.sp] }
+
+// Push appends v to the stack; callers must respect StackLimit.
+func (f *Frame) Push(v *uint256.Int) { f.stack[f.sp] = *v; f.sp++ }
+
+func (f *Frame) pop() *uint256.Int  { f.sp--; return &f.stack[f.sp] }
+func (f *Frame) peek() *uint256.Int { return &f.stack[f.sp-1] }
+
+// back returns the n-th item from the top (0 = top).
+func (f *Frame) back(n int) *uint256.Int { return &f.stack[f.sp-1-n] }
+
+func (f *Frame) push() *uint256.Int { f.sp++; return &f.stack[f.sp-1] }
+
+// useGas charges dynamic gas. On the traced path the first charge of an
+// instruction is folded into the cost its trace line reports.
+func (f *Frame) useGas(n uint64) bool {
+	if f.trace.pending {
+		f.emitTrace(n)
+	}
+	if f.Gas < n {
+		return false
+	}
+	f.Gas -= n
+	return true
+}
+
+func (f *Frame) opContext() tracing.OpContext { return opContext{f} }
+
+// opContext adapts a frame to tracing.OpContext (whose method names clash
+// with Frame's exported fields).
+type opContext struct{ f *Frame }
+
+func (c opContext) MemoryData() []byte       { return c.f.Mem.store }
+func (c opContext) StackData() []uint256.Int { return c.f.stack[:c.f.sp] }
+func (c opContext) Caller() common.Address   { return c.f.Caller }
+func (c opContext) Address() common.Address  { return c.f.Address }
+func (c opContext) CallValue() *uint256.Int  { return &c.f.Value }
+func (c opContext) CallInput() []byte        { return c.f.Input }
+func (c opContext) ContractCode() []byte     { return c.f.Code }

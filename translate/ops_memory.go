@@ -1,0 +1,157 @@
+package translate
+
+import "github.com/ethereum/go-ethereum/common"
+
+// Memory, storage and transient-storage instructions.
+
+func opMload(f *Frame) error {
+	off := f.peek()
+	if !off.IsUint64() || off.Uint64() > maxMemorySize {
+		return errGasOverflow
+	}
+	if err := f.chargeMemory(off.Uint64()+32, 0); err != nil {
+		return err
+	}
+	off.SetBytes32(f.Mem.store[off.Uint64() : off.Uint64()+32])
+	return nil
+}
+
+func opMstore(f *Frame) error {
+	off, val := f.back(0), f.back(1)
+	if !off.IsUint64() || off.Uint64() > maxMemorySize {
+		return errGasOverflow
+	}
+	if err := f.chargeMemory(off.Uint64()+32, 0); err != nil {
+		return err
+	}
+	f.sp -= 2
+	val.PutUint256(f.Mem.store[off.Uint64():])
+	return nil
+}
+
+func opMstore8(f *Frame) error {
+	off, val := f.back(0), f.back(1)
+	if !off.IsUint64() || off.Uint64() > maxMemorySize {
+		return errGasOverflow
+	}
+	if err := f.chargeMemory(off.Uint64()+1, 0); err != nil {
+		return err
+	}
+	f.sp -= 2
+	f.Mem.store[off.Uint64()] = byte(val.Uint64())
+	return nil
+}
+
+func opMsize(f *Frame) error { f.push().SetUint64(uint64(f.Mem.Len())); return nil }
+
+func opMcopy(f *Frame) error {
+	dst, src, size := f.back(0), f.back(1), f.back(2)
+	// Memory must cover both ranges; go-ethereum sizes it by the larger end.
+	dstEnd, ok1 := memEnd(dst, size)
+	srcEnd, ok2 := memEnd(src, size)
+	if !ok1 || !ok2 {
+		return errGasOverflow
+	}
+	if err := f.chargeMemory(max(dstEnd, srcEnd), wordCost(size, 3)); err != nil {
+		return err
+	}
+	f.sp -= 3
+	if !size.IsZero() {
+		copy(f.Mem.store[dst.Uint64():], f.Mem.store[src.Uint64():src.Uint64()+size.Uint64()])
+	}
+	return nil
+}
+
+func opSload(f *Frame) error {
+	x := f.peek()
+	slot := common.Hash(x.Bytes32())
+	cost := uint64(warmReadCost)
+	if _, warm := f.Env.State.SlotInAccessList(f.Address, slot); !warm {
+		f.Env.State.AddSlotToAccessList(f.Address, slot)
+		cost = coldSloadCost
+	}
+	if !f.useGas(cost) {
+		return errOutOfGas
+	}
+	v := f.Env.State.GetState(f.Address, slot)
+	x.SetBytes32(v[:])
+	return nil
+}
+
+// SSTORE gas and refunds per EIP-2200, EIP-2929 and EIP-3529.
+const (
+	sstoreSentryGas    = 2300
+	sstoreSetGas       = 20000
+	sstoreResetGas     = 5000
+	sstoreClearsRefund = 4800
+)
+
+func opSstore(f *Frame) error {
+	if f.Static {
+		return errWriteProtect
+	}
+	if f.Gas <= sstoreSentryGas {
+		return errSstoreSentry
+	}
+	st := f.Env.State
+	slot := common.Hash(f.back(0).Bytes32())
+	value := common.Hash(f.back(1).Bytes32())
+	current, original := st.GetStateAndCommittedState(f.Address, slot)
+	cost := uint64(0)
+	if _, warm := st.SlotInAccessList(f.Address, slot); !warm {
+		cost = coldSloadCost
+		st.AddSlotToAccessList(f.Address, slot)
+	}
+	var zero common.Hash
+	switch {
+	case current == value: // no-op
+		cost += warmReadCost
+	case original == current:
+		if original == zero { // create slot
+			cost += sstoreSetGas
+		} else {
+			if value == zero { // delete slot
+				st.AddRefund(sstoreClearsRefund)
+			}
+			cost += sstoreResetGas - coldSloadCost
+		}
+	default: // dirty update
+		if original != zero {
+			if current == zero { // recreate slot
+				st.SubRefund(sstoreClearsRefund)
+			} else if value == zero { // delete slot
+				st.AddRefund(sstoreClearsRefund)
+			}
+		}
+		if original == value {
+			if original == zero { // reset to original inexistent slot
+				st.AddRefund(sstoreSetGas - warmReadCost)
+			} else { // reset to original existing slot
+				st.AddRefund(sstoreResetGas - coldSloadCost - warmReadCost)
+			}
+		}
+		cost += warmReadCost
+	}
+	if !f.useGas(cost) {
+		return errOutOfGas
+	}
+	f.sp -= 2
+	st.SetState(f.Address, slot, value)
+	return nil
+}
+
+func opTload(f *Frame) error {
+	x := f.peek()
+	v := f.Env.State.GetTransientState(f.Address, common.Hash(x.Bytes32()))
+	x.SetBytes32(v[:])
+	return nil
+}
+
+func opTstore(f *Frame) error {
+	if f.Static {
+		return errWriteProtect
+	}
+	key, val := f.pop(), f.pop()
+	f.Env.State.SetTransientState(f.Address, common.Hash(key.Bytes32()), common.Hash(val.Bytes32()))
+	return nil
+}

@@ -1,0 +1,289 @@
+package translate
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// Logs, halts, calls and creations.
+
+func makeLog(n int) opFn {
+	return func(f *Frame) error {
+		if f.Static {
+			return errWriteProtect
+		}
+		off, size := f.back(0), f.back(1)
+		end, ok := memEnd(off, size)
+		if !ok || !size.IsUint64() {
+			return errGasOverflow
+		}
+		dataGas := size.Uint64() * 8
+		if size.Uint64() != 0 && dataGas/8 != size.Uint64() {
+			return errGasOverflow
+		}
+		extra := 375 + uint64(n)*375 + dataGas
+		if extra < dataGas {
+			return errGasOverflow
+		}
+		if err := f.chargeMemory(end, extra); err != nil {
+			return err
+		}
+		topics := make([]common.Hash, n)
+		for i := range n {
+			topics[i] = f.back(2 + i).Bytes32()
+		}
+		data := f.Mem.copyOf(off.Uint64(), size.Uint64())
+		f.sp -= 2 + n
+		f.Env.State.AddLog(&types.Log{
+			Address:     f.Address,
+			Topics:      topics,
+			Data:        data,
+			BlockNumber: f.Env.Number.Uint64(),
+		})
+		return nil
+	}
+}
+
+// opHaltWithData implements RETURN and REVERT: the terminator of the block
+// then decides the frame's outcome.
+func opHaltWithData(f *Frame) error {
+	off, size := f.back(0), f.back(1)
+	end, ok := memEnd(off, size)
+	if !ok {
+		return errGasOverflow
+	}
+	if err := f.chargeMemory(end, 0); err != nil {
+		return err
+	}
+	f.sp -= 2
+	f.out = f.Mem.copyOf(off.Uint64(), size.Uint64())
+	return nil
+}
+
+const (
+	selfdestructNewAccountGas = 25000
+	callValueTransferGas      = 9000
+	callNewAccountGas         = 25000
+	callStipend               = 2300
+)
+
+func opSelfdestruct(f *Frame) error {
+	if f.Static {
+		return errWriteProtect
+	}
+	st := f.Env.State
+	beneficiary := common.Address(f.back(0).Bytes20())
+	var cost uint64
+	if !st.AddressInAccessList(beneficiary) {
+		st.AddAddressToAccessList(beneficiary)
+		cost = coldAccountCost
+	}
+	if cost > 0 && f.Gas < cost {
+		return errOutOfGas
+	}
+	if st.Empty(beneficiary) && !st.GetBalance(f.Address).IsZero() {
+		cost += selfdestructNewAccountGas
+	}
+	if !f.useGas(cost) {
+		return errOutOfGas
+	}
+	f.sp--
+	balance := *st.GetBalance(f.Address)
+	if st.IsNewContract(f.Address) {
+		// EIP-6780: only a contract created in this transaction is deleted.
+		if f.Address != beneficiary {
+			st.AddBalance(beneficiary, &balance, tracing.BalanceIncreaseSelfdestruct)
+		}
+		st.SubBalance(f.Address, &balance, tracing.BalanceDecreaseSelfdestruct)
+		st.SelfDestruct(f.Address)
+	} else if f.Address != beneficiary {
+		st.SubBalance(f.Address, &balance, tracing.BalanceDecreaseSelfdestruct)
+		st.AddBalance(beneficiary, &balance, tracing.BalanceIncreaseSelfdestruct)
+	}
+	if t := f.Env.Tracer; t != nil {
+		t.EmitEnter(f.Depth, byte(blocks.SELFDESTRUCT), f.Address, beneficiary, []byte{}, tracing.Gas{}, balance.ToBig())
+		t.EmitExit(f.Depth, []byte{}, tracing.Gas{}, tracing.Gas{}, nil, false)
+	}
+	return nil
+}
+
+// makeCall implements CALL, CALLCODE, DELEGATECALL and STATICCALL. Stack:
+// gas, addr, [value,] inOffset, inSize, retOffset, retSize.
+func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
+	hasValue := kind == blocks.CALL || kind == blocks.CALLCODE
+	return func(f *Frame) error {
+		st := f.Env.State
+		reqGas, addrWord := f.back(0), f.back(1)
+		addr := common.Address(addrWord.Bytes20())
+		args := 2
+		var value *uint256.Int
+		if hasValue {
+			value = f.back(2)
+			args = 3
+		}
+		inOff, inSize, retOff, retSize := f.back(args), f.back(args+1), f.back(args+2), f.back(args+3)
+		transfers := value != nil && !value.IsZero()
+		if kind == blocks.CALL && f.Static && transfers {
+			return errWriteProtect
+		}
+		inEnd, ok1 := memEnd(inOff, inSize)
+		retEnd, ok2 := memEnd(retOff, retSize)
+		if !ok1 || !ok2 {
+			return errGasOverflow
+		}
+		// The charges below follow go-ethereum's order exactly: the cold
+		// account surcharge, then memory and value transfer, then the new
+		// account charge, then (Prague) the delegation target's access.
+		gasBefore := f.Gas
+		var charged uint64
+		charge := func(n uint64) bool {
+			if f.Gas < n {
+				return false
+			}
+			f.Gas -= n
+			charged += n
+			return true
+		}
+		if !st.AddressInAccessList(addr) {
+			st.AddAddressToAccessList(addr)
+			if !charge(coldAccountSurcharge) {
+				return f.failCharge(gasBefore, charged)
+			}
+		}
+		memCost, newSize, err := f.Mem.expansionCost(max(inEnd, retEnd))
+		if err != nil {
+			return err
+		}
+		intrinsic := memCost
+		if transfers {
+			intrinsic += callValueTransferGas
+		}
+		if f.Gas < intrinsic {
+			return f.failCharge(gasBefore, charged)
+		}
+		if kind == blocks.CALL && transfers && st.Empty(addr) {
+			intrinsic += callNewAccountGas
+		}
+		if !charge(intrinsic) {
+			return f.failCharge(gasBefore, charged)
+		}
+		if fork >= blocks.Prague {
+			if target, ok := isDelegation(st.GetCode(addr)); ok {
+				cost := uint64(warmReadCost)
+				if !st.AddressInAccessList(target) {
+					st.AddAddressToAccessList(target)
+					cost = coldAccountCost
+				}
+				if !charge(cost) {
+					return f.failCharge(gasBefore, charged)
+				}
+			}
+		}
+		// EIP-150: forward at most all but one 64th of what is left.
+		callGas := f.Gas - f.Gas/64
+		if reqGas.IsUint64() && reqGas.Uint64() < callGas {
+			callGas = reqGas.Uint64()
+		}
+		// Report the whole charge as one cost to a tracer, then take it.
+		f.Gas = gasBefore
+		if !f.useGas(charged + callGas) {
+			return errOutOfGas
+		}
+		f.Mem.resize(newSize)
+		if transfers {
+			callGas += callStipend
+		}
+		var val uint256.Int
+		if value != nil {
+			val = *value
+		}
+		input := f.Mem.view(inOff.Uint64(), inSize.Uint64())
+		retOffset, retLen := retOff.Uint64(), retSize.Uint64()
+		f.sp -= args + 4
+		ret, left, err := f.Env.Host.Call(f, kind, addr, input, callGas, &val)
+		res := f.push()
+		if err != nil {
+			res.Clear()
+		} else {
+			res.SetOne()
+		}
+		if err == nil || err == errExecReverted {
+			f.Mem.set(retOffset, ret[:min(uint64(len(ret)), retLen)])
+		}
+		f.Gas += left
+		f.ReturnData = ret
+		return nil
+	}
+}
+
+// failCharge ends a CALL whose gas ran out part-way, emitting the trace line
+// a tracer expects for the failing instruction.
+func (f *Frame) failCharge(gasBefore, charged uint64) error {
+	f.Gas = gasBefore
+	f.useGas(0) // flush a pending trace line; the frame fails regardless
+	return errOutOfGas
+}
+
+// makeCreate implements CREATE and CREATE2. Stack: value, offset, size[, salt].
+func makeCreate(kind blocks.Opcode) opFn {
+	return func(f *Frame) error {
+		if f.Static {
+			return errWriteProtect
+		}
+		value, off, size := f.back(0), f.back(1), f.back(2)
+		end, ok := memEnd(off, size)
+		if !ok {
+			return errGasOverflow
+		}
+		cost, newSize, err := f.Mem.expansionCost(end)
+		if err != nil {
+			return err
+		}
+		if !size.IsUint64() || size.Uint64() > maxMemorySize {
+			return errGasOverflow
+		}
+		if size.Uint64() > maxInitCodeSize {
+			return errMaxInitCodeLen
+		}
+		perWord := uint64(2) // EIP-3860 initcode word cost
+		if kind == blocks.CREATE2 {
+			perWord += 6 // hashing the initcode for the address
+		}
+		if !f.useGas(cost + (size.Uint64()+31)/32*perWord) {
+			return errOutOfGas
+		}
+		f.Mem.resize(newSize)
+		val := *value
+		var salt *uint256.Int
+		if kind == blocks.CREATE2 {
+			s := *f.back(3)
+			salt = &s
+			f.sp--
+		}
+		input := f.Mem.copyOf(off.Uint64(), size.Uint64())
+		f.sp -= 3
+		gas := f.Gas - f.Gas/64
+		f.Gas -= gas
+		ret, addr, left, err := f.Env.Host.Create(f, kind, input, gas, &val, salt)
+		res := f.push()
+		if err != nil {
+			res.Clear()
+		} else {
+			res.SetBytes20(addr[:])
+		}
+		f.Gas += left
+		if err == errExecReverted {
+			f.ReturnData = ret
+		} else {
+			f.ReturnData = nil
+		}
+		return nil
+	}
+}
+
+// maxInitCodeSize is the EIP-3860 limit (twice the EIP-170 code size limit).
+const maxInitCodeSize = 2 * 24576

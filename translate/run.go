@@ -1,0 +1,107 @@
+package translate
+
+import (
+	"github.com/ethereum/go-ethereum/core/vm"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// Run executes the program in frame f until it halts. It returns the output
+// of RETURN or REVERT and the error that ended the frame (nil on STOP/RETURN,
+// vm.ErrExecutionReverted on REVERT, any other error is an exceptional halt
+// that consumes all of the frame's gas; the caller accounts for that).
+func (p *Program) Run(f *Frame) ([]byte, error) {
+	if p.traced {
+		return p.runTraced(f)
+	}
+	b := p.entry
+	for b != nil {
+		if f.Gas < b.gas {
+			return nil, errOutOfGas
+		}
+		f.Gas -= b.gas
+		if f.sp < b.stackReq {
+			return nil, &vm.ErrStackUnderflow{}
+		}
+		if f.sp+b.stackGrowth > StackLimit {
+			return nil, &vm.ErrStackOverflow{}
+		}
+		for _, op := range b.ops {
+			if err := op(f); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if b, err = p.leave(b, f); b == nil {
+			return f.out, err
+		}
+	}
+	return nil, nil
+}
+
+// leave performs a block's terminator and returns the block to run next, or
+// nil when the frame halts (then err is its outcome and f.out its output).
+func (p *Program) leave(b *block, f *Frame) (*block, error) {
+	switch b.term {
+	case blocks.Fallthrough:
+		if b.next == nil {
+			f.out = nil // running off the end of the code is STOP
+		}
+		return b.next, nil
+	case blocks.Jump:
+		return p.jump(b, f)
+	case blocks.JumpI:
+		var cond bool
+		if b.staticJump {
+			cond = !f.pop().IsZero()
+		} else {
+			cond = !f.back(1).IsZero()
+		}
+		if cond {
+			next, err := p.jump(b, f)
+			if next == nil {
+				return nil, err
+			}
+			return next, nil
+		}
+		if !b.staticJump {
+			f.sp -= 2
+		}
+		if b.next == nil {
+			f.out = nil
+		}
+		return b.next, nil
+	case blocks.Stop, blocks.SelfDestruct:
+		f.out = nil
+		return nil, nil
+	case blocks.Return:
+		return nil, nil
+	case blocks.Revert:
+		return nil, errExecReverted
+	default: // Invalid, Undefined
+		f.out = nil
+		return nil, &vm.ErrInvalidOpCode{}
+	}
+}
+
+// jump takes a JUMP, or a taken JUMPI (whose condition is below the target).
+func (p *Program) jump(b *block, f *Frame) (*block, error) {
+	if b.staticJump {
+		if b.target == nil {
+			f.out = nil
+			return nil, errInvalidJump
+		}
+		return b.target, nil
+	}
+	dest := f.pop()
+	if b.term == blocks.JumpI {
+		f.sp--
+	}
+	if dest.IsUint64() && dest.Uint64() < uint64(len(p.jumpTable)) {
+		if t := p.jumpTable[dest.Uint64()]; t != nil {
+			return t, nil
+		}
+	}
+	f.out = nil
+	return nil, errInvalidJump
+}

@@ -1,0 +1,95 @@
+package translate
+
+import (
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/vm"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// The per-instruction path: what a traced run takes. It charges constant gas
+// and checks the stack instruction by instruction, exactly as an interpreter
+// does, so a trace shows the same gas, cost and stack as go-ethereum's, and
+// then runs the same closures the block path runs.
+
+type traceState struct {
+	pending bool // the current instruction's line is not yet emitted
+	pc      uint64
+	op      byte
+	gas     uint64 // gas before the instruction
+	cost    uint64 // its constant gas
+}
+
+// emitTrace reports the current instruction with its dynamic gas included.
+func (f *Frame) emitTrace(dynamic uint64) { f.emitTraceErr(dynamic, nil) }
+
+func (f *Frame) emitTraceErr(dynamic uint64, err error) {
+	f.trace.pending = false
+	if t := f.Env.Tracer; t != nil {
+		t.EmitOpcode(f.trace.pc, f.trace.op, tracing.Gas{Execution: f.trace.gas},
+			tracing.Gas{Execution: f.trace.cost + dynamic}, f.opContext(), f.ReturnData, f.Depth, vm.VMErrorFromErr(err))
+	}
+}
+
+// hasDynamicGas marks the instructions whose trace line waits for the
+// instruction to compute its dynamic gas (it calls useGas before any effect).
+var hasDynamicGas = func() (t [256]bool) {
+	for _, op := range []blocks.Opcode{blocks.EXP, blocks.KECCAK256, blocks.BALANCE,
+		blocks.CALLDATACOPY, blocks.CODECOPY, blocks.EXTCODESIZE, blocks.EXTCODECOPY,
+		blocks.RETURNDATACOPY, blocks.EXTCODEHASH, blocks.MLOAD, blocks.MSTORE,
+		blocks.MSTORE8, blocks.SLOAD, blocks.SSTORE, blocks.MCOPY, blocks.CREATE,
+		blocks.CALL, blocks.CALLCODE, blocks.RETURN, blocks.DELEGATECALL,
+		blocks.CREATE2, blocks.STATICCALL, blocks.REVERT, blocks.SELFDESTRUCT,
+		blocks.LOG0, blocks.LOG0 + 1, blocks.LOG0 + 2, blocks.LOG0 + 3, blocks.LOG4} {
+		t[op] = true
+	}
+	return t
+}()
+
+func (p *Program) runTraced(f *Frame) (out []byte, err error) {
+	defer func() {
+		// A failing instruction whose line was not emitted yet is reported
+		// with its error, as go-ethereum's interpreter does.
+		if err != nil && err != errExecReverted && f.trace.pending {
+			f.emitTraceErr(0, err)
+		}
+		f.trace.pending = false
+	}()
+	b := p.entry
+	for b != nil {
+		for i, in := range b.src.Instrs {
+			info := in.Op.Info()
+			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas}
+			if !in.Op.Defined(p.analysis.Fork) {
+				return nil, &vm.ErrInvalidOpCode{}
+			}
+			f.trace.cost = info.Gas
+			if f.sp < info.Pops {
+				return nil, &vm.ErrStackUnderflow{}
+			}
+			if f.sp-info.Pops+info.Pushes > StackLimit {
+				return nil, &vm.ErrStackOverflow{}
+			}
+			if f.Gas < info.Gas {
+				return nil, errOutOfGas
+			}
+			f.Gas -= info.Gas
+			if !hasDynamicGas[in.Op] {
+				f.emitTrace(0)
+			}
+			if i < len(b.ops) {
+				err := b.ops[i](f)
+				if f.trace.pending && err == nil {
+					f.emitTrace(0)
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+		}
+		if b, err = p.leave(b, f); b == nil {
+			return f.out, err
+		}
+	}
+	return nil, nil
+}
