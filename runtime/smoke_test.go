@@ -43,7 +43,7 @@ func TestSmoke(t *testing.T) {
 	} {
 		code := common.FromHex(hexcode)
 		block := vm.BlockContext{CanTransfer: func(vm.StateDB, common.Address, *uint256.Int) bool { return true },
-			Transfer: func(vm.StateDB, common.Address, common.Address, *uint256.Int, *params.Rules) {},
+			Transfer:    func(vm.StateDB, common.Address, common.Address, *uint256.Int, *params.Rules) {},
 			BlockNumber: big.NewInt(1), Time: 1, Difficulty: big.NewInt(0), BaseFee: big.NewInt(0), Random: &common.Hash{}, GasLimit: 30000000}
 		_ = block
 		run := func(m runtime.Machine, st *state.StateDB) ([]byte, uint64, error) {
