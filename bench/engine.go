@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/internal/reference"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+// Engine names, as they appear in benchmark names.
+const (
+	EngineHyvm = "hyvm"
+	EngineGeth = "geth"
+)
+
+// Engines lists the engines every case runs on; go-ethereum is the reference.
+func Engines() []string { return []string{EngineHyvm, EngineGeth} }
+
+// Addresses used by every benchmark.
+var (
+	Sender   = common.HexToAddress("0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b")
+	Contract = common.HexToAddress("0xbe7c43a580000000000000000000000000000001")
+)
+
+// Fork is the fork the benchmarks run under.
+const Fork = blocks.Latest
+
+// Runner executes one case repeatedly on one engine, each run from the same
+// state: changes are reverted after every run.
+type Runner struct {
+	c       *Case
+	state   *state.StateDB
+	machine runtime.Machine
+	zero    uint256.Int
+}
+
+// Result is what one run produced.
+type Result struct {
+	Output  []byte
+	GasUsed uint64
+	Err     error
+}
+
+// NewRunner prepares c on engine, over a fresh in-memory state.
+func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
+	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	st, err := state.New(types.EmptyRootHash, db)
+	if err != nil {
+		return nil, fmt.Errorf("bench: new state: %w", err)
+	}
+	st.SetBalance(Sender, uint256.NewInt(1e18), tracing.BalanceChangeUnspecified)
+	st.SetCode(Contract, c.Code, tracing.CodeChangeUnspecified)
+	st.SetNonce(Contract, 1, tracing.NonceChangeUnspecified)
+	// Commit so runs start from committed state, as a transaction would.
+	root, err := st.Commit(runtime.Rules(Fork), 0)
+	if err != nil {
+		return nil, fmt.Errorf("bench: commit state: %w", err)
+	}
+	if st, err = state.New(root, db); err != nil {
+		return nil, fmt.Errorf("bench: reopen state: %w", err)
+	}
+	block := vm.BlockContext{
+		CanTransfer: func(db vm.StateDB, a common.Address, v *uint256.Int) bool { return db.GetBalance(a).Cmp(v) >= 0 },
+		Transfer: func(db vm.StateDB, from, to common.Address, v *uint256.Int, _ *params.Rules) {
+			db.SubBalance(from, v, tracing.BalanceChangeTransfer)
+			db.AddBalance(to, v, tracing.BalanceChangeTransfer)
+		},
+		GetHash:     func(uint64) common.Hash { return common.Hash{} },
+		Coinbase:    Sender,
+		GasLimit:    c.Gas,
+		BlockNumber: big.NewInt(1),
+		Time:        1,
+		Difficulty:  big.NewInt(0),
+		BaseFee:     big.NewInt(1),
+		BlobBaseFee: big.NewInt(1),
+		Random:      &common.Hash{1},
+	}
+	r := &Runner{c: c, state: st}
+	switch engine {
+	case EngineHyvm:
+		r.machine = runtime.NewEVM(block, st, Fork, runtime.Config{Cache: cache})
+	case EngineGeth:
+		r.machine = reference.New(block, st, runtime.ChainConfig(Fork), vm.Config{})
+	default:
+		return nil, fmt.Errorf("bench: unknown engine %q", engine)
+	}
+	r.machine.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
+	// Warm the access list once, as the transaction would; every run then
+	// reverts to the state right after it.
+	st.Prepare(runtime.Rules(Fork), Sender, Sender, &Contract, runtime.Precompiles(Fork), nil)
+	return r, nil
+}
+
+// Run executes the case once and undoes its state changes.
+func (r *Runner) Run() Result {
+	snap := r.state.Snapshot()
+	out, left, err := r.machine.Call(Sender, Contract, r.c.Calldata, r.c.Gas, &r.zero)
+	r.state.RevertToSnapshot(snap)
+	return Result{Output: out, GasUsed: r.c.Gas - left, Err: err}
+}
+
+// Same reports whether two results agree on status, output and gas.
+func Same(a, b Result) bool {
+	return (a.Err == nil) == (b.Err == nil) && bytes.Equal(a.Output, b.Output) && a.GasUsed == b.GasUsed
+}
