@@ -34,8 +34,8 @@ type fixture struct {
 		Code hexutil.Bytes `json:"code"`
 	} `json:"pre"`
 	Transaction struct {
-		To       common.Address  `json:"to"`
-		Data     []hexutil.Bytes `json:"data"`
+		To       common.Address   `json:"to"`
+		Data     []hexutil.Bytes  `json:"data"`
 		GasLimit []hexutil.Uint64 `json:"gasLimit"`
 	} `json:"transaction"`
 	Info struct {
