@@ -1,0 +1,142 @@
+package main
+
+import (
+	"io"
+	"math/big"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/tracers/logger"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+// The run command's environment follows go-ethereum's "evm run": the same
+// default gas, sender, receiver and block, so traces line up with its.
+const defaultGas = 10_000_000_000
+
+var (
+	defaultSender   = common.BytesToAddress([]byte("sender"))
+	defaultReceiver = common.BytesToAddress([]byte("receiver"))
+)
+
+// runOptions describes one run.
+type runOptions struct {
+	code, input      []byte
+	gas              uint64
+	value            *uint256.Int
+	sender, receiver common.Address
+	fork             blocks.Fork
+	trace            *logger.Config // nil: no trace
+
+	// accounts holds further contracts to install (address → code); the
+	// command line has no flag for it, tests use it for calls and creations.
+	accounts map[common.Address][]byte
+}
+
+// runResult is the outcome of the call.
+type runResult struct {
+	output  []byte
+	gasUsed uint64
+	err     error // vm.ErrExecutionReverted, another vm error, or nil
+}
+
+// machineFactory builds the engine a run executes on, reporting to tracer
+// (nil when not tracing).
+type machineFactory func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine
+
+// newHyvm returns a factory of hyvm EVMs.
+func newHyvm() machineFactory {
+	return func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine {
+		return runtime.NewEVM(block, statedb, fork, runtime.Config{Tracer: tracer})
+	}
+}
+
+// runBlock is the block the call runs in, as in go-ethereum's "evm run":
+// number 0, time 0, zero coinbase and prevrandao, the initial base fee, a zero
+// blob base fee and a block gas limit equal to the call's gas.
+func runBlock(gas uint64) vm.BlockContext {
+	return vm.BlockContext{
+		CanTransfer: core.CanTransfer,
+		Transfer:    core.Transfer,
+		GetHash: func(n uint64) common.Hash {
+			return crypto.Keccak256Hash([]byte(strconv.FormatUint(n, 10)))
+		},
+		BlockNumber: new(big.Int),
+		Difficulty:  new(big.Int),
+		GasLimit:    gas,
+		BaseFee:     big.NewInt(params.InitialBaseFee),
+		BlobBaseFee: new(big.Int),
+		Random:      new(common.Hash),
+	}
+}
+
+// newRunState returns a fresh in-memory state holding the code at the
+// receiver, the extra accounts and the sender's funds, with the access list
+// warmed as for a transaction from sender to receiver.
+func newRunState(opts *runOptions, block *vm.BlockContext) (*state.StateDB, error) {
+	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	statedb, err := state.New(types.EmptyRootHash, db)
+	if err != nil {
+		return nil, err
+	}
+	// Beyond the call's value the sender holds 1e9 ether, so value sent back
+	// to it from the receiver's code can be sent on again.
+	balance := new(uint256.Int).Mul(uint256.NewInt(1e18), uint256.NewInt(1e9))
+	balance.Add(balance, opts.value)
+	statedb.SetBalance(opts.sender, balance, tracing.BalanceChangeUnspecified)
+	for addr, code := range opts.accounts {
+		statedb.SetCode(addr, code, tracing.CodeChangeUnspecified)
+	}
+	if len(opts.code) > 0 {
+		statedb.SetCode(opts.receiver, opts.code, tracing.CodeChangeUnspecified)
+	}
+	statedb.Prepare(runtime.Rules(opts.fork), opts.sender, block.Coinbase, &opts.receiver,
+		runtime.Precompiles(opts.fork), nil)
+	return statedb, nil
+}
+
+// execute runs opts on the machine newMachine builds, writing the trace (if
+// asked for) to traceOut with go-ethereum's own JSON logger, set up as
+// go-ethereum's runtime.Call sets it up.
+func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *runResult {
+	block := runBlock(opts.gas)
+	statedb, err := newRunState(opts, &block)
+	if err != nil {
+		return &runResult{err: err}
+	}
+	var tracer *tracing.Hooks
+	if opts.trace != nil {
+		tracer = logger.NewJSONLogger(opts.trace, traceOut)
+	}
+	m := newMachine(block, statedb, opts.fork, tracer)
+	m.SetTxContext(vm.TxContext{Origin: opts.sender, GasPrice: new(uint256.Int)})
+	if tracer != nil && tracer.OnTxStart != nil {
+		tx := types.NewTx(&types.LegacyTx{To: &opts.receiver, Data: opts.input, Value: opts.value.ToBig(), Gas: opts.gas})
+		tracer.OnTxStart(&tracing.VMContext{
+			Coinbase:    block.Coinbase,
+			BlockNumber: block.BlockNumber,
+			Time:        block.Time,
+			Random:      block.Random,
+			BaseFee:     block.BaseFee,
+			StateDB:     statedb,
+		}, tx, opts.sender)
+	}
+	out, left, err := m.Call(opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
+	res := &runResult{output: out, gasUsed: opts.gas - left, err: err}
+	if tracer != nil && tracer.OnTxEnd != nil {
+		tracer.OnTxEnd(&types.Receipt{GasUsed: res.gasUsed}, err)
+	}
+	return res
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/eth/tracers/logger"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+const runUsage = `Usage: hyvmc run [flags] CODE
+
+Runs CODE (hex, 0x optional) installed at the receiver in a fresh in-memory
+state, called by the sender with the given input, gas and value, and prints
+the return data, the status (success, revert or error: message) and the gas
+used. Exit status 1 when the call reverted or halted with an error.
+
+Flags:
+`
+
+// runCommand implements "hyvmc run".
+func runCommand(args []string, stdout, stderr io.Writer) int {
+	const cmd = "hyvmc run"
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	var (
+		codeFile  = fs.String("code-file", "", "read the code (hex) from `FILE` instead of the argument")
+		inputHex  = fs.String("input", "", "call data (`HEX`)")
+		gas       = fs.Uint64("gas", defaultGas, "gas limit of the call (also the block gas limit)")
+		value     = fs.String("value", "0", "wei sent with the call (decimal or 0x hex)")
+		sender    = fs.String("sender", defaultSender.Hex(), "caller and transaction origin (`ADDRESS`)")
+		receiver  = fs.String("receiver", defaultReceiver.Hex(), "address the code is installed at and called (`ADDRESS`)")
+		forkName  = fs.String("fork", blocks.Latest.String(), "fork whose rules apply (Cancun, Prague, Osaka)")
+		jsonOut   = fs.Bool("json", false, "print the result as one JSON object")
+		trace     = fs.Bool("trace", false, "write an EIP-3155 JSON trace to stderr (as geth's evm run --trace)")
+		noMemory  = fs.Bool("trace.nomemory", true, "leave memory out of the trace")
+		noStack   = fs.Bool("trace.nostack", false, "leave the stack out of the trace")
+		noRetData = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
+	)
+	positional, err := parseFlags(fs, args, runUsage, stdout)
+	if err != nil {
+		return flagError(stderr, cmd, err)
+	}
+	opts, err := runOptionsFrom(positional, *codeFile, *inputHex, *value, *sender, *receiver, *forkName)
+	if err != nil {
+		return usageError(stderr, cmd, err)
+	}
+	opts.gas = *gas
+	if *trace {
+		opts.trace = &logger.Config{
+			EnableMemory:     !*noMemory,
+			DisableStack:     *noStack,
+			EnableReturnData: !*noRetData,
+		}
+	}
+
+	res := execute(opts, newHyvm(), stderr)
+	if *jsonOut {
+		if err := writeJSONResult(stdout, res); err != nil {
+			fmt.Fprintf(stderr, "%s: writing result: %v\n", cmd, err)
+			return exitFailed
+		}
+	} else {
+		fmt.Fprintf(stdout, "output: %#x\nstatus: %s\ngas used: %d\n", res.output, statusText(res.err), res.gasUsed)
+	}
+	if res.err != nil {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// runOptionsFrom validates the run command's arguments.
+func runOptionsFrom(positional []string, codeFile, inputHex, value, sender, receiver, forkName string) (*runOptions, error) {
+	var codeHex string
+	switch {
+	case codeFile != "" && len(positional) > 0:
+		return nil, errors.New("give the code either as an argument or with --code-file, not both")
+	case codeFile != "":
+		data, err := os.ReadFile(codeFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading code: %w", err)
+		}
+		codeHex = string(data)
+	case len(positional) == 0:
+		return nil, errors.New("missing CODE argument (see 'hyvmc run -h')")
+	case len(positional) > 1:
+		return nil, fmt.Errorf("unexpected arguments after CODE: %q", positional[1:])
+	default:
+		codeHex = positional[0]
+	}
+	opts := new(runOptions)
+	var err error
+	if opts.code, err = parseHex(codeHex); err != nil {
+		return nil, fmt.Errorf("code: %w", err)
+	}
+	if opts.input, err = parseHex(inputHex); err != nil {
+		return nil, fmt.Errorf("--input: %w", err)
+	}
+	if opts.value, err = parseWord(value); err != nil {
+		return nil, fmt.Errorf("--value: %w", err)
+	}
+	if opts.sender, err = parseAddress(sender); err != nil {
+		return nil, fmt.Errorf("--sender: %w", err)
+	}
+	if opts.receiver, err = parseAddress(receiver); err != nil {
+		return nil, fmt.Errorf("--receiver: %w", err)
+	}
+	if opts.fork, err = blocks.ParseFork(forkName); err != nil {
+		return nil, fmt.Errorf("--fork: %w", err)
+	}
+	return opts, nil
+}
+
+// Statuses of a run.
+const (
+	statusSuccess = "success"
+	statusRevert  = "revert"
+	statusError   = "error"
+)
+
+func status(err error) string {
+	switch {
+	case err == nil:
+		return statusSuccess
+	case errors.Is(err, vm.ErrExecutionReverted):
+		return statusRevert
+	default:
+		return statusError
+	}
+}
+
+// statusText is the status line: success, revert or "error: message".
+func statusText(err error) string {
+	if s := status(err); s != statusError {
+		return s
+	}
+	return statusError + ": " + oneLine(err.Error())
+}
+
+// jsonResult is the --json output. Error is set only with status "error";
+// a revert's reason is in Output.
+type jsonResult struct {
+	Output  hexutil.Bytes `json:"output"`
+	Status  string        `json:"status"`
+	GasUsed uint64        `json:"gasUsed"`
+	Error   string        `json:"error,omitempty"`
+}
+
+func writeJSONResult(w io.Writer, res *runResult) error {
+	out := jsonResult{Output: res.output, Status: status(res.err), GasUsed: res.gasUsed}
+	if out.Output == nil {
+		out.Output = hexutil.Bytes{} // "0x", never null
+	}
+	if out.Status == statusError {
+		out.Error = res.err.Error()
+	}
+	return json.NewEncoder(w).Encode(out)
+}
