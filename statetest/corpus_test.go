@@ -51,17 +51,33 @@ func referenceRunner() *statetest.Runner {
 	}
 }
 
+// hyvmRunner runs tests on hyvm's engine, all sharing one translation cache.
+func hyvmRunner() *statetest.Runner {
+	cache := runtime.NewCache(0)
+	return &statetest.Runner{
+		NewMachine: func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork) runtime.Machine {
+			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache})
+		},
+	}
+}
+
+// TestHyvmCorpus runs the whole corpus on hyvm's engine: every test must
+// pass. With -short only the ported ethereum/tests VMTests run.
+func TestHyvmCorpus(t *testing.T) { runCorpus(t, hyvmRunner()) }
+
 // TestReferenceCorpus runs the whole corpus on go-ethereum's EVM through
-// hyvm's transaction layer: every test must pass. With -short only the
-// ported ethereum/tests VMTests run.
-func TestReferenceCorpus(t *testing.T) {
+// hyvm's transaction layer, which checks the runner and the transaction
+// layer independently of hyvm's engine.
+func TestReferenceCorpus(t *testing.T) { runCorpus(t, referenceRunner()) }
+
+func runCorpus(t *testing.T, runner *statetest.Runner) {
 	dir := corpusDir(t)
 	if testing.Short() {
 		dir = filepath.Join(dir, "state_tests", "static", "state_tests", "VMTests")
 	}
 	start := time.Now()
 	var failures []string
-	passed, failed, err := referenceRunner().RunPaths([]string{dir}, func(r statetest.Result) {
+	passed, failed, err := runner.RunPaths([]string{dir}, func(r statetest.Result) {
 		if !r.Passed && len(failures) < 30 {
 			failures = append(failures, r.Name+" ["+r.Fork+"]: "+r.Detail)
 		}
