@@ -4,6 +4,7 @@
 package runtime
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 
@@ -83,6 +84,22 @@ func setWord(w *uint256.Int, v *big.Int) {
 	w.SetFromBig(v)
 }
 
+// ErrAborted is returned by a run stopped by Cancel or its context.
+var ErrAborted = translate.ErrAborted
+
+// Cancel stops the current or next execution at its next jump or frame
+// entry; it is safe to call from any goroutine.
+func (e *EVM) Cancel() { e.env.Abort.Store(true) }
+
+// Cancelled reports whether Cancel was called.
+func (e *EVM) Cancelled() bool { return e.env.Abort.Load() }
+
+// CancelWith cancels the EVM when ctx is done. Call the returned function to
+// detach from ctx once execution is over.
+func (e *EVM) CancelWith(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, e.Cancel)
+}
+
 // SetTxContext implements Machine.
 func (e *EVM) SetTxContext(ctx vm.TxContext) { e.env.Tx = ctx }
 
@@ -129,6 +146,9 @@ type frameSpec struct {
 func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
 	if len(s.code) == 0 {
 		return nil, s.gas, nil
+	}
+	if e.env.Abort.Load() {
+		return nil, 0, ErrAborted
 	}
 	hash := s.codeHash
 	if hash == (common.Hash{}) {

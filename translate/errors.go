@@ -1,6 +1,14 @@
 package translate
 
-import "github.com/ethereum/go-ethereum/core/vm"
+import (
+	"errors"
+
+	"github.com/ethereum/go-ethereum/core/vm"
+)
+
+// ErrAborted ends a run that was cancelled (Env.Abort): the frame halts as on
+// any exceptional error, and so does every frame above it.
+var ErrAborted = errors.New("execution aborted")
 
 // Errors are go-ethereum's, so results can be compared and classified with
 // errors.Is against the reference EVM.

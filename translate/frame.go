@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"sync/atomic"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -38,6 +40,9 @@ type Env struct {
 	// Tracer, when set, receives EIP-3155-style per-instruction events.
 	// Frames of a traced transaction run the per-instruction path.
 	Tracer *tracing.Hooks
+	// Abort, once set (from any goroutine), stops execution at the next
+	// jump or frame entry with ErrAborted.
+	Abort atomic.Bool
 }
 
 // Frame is the execution state of one call frame. Frames are reused: the

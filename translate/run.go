@@ -86,6 +86,11 @@ func (p *Program) leave(b *block, f *Frame) (*block, error) {
 
 // jump takes a JUMP, or a taken JUMPI (whose condition is below the target).
 func (p *Program) jump(b *block, f *Frame) (*block, error) {
+	// Every loop takes a jump, so checking here bounds a cancelled run.
+	if f.Env.Abort.Load() {
+		f.out = nil
+		return nil, ErrAborted
+	}
 	if b.staticJump {
 		if b.target == nil {
 			f.out = nil

@@ -1,0 +1,173 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	rtdebug "runtime/debug"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/internal/reference"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+var (
+	testSender   = common.HexToAddress("0x1000000000000000000000000000000000000001")
+	testContract = common.HexToAddress("0x2000000000000000000000000000000000000002")
+)
+
+func testBlock() vm.BlockContext {
+	return vm.BlockContext{
+		CanTransfer: func(db vm.StateDB, a common.Address, v *uint256.Int) bool { return db.GetBalance(a).Cmp(v) >= 0 },
+		Transfer: func(db vm.StateDB, from, to common.Address, v *uint256.Int, _ *params.Rules) {
+			db.SubBalance(from, v, tracing.BalanceChangeTransfer)
+			db.AddBalance(to, v, tracing.BalanceChangeTransfer)
+		},
+		GetHash:     func(uint64) common.Hash { return common.Hash{} },
+		BlockNumber: big.NewInt(1), Time: 1, Difficulty: big.NewInt(0), BaseFee: big.NewInt(0),
+		Random: &common.Hash{}, GasLimit: 30_000_000,
+	}
+}
+
+// stateWith returns a fresh state with code installed at testContract.
+func stateWith(t testing.TB, code []byte) *state.StateDB {
+	t.Helper()
+	st, err := state.New(types.EmptyRootHash, state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetBalance(testSender, uint256.NewInt(1e18), tracing.BalanceChangeUnspecified)
+	st.SetCode(testContract, code, tracing.CodeChangeUnspecified)
+	st.Prepare(runtime.Rules(blocks.Latest), testSender, common.Address{}, &testContract, runtime.Precompiles(blocks.Latest), nil)
+	return st
+}
+
+// selfRecursion stores its depth (calldata word + 1) in slot 0 and calls
+// itself with all the gas it may forward, until the call depth limit.
+var selfRecursion = common.FromHex("60003560010180600055600052" + "6000600060206000600030" + "5a" + "f1" + "00")
+
+// TestCallDepthLimit recurses to the EVM's depth limit (1024 nested calls
+// below the top frame) with the Go stack capped, showing the recursion fits
+// comfortably, and checks the depth reached against go-ethereum.
+func TestCallDepthLimit(t *testing.T) {
+	const maxGoStack = 64 << 20
+	defer rtdebug.SetMaxStack(rtdebug.SetMaxStack(maxGoStack))
+	depth := func(m runtime.Machine, st *state.StateDB) uint64 {
+		if _, _, err := m.Call(testSender, testContract, nil, 1e18, new(uint256.Int)); err != nil {
+			t.Fatalf("call failed: %v", err)
+		}
+		v := st.GetState(testContract, common.Hash{})
+		return new(big.Int).SetBytes(v[:]).Uint64()
+	}
+	st := stateWith(t, selfRecursion)
+	got := depth(runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{}), st)
+	ref := stateWith(t, selfRecursion)
+	want := depth(reference.New(testBlock(), ref, runtime.ChainConfig(blocks.Latest), vm.Config{}), ref)
+	if got != want || got != runtime.MaxCallDepth+1 {
+		t.Fatalf("deepest frame: hyvm %d, go-ethereum %d, want %d", got, want, runtime.MaxCallDepth+1)
+	}
+}
+
+// infiniteLoop is JUMPDEST PUSH1 0 JUMP.
+var infiniteLoop = common.FromHex("5b600056")
+
+func TestCancelStopsExecution(t *testing.T) {
+	st := stateWith(t, infiniteLoop)
+	evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	defer evm.CancelWith(ctx)()
+	start := time.Now()
+	_, left, err := evm.Call(testSender, testContract, nil, 1<<62, new(uint256.Int))
+	if !errors.Is(err, runtime.ErrAborted) {
+		t.Fatalf("err = %v, want ErrAborted", err)
+	}
+	if left != 0 {
+		t.Errorf("aborted run left %d gas", left)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("cancellation took %v", d)
+	}
+}
+
+// panickyState fails inside execution, as a broken state backend might.
+type panickyState struct{ *state.StateDB }
+
+func (panickyState) GetState(common.Address, common.Hash) common.Hash { panic("backend failure") }
+
+func TestPanicBecomesError(t *testing.T) {
+	// PUSH1 0 SLOAD STOP
+	st := stateWith(t, common.FromHex("60005400"))
+	evm := runtime.NewEVM(testBlock(), panickyState{st}, blocks.Latest, runtime.Config{})
+	_, _, err := evm.Call(testSender, testContract, nil, 100_000, new(uint256.Int))
+	if err == nil {
+		t.Fatal("panic inside execution was not reported")
+	}
+	// The EVM stays usable after the failure.
+	evm2 := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{})
+	if _, _, err := evm2.Call(testSender, testContract, nil, 100_000, new(uint256.Int)); err != nil {
+		t.Fatalf("after panic: %v", err)
+	}
+}
+
+// TestSharedCacheConcurrent runs many EVMs on their own states with one
+// translation cache; run it with -race.
+func TestSharedCacheConcurrent(t *testing.T) {
+	// Sums 1..100 in a loop and returns the result.
+	code := common.FromHex("600060645b801560155790810190600190036004565b5060005260206000f3")
+	cache := runtime.NewCache(0)
+	var wg sync.WaitGroup
+	results := make([][]byte, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := stateWith(t, code)
+			evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{Cache: cache})
+			for range 20 {
+				out, _, err := evm.Call(testSender, testContract, nil, 1_000_000, new(uint256.Int))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results[i] = out
+			}
+		}()
+	}
+	wg.Wait()
+	want := common.LeftPadBytes(big.NewInt(5050).Bytes(), 32)
+	for i, r := range results {
+		if string(r) != string(want) {
+			t.Errorf("goroutine %d: got %x, want %x", i, r, want)
+		}
+	}
+	if n := cache.Len(); n != 1 {
+		t.Errorf("cache holds %d translations of one code, want 1", n)
+	}
+}
+
+func TestCacheBounded(t *testing.T) {
+	cache := runtime.NewCache(100)
+	for i := range 50 {
+		code := []byte{0x60, byte(i), 0x00}
+		if _, err := cache.Program(common.Hash{byte(i)}, code, blocks.Latest, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cache.Len(); n > 100/4+1 {
+		t.Errorf("cache kept %d programs beyond its 100-byte bound", n)
+	}
+}
