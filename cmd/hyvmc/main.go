@@ -40,8 +40,7 @@ func main() {
 // diagnostics to stderr, and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, mainUsage)
-		return exitUsage
+		return usageError(stderr, "hyvmc", errors.New("missing command: run or statetest (see 'hyvmc -h')"))
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":

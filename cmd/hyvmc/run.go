@@ -67,7 +67,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 	} else {
-		fmt.Fprintf(stdout, "output: %#x\nstatus: %s\ngas used: %d\n", res.output, statusText(res.err), res.gasUsed)
+		fmt.Fprintf(stdout, "output: %s\nstatus: %s\ngas used: %d\n", hexutil.Encode(res.output), statusText(res.err), res.gasUsed)
 	}
 	if res.err != nil {
 		return exitFailed
