@@ -39,6 +39,9 @@ type Program struct {
 	// it is not a valid jump destination): dynamic jumps are one index.
 	jumpTable []*block
 	traced    bool
+	// native, when set, runs the program instead of the block loop: HyVM
+	// guests (hyvm_run.go) and natively served contracts.
+	native func(f *Frame) ([]byte, error)
 }
 
 // Options select translation variants.

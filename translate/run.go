@@ -11,6 +11,9 @@ import (
 // vm.ErrExecutionReverted on REVERT, any other error is an exceptional halt
 // that consumes all of the frame's gas; the caller accounts for that).
 func (p *Program) Run(f *Frame) ([]byte, error) {
+	if p.native != nil {
+		return p.native(f)
+	}
 	if p.traced {
 		return p.runTraced(f)
 	}
