@@ -211,8 +211,10 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		} else {
 			res.SetOne()
 		}
-		if err == nil || err == errExecReverted {
-			f.Mem.set(retOffset, ret[:min(uint64(len(ret)), retLen)])
+		// A zero-size return region may lie anywhere: memory was not
+		// expanded for it, so nothing may be written.
+		if n := min(uint64(len(ret)), retLen); n > 0 && (err == nil || err == errExecReverted) {
+			f.Mem.set(retOffset, ret[:n])
 		}
 		f.Gas += left
 		f.ReturnData = ret
