@@ -30,6 +30,7 @@ type cacheKey struct {
 	hash   common.Hash
 	fork   blocks.Fork
 	traced bool
+	hyvm   bool // a HyVM guest (cache_hyvm.go)
 }
 
 type cacheEntry struct {
@@ -49,7 +50,14 @@ func NewCache(maxBytes int) *Cache {
 // Program returns the translation of code, whose keccak256 hash is hash,
 // translating it on a miss.
 func (c *Cache) Program(hash common.Hash, code []byte, fork blocks.Fork, traced bool) (*translate.Program, error) {
-	key := cacheKey{hash, fork, traced}
+	return c.lookup(cacheKey{hash: hash, fork: fork, traced: traced}, len(code), func() (*translate.Program, error) {
+		return Translate(code, fork, traced)
+	})
+}
+
+// lookup returns the cached program for key, building it on a miss; size
+// is the bytecode length it is accounted for.
+func (c *Cache) lookup(key cacheKey, size int, build func() (*translate.Program, error)) (*translate.Program, error) {
 	c.mu.Lock()
 	if el, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(el)
@@ -58,7 +66,7 @@ func (c *Cache) Program(hash common.Hash, code []byte, fork blocks.Fork, traced 
 		return p, nil
 	}
 	c.mu.Unlock()
-	p, err := Translate(code, fork, traced)
+	p, err := build()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +75,7 @@ func (c *Cache) Program(hash common.Hash, code []byte, fork blocks.Fork, traced 
 	if el, ok := c.entries[key]; ok { // translated concurrently
 		return el.Value.(*cacheEntry).prog, nil
 	}
-	e := &cacheEntry{key: key, prog: p, size: len(code) + 1}
+	e := &cacheEntry{key: key, prog: p, size: size + 1}
 	c.entries[key] = c.lru.PushFront(e)
 	c.bytes += e.size
 	for c.bytes > c.maxBytes && c.lru.Len() > 1 {

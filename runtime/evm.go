@@ -30,6 +30,8 @@ type Config struct {
 	Tracer *tracing.Hooks
 	// Cache shares translations between EVMs; nil gives the EVM a private one.
 	Cache *Cache
+	// HyVM lists deployments of the HyVM contract served natively (hyvm.go).
+	HyVM []HyVMContract
 }
 
 // EVM executes messages against a state. An EVM is not safe for concurrent
@@ -43,6 +45,8 @@ type EVM struct {
 
 	depth  int                // depth of the running frame; 0 outside any
 	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
+
+	kernels map[common.Hash]*translate.Program // natively served code by hash (hyvm.go)
 }
 
 // NewEVM returns an EVM for one block, running fork's rules over statedb.
@@ -73,6 +77,7 @@ func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Con
 	setWord(&env.Difficulty, block.Difficulty)
 	env.Timestamp.SetUint64(block.Time)
 	env.GasLimit.SetUint64(block.GasLimit)
+	e.setupHyVM(cfg.HyVM)
 	return e
 }
 
@@ -127,6 +132,9 @@ func (e *EVM) frame(d int) *translate.Frame {
 
 // program returns the translation of code, cached by its hash.
 func (e *EVM) program(hash common.Hash, code []byte) (*translate.Program, error) {
+	if p := e.nativeProgram(hash); p != nil {
+		return p, nil
+	}
 	return e.cache.Program(hash, code, e.env.Fork, e.traced)
 }
 

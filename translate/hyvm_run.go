@@ -70,6 +70,10 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 // is 0x5b (anywhere, PUSH data included) and resumes after it; any other
 // target is revert(0, 0). good and bad are the gas still due per outcome.
 func (g *hyvmGuest) jump(f *Frame, dest *uint256.Int, good, bad uint64) (*hvBlock, error) {
+	// Every loop takes a jump, so checking here bounds a cancelled run.
+	if f.Env.Abort.Load() {
+		return nil, ErrAborted
+	}
 	if dest.IsUint64() && dest.Uint64() < uint64(len(g.code)) && g.code[dest.Uint64()] == 0x5b {
 		if f.Gas < good {
 			return nil, errOutOfGas

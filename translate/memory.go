@@ -76,8 +76,13 @@ func (m *Memory) expansionCost(end uint64) (cost, newSize uint64, err error) {
 	return cost, newSize, nil
 }
 
-// set copies data into memory at off; memory must already cover it.
-func (m *Memory) set(off uint64, data []byte) { copy(m.store[off:], data) }
+// set copies data into memory at off; memory must already cover it unless
+// data is empty (a zero-size range may lie past the end of memory).
+func (m *Memory) set(off uint64, data []byte) {
+	if len(data) > 0 {
+		copy(m.store[off:], data)
+	}
+}
 
 // setPadded writes n bytes at off: data followed by zeros.
 func (m *Memory) setPadded(off, n uint64, data []byte) {

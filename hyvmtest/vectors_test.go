@@ -1,0 +1,59 @@
+package hyvmtest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedVectors finds shared/hyvm/vectors.json: the shared directory sits
+// next to the repository root (the directory holding go.mod) or one level
+// above it when the repository is a worktree directory.
+func sharedVectors(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("HYVM_VECTORS"); p != "" {
+		return p
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("repository root not found")
+		}
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "shared", "hyvm", "vectors.json")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		if filepath.Dir(d) == d {
+			t.Skip("shared/hyvm/vectors.json not found above the repository root; set HYVM_VECTORS")
+		}
+	}
+}
+
+func TestVectors(t *testing.T) {
+	path := sharedVectors(t)
+	var out bytes.Buffer
+	passed, failed, err := Run([]string{path}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed > 0 {
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if len(lines) > 40 {
+			lines = append(lines[:40], "…")
+		}
+		t.Errorf("%d passed, %d failed:\n%s", passed, failed, strings.Join(lines, "\n"))
+	}
+	if passed == 0 {
+		t.Error("no case ran")
+	}
+}

@@ -1,0 +1,152 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/translate"
+)
+
+// HyVMCodeSize is the runtime size of the reference HyVM build (src/HyVM.huff
+// at commit b7836b1, no verifier, Paris), the default of HyVMContract.
+const HyVMCodeSize = 5899
+
+// HyVMContract is a deployment of the HyVM contract that the EVM serves
+// natively instead of interpreting its bytecode. A DELEGATECALL (or
+// CALLCODE) to it runs its calldata as a guest in the caller's context, in
+// HyVM mode; a CALL or STATICCALL reverts with empty data, as HyVM's
+// delegatecall-context check does.
+//
+// The account should exist in the state (nonce 1 for a CREATE deployment);
+// its code is not read: EXTCODESIZE and EXTCODEHASH see CodeSize and
+// CodeHash, EXTCODECOPY sees zeros ending with the address word HyVM embeds.
+type HyVMContract struct {
+	Address  common.Address
+	CodeHash common.Hash
+	CodeSize int // 0: HyVMCodeSize
+}
+
+// hyvmState overlays the code of natively served HyVM deployments on the
+// EVM's state.
+type hyvmState struct {
+	vm.StateDB
+	code map[common.Address]hyvmCode
+}
+
+type hyvmCode struct {
+	code []byte
+	hash common.Hash
+}
+
+func (s hyvmState) GetCode(a common.Address) []byte {
+	if c, ok := s.code[a]; ok {
+		return c.code
+	}
+	return s.StateDB.GetCode(a)
+}
+
+func (s hyvmState) GetCodeHash(a common.Address) common.Hash {
+	if c, ok := s.code[a]; ok {
+		return c.hash
+	}
+	return s.StateDB.GetCodeHash(a)
+}
+
+func (s hyvmState) GetCodeSize(a common.Address) int {
+	if c, ok := s.code[a]; ok {
+		return len(c.code)
+	}
+	return s.StateDB.GetCodeSize(a)
+}
+
+// Empty is false for an account with code (EIP-161).
+func (s hyvmState) Empty(a common.Address) bool {
+	if _, ok := s.code[a]; ok {
+		return false
+	}
+	return s.StateDB.Empty(a)
+}
+
+// setupHyVM registers the HyVM deployments of cfg: their code overlays the
+// state and their code hash selects the native kernel instead of a
+// translation.
+func (e *EVM) setupHyVM(contracts []HyVMContract) {
+	if len(contracts) == 0 {
+		return
+	}
+	st := hyvmState{StateDB: e.env.State, code: make(map[common.Address]hyvmCode, len(contracts))}
+	e.kernels = make(map[common.Hash]*translate.Program, len(contracts))
+	for _, c := range contracts {
+		size := c.CodeSize
+		if size <= 0 {
+			size = HyVMCodeSize
+		}
+		code := make([]byte, max(size, common.HashLength))[:size]
+		copy(code[max(0, size-common.AddressLength):], c.Address[:])
+		st.code[c.Address] = hyvmCode{code: code, hash: c.CodeHash}
+		e.kernels[c.CodeHash] = translate.NewHyVMKernel(c.Address, e.guestProgram)
+	}
+	e.env.State = st
+}
+
+// guestProgram returns the HyVM-mode translation of a guest, cached by its
+// hash like any code.
+func (e *EVM) guestProgram(code []byte) (*translate.Program, error) {
+	return e.cache.HyVMProgram(codeHash(code), code, e.env.Fork)
+}
+
+// nativeProgram returns the kernel serving code with this hash, if any.
+func (e *EVM) nativeProgram(hash common.Hash) *translate.Program {
+	if e.kernels == nil {
+		return nil
+	}
+	return e.kernels[hash]
+}
+
+// ErrInternal marks an error of the engine itself (never a guest's fault).
+var ErrInternal = errors.New("hyvm: internal error")
+
+// GuestCall describes one run of a HyVM guest: a DELEGATECALL from Host to
+// the HyVM deployment at HyVM, whose calldata is the guest.
+type GuestCall struct {
+	HyVM   common.Address // a deployment registered in Config.HyVM
+	Host   common.Address // ADDRESS of the guest: storage, balance and logs are Host's
+	Caller common.Address // CALLER of the guest (the caller of Host)
+	Value  *uint256.Int   // CALLVALUE of the guest; nothing is transferred. nil: 0
+	Gas    uint64         // gas given to the HyVM frame
+	Static bool           // StaticHyVM: the frame runs in a static context
+	// Depth is the call depth of the HyVM frame (0: the transaction's first
+	// frame; 1 when a host called from a transaction delegatecalls HyVM).
+	Depth int
+}
+
+// RunGuest runs guest through HyVM as c describes and returns the frame's
+// output, the gas it leaves (0 after an exceptional halt) and its error
+// (nil on STOP/RETURN, vm.ErrExecutionReverted on REVERT and on HyVM's own
+// revert(0, 0), another vm error on an exceptional halt). State changes of
+// a failed run are reverted. No other error is returned for bad guest code:
+// every byte string is a valid guest.
+func (e *EVM) RunGuest(c GuestCall, guest []byte) (ret []byte, left uint64, err error) {
+	if e.depth != 0 {
+		return nil, 0, fmt.Errorf("%w: RunGuest called during execution", ErrInternal)
+	}
+	if c.Depth < 0 || c.Depth > MaxCallDepth {
+		return nil, 0, fmt.Errorf("%w: depth %d out of range", ErrInternal, c.Depth)
+	}
+	value := c.Value
+	if value == nil {
+		value = new(uint256.Int)
+	}
+	e.depth = c.Depth
+	defer func() {
+		e.depth = 0
+		if r := recover(); r != nil {
+			ret, left, err = nil, 0, fmt.Errorf("%w during execution: %v", ErrInternal, r)
+		}
+	}()
+	return e.delegateCall(c.Caller, c.Host, c.HyVM, guest, c.Gas, value, c.Static)
+}
