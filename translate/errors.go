@@ -2,6 +2,7 @@ package translate
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/ethereum/go-ethereum/core/vm"
 )
@@ -13,12 +14,62 @@ var ErrAborted = errors.New("execution aborted")
 // Errors are go-ethereum's, so results can be compared and classified with
 // errors.Is against the reference EVM.
 var (
-	errOutOfGas       = vm.ErrOutOfGas
-	errGasOverflow    = vm.ErrGasUintOverflow
-	errWriteProtect   = vm.ErrWriteProtection
-	errReturnDataOOB  = vm.ErrReturnDataOutOfBounds
-	errInvalidJump    = vm.ErrInvalidJump
-	errExecReverted   = vm.ErrExecutionReverted
-	errSstoreSentry   = vm.ErrOutOfGas // go-ethereum: "not enough gas for reentrancy sentry", an exceptional halt
-	errMaxInitCodeLen = vm.ErrMaxInitCodeSizeExceeded
+	errOutOfGas      = vm.ErrOutOfGas
+	errGasOverflow   = vm.ErrGasUintOverflow
+	errWriteProtect  = vm.ErrWriteProtection
+	errReturnDataOOB = vm.ErrReturnDataOutOfBounds
+	errInvalidJump   = vm.ErrInvalidJump
+	errExecReverted  = vm.ErrExecutionReverted
+	// go-ethereum reports an error of an instruction's dynamic-gas function
+	// as out of gas wrapping the cause; these read the same.
+	errSstoreSentry       = fmt.Errorf("%w: not enough gas for reentrancy sentry", vm.ErrOutOfGas)
+	errWriteProtectGas    = fmt.Errorf("%w: %v", vm.ErrOutOfGas, vm.ErrWriteProtection)
+	errOutOfGasInGasFn    = fmt.Errorf("%w: %v", vm.ErrOutOfGas, vm.ErrOutOfGas)
+	errGasOverflowInGasFn = fmt.Errorf("%w: %v", vm.ErrOutOfGas, vm.ErrGasUintOverflow)
+	errMaxInitCodeLen     = vm.ErrMaxInitCodeSizeExceeded
 )
+
+// invalidOpcodeError is go-ethereum's *vm.ErrInvalidOpCode (whose fields are
+// unexported) with the same message naming the opcode; errors.As finds a
+// *vm.ErrInvalidOpCode in it.
+type invalidOpcodeError struct{ op byte }
+
+func (e *invalidOpcodeError) Error() string { return "invalid opcode: " + vm.OpCode(e.op).String() }
+
+func (e *invalidOpcodeError) As(target any) bool {
+	if t, ok := target.(**vm.ErrInvalidOpCode); ok {
+		*t = new(vm.ErrInvalidOpCode)
+		return true
+	}
+	return false
+}
+
+// stackError is go-ethereum's *vm.ErrStackUnderflow or *vm.ErrStackOverflow
+// with the same message, stating the stack height and the bound.
+type stackError struct {
+	over       bool
+	len, bound int
+}
+
+func (e *stackError) Error() string {
+	if e.over {
+		return fmt.Sprintf("stack limit reached %d (%d)", e.len, e.bound)
+	}
+	return fmt.Sprintf("stack underflow (%d <=> %d)", e.len, e.bound)
+}
+
+func (e *stackError) As(target any) bool {
+	switch t := target.(type) {
+	case **vm.ErrStackUnderflow:
+		if !e.over {
+			*t = new(vm.ErrStackUnderflow)
+			return true
+		}
+	case **vm.ErrStackOverflow:
+		if e.over {
+			*t = new(vm.ErrStackOverflow)
+			return true
+		}
+	}
+	return false
+}

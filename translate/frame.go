@@ -102,11 +102,14 @@ func (f *Frame) push() *uint256.Int { f.sp++; return &f.stack[f.sp-1] }
 // useGas charges dynamic gas. On the traced path the first charge of an
 // instruction is folded into the cost its trace line reports.
 func (f *Frame) useGas(n uint64) bool {
+	if f.Gas < n {
+		if f.trace.pending {
+			f.emitTraceErr(n, errOutOfGas) // the caller fails with errOutOfGas
+		}
+		return false
+	}
 	if f.trace.pending {
 		f.emitTrace(n)
-	}
-	if f.Gas < n {
-		return false
 	}
 	f.Gas -= n
 	return true

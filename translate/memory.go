@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"math"
+
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 )
@@ -63,7 +65,7 @@ func (m *Memory) expansionCost(end uint64) (cost, newSize uint64, err error) {
 		return 0, 0, nil
 	}
 	if end > maxMemorySize {
-		return 0, 0, vm.ErrGasUintOverflow
+		return 0, 0, memSizeError(end)
 	}
 	words := (end + 31) / 32
 	newSize = words * 32
@@ -74,6 +76,24 @@ func (m *Memory) expansionCost(end uint64) (cost, newSize uint64, err error) {
 	cost = total - m.lastGasCost
 	m.lastGasCost = total
 	return cost, newSize, nil
+}
+
+// memSizeError is the error for memory of end bytes (> maxMemorySize), as
+// go-ethereum words it: a plain gas overflow if end cannot even be rounded
+// up to words, else its gas function's overflow, reported as out of gas.
+func memSizeError(end uint64) error {
+	if end > math.MaxUint64-31 {
+		return vm.ErrGasUintOverflow
+	}
+	return errGasOverflowInGasFn
+}
+
+// memAccessError is memSizeError for an access of n bytes at off.
+func memAccessError(off *uint256.Int, n uint64) error {
+	if !off.IsUint64() || off.Uint64() > math.MaxUint64-n {
+		return vm.ErrGasUintOverflow
+	}
+	return memSizeError(off.Uint64() + n)
 }
 
 // set copies data into memory at off; memory must already cover it unless

@@ -7,7 +7,7 @@ import "github.com/ethereum/go-ethereum/common"
 func opMload(f *Frame) error {
 	off := f.peek()
 	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return errGasOverflow
+		return memAccessError(off, 32)
 	}
 	if err := f.chargeMemory(off.Uint64()+32, 0); err != nil {
 		return err
@@ -19,7 +19,7 @@ func opMload(f *Frame) error {
 func opMstore(f *Frame) error {
 	off, val := f.back(0), f.back(1)
 	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return errGasOverflow
+		return memAccessError(off, 32)
 	}
 	if err := f.chargeMemory(off.Uint64()+32, 0); err != nil {
 		return err
@@ -32,7 +32,7 @@ func opMstore(f *Frame) error {
 func opMstore8(f *Frame) error {
 	off, val := f.back(0), f.back(1)
 	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return errGasOverflow
+		return memAccessError(off, 1)
 	}
 	if err := f.chargeMemory(off.Uint64()+1, 0); err != nil {
 		return err
@@ -88,7 +88,7 @@ const (
 
 func opSstore(f *Frame) error {
 	if f.Static {
-		return errWriteProtect
+		return errWriteProtectGas
 	}
 	if f.Gas <= sstoreSentryGas {
 		return errSstoreSentry

@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"fmt"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -13,13 +15,13 @@ import (
 
 func makeLog(n int) opFn {
 	return func(f *Frame) error {
-		if f.Static {
-			return errWriteProtect
-		}
 		off, size := f.back(0), f.back(1)
 		end, ok := memEnd(off, size)
 		if !ok || !size.IsUint64() {
 			return errGasOverflow
+		}
+		if end > maxMemorySize { // go-ethereum prices the memory first
+			return memSizeError(end)
 		}
 		dataGas := size.Uint64() * 8
 		if size.Uint64() != 0 && dataGas/8 != size.Uint64() {
@@ -31,6 +33,11 @@ func makeLog(n int) opFn {
 		}
 		if err := f.chargeMemory(end, extra); err != nil {
 			return err
+		}
+		// go-ethereum checks the static flag only when executing a charged
+		// LOG: a trace shows its line, then the failure.
+		if f.Static {
+			return errWriteProtect
 		}
 		topics := make([]common.Hash, n)
 		for i := range n {
@@ -73,7 +80,7 @@ const (
 
 func opSelfdestruct(f *Frame) error {
 	if f.Static {
-		return errWriteProtect
+		return errWriteProtectGas
 	}
 	st := f.Env.State
 	beneficiary := common.Address(f.back(0).Bytes20())
@@ -83,7 +90,7 @@ func opSelfdestruct(f *Frame) error {
 		cost = coldAccountCost
 	}
 	if cost > 0 && f.Gas < cost {
-		return errOutOfGas
+		return errOutOfGasInGasFn
 	}
 	if st.Empty(beneficiary) && !st.GetBalance(f.Address).IsZero() {
 		cost += selfdestructNewAccountGas
@@ -128,7 +135,7 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		inOff, inSize, retOff, retSize := f.back(args), f.back(args+1), f.back(args+2), f.back(args+3)
 		transfers := value != nil && !value.IsZero()
 		if kind == blocks.CALL && f.Static && transfers {
-			return errWriteProtect
+			return errWriteProtectGas
 		}
 		inEnd, ok1 := memEnd(inOff, inSize)
 		retEnd, ok2 := memEnd(retOff, retSize)
@@ -222,19 +229,18 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 	}
 }
 
-// failCharge ends a CALL whose gas ran out part-way, emitting the trace line
-// a tracer expects for the failing instruction.
+// failCharge ends a CALL whose gas ran out part-way; a traced run reports
+// the pending line with the error when the frame fails.
 func (f *Frame) failCharge(gasBefore, charged uint64) error {
 	f.Gas = gasBefore
-	f.useGas(0) // flush a pending trace line; the frame fails regardless
-	return errOutOfGas
+	return errOutOfGasInGasFn // as go-ethereum's gas function reports it
 }
 
 // makeCreate implements CREATE and CREATE2. Stack: value, offset, size[, salt].
 func makeCreate(kind blocks.Opcode) opFn {
 	return func(f *Frame) error {
 		if f.Static {
-			return errWriteProtect
+			return errWriteProtectGas
 		}
 		value, off, size := f.back(0), f.back(1), f.back(2)
 		end, ok := memEnd(off, size)
@@ -249,7 +255,8 @@ func makeCreate(kind blocks.Opcode) opFn {
 			return errGasOverflow
 		}
 		if size.Uint64() > maxInitCodeSize {
-			return errMaxInitCodeLen
+			// go-ethereum's gas function reports it, so as out of gas.
+			return fmt.Errorf("%w: %w: code size %d limit %d", errOutOfGas, errMaxInitCodeLen, size.Uint64(), maxInitCodeSize)
 		}
 		perWord := uint64(2) // EIP-3860 initcode word cost
 		if kind == blocks.CREATE2 {

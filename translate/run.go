@@ -83,7 +83,7 @@ func (p *Program) leave(b *block, f *Frame) (*block, error) {
 		return nil, errExecReverted
 	default: // Invalid, Undefined
 		f.out = nil
-		return nil, &vm.ErrInvalidOpCode{}
+		return nil, &invalidOpcodeError{b.undefined}
 	}
 }
 

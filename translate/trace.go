@@ -14,10 +14,11 @@ import (
 
 type traceState struct {
 	pending bool // the current instruction's line is not yet emitted
+	failed  bool // its line was emitted with an error: no fault line follows
 	pc      uint64
 	op      byte
 	gas     uint64 // gas before the instruction
-	cost    uint64 // its constant gas
+	cost    uint64 // its constant gas, plus its dynamic gas once emitted
 }
 
 // emitTrace reports the current instruction with its dynamic gas included.
@@ -25,9 +26,20 @@ func (f *Frame) emitTrace(dynamic uint64) { f.emitTraceErr(dynamic, nil) }
 
 func (f *Frame) emitTraceErr(dynamic uint64, err error) {
 	f.trace.pending = false
+	f.trace.failed = err != nil
+	f.trace.cost += dynamic
 	if t := f.Env.Tracer; t != nil {
 		t.EmitOpcode(f.trace.pc, f.trace.op, tracing.Gas{Execution: f.trace.gas},
-			tracing.Gas{Execution: f.trace.cost + dynamic}, f.opContext(), f.ReturnData, f.Depth, vm.VMErrorFromErr(err))
+			tracing.Gas{Execution: f.trace.cost}, f.opContext(), f.ReturnData, f.Depth, vm.VMErrorFromErr(err))
+	}
+}
+
+// emitFault reports an instruction that failed after its line was emitted
+// (go-ethereum's OnFault: same gas and cost, the state after the failure).
+func (f *Frame) emitFault(err error) {
+	if t := f.Env.Tracer; t != nil {
+		t.EmitFault(f.trace.pc, f.trace.op, tracing.Gas{Execution: f.trace.gas},
+			tracing.Gas{Execution: f.trace.cost}, f.opContext(), f.Depth, vm.VMErrorFromErr(err))
 	}
 }
 
@@ -48,10 +60,17 @@ var hasDynamicGas = func() (t [256]bool) {
 
 func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 	defer func() {
-		// A failing instruction whose line was not emitted yet is reported
-		// with its error, as go-ethereum's interpreter does.
-		if err != nil && err != errExecReverted && f.trace.pending {
-			f.emitTraceErr(0, err)
+		// A failing instruction is reported as go-ethereum's interpreter
+		// does: with its error on its own line if that is not emitted yet,
+		// else (REVERT, a bad jump, a write in a static frame) on a fault
+		// line after it.
+		if err != nil && err != ErrAborted {
+			switch {
+			case f.trace.pending:
+				f.emitTraceErr(0, err)
+			case !f.trace.failed:
+				f.emitFault(err)
+			}
 		}
 		f.trace.pending = false
 	}()
@@ -61,14 +80,17 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 			info := in.Op.Info()
 			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas}
 			if !in.Op.Defined(p.analysis.Fork) {
-				return nil, &vm.ErrInvalidOpCode{}
+				// go-ethereum runs an undefined opcode as a free instruction
+				// that fails: its line, then a fault line.
+				f.emitTrace(0)
+				return nil, &invalidOpcodeError{byte(in.Op)}
 			}
 			f.trace.cost = info.Gas
 			if f.sp < info.Pops {
-				return nil, &vm.ErrStackUnderflow{}
+				return nil, &stackError{len: f.sp, bound: info.Pops}
 			}
 			if f.sp-info.Pops+info.Pushes > StackLimit {
-				return nil, &vm.ErrStackOverflow{}
+				return nil, &stackError{over: true, len: f.sp, bound: StackLimit + info.Pops - info.Pushes}
 			}
 			if f.Gas < info.Gas {
 				return nil, errOutOfGas
