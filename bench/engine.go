@@ -42,9 +42,17 @@ const Fork = blocks.Latest
 // state: changes are reverted after every run.
 type Runner struct {
 	c       *Case
+	call    Call
 	state   *state.StateDB
 	machine runtime.Machine
 	zero    uint256.Int
+}
+
+// Call is the message a run sends from Sender.
+type Call struct {
+	To    common.Address
+	Input []byte
+	Value *uint256.Int // nil sends nothing
 }
 
 // Result is what one run produced.
@@ -62,8 +70,19 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 		return nil, fmt.Errorf("bench: new state: %w", err)
 	}
 	st.SetBalance(Sender, uint256.NewInt(1e18), tracing.BalanceChangeUnspecified)
-	st.SetCode(Contract, c.Code, tracing.CodeChangeUnspecified)
-	st.SetNonce(Contract, 1, tracing.NonceChangeUnspecified)
+	call, time := Call{To: Contract, Input: c.Calldata}, uint64(1)
+	if c.Setup != nil {
+		// The engine under test deploys its own pre-state; the time the
+		// setup ends at is the measured call's block time.
+		d := &Deployer{Time: time, engine: engine, state: st, cache: cache}
+		if call, err = c.Setup(d); err != nil {
+			return nil, fmt.Errorf("bench: %s setup on %s: %w", c.Name(), engine, err)
+		}
+		time = d.Time
+	} else {
+		st.SetCode(Contract, c.Code, tracing.CodeChangeUnspecified)
+		st.SetNonce(Contract, 1, tracing.NonceChangeUnspecified)
+	}
 	// Commit so runs start from committed state, as a transaction would.
 	root, err := st.Commit(runtime.Rules(Fork), 0)
 	if err != nil {
@@ -72,7 +91,19 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 	if st, err = state.New(root, db); err != nil {
 		return nil, fmt.Errorf("bench: reopen state: %w", err)
 	}
-	block := vm.BlockContext{
+	r := &Runner{c: c, call: call, state: st}
+	if r.machine, err = newMachine(engine, blockContext(c.Gas, time), st, cache); err != nil {
+		return nil, err
+	}
+	// Warm the access list once, as the transaction would; every run then
+	// reverts to the state right after it.
+	st.Prepare(runtime.Rules(Fork), Sender, Sender, &call.To, runtime.Precompiles(Fork), nil)
+	return r, nil
+}
+
+// blockContext is the block every run executes in.
+func blockContext(gasLimit, time uint64) vm.BlockContext {
+	return vm.BlockContext{
 		CanTransfer: func(db vm.StateDB, a common.Address, v *uint256.Int) bool { return db.GetBalance(a).Cmp(v) >= 0 },
 		Transfer: func(db vm.StateDB, from, to common.Address, v *uint256.Int, _ *params.Rules) {
 			db.SubBalance(from, v, tracing.BalanceChangeTransfer)
@@ -80,34 +111,39 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 		},
 		GetHash:     func(uint64) common.Hash { return common.Hash{} },
 		Coinbase:    Sender,
-		GasLimit:    c.Gas,
+		GasLimit:    gasLimit,
 		BlockNumber: big.NewInt(1),
-		Time:        1,
+		Time:        time,
 		Difficulty:  big.NewInt(0),
 		BaseFee:     big.NewInt(1),
 		BlobBaseFee: big.NewInt(1),
 		Random:      &common.Hash{1},
 	}
-	r := &Runner{c: c, state: st}
+}
+
+// newMachine returns engine over st, with Sender as the transaction origin.
+func newMachine(engine string, block vm.BlockContext, st *state.StateDB, cache *runtime.Cache) (runtime.Machine, error) {
+	var m runtime.Machine
 	switch engine {
 	case EngineHyvm:
-		r.machine = runtime.NewEVM(block, st, Fork, runtime.Config{Cache: cache})
+		m = runtime.NewEVM(block, st, Fork, runtime.Config{Cache: cache})
 	case EngineGeth:
-		r.machine = reference.New(block, st, runtime.ChainConfig(Fork), vm.Config{})
+		m = reference.New(block, st, runtime.ChainConfig(Fork), vm.Config{})
 	default:
 		return nil, fmt.Errorf("bench: unknown engine %q", engine)
 	}
-	r.machine.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
-	// Warm the access list once, as the transaction would; every run then
-	// reverts to the state right after it.
-	st.Prepare(runtime.Rules(Fork), Sender, Sender, &Contract, runtime.Precompiles(Fork), nil)
-	return r, nil
+	m.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
+	return m, nil
 }
 
 // Run executes the case once and undoes its state changes.
 func (r *Runner) Run() Result {
+	value := r.call.Value
+	if value == nil {
+		value = &r.zero
+	}
 	snap := r.state.Snapshot()
-	out, left, err := r.machine.Call(Sender, Contract, r.c.Calldata, r.c.Gas, &r.zero)
+	out, left, err := r.machine.Call(Sender, r.call.To, r.call.Input, r.c.Gas, value)
 	r.state.RevertToSnapshot(snap)
 	return Result{Output: out, GasUsed: r.c.Gas - left, Err: err}
 }

@@ -17,7 +17,14 @@ func loadSuite(tb testing.TB) []Case {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return cases
+	if dir, err = ContractsDir(); err != nil {
+		tb.Fatal(err)
+	}
+	contracts, err := ContractCases(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(cases, contracts...)
 }
 
 // TestEnginesAgree checks, once per case, that every engine returns what

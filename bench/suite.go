@@ -15,14 +15,18 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 )
 
-// Case is one benchmark: a contract's code called with one input.
+// Case is one benchmark: a contract's code called with one input, or, when
+// Setup is set, a call into contracts that Setup deploys.
 type Case struct {
-	Suite     string // "main" or "micro"
+	Suite     string // "main", "micro" or "contracts"
 	Benchmark string // file stem, e.g. "sha1_divs"
 	Input     string // label, e.g. "5311"
 	Code      []byte
 	Calldata  []byte
 	Gas       uint64
+	// Setup, if set, builds the pre-state with transactions on the engine
+	// under test and returns the call to measure; Code and Calldata are unused.
+	Setup func(d *Deployer) (Call, error)
 }
 
 // Name is the case's path, as evmone-bench names it: suite/benchmark/input.
