@@ -1,0 +1,52 @@
+package hyvm_test
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvm"
+)
+
+// A wallet contract delegatecalls HyVM with a guest that stores 7 in slot 1
+// of the wallet and returns 3 + 4. Gas used: HyVM's start-up (204), each
+// instruction's native gas plus HyVM's overhead, the cold SSTORE (22100).
+func Example() {
+	wallet := common.HexToAddress("0x7fa9385be102ac3eac297483dd6233d62b3e1496")
+	owner := common.HexToAddress("0x1804c8ab1f12e6bbf3894d4083f33e07309d1f38")
+
+	st, _ := state.New(types.EmptyRootHash, state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil))
+	st.SetNonce(wallet, 1, tracing.NonceChangeUnspecified)
+	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
+
+	// PUSH1 7 PUSH1 1 SSTORE; PUSH1 3 PUSH1 4 ADD PUSH1 0 MSTORE; PUSH1 32 PUSH1 0 RETURN
+	guest := common.FromHex("0x6007600155600360040160005260206000f3")
+	res, err := hyvm.Run(st, hyvm.Context{
+		Fork:   blocks.Prague,
+		Block:  vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
+		Origin: owner, Host: wallet, Caller: owner,
+		Value: new(uint256.Int), Gas: 100_000, Depth: 1,
+	}, guest)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("success:", res.Success)
+	fmt.Println("result:", new(big.Int).SetBytes(res.ReturnData))
+	fmt.Println("gas used:", res.GasUsed)
+	slot := res.StateDiff[wallet].Storage[common.BigToHash(big.NewInt(1))]
+	fmt.Println("slot 1:", slot.Pre.Big(), "->", slot.Post.Big())
+	// Output:
+	// success: true
+	// result: 7
+	// gas used: 23381
+	// slot 1: 0 -> 7
+}
