@@ -2,6 +2,7 @@
 //
 //	hyvmc run [flags] CODE        run code in a fresh in-memory state
 //	hyvmc statetest [flags] PATH  run state-test fixtures
+//	hyvmc hyvmtest FILE...        run HyVM reference vectors
 //
 // Exit status: 0 on success, 1 when the run halted with a revert or error or
 // a state test failed, 2 on bad input (flags, hex, files, fixtures).
@@ -28,6 +29,7 @@ const mainUsage = `Usage: hyvmc COMMAND [flags] [args]
 Commands:
   run        run EVM bytecode in a fresh in-memory state
   statetest  run state-test fixtures (files or directories)
+  hyvmtest   run HyVM reference vectors (hyvm-vectors/1 files)
 
 Run 'hyvmc COMMAND -h' for a command's flags.
 `
@@ -47,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCommand(rest, stdout, stderr)
 	case "statetest":
 		return stateTestCommand(rest, stdout, stderr)
+	case "hyvmtest":
+		return hyvmTestCommand(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK
