@@ -93,6 +93,11 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 				return nil, &stackError{over: true, len: f.sp, bound: StackLimit + info.Pops - info.Pushes}
 			}
 			if f.Gas < info.Gas {
+				if in.Op == blocks.EXP {
+					// go-ethereum prices all of EXP as dynamic gas, so its
+					// failing line shows the whole cost.
+					f.trace.cost += 50 * uint64((f.back(1).BitLen()+7)/8)
+				}
 				return nil, errOutOfGas
 			}
 			f.Gas -= info.Gas

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,6 +76,7 @@ type traceProgram struct {
 	input string // hex
 	gas   uint64 // 0: 1,000,000
 	value uint64
+	heavy bool // tens of thousands of lines: latest fork only, no gas sweep
 }
 
 func traceCorpus() []traceProgram {
@@ -111,11 +113,11 @@ func traceCorpus() []traceProgram {
 		{name: "staticcall", code: callTo("STATICCALL", returner, "GAS", 0) + " " + callTo("STATICCALL", storer, "GAS", 0) +
 			" " + callTo("STATICCALL", logger5, "GAS", 0) + " STOP"},
 		{name: "call reverting", code: callTo("CALL", reverter, "GAS", 0) + " RETURNDATASIZE PUSH1 0 PUSH1 0 RETURNDATACOPY PUSH1 0 MLOAD STOP"},
-		{name: "call out of gas", code: callTo("CALL", looper, "PUSH2 30000", 0) + " " + callTo("CALL", looper, "GAS", 0) + " STOP", gas: 300000},
+		{name: "call out of gas", code: callTo("CALL", looper, "PUSH2 30000", 0) + " " + callTo("CALL", looper, "GAS", 0) + " STOP", gas: 300000, heavy: true},
 		{name: "call empty and precompile-less accounts", code: callTo("CALL", emptyAcct, "GAS", 0) + " " +
 			callTo("CALL", common.HexToAddress("0xe1"), "GAS", 1) + " PUSH1 0xe2 BALANCE PUSH1 0xe0 EXTCODESIZE PUSH1 0xe0 EXTCODEHASH STOP", value: 1},
 		{name: "call log", code: callTo("CALL", logger5, "GAS", 0) + " STOP"},
-		{name: "recursion", code: callTo("CALL", recurser, "GAS", 0) + " STOP", gas: 200000},
+		{name: "recursion", code: callTo("CALL", recurser, "GAS", 0) + " STOP", gas: 200000, heavy: true},
 		{name: "create", code: storeCode(deploy) + fmt.Sprintf(" PUSH1 %d PUSH1 0 PUSH1 0 CREATE DUP1 EXTCODESIZE POP ", n(deploy)) +
 			"PUSH1 32 PUSH1 0 PUSH1 0 PUSH1 0 PUSH1 0 DUP6 GAS CALL PUSH1 0 MLOAD STOP"},
 		{name: "create2", code: storeCode(deploy) + fmt.Sprintf(" PUSH1 0x77 PUSH1 %d PUSH1 0 PUSH1 3 CREATE2 DUP1 EXTCODEHASH POP ", n(deploy)) +
@@ -125,14 +127,14 @@ func traceCorpus() []traceProgram {
 		{name: "create out of gas", code: storeCode(deploy) + fmt.Sprintf(" PUSH1 %d PUSH1 0 PUSH1 0 CREATE STOP", n(deploy)), gas: 40000},
 		{name: "revert", code: "PUSH1 0xaa PUSH1 0 MSTORE PUSH1 32 PUSH1 0 REVERT"},
 		{name: "out of gas mid-block", code: "PUSH1 1 PUSH1 2 ADD PUSH1 3 MUL PUSH1 4 ADD PUSH1 5 MUL POP STOP", gas: 20},
-		{name: "out of gas in loop", code: "top: JUMPDEST PUSH1 1 PUSH1 2 ADD POP PUSH1 :top JUMP", gas: 500},
+		{name: "out of gas in loop", code: "top: JUMPDEST PUSH1 1 PUSH1 2 ADD POP PUSH1 :top JUMP", gas: 500, heavy: true},
 		{name: "invalid jump", code: "PUSH1 1 PUSH1 2 ADD PUSH1 3 JUMP JUMPDEST STOP"},
 		{name: "invalid jumpi", code: "PUSH1 1 PUSH1 0 JUMPI PUSH1 1 PUSH1 4 JUMPI STOP"},
 		{name: "jump into push data", code: "PUSH1 4 JUMP PUSH1 0x5b STOP"},
 		{name: "jumpi loop", code: "PUSH1 5 top: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 :top JUMPI STOP"},
 		{name: "stack underflow", code: "PUSH1 1 PUSH1 2 ADD ADD STOP"},
 		{name: "stack underflow dup", code: "PUSH1 1 DUP2 STOP"},
-		{name: "stack overflow", code: "top: JUMPDEST PUSH0 PUSH1 :top JUMP"},
+		{name: "stack overflow", code: "top: JUMPDEST PUSH0 PUSH1 :top JUMP", heavy: true},
 		{name: "gas in a long block", code: "GAS PUSH1 1 PUSH1 2 ADD GAS PUSH1 3 MUL POP GAS PUSH1 0 MSTORE GAS STOP"},
 		{name: "log", code: "PUSH1 0x11 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 LOG0 PUSH1 1 PUSH1 5 PUSH1 64 LOG1 " +
 			"PUSH1 1 PUSH1 2 PUSH1 3 PUSH1 4 PUSH1 16 PUSH1 8 LOG4 PUSH1 1 PUSH1 2 PUSH1 0 PUSH1 0 LOG2 STOP"},
@@ -217,7 +219,7 @@ func TestTraceConformance(t *testing.T) {
 	var programs, lines int
 	for _, p := range traceCorpus() {
 		for _, fork := range blocks.Forks() {
-			if p.name == "clz" && fork < blocks.Osaka {
+			if (p.name == "clz" || p.heavy) && fork < blocks.Osaka {
 				continue
 			}
 			t.Run(fmt.Sprintf("%s/%v", p.name, fork), func(t *testing.T) {
@@ -290,4 +292,87 @@ func context(lines []map[string]any, i int) string {
 		fmt.Fprintf(&b, "  before: %s\n", encode(lines[j]))
 	}
 	return b.String()
+}
+
+// TestTraceConformanceGasSweep runs programs with just too little and just
+// enough gas for each of their top-level instructions, so that every
+// instruction's charge fails in turn (out of gas mid-block, in dynamic gas,
+// part-way through a CALL's charges), and compares the traces.
+func TestTraceConformanceGasSweep(t *testing.T) {
+	var runs, lines int
+	for _, p := range traceCorpus() {
+		if p.heavy {
+			continue
+		}
+		name := p.name
+		full, _ := traceLines(t, p, blocks.Latest, newGeth())
+		start := parseQuantity(t, full[0]["gas"])
+		limits := map[uint64]bool{}
+		for _, line := range full {
+			if line["depth"] != float64(1) || line["error"] != nil {
+				continue
+			}
+			used := start - parseQuantity(t, line["gas"])
+			cost := parseQuantity(t, line["gasCost"])
+			limits[used+cost] = true
+			if used+cost > 0 {
+				limits[used+cost-1] = true
+			}
+		}
+		for g := range limits {
+			q := p
+			q.gas = g
+			if g == 0 {
+				continue // 0 means the default gas
+			}
+			t.Run(fmt.Sprintf("%s/%d", name, g), func(t *testing.T) {
+				got, _ := traceLines(t, q, blocks.Latest, newHyvm())
+				want, _ := traceLines(t, q, blocks.Latest, newGeth())
+				compareTraces(t, got, want)
+				runs++
+				lines += len(want)
+			})
+		}
+	}
+	t.Logf("%d runs, %d trace lines compared", runs, lines)
+}
+
+// parseQuantity reads a logger gas field ("0x..").
+func parseQuantity(t *testing.T, v any) uint64 {
+	t.Helper()
+	s, _ := v.(string)
+	n, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 64)
+	if err != nil {
+		t.Fatalf("gas field %v: %v", v, err)
+	}
+	return n
+}
+
+// TestRunTraceFlag checks the command's --trace output byte for byte
+// against go-ethereum's EVM traced by the same logger with the command's
+// defaults (geth's "evm run": memory and return data off, stack on).
+func TestRunTraceFlag(t *testing.T) {
+	code := asm(callTo("CALL", defaultReceiver, "PUSH2 3000", 0) + " PUSH1 0x20 PUSH1 0 KECCAK256 PUSH1 1 SSTORE" +
+		" PUSH1 8 PUSH1 0 REVERT")
+	for _, extra := range [][]string{nil, {"--trace.nomemory=false", "--trace.noreturndata=false"}, {"--trace.nostack"}} {
+		args := append([]string{"run", "--trace", "--input", "0x01"}, extra...)
+		exit, stdout, stderr := hyvmc(t, append(args, fmt.Sprintf("%x", code))...)
+		if exit != exitFailed || !strings.Contains(stdout, "status: revert") {
+			t.Fatalf("%q: exit %d, stdout %q", extra, exit, stdout)
+		}
+		cfg := &logger.Config{DisableStack: len(extra) == 1}
+		if len(extra) == 2 {
+			cfg.EnableMemory, cfg.EnableReturnData = true, true
+		}
+		opts := &runOptions{code: code, input: []byte{1}, gas: defaultGas, value: new(uint256.Int),
+			sender: defaultSender, receiver: defaultReceiver, fork: blocks.Latest, trace: cfg}
+		var want bytes.Buffer
+		execute(opts, newGeth(), &want)
+		if stderr != want.String() {
+			t.Errorf("%q: trace differs from go-ethereum's:\nhyvm:\n%s\ngeth:\n%s", extra, stderr, want.String())
+		}
+		if n := strings.Count(stderr, "\n"); n < 30 {
+			t.Errorf("%q: only %d trace lines", extra, n)
+		}
+	}
 }
