@@ -102,6 +102,10 @@ func (p *Program) translateBlock(b *block, src *blocks.Block, fork blocks.Fork, 
 		instrs = instrs[:len(instrs)-1]
 		b.undefined = byte(last.Op)
 	}
+	if !opt.PerInstructionGas {
+		translateSymbolic(b, src, instrs, fork)
+		return
+	}
 	// rest is the constant gas of the instructions after the current one,
 	// for the instructions that must see the exact gas left.
 	rest := src.Gas

@@ -1,0 +1,231 @@
+package translate
+
+import "github.com/hyvm/hyvm/blocks"
+
+// Slot-bound versions of the instructions that only read their operands and
+// write at most one result: x[i] is the sp-relative slot of the i-th operand
+// (0: the top), d that of the result. The semantics are those of ops_*.go;
+// operands are read before the result is written, since d may be an operand
+// slot (uint256's methods allow their receiver to alias an argument; where
+// an in-place method would read an operand after writing d, it is copied).
+var symOps = [256]func(x [3]int, d int) opFn{
+	blocks.ADD: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Add(f.at(a), f.at(b)); return nil }
+	},
+	blocks.MUL: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Mul(f.at(a), f.at(b)); return nil }
+	},
+	blocks.SUB: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Sub(f.at(a), f.at(b)); return nil }
+	},
+	blocks.DIV: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Div(f.at(a), f.at(b)); return nil }
+	},
+	blocks.SDIV: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).SDiv(f.at(a), f.at(b)); return nil }
+	},
+	blocks.MOD: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Mod(f.at(a), f.at(b)); return nil }
+	},
+	blocks.SMOD: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).SMod(f.at(a), f.at(b)); return nil }
+	},
+	blocks.ADDMOD: func(x [3]int, d int) opFn {
+		a, b, m := x[0], x[1], x[2]
+		return func(f *Frame) error {
+			va, vb, vm := *f.at(a), *f.at(b), *f.at(m)
+			f.at(d).AddMod(&va, &vb, &vm)
+			return nil
+		}
+	},
+	blocks.MULMOD: func(x [3]int, d int) opFn {
+		a, b, m := x[0], x[1], x[2]
+		return func(f *Frame) error {
+			va, vb, vm := *f.at(a), *f.at(b), *f.at(m)
+			f.at(d).MulMod(&va, &vb, &vm)
+			return nil
+		}
+	},
+	blocks.EXP: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			base, exponent := *f.at(a), *f.at(b)
+			if !f.useGas(50 * uint64((exponent.BitLen()+7)/8)) {
+				return errOutOfGas
+			}
+			f.at(d).Exp(&base, &exponent)
+			return nil
+		}
+	},
+	blocks.SIGNEXTEND: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			back, num := *f.at(a), *f.at(b)
+			f.at(d).ExtendSign(&num, &back)
+			return nil
+		}
+	},
+	blocks.LT: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { setBool(f.at(d), f.at(a).Lt(f.at(b))); return nil }
+	},
+	blocks.GT: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { setBool(f.at(d), f.at(a).Gt(f.at(b))); return nil }
+	},
+	blocks.SLT: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { setBool(f.at(d), f.at(a).Slt(f.at(b))); return nil }
+	},
+	blocks.SGT: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { setBool(f.at(d), f.at(a).Sgt(f.at(b))); return nil }
+	},
+	blocks.EQ: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { setBool(f.at(d), f.at(a).Eq(f.at(b))); return nil }
+	},
+	blocks.ISZERO: func(x [3]int, d int) opFn {
+		a := x[0]
+		return func(f *Frame) error { setBool(f.at(d), f.at(a).IsZero()); return nil }
+	},
+	blocks.AND: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).And(f.at(a), f.at(b)); return nil }
+	},
+	blocks.OR: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Or(f.at(a), f.at(b)); return nil }
+	},
+	blocks.XOR: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { f.at(d).Xor(f.at(a), f.at(b)); return nil }
+	},
+	blocks.NOT: func(x [3]int, d int) opFn {
+		a := x[0]
+		return func(f *Frame) error { f.at(d).Not(f.at(a)); return nil }
+	},
+	blocks.BYTE: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			n := *f.at(a)
+			z := f.at(d)
+			*z = *f.at(b)
+			z.Byte(&n)
+			return nil
+		}
+	},
+	blocks.SHL: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			if shift := f.at(a); shift.LtUint64(256) {
+				f.at(d).Lsh(f.at(b), uint(shift.Uint64()))
+			} else {
+				f.at(d).Clear()
+			}
+			return nil
+		}
+	},
+	blocks.SHR: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			if shift := f.at(a); shift.LtUint64(256) {
+				f.at(d).Rsh(f.at(b), uint(shift.Uint64()))
+			} else {
+				f.at(d).Clear()
+			}
+			return nil
+		}
+	},
+	blocks.SAR: func(x [3]int, d int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			shift, value := f.at(a), f.at(b)
+			if shift.GtUint64(255) {
+				if value.Sign() >= 0 {
+					f.at(d).Clear()
+				} else {
+					f.at(d).SetAllOne()
+				}
+				return nil
+			}
+			f.at(d).SRsh(value, uint(shift.Uint64()))
+			return nil
+		}
+	},
+	blocks.CLZ: func(x [3]int, d int) opFn {
+		a := x[0]
+		return func(f *Frame) error { f.at(d).SetUint64(uint64(256 - f.at(a).BitLen())); return nil }
+	},
+	blocks.MLOAD: func(x [3]int, d int) opFn {
+		a := x[0]
+		return func(f *Frame) error {
+			off := f.at(a)
+			if !off.IsUint64() || off.Uint64() > maxMemorySize {
+				return errGasOverflow
+			}
+			o := off.Uint64()
+			if o+32 > uint64(len(f.Mem.store)) {
+				if err := f.chargeMemory(o+32, 0); err != nil {
+					return err
+				}
+			}
+			f.at(d).SetBytes32(f.Mem.store[o : o+32])
+			return nil
+		}
+	},
+	blocks.MSTORE: func(x [3]int, _ int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			off := f.at(a)
+			if !off.IsUint64() || off.Uint64() > maxMemorySize {
+				return errGasOverflow
+			}
+			o := off.Uint64()
+			if o+32 > uint64(len(f.Mem.store)) {
+				if err := f.chargeMemory(o+32, 0); err != nil {
+					return err
+				}
+			}
+			f.at(b).PutUint256(f.Mem.store[o:])
+			return nil
+		}
+	},
+	blocks.MSTORE8: func(x [3]int, _ int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error {
+			off := f.at(a)
+			if !off.IsUint64() || off.Uint64() > maxMemorySize {
+				return errGasOverflow
+			}
+			o := off.Uint64()
+			if o+1 > uint64(len(f.Mem.store)) {
+				if err := f.chargeMemory(o+1, 0); err != nil {
+					return err
+				}
+			}
+			f.Mem.store[o] = byte(f.at(b).Uint64())
+			return nil
+		}
+	},
+	blocks.CALLDATALOAD: func(x [3]int, d int) opFn {
+		a := x[0]
+		return func(f *Frame) error {
+			if off, overflow := f.at(a).Uint64WithOverflow(); !overflow && off < uint64(len(f.Input)) {
+				var word [32]byte
+				copy(word[:], f.Input[off:])
+				f.at(d).SetBytes32(word[:])
+			} else {
+				f.at(d).Clear()
+			}
+			return nil
+		}
+	},
+}
