@@ -42,7 +42,7 @@ func main() {
 // diagnostics to stderr, and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return usageError(stderr, "hyvmc", errors.New("missing command: run or statetest (see 'hyvmc -h')"))
+		return usageError(stderr, "hyvmc", errors.New("missing command (see 'hyvmc -h')"))
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK
 	default:
-		return usageError(stderr, "hyvmc", fmt.Errorf("unknown command %q (want run or statetest)", cmd))
+		return usageError(stderr, "hyvmc", fmt.Errorf("unknown command %q (see 'hyvmc -h')", cmd))
 	}
 }
 
