@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"math/big"
 	"strconv"
@@ -94,7 +95,9 @@ func newRunState(opts *runOptions, block *vm.BlockContext) (*state.StateDB, erro
 	// Beyond the call's value the sender holds 1e9 ether, so value sent back
 	// to it from the receiver's code can be sent on again.
 	balance := new(uint256.Int).Mul(uint256.NewInt(1e18), uint256.NewInt(1e9))
-	balance.Add(balance, opts.value)
+	if _, overflow := balance.AddOverflow(balance, opts.value); overflow {
+		balance.SetAllOne() // a value near 2^256: all there is
+	}
 	statedb.SetBalance(opts.sender, balance, tracing.BalanceChangeUnspecified)
 	for addr, code := range opts.accounts {
 		statedb.SetCode(addr, code, tracing.CodeChangeUnspecified)
@@ -114,7 +117,7 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 	block := runBlock(opts.gas)
 	statedb, err := newRunState(opts, &block)
 	if err != nil {
-		return &runResult{err: err}
+		return &runResult{err: fmt.Errorf("creating the in-memory state: %w", err)}
 	}
 	var tracer *tracing.Hooks
 	if opts.trace != nil {

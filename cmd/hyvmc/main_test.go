@@ -40,6 +40,8 @@ func TestRunPrograms(t *testing.T) {
 		{"empty code", []string{""}, "", "success", "0", exitOK},
 		{"stop", []string{"00"}, "", "success", "0", exitOK},
 		{"flags after code", []string{"3460005260206000f3", "--value", "1000"}, word("3e8"), "success", "17", exitOK},
+		{"largest value", []string{"--value", "0x" + strings.Repeat("ff", 32), "3460005260206000f3"},
+			strings.Repeat("ff", 32), "success", "17", exitOK},
 		{"hex value", []string{"--value", "0x00ff", "3460005260206000f3"}, word("ff"), "success", "17", exitOK},
 		{"calldata", []string{"--input", "0x" + word("2a"), "60003560005260206000f3"}, word("2a"), "success", "21", exitOK},
 		{"caller", []string{"--sender", "0x00000000000000000000000000000000000000aa", "3360005260206000f3"},
