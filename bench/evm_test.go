@@ -60,6 +60,9 @@ func BenchmarkEVM(b *testing.B) {
 	cache := runtime.NewCache(0)
 	for _, c := range loadSuite(b) {
 		want := mustRun(b, &c, EngineGeth, cache)
+		if want.Err != nil {
+			b.Fatalf("%s: go-ethereum failed: %v", c.Name(), want.Err)
+		}
 		for _, engine := range Engines() {
 			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
 				r, err := NewRunner(&c, engine, cache)
