@@ -200,6 +200,9 @@ func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork 
 
 // emitBound emits an operation bound to the slots of its operands.
 func (s *symBlock) emitBound(op blocks.Opcode) {
+	if s.emitConst(op) {
+		return
+	}
 	info := op.Info()
 	var x [3]int
 	for i := range info.Pops {

@@ -1,6 +1,10 @@
 package translate
 
-import "github.com/holiman/uint256"
+import (
+	"unsafe"
+
+	"github.com/holiman/uint256"
+)
 
 // Materialising the symbolic stack is a parallel move: every position takes
 // the value of a slot or a constant at once. orderMoves sequences it so no
@@ -100,6 +104,10 @@ func makeSetConst(k int, c uint256.Int) opFn {
 	return func(f *Frame) error { *f.at(k) = c; return nil }
 }
 
-// at returns the slot k places above sp (k may be negative); the translator
-// binds k only within the bounds block entry checked.
-func (f *Frame) at(k int) *uint256.Int { return &f.stack[f.sp+k] }
+// at returns the slot k places above sp (k may be negative) without a bounds
+// check: the translator binds k only so that sp+k lies in
+// [entry sp - StackReq, entry sp + StackGrowth) of the running block, which
+// block entry checked to be within [0, StackLimit).
+func (f *Frame) at(k int) *uint256.Int {
+	return (*uint256.Int)(unsafe.Add(unsafe.Pointer(&f.stack), (f.sp+k)*int(unsafe.Sizeof(uint256.Int{}))))
+}

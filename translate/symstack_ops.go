@@ -49,7 +49,7 @@ var symOps = [256]func(x [3]int, d int) opFn{
 		a, b, m := x[0], x[1], x[2]
 		return func(f *Frame) error {
 			va, vb, vm := *f.at(a), *f.at(b), *f.at(m)
-			f.at(d).MulMod(&va, &vb, &vm)
+			f.mulMod(f.at(d), &va, &vb, &vm)
 			return nil
 		}
 	},
