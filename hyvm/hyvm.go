@@ -50,6 +50,9 @@ type Context struct {
 	// Cache shares guest and contract translations between runs; nil: a
 	// private one.
 	Cache *runtime.Cache
+	// Policy, when set, may deny the guest's calls, creations and storage
+	// writes (see Policy).
+	Policy Policy
 }
 
 // Result is the outcome of a guest run.
@@ -96,7 +99,7 @@ func Run(st vm.StateDB, ctx Context, guest []byte) (*Result, error) {
 	}
 	evm.SetTxContext(vm.TxContext{Origin: ctx.Origin, GasPrice: gasPrice})
 	ret, left, err := evm.RunGuest(runtime.GuestCall{HyVM: dep.Address, Host: ctx.Host, Caller: ctx.Caller,
-		Value: ctx.Value, Gas: ctx.Gas, Static: ctx.Static, Depth: ctx.Depth}, guest)
+		Value: ctx.Value, Gas: ctx.Gas, Static: ctx.Static, Depth: ctx.Depth, Policy: ctx.Policy}, guest)
 	if errors.Is(err, runtime.ErrInternal) {
 		return nil, err
 	}

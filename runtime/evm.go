@@ -32,6 +32,9 @@ type Config struct {
 	Cache *Cache
 	// HyVM lists deployments of the HyVM contract served natively (hyvm.go).
 	HyVM []HyVMContract
+	// HyVMPolicy, when set, may deny the calls, creations and storage
+	// writes of every HyVM guest the EVM runs (hyvm_policy.go).
+	HyVMPolicy HyVMPolicy
 }
 
 // EVM executes messages against a state. An EVM is not safe for concurrent
@@ -78,6 +81,7 @@ func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Con
 	env.Timestamp.SetUint64(block.Time)
 	env.GasLimit.SetUint64(block.GasLimit)
 	e.setupHyVM(cfg.HyVM)
+	env.HyVMPolicy = cfg.HyVMPolicy
 	return e
 }
 

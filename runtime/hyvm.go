@@ -122,6 +122,9 @@ type GuestCall struct {
 	// Depth is the call depth of the HyVM frame (0: the transaction's first
 	// frame; 1 when a host called from a transaction delegatecalls HyVM).
 	Depth int
+	// Policy, when set, replaces Config.HyVMPolicy for this run, nested
+	// guests included.
+	Policy HyVMPolicy
 }
 
 // RunGuest runs guest through HyVM as c describes and returns the frame's
@@ -142,8 +145,13 @@ func (e *EVM) RunGuest(c GuestCall, guest []byte) (ret []byte, left uint64, err 
 		value = new(uint256.Int)
 	}
 	e.depth = c.Depth
+	saved := e.env.HyVMPolicy
+	if c.Policy != nil {
+		e.env.HyVMPolicy = c.Policy
+	}
 	defer func() {
 		e.depth = 0
+		e.env.HyVMPolicy = saved
 		if r := recover(); r != nil {
 			ret, left, err = nil, 0, fmt.Errorf("%w during execution: %v", ErrInternal, r)
 		}

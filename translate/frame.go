@@ -43,6 +43,9 @@ type Env struct {
 	// Abort, once set (from any goroutine), stops execution at the next
 	// jump or frame entry with ErrAborted.
 	Abort atomic.Bool
+	// HyVMPolicy, when set, is consulted by HyVM guests before their calls,
+	// creations and storage writes (hyvm_policy.go).
+	HyVMPolicy HyVMPolicy
 }
 
 // Frame is the execution state of one call frame. Frames are reused: the

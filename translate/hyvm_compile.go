@@ -140,6 +140,13 @@ func (g *hyvmGuest) build(start uint32) *hvBlock {
 		cost := info.Gas + hop.overhead
 		costs = append(costs, cost)
 		b.gas += cost
+		if policyChecked(op) {
+			// A policy may end the guest here with its gas left, so the
+			// block must not have charged for what follows.
+			b.end = in.PC + 1
+			instrs = instrs[:i+1]
+			break
+		}
 		if op == blocks.RETURN || op == blocks.REVERT {
 			b.term = hvReturn
 			if op == blocks.REVERT {
@@ -168,7 +175,7 @@ func translateHyVMInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
 	case blocks.MSIZE:
 		return opHyVMMsize
 	}
-	fn := translateInstr(in, fork, rest)
+	fn := withPolicy(translateInstr(in, fork, rest), in.Op, rest)
 	switch offs := hyvmOps[in.Op].offsets; {
 	case offs[1] >= 0:
 		return withFixedOffsets(fn, int(offs[0]), int(offs[1]))
