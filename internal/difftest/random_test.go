@@ -1,0 +1,107 @@
+package difftest_test
+
+import (
+	"flag"
+	"fmt"
+	goruntime "runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hyvm/hyvm/internal/difftest"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+var (
+	flagPrograms = flag.Int("difftest.n", 0, "random programs to run (0: 100000, or 3000 with -short)")
+	flagFirst    = flag.Uint64("difftest.seed", 1, "seed of the first random program")
+)
+
+// maxReports bounds the mismatches one run reports in detail.
+const maxReports = 5
+
+// check compares c on both engines and, for some cases, compares again
+// with a gas limit below what the program used, so it runs out of gas at
+// a different point. It returns a report of any mismatch.
+func check(r *difftest.Runner, c *difftest.Case, tighten uint64) (string, error) {
+	_, ge, diff, err := r.Compare(c)
+	if err != nil || diff != "" {
+		return report(c, diff), err
+	}
+	if tighten == 0 || ge.GasUsed == 0 {
+		return "", nil
+	}
+	tight := *c
+	tight.Gas = ge.GasUsed - 1 - tighten%ge.GasUsed
+	tight.Name += fmt.Sprintf("-gas%d", tight.Gas)
+	if _, _, diff, err = r.Compare(&tight); err != nil || diff != "" {
+		return report(&tight, diff), err
+	}
+	return "", nil
+}
+
+func report(c *difftest.Case, diff string) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "%s (fork %v, gas %d, value %d, create %v, input %x):\n%s\n", c.Name, c.Fork, c.Gas, c.Value, c.Create, c.Input, diff)
+	code := difftest.Disassemble(c.Code)
+	if len(code) > 6000 {
+		code = code[:6000] + "...\n"
+	}
+	fmt.Fprintf(&s, "code %x\n%s", c.Code, code)
+	for i, callee := range c.Callees {
+		fmt.Fprintf(&s, "callee %d: %x\n", i, callee)
+	}
+	return s.String()
+}
+
+// TestDifferentialRandom runs seeded random programs on hyvm and
+// go-ethereum in parallel workers that share one translation cache.
+func TestDifferentialRandom(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 3_000
+	}
+	if *flagPrograms > 0 {
+		n = *flagPrograms
+	}
+	// A small cache: translations are much larger than their bytecode, and
+	// evicting under concurrent use is worth exercising too.
+	cache := runtime.NewCache(1 << 20)
+	var (
+		next, failed atomic.Int64
+		wg           sync.WaitGroup
+	)
+	start := time.Now()
+	for range goruntime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			r, err := difftest.NewRunner(cache)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) || failed.Load() >= maxReports {
+					return
+				}
+				seed := *flagFirst + uint64(i)
+				var tighten uint64
+				if seed%4 == 0 {
+					tighten = seed * 0x9e3779b97f4a7c15 >> 1
+				}
+				msg, err := check(r, difftest.Generate(seed), tighten)
+				if err != nil {
+					t.Errorf("seed %d: %v", seed, err)
+				}
+				if msg != "" {
+					failed.Add(1)
+					t.Errorf("mismatch: %s", msg)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	t.Logf("%d programs in %v (%d cached translations)", n, time.Since(start).Round(time.Millisecond), cache.Len())
+}
