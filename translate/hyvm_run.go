@@ -61,7 +61,7 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 		case hvAbort:
 			return nil, errExecReverted
 		default:
-			return nil, &vm.ErrInvalidOpCode{}
+			return nil, &invalidOpcodeError{0xfe} // INVALID
 		}
 	}
 }

@@ -63,7 +63,7 @@ func TestRunPrograms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := hyvmc(t, append([]string{"run"}, tt.args...)...)
+			code, stdout, stderr := hyvmc(t, append([]string{"run", "--mode", "evm"}, tt.args...)...)
 			want := "output: 0x" + tt.output + "\nstatus: " + tt.status + "\ngas used: " + tt.gas + "\n"
 			if prefix, ok := strings.CutSuffix(tt.status, "*"); ok { // any detail after the prefix
 				if i, j := strings.Index(stdout, prefix), strings.Index(stdout, "\ngas used"); i > 0 && j > i {
@@ -89,7 +89,7 @@ func TestRunJSON(t *testing.T) {
 		{"fe", jsonResult{Output: []byte{}, Status: "error", GasUsed: 50000, Error: "invalid opcode: INVALID"}},
 	}
 	for _, tt := range tests {
-		code, stdout, stderr := hyvmc(t, "run", "--json", "--gas", "50000", tt.code)
+		code, stdout, stderr := hyvmc(t, "run", "--mode", "evm", "--json", "--gas", "50000", tt.code)
 		var got map[string]any
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("%s: output %q is not JSON: %v", tt.code, stdout, err)
@@ -203,7 +203,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	_, stdout, _ := hyvmc(t, "run", "-h")
-	for _, flag := range []string{"-input", "-gas", "-value", "-sender", "-receiver", "-fork", "-json", "-trace", "-code-file"} {
+	for _, flag := range []string{"-mode", "-input", "-gas", "-value", "-sender", "-receiver", "-fork", "-json", "-trace", "-code-file"} {
 		if !strings.Contains(stdout, flag) {
 			t.Errorf("run -h does not mention %s", flag)
 		}

@@ -17,10 +17,18 @@ import (
 
 const runUsage = `Usage: hyvmc run [flags] CODE
 
-Runs CODE (hex, 0x optional) installed at the receiver in a fresh in-memory
-state, called by the sender with the given input, gas and value, and prints
-the return data, the status (success, revert or error: message) and the gas
-used. Exit status 1 when the call reverted or halted with an error.
+Runs CODE (hex, 0x optional) in a fresh in-memory state and prints the
+return data, the status (success, revert or error: message) and the gas
+used. Exit status 1 when the run reverted or halted with an error.
+
+--mode hyvm (the default): CODE is a HyVM guest. The sender calls the
+receiver, a wallet, with the value; the wallet delegatecalls the HyVM
+contract with CODE as calldata and all the gas, and what is printed is that
+HyVM frame's outcome: HyVM's gas, its memory layout (guest memory starts at
+0x340, MSIZE excludes it) and its empty calldata (no --input, no --trace).
+
+--mode evm: CODE is installed at the receiver and called by the sender with
+the given input, gas and value, as go-ethereum's "evm run" does.
 
 Flags:
 `
@@ -30,6 +38,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	const cmd = "hyvmc run"
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	var (
+		mode      = fs.String("mode", modeHyVM, "what CODE is: hyvm (a HyVM guest) or evm (contract code)")
 		codeFile  = fs.String("code-file", "", "read the code (hex) from `FILE` instead of the argument")
 		inputHex  = fs.String("input", "", "call data (`HEX`)")
 		gas       = fs.Uint64("gas", defaultGas, "gas limit of the call (also the block gas limit)")
@@ -51,6 +60,9 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
+	if err := checkMode(*mode, *inputHex, *trace); err != nil {
+		return usageError(stderr, cmd, err)
+	}
 	opts.gas = *gas
 	if *trace {
 		opts.trace = &logger.Config{
@@ -60,7 +72,12 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	res := execute(opts, newHyvm(), stderr)
+	var res *runResult
+	if *mode == modeHyVM {
+		res = executeGuest(opts)
+	} else {
+		res = execute(opts, newHyvm(), stderr)
+	}
 	if *jsonOut {
 		if err := writeJSONResult(stdout, res); err != nil {
 			fmt.Fprintf(stderr, "%s: writing result: %v\n", cmd, err)

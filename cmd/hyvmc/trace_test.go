@@ -355,7 +355,7 @@ func TestRunTraceFlag(t *testing.T) {
 	code := asm(callTo("CALL", defaultReceiver, "PUSH2 3000", 0) + " PUSH1 0x20 PUSH1 0 KECCAK256 PUSH1 1 SSTORE" +
 		" PUSH1 8 PUSH1 0 REVERT")
 	for _, extra := range [][]string{nil, {"--trace.nomemory=false", "--trace.noreturndata=false"}, {"--trace.nostack"}} {
-		args := append([]string{"run", "--trace", "--input", "0x01"}, extra...)
+		args := append([]string{"run", "--mode", "evm", "--trace", "--input", "0x01"}, extra...)
 		exit, stdout, stderr := hyvmc(t, append(args, fmt.Sprintf("%x", code))...)
 		if exit != exitFailed || !strings.Contains(stdout, "status: revert") {
 			t.Fatalf("%q: exit %d, stdout %q", extra, exit, stdout)

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/core/tracing"
+
+	"github.com/hyvm/hyvm/hyvm"
+)
+
+// Modes of the run command: what CODE is.
+const (
+	modeHyVM = "hyvm" // a HyVM guest, run through a wallet's DELEGATECALL
+	modeEVM  = "evm"  // contract code, run as go-ethereum's "evm run" does
+)
+
+// checkMode rejects a mode the run command does not know and the flags
+// HyVM mode cannot honour: a guest's calldata is always empty and guests
+// run on the untraced path.
+func checkMode(mode, inputHex string, trace bool) error {
+	switch mode {
+	case modeEVM:
+		return nil
+	case modeHyVM:
+		if inputHex != "" {
+			return errors.New("--input: a HyVM guest's calldata is empty; use --mode evm to pass call data")
+		}
+		if trace {
+			return errors.New("--trace: HyVM guests are not traced; use --mode evm")
+		}
+		return nil
+	}
+	return fmt.Errorf("--mode: unknown mode %q (want %s or %s)", mode, modeHyVM, modeEVM)
+}
+
+// executeGuest runs opts.code as a HyVM guest: the sender calls the
+// receiver, a wallet without code of its own, sending the value; the wallet
+// delegatecalls the Reference HyVM deployment with the guest as calldata and
+// all the gas. The result is that HyVM frame's (depth 1): the guest sees
+// ADDRESS = receiver, CALLER = ORIGIN = sender, CALLVALUE = value.
+func executeGuest(opts *runOptions) *runResult {
+	block := runBlock(opts.gas)
+	wallet := *opts
+	wallet.code = nil
+	st, err := newRunState(&wallet, &block)
+	if err != nil {
+		return &runResult{err: fmt.Errorf("creating the in-memory state: %w", err)}
+	}
+	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
+	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)
+	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
+	res, err := hyvm.Run(st, hyvm.Context{
+		Fork:   opts.fork,
+		Block:  block,
+		Origin: opts.sender, Host: opts.receiver, Caller: opts.sender,
+		Value: opts.value, Gas: opts.gas, Depth: 1,
+	}, opts.code)
+	if err != nil {
+		return &runResult{err: err}
+	}
+	return &runResult{output: res.ReturnData, gasUsed: res.GasUsed, err: res.Err}
+}
