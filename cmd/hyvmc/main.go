@@ -3,6 +3,7 @@
 //	hyvmc run [flags] CODE        run code in a fresh in-memory state
 //	hyvmc statetest [flags] PATH  run state-test fixtures
 //	hyvmc hyvmtest FILE...        run HyVM reference vectors
+//	hyvmc bench [flags]           time hyvm against go-ethereum
 //
 // Exit status: 0 on success, 1 when the run halted with a revert or error or
 // a state test failed, 2 on bad input (flags, hex, files, fixtures).
@@ -30,6 +31,7 @@ Commands:
   run        run EVM bytecode in a fresh in-memory state
   statetest  run state-test fixtures (files or directories)
   hyvmtest   run HyVM reference vectors (hyvm-vectors/1 files)
+  bench      time the benchmark suites on hyvm and go-ethereum
 
 Run 'hyvmc COMMAND -h' for a command's flags.
 `
@@ -51,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return stateTestCommand(rest, stdout, stderr)
 	case "hyvmtest":
 		return hyvmTestCommand(rest, stdout, stderr)
+	case "bench":
+		return benchCommand(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK
