@@ -130,6 +130,11 @@ func constForm(op blocks.Opcode, ci int, c uint256.Int) func(s, d int) opFn {
 			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil } }
 		}
 		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil } }
+	case blocks.SIGNEXTEND:
+		if ci == 1 {
+			return nil
+		}
+		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).ExtendSign(f.at(s), &c); return nil } }
 	case blocks.BYTE:
 		if ci == 1 {
 			return nil

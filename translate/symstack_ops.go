@@ -66,11 +66,8 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.SIGNEXTEND: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error {
-			back, num := *f.at(a), *f.at(b)
-			f.at(d).ExtendSign(&num, &back)
-			return nil
-		}
+		// ExtendSign reads byteNum before writing z, and x only through z.Set.
+		return func(f *Frame) error { f.at(d).ExtendSign(f.at(b), f.at(a)); return nil }
 	},
 	blocks.LT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
