@@ -73,6 +73,9 @@ func Compile(a *blocks.Program, opt Options) *Program {
 		}
 		p.translateBlock(b, src, a.Fork, opt)
 	}
+	if !opt.PerInstructionGas {
+		mergeEmpty(bs)
+	}
 	if len(bs) > 0 {
 		p.entry = &bs[0]
 	}
