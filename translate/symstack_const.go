@@ -140,7 +140,7 @@ func constForm(op blocks.Opcode, ci int, c uint256.Int) func(s, d int) opFn {
 			return nil
 		}
 		return func(s, d int) opFn {
-			return func(f *Frame) error { z := f.at(d); *z = *f.at(s); z.Byte(&c); return nil }
+			return func(f *Frame) error { z := f.at(d); copyWord(z, f.at(s)); z.Byte(&c); return nil }
 		}
 	case blocks.MSTORE:
 		if ci == 1 || !c.LtUint64(maxMemorySize+1) {

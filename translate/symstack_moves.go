@@ -62,38 +62,66 @@ func readByOther(pending []move, k, i int) bool {
 }
 
 // makeMoves returns a closure performing ordered moves and then moving sp by
-// delta, or nil if there is nothing to do.
+// delta, or nil if there is nothing to do. Constants are stored last: no
+// other move reads their destinations' new values.
 func makeMoves(ms []move, delta int) opFn {
+	var slots []move
+	var consts []move
+	tmp := false
+	for _, m := range ms {
+		if m.isConst {
+			consts = append(consts, m)
+		} else {
+			slots = append(slots, m)
+			tmp = tmp || m.dst == tmpSlot
+		}
+	}
 	switch {
 	case len(ms) == 0 && delta == 0:
 		return nil
 	case len(ms) == 0:
 		return func(f *Frame) error { f.sp += delta; return nil }
-	case len(ms) == 1 && ms[0].isConst:
-		d, c := ms[0].dst, ms[0].c
-		return func(f *Frame) error { *f.at(d) = c; f.sp += delta; return nil }
-	case len(ms) == 1:
-		d, s := ms[0].dst, ms[0].src
-		return func(f *Frame) error { *f.at(d) = *f.at(s); f.sp += delta; return nil }
+	case len(consts) == 1 && len(slots) == 0:
+		d, c := consts[0].dst, consts[0].c
+		return func(f *Frame) error { copyWord(f.at(d), &c); f.sp += delta; return nil }
+	case len(slots) == 1 && len(consts) == 0:
+		d, s := slots[0].dst, slots[0].src
+		return func(f *Frame) error { copyWord(f.at(d), f.at(s)); f.sp += delta; return nil }
+	case len(slots) == 2 && len(consts) == 0 && !tmp:
+		d0, s0, d1, s1 := slots[0].dst, slots[0].src, slots[1].dst, slots[1].src
+		return func(f *Frame) error {
+			copyWord(f.at(d0), f.at(s0))
+			copyWord(f.at(d1), f.at(s1))
+			f.sp += delta
+			return nil
+		}
+	case !tmp:
+		return func(f *Frame) error {
+			for i := range slots {
+				copyWord(f.at(slots[i].dst), f.at(slots[i].src))
+			}
+			for i := range consts {
+				copyWord(f.at(consts[i].dst), &consts[i].c)
+			}
+			f.sp += delta
+			return nil
+		}
 	}
 	return func(f *Frame) error {
-		var tmp uint256.Int
-		for i := range ms {
-			m := &ms[i]
-			var v *uint256.Int
+		var t uint256.Int
+		for i := range slots {
+			m := &slots[i]
 			switch {
-			case m.isConst:
-				v = &m.c
+			case m.dst == tmpSlot:
+				copyWord(&t, f.at(m.src))
 			case m.src == tmpSlot:
-				v = &tmp
+				copyWord(f.at(m.dst), &t)
 			default:
-				v = f.at(m.src)
+				copyWord(f.at(m.dst), f.at(m.src))
 			}
-			if m.dst == tmpSlot {
-				tmp = *v
-			} else {
-				*f.at(m.dst) = *v
-			}
+		}
+		for i := range consts {
+			copyWord(f.at(consts[i].dst), &consts[i].c)
 		}
 		f.sp += delta
 		return nil
@@ -101,8 +129,12 @@ func makeMoves(ms []move, delta int) opFn {
 }
 
 func makeSetConst(k int, c uint256.Int) opFn {
-	return func(f *Frame) error { *f.at(k) = c; return nil }
+	return func(f *Frame) error { copyWord(f.at(k), &c); return nil }
 }
+
+// copyWord sets *dst = *src word by word: a plain struct assignment between
+// pointers that may alias compiles to a call to memmove.
+func copyWord(dst, src *uint256.Int) { dst[0], dst[1], dst[2], dst[3] = src[0], src[1], src[2], src[3] }
 
 // at returns the slot k places above sp (k may be negative) without a bounds
 // check: the translator binds k only so that sp+k lies in

@@ -114,7 +114,7 @@ var symOps = [256]func(x [3]int, d int) opFn{
 		return func(f *Frame) error {
 			n := *f.at(a)
 			z := f.at(d)
-			*z = *f.at(b)
+			copyWord(z, f.at(b))
 			z.Byte(&n)
 			return nil
 		}
