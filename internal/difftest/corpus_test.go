@@ -34,6 +34,8 @@ var placeholders = strings.NewReplacer(
 	"{empty}", "PUSH20 "+difftest.Empty.Hex(),
 	"{delegated}", "PUSH20 "+difftest.Delegated.Hex(),
 	"{missing}", "PUSH20 "+difftest.Missing.Hex(),
+	"{delegatedToPrecompile}", "PUSH20 "+difftest.DelegatedToPrecompile.Hex(),
+	"{delegatedTwice}", "PUSH20 "+difftest.DelegatedTwice.Hex(),
 	"{poor}", "PUSH20 "+difftest.Poor.Hex(),
 	"{coinbase}", "PUSH20 "+difftest.Coinbase.Hex(),
 )
@@ -231,6 +233,16 @@ var corpus = []corpusCase{
 		PUSH 32 PUSH0 PUSH0 PUSH0 PUSH0 {delegated} PUSH 50000 CALL PUSH 32 MSTORE GAS PUSH 64 MSTORE
 		PUSH 32 PUSH 96 PUSH0 PUSH0 {delegated} PUSH 50000 STATICCALL POP GAS PUSH 128 MSTORE` + ret,
 		callees: [3]string{"ADDRESS PUSH0 MSTORE PUSH 32 PUSH0 RETURN"}},
+	{name: "eip-7702 delegation to a precompile and to a delegation", code: `
+		PUSH 0x1122 PUSH0 MSTORE
+		PUSH 32 PUSH 32 PUSH 32 PUSH0 {delegatedToPrecompile} PUSH 50000 STATICCALL PUSH 64 MSTORE GAS PUSH 96 MSTORE
+		PUSH 32 PUSH 128 PUSH 32 PUSH0 {delegatedTwice} PUSH 50000 STATICCALL PUSH 160 MSTORE GAS PUSH 192 MSTORE
+		{delegatedTwice} EXTCODESIZE PUSH 224 MSTORE {delegatedToPrecompile} EXTCODEHASH PUSH 224 MSTORE` + ret},
+	{name: "create at the maximum nonce", code: `
+		PUSH 32 PUSH0 PUSH0 PUSH0 {calleeC} PUSH 100000 STATICCALL POP
+		PUSH 32 PUSH 32 PUSH0 PUSH0 PUSH0 {calleeC} PUSH 100000 CALL POP
+		PUSH 32 PUSH 64 PUSH0 PUSH0 {calleeC} PUSH 100000 DELEGATECALL POP GAS PUSH 96 MSTORE` + ret,
+		callees: [3]string{"", "", "PUSH0 PUSH0 PUSH0 CREATE PUSH0 MSTORE GAS PUSH 32 MSTORE RETURNDATASIZE PUSH 64 MSTORE PUSH 96 PUSH0 RETURN"}},
 	{name: "create and call", code: `
 		PUSH 0x69602a60005260206000f3600052600a6016f3 PUSH0 MSTORE ; deploys code returning 42
 		PUSH 19 PUSH 13 PUSH0 CREATE DUP1 PUSH 32 MSTORE

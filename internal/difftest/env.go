@@ -7,6 +7,7 @@ package difftest
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -44,6 +45,11 @@ var (
 	// Delegated holds an EIP-7702 delegation designator to CalleeA (an
 	// undefined opcode before Prague).
 	Delegated = common.HexToAddress("0xde1e9a7ed0000000000000000000000000000009")
+	// DelegatedToPrecompile delegates to the identity precompile, whose
+	// code is empty; DelegatedTwice delegates to Delegated (a delegation
+	// is followed one level only, so its code is the designator itself).
+	DelegatedToPrecompile = common.HexToAddress("0xde1e9a7ed000000000000000000000000000000c")
+	DelegatedTwice        = common.HexToAddress("0xde1e9a7ed000000000000000000000000000000d")
 	// Missing does not exist.
 	Missing = common.HexToAddress("0x0155e0000000000000000000000000000000000a")
 	// Poor is a callee with code but a balance of 1 wei.
@@ -52,7 +58,8 @@ var (
 
 // preStateAccounts lists the accounts of the pre-state (and Missing).
 var preStateAccounts = []common.Address{
-	Sender, Coinbase, Target, CalleeA, CalleeB, CalleeC, Reverter, Empty, Delegated, Poor, Missing,
+	Sender, Coinbase, Target, CalleeA, CalleeB, CalleeC, Reverter, Empty, Delegated,
+	DelegatedToPrecompile, DelegatedTwice, Poor, Missing,
 }
 
 // Callees lists the callee contracts in the order of Case.Callees.
@@ -103,6 +110,9 @@ type Case struct {
 	// AccessList warms addresses and slots before execution, as a
 	// transaction's access list does.
 	AccessList types.AccessList
+	// Traced attaches a tracer to both engines, which puts hyvm on its
+	// per-instruction path.
+	Traced bool
 }
 
 // Env is the block and transaction environment every case runs in.
@@ -193,6 +203,11 @@ func NewPreState() (*PreState, error) {
 	contract(Poor, PoorCode, uint256.NewInt(1))
 	st.SetCode(Delegated, types.AddressToDelegation(CalleeA), tracing.CodeChangeUnspecified)
 	st.SetBalance(Delegated, uint256.NewInt(1000), reason)
+	st.SetCode(DelegatedToPrecompile, types.AddressToDelegation(common.BytesToAddress([]byte{4})), tracing.CodeChangeUnspecified)
+	st.SetCode(DelegatedTwice, types.AddressToDelegation(Delegated), tracing.CodeChangeUnspecified)
+	st.SetNonce(DelegatedTwice, 3, tracing.NonceChangeUnspecified)
+	// CalleeC cannot create: its nonce is at the maximum (EIP-2681).
+	st.SetNonce(CalleeC, math.MaxUint64, tracing.NonceChangeUnspecified)
 	st.CreateAccount(Empty)
 	// Commit without EIP-158 so the empty account survives into the pre-state.
 	root, err := st.Commit(params.Rules{}, 0)

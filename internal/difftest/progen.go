@@ -76,6 +76,7 @@ func Generate(seed uint64) *Case {
 	if r.IntN(5) == 0 {
 		c.Value = []uint64{1, 1000, 1e18}[r.IntN(3)]
 	}
+	c.Traced = r.IntN(8) == 0
 	if r.IntN(10) == 0 {
 		c.AccessList = types.AccessList{
 			{Address: Target, StorageKeys: []common.Hash{uint256.NewInt(uint64(r.IntN(6))).Bytes32()}},
@@ -192,7 +193,8 @@ func (g *gen) value() *uint256.Int {
 
 // pool lists the accounts programs interact with.
 var pool = []common.Address{
-	Target, CalleeA, CalleeB, CalleeC, Reverter, Empty, Delegated, Missing, Poor, Sender, Coinbase,
+	Target, CalleeA, CalleeB, CalleeC, Reverter, Empty, Delegated, DelegatedToPrecompile,
+	DelegatedTwice, Missing, Poor, Sender, Coinbase,
 }
 
 // precompileAddrs spans every fork's precompiles (and some just above).

@@ -17,6 +17,7 @@ import (
 var (
 	flagPrograms = flag.Int("difftest.n", 0, "random programs to run (0: 100000, or 3000 with -short)")
 	flagFirst    = flag.Uint64("difftest.seed", 1, "seed of the first random program")
+	flagTraces   = flag.Bool("difftest.traces", false, "also compare instruction traces of traced cases")
 )
 
 // maxReports bounds the mismatches one run reports in detail.
@@ -81,6 +82,7 @@ func TestDifferentialRandom(t *testing.T) {
 				t.Error(err)
 				return
 			}
+			r.CompareTraces = *flagTraces
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(n) || failed.Load() >= maxReports {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -58,6 +59,8 @@ type Outcome struct {
 	Created common.Address
 	// rec is set only by a diagnosing run: it knows what was written.
 	rec *recorder
+	// trace summarises the instructions a traced run reported.
+	trace traceDigest
 }
 
 // Runner runs cases on both engines. A Runner is not safe for concurrent
@@ -65,7 +68,11 @@ type Outcome struct {
 type Runner struct {
 	Env   *Env
 	Cache *runtime.Cache
-	pre   *PreState
+	// CompareTraces also compares the instruction traces of traced cases
+	// (pc, opcode, gas, cost, depth, stack height of every line). Traces
+	// are not consensus, so this is off by default.
+	CompareTraces bool
+	pre           *PreState
 }
 
 // NewRunner returns a runner with the standard environment and pre-state.
@@ -108,12 +115,20 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 		rec = &recorder{StateDB: st, touched: make(map[common.Address]map[common.Hash]bool)}
 		sdb = rec
 	}
+	var hooks *tracing.Hooks
+	var trace traceDigest
+	switch {
+	case c.Traced && r.CompareTraces:
+		hooks = trace.hooks()
+	case c.Traced: // a tracer that does nothing still selects hyvm's traced path
+		hooks = &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) {}}
+	}
 	var m runtime.Machine
 	switch engine {
 	case Hyvm:
-		m = runtime.NewEVM(env.Block, sdb, c.Fork, runtime.Config{Cache: r.Cache})
+		m = runtime.NewEVM(env.Block, sdb, c.Fork, runtime.Config{Cache: r.Cache, Tracer: hooks})
 	default:
-		m = reference.New(env.Block, sdb, ChainConfig(c.Fork), vm.Config{})
+		m = reference.New(env.Block, sdb, ChainConfig(c.Fork), vm.Config{Tracer: hooks})
 	}
 	m.SetTxContext(env.Tx)
 	value := uint256.NewInt(c.Value)
@@ -142,6 +157,7 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	out.Logs = st.GetLogs(env.TxHash, env.Block.BlockNumber.Uint64(), common.Hash{}, env.Block.Time)
 	out.Root = st.IntermediateRoot(rules)
 	out.rec = rec
+	out.trace = trace
 	return out, nil
 }
 
@@ -160,6 +176,10 @@ func (r *Runner) CompareMutated(c *Case, mutHyvm, mutGeth Mutator) (hy, ge *Outc
 		return nil, nil, "", err
 	}
 	diffs := Diff(hy, ge)
+	if r.CompareTraces && hy.trace != ge.trace {
+		diffs = append(diffs, fmt.Sprintf("trace: hyvm %d lines, last %q; geth %d lines, last %q",
+			hy.trace.lines, hy.trace.last, ge.trace.lines, ge.trace.last))
+	}
 	if len(diffs) == 0 {
 		return hy, ge, "", nil
 	}
