@@ -1,0 +1,352 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/hyvm"
+	"github.com/hyvm/hyvm/internal/guest"
+	"github.com/hyvm/hyvm/internal/reference"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+// HyVM payload benchmarks: DeFi-style guests run by a wallet through HyVM
+// on hyvm (translated and run in one shot, or with the translation cached)
+// and, as the baseline, the same bytes installed as the wallet's code and
+// called on go-ethereum's EVM. Both run in the wallet's context over the
+// contracts scenario (contracts.go), so they have the same effects; HyVM's
+// gas differs by its overhead, by design.
+
+// hyvmWallet is the account the guests run in; it holds tokens and ether.
+var hyvmWallet = common.HexToAddress("0x00000000000000000000000000000000000a11e7")
+
+// hyvmGas is the gas of every guest run.
+const hyvmGas = 10_000_000
+
+// payload is one guest.
+type payload struct {
+	name  string
+	guest []byte
+}
+
+// hyvmScene is the committed contracts scenario with the wallet funded.
+type hyvmScene struct {
+	db       state.Database
+	root     common.Hash
+	payloads []payload
+}
+
+func newHyVMScene(tb testing.TB) *hyvmScene {
+	tb.Helper()
+	dir, err := ContractsDir()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := loadArtifacts(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &hyvmScene{db: state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)}
+	st, err := state.New(types.EmptyRootHash, s.db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := &Deployer{engine: EngineGeth, state: st}
+	w := deployWorld(d, a)
+	w.send(w.tokenA, a.token, nil, "transfer", hyvmWallet, eth(100_000))
+	d.Fund(hyvmWallet, uint256.MustFromBig(eth(100)))
+	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
+	s.payloads = hyvmPayloads(tb, w)
+	if w.err != nil {
+		tb.Fatal(w.err)
+	}
+	if s.root, err = st.Commit(runtime.Rules(Fork), 0); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// hyvmPayloads builds the guests over the deployed scenario.
+func hyvmPayloads(tb testing.TB, w *world) []payload {
+	pack := func(a *Artifact, method string, args ...any) []byte {
+		data, err := a.ABI.Pack(method, args...)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return data
+	}
+	tok, amount := w.a.token, eth(1000)
+	path := []common.Address{w.tokenA, w.tokenB, w.tokenC}
+	minOut := new(big.Int).Mul(w.quote(amount, path...)[2], big.NewInt(995))
+	minOut.Div(minOut, big.NewInt(1000))
+	deadline := new(big.Int).SetUint64(contractsTime + 600)
+
+	// Approve the router, swap A for C through B, check the C received.
+	swap := new(guest.Builder).
+		Call(w.tokenA, nil, pack(tok, "approve", w.router, amount)).
+		Call(w.router, nil, pack(w.a.router, "swapExactTokensForTokens", amount, minOut, path, hyvmWallet, deadline)).
+		StaticCall(w.tokenC, pack(tok, "balanceOf", hyvmWallet)).
+		RequireOutputAtLeast(uint256.MustFromBig(minOut)).
+		ReturnOutput()
+
+	// A batch of token transfers to 24 payees, then the balance left.
+	batch := new(guest.Builder)
+	for i := range 24 {
+		payee := common.BigToAddress(big.NewInt(0x1000 + int64(i)))
+		batch.Call(w.tokenA, nil, pack(tok, "transfer", payee, new(big.Int).Add(eth(1), big.NewInt(int64(i)))))
+	}
+	batch.StaticCall(w.tokenA, pack(tok, "balanceOf", hyvmWallet)).ReturnOutput()
+
+	// Wrap ether (a call with value), pay WETH out, approve a spender.
+	// (Unwrapping would send ether to the wallet, which natively runs the
+	// guest as its code.)
+	wrap := new(guest.Builder).
+		Call(w.weth, uint256.MustFromBig(eth(5)), pack(w.a.weth, "deposit")).
+		Call(w.weth, nil, pack(w.a.weth, "transfer", Holder, eth(2))).
+		Call(w.weth, nil, pack(w.a.weth, "approve", w.router, eth(3))).
+		StaticCall(w.weth, pack(w.a.weth, "balanceOf", hyvmWallet)).
+		ReturnOutput()
+
+	// 200 rounds of 8 mixing steps, each stored in one of 16 slots.
+	loop := new(guest.Builder).Loop(200, func(b *guest.Builder) {
+		for k := range uint64(8) {
+			// x = (i*i + c_k) ^ (i << (k+1)); sstore((i + k) & 15, x)
+			b.Op(vm.DUP1, vm.DUP1, vm.MUL)
+			b.Push(new(uint256.Int).Lsh(uint256.NewInt(0x9e3779b97f4a7c15+k), 190))
+			b.Op(vm.ADD, vm.DUP2).PushUint(k+1).Op(vm.SHL, vm.XOR)
+			b.PushUint(15).PushUint(k).Op(vm.DUP4, vm.ADD, vm.AND, vm.SSTORE)
+		}
+	})
+	loop.Op(vm.PUSH0, vm.SLOAD).PushUint(0).Op(vm.MSTORE).PushUint(32).PushUint(0).Op(vm.RETURN)
+
+	return []payload{
+		{"approve_swap_check", swap.Bytes()},
+		{"transfer_batch_24", batch.Bytes()},
+		{"weth_wrap_pay_approve", wrap.Bytes()},
+		{"mix_loop_sstore", loop.Bytes()},
+	}
+}
+
+// hyvmRun is one engine set up to run a payload repeatedly, each run
+// reverted afterwards.
+type hyvmRun struct {
+	st  *state.StateDB
+	run func() ([]byte, error)
+}
+
+// open returns the scenario's state, warmed as a transaction from Sender to
+// the wallet would be, with code installed at the wallet if given.
+func (s *hyvmScene) open(tb testing.TB, code []byte) *state.StateDB {
+	st, err := state.New(s.root, s.db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if code != nil {
+		st.SetCode(hyvmWallet, code, tracing.CodeChangeUnspecified)
+	}
+	st.Prepare(runtime.Rules(Fork), Sender, Sender, &hyvmWallet, runtime.Precompiles(Fork), nil)
+	return st
+}
+
+// hyvmRunner runs p through HyVM on hyvm; cache nil translates everything
+// (guest and contracts) afresh on every run.
+func (s *hyvmScene) hyvmRunner(tb testing.TB, p payload, cache *runtime.Cache) *hyvmRun {
+	st, run := s.hyvmEVM(tb, cache)
+	return &hyvmRun{st: st, run: func() ([]byte, error) { return run(p.guest) }}
+}
+
+// newGuestRunner runs p through HyVM with the contracts' translations
+// cached but a guest never seen before on every run, as a wallet sending a
+// new payload each time would: p's bytes followed by a run counter, past its
+// end, so that its hash is new and its behaviour the same.
+func (s *hyvmScene) newGuestRunner(tb testing.TB, p payload) *hyvmRun {
+	st, run := s.hyvmEVM(tb, runtime.NewCache(0))
+	var n uint64
+	return &hyvmRun{st: st, run: func() ([]byte, error) {
+		n++
+		return run(binary.BigEndian.AppendUint64(p.guest[:len(p.guest):len(p.guest)], n))
+	}}
+}
+
+// hyvmEVM returns a warmed state and a function running a guest in the
+// wallet on it; cache nil gives every run a fresh cache.
+func (s *hyvmScene) hyvmEVM(tb testing.TB, cache *runtime.Cache) (*state.StateDB, func([]byte) ([]byte, error)) {
+	st := s.open(tb, nil)
+	st.AddAddressToAccessList(hyvm.Reference.Address) // the wallet's DELEGATECALL warmed it
+	block := blockContext(hyvmGas, contractsTime)
+	call := runtime.GuestCall{HyVM: hyvm.Reference.Address, Host: hyvmWallet, Caller: Sender, Gas: hyvmGas, Depth: 1}
+	newEVM := func(c *runtime.Cache) *runtime.EVM {
+		evm := runtime.NewEVM(block, st, Fork, runtime.Config{Cache: c, HyVM: []runtime.HyVMContract{hyvm.Reference}})
+		evm.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
+		return evm
+	}
+	var shared *runtime.EVM
+	if cache != nil {
+		shared = newEVM(cache)
+	}
+	return st, func(guest []byte) ([]byte, error) {
+		evm := shared
+		if evm == nil {
+			evm = newEVM(runtime.NewCache(0))
+		}
+		out, _, err := evm.RunGuest(call, guest)
+		return out, err
+	}
+}
+
+// gethRunner calls p installed as the wallet's code on go-ethereum.
+func (s *hyvmScene) gethRunner(tb testing.TB, p payload) *hyvmRun {
+	st := s.open(tb, p.guest)
+	m := reference.New(blockContext(hyvmGas, contractsTime), st, runtime.ChainConfig(Fork), vm.Config{})
+	m.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
+	return &hyvmRun{st: st, run: func() ([]byte, error) {
+		out, _, err := m.Call(Sender, hyvmWallet, nil, hyvmGas, new(uint256.Int))
+		return out, err
+	}}
+}
+
+// once runs r and undoes it.
+func (r *hyvmRun) once() ([]byte, error) {
+	snap := r.st.Snapshot()
+	out, err := r.run()
+	r.st.RevertToSnapshot(snap)
+	return out, err
+}
+
+// checkPayload runs p once on each side, keeping the effects, and fails
+// unless both succeed with the same output, logs and resulting accounts
+// (the wallet's code aside).
+func (s *hyvmScene) checkPayload(tb testing.TB, p payload) {
+	tb.Helper()
+	native, viaHyVM := s.gethRunner(tb, p), s.hyvmRunner(tb, p, nil)
+	want, err := native.run()
+	if err != nil {
+		tb.Fatalf("%s on go-ethereum: %v (%x)", p.name, err, want)
+	}
+	got, err := viaHyVM.run()
+	if err != nil {
+		tb.Fatalf("%s through HyVM: %v (%x)", p.name, err, got)
+	}
+	if !bytes.Equal(got, want) {
+		tb.Fatalf("%s: output %x through HyVM, %x natively", p.name, got, want)
+	}
+	if a, b := viaHyVM.st.Logs(), native.st.Logs(); !sameLogs(a, b) {
+		tb.Fatalf("%s: %d logs through HyVM, %d natively, or they differ", p.name, len(a), len(b))
+	}
+	viaHyVM.st.IntermediateRoot(runtime.Rules(Fork))
+	native.st.IntermediateRoot(runtime.Rules(Fork))
+	for _, a := range touched(native.st) {
+		x, y := viaHyVM.st, native.st
+		if x.GetBalance(a).Cmp(y.GetBalance(a)) != 0 || x.GetNonce(a) != y.GetNonce(a) || x.GetStorageRoot(a) != y.GetStorageRoot(a) {
+			tb.Fatalf("%s: account %v differs: balance %v/%v nonce %d/%d storage %v/%v", p.name, a,
+				x.GetBalance(a), y.GetBalance(a), x.GetNonce(a), y.GetNonce(a), x.GetStorageRoot(a), y.GetStorageRoot(a))
+		}
+	}
+}
+
+// touched lists the accounts a run may have changed: those that logged,
+// the wallet and the payees.
+func touched(st *state.StateDB) []common.Address {
+	seen := map[common.Address]bool{hyvmWallet: true, Holder: true}
+	for _, l := range st.Logs() {
+		seen[l.Address] = true
+		for i, t := range l.Topics {
+			if i > 0 { // indexed event arguments: addresses, mostly
+				seen[common.BytesToAddress(t[12:])] = true
+			}
+		}
+	}
+	out := make([]common.Address, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	return out
+}
+
+func sameLogs(a, b []*types.Log) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Address != b[i].Address || !bytes.Equal(a[i].Data, b[i].Data) || len(a[i].Topics) != len(b[i].Topics) {
+			return false
+		}
+		for j, t := range a[i].Topics {
+			if t != b[i].Topics[j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestHyVMPayloads checks that every payload succeeds through HyVM with the
+// effects of its native run, and is of a typical size.
+func TestHyVMPayloads(t *testing.T) {
+	s := newHyVMScene(t)
+	for _, p := range s.payloads {
+		t.Run(p.name, func(t *testing.T) {
+			t.Logf("%d bytes", len(p.guest))
+			if n := len(p.guest); n < 200 || n > 5000 {
+				t.Errorf("guest of %d bytes", n)
+			}
+			s.checkPayload(t, p)
+		})
+	}
+}
+
+// BenchmarkHyVM times each payload: BenchmarkHyVM/<payload>/<variant> with
+// variants geth-contract (the bytes as a contract on go-ethereum),
+// hyvm-oneshot (a fresh translation cache on every run: guest and contracts
+// translated, then run), hyvm-newguest (contracts cached, the guest new on
+// every run) and hyvm-cached (everything cached). The hyvm variants also report
+// geth/hyvm, go-ethereum's time over theirs (above 1 hyvm is faster).
+func BenchmarkHyVM(b *testing.B) {
+	s := newHyVMScene(b)
+	for _, p := range s.payloads {
+		s.checkPayload(b, p)
+		var gethNs float64
+		variants := []struct {
+			name string
+			run  func() *hyvmRun
+		}{
+			{"geth-contract", func() *hyvmRun { return s.gethRunner(b, p) }},
+			{"hyvm-oneshot", func() *hyvmRun { return s.hyvmRunner(b, p, nil) }},
+			{"hyvm-newguest", func() *hyvmRun { return s.newGuestRunner(b, p) }},
+			{"hyvm-cached", func() *hyvmRun { return s.hyvmRunner(b, p, runtime.NewCache(0)) }},
+		}
+		for _, v := range variants {
+			b.Run(p.name+"/"+v.name, func(b *testing.B) {
+				r := v.run()
+				if _, err := r.once(); err != nil { // also warms a cache
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				start := time.Now()
+				for b.Loop() {
+					r.once()
+				}
+				ns := float64(time.Since(start).Nanoseconds()) / float64(b.N)
+				if v.name == "geth-contract" {
+					gethNs = ns
+				} else if gethNs > 0 {
+					b.ReportMetric(gethNs/ns, "geth/hyvm")
+				}
+				b.ReportMetric(float64(len(p.guest)), "guest-bytes")
+			})
+		}
+	}
+}
