@@ -39,17 +39,18 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.ADDMOD: func(x [3]int, d int) opFn {
 		a, b, m := x[0], x[1], x[2]
-		return func(f *Frame) error {
-			va, vb, vm := *f.at(a), *f.at(b), *f.at(m)
-			f.at(d).AddMod(&va, &vb, &vm)
-			return nil
-		}
+		// AddMod reads x and y before writing z and copies an aliased m.
+		return func(f *Frame) error { f.at(d).AddMod(f.at(a), f.at(b), f.at(m)); return nil }
 	},
 	blocks.MULMOD: func(x [3]int, d int) opFn {
 		a, b, m := x[0], x[1], x[2]
+		// MulMod reads x and y before writing z, but not m.
+		if d != m {
+			return func(f *Frame) error { f.mulMod(f.at(d), f.at(a), f.at(b), f.at(m)); return nil }
+		}
 		return func(f *Frame) error {
-			va, vb, vm := *f.at(a), *f.at(b), *f.at(m)
-			f.mulMod(f.at(d), &va, &vb, &vm)
+			vm := *f.at(m)
+			f.mulMod(f.at(d), f.at(a), f.at(b), &vm)
 			return nil
 		}
 	},
