@@ -23,19 +23,47 @@ var (
 // maxReports bounds the mismatches one run reports in detail.
 const maxReports = 5
 
-// check compares c on both engines and, for some cases, compares again
-// with a gas limit below what the program used, so it runs out of gas at
-// a different point. It returns a report of any mismatch.
-func check(r *difftest.Runner, c *difftest.Case, tighten uint64) (string, error) {
+// regas picks, from the gas a case used, the limit of a second run of it
+// (ok false: no second run). Limits at and just below what the program
+// used, or anywhere below, make it run out of gas at different points or
+// forward different amounts to its calls.
+type regas func(used uint64) (limit uint64, ok bool)
+
+// regasFor returns the second run of seed's case, if it has one.
+func regasFor(seed uint64) regas {
+	mix := seed * 0x9e3779b97f4a7c15
+	switch seed % 8 {
+	case 0: // anywhere below
+		return func(used uint64) (uint64, bool) {
+			if used == 0 {
+				return 0, false
+			}
+			return mix % used, true
+		}
+	case 4: // exactly enough
+		return func(used uint64) (uint64, bool) { return used, true }
+	case 6: // just short
+		return func(used uint64) (uint64, bool) { k := 1 + mix%32; return used - k, used >= k }
+	}
+	return nil
+}
+
+// check compares c on both engines and, when again is set, compares it
+// again with another gas limit. It returns a report of any mismatch.
+func check(r *difftest.Runner, c *difftest.Case, again regas) (string, error) {
 	_, ge, diff, err := r.Compare(c)
 	if err != nil || diff != "" {
 		return report(c, diff), err
 	}
-	if tighten == 0 || ge.GasUsed == 0 {
+	if again == nil {
+		return "", nil
+	}
+	limit, ok := again(ge.GasUsed)
+	if !ok {
 		return "", nil
 	}
 	tight := *c
-	tight.Gas = ge.GasUsed - 1 - tighten%ge.GasUsed
+	tight.Gas = limit
 	tight.Name += fmt.Sprintf("-gas%d", tight.Gas)
 	if _, _, diff, err = r.Compare(&tight); err != nil || diff != "" {
 		return report(&tight, diff), err
@@ -89,11 +117,7 @@ func TestDifferentialRandom(t *testing.T) {
 					return
 				}
 				seed := *flagFirst + uint64(i)
-				var tighten uint64
-				if seed%4 == 0 {
-					tighten = seed * 0x9e3779b97f4a7c15 >> 1
-				}
-				msg, err := check(r, difftest.Generate(seed), tighten)
+				msg, err := check(r, difftest.Generate(seed), regasFor(seed))
 				if err != nil {
 					t.Errorf("seed %d: %v", seed, err)
 				}
