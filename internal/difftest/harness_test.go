@@ -99,7 +99,7 @@ func FuzzDifferential(f *testing.F) {
 				t.Fatal(err)
 			}
 			if diff != "" {
-				t.Errorf("mismatch: %s", report(c, diff))
+				t.Errorf("mismatch: %s", report(r, c, diff))
 			}
 		}
 	})

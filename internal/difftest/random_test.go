@@ -53,7 +53,7 @@ func regasFor(seed uint64) regas {
 func check(r *difftest.Runner, c *difftest.Case, again regas) (string, error) {
 	_, ge, diff, err := r.Compare(c)
 	if err != nil || diff != "" {
-		return report(c, diff), err
+		return report(r, c, diff), err
 	}
 	if again == nil {
 		return "", nil
@@ -66,21 +66,29 @@ func check(r *difftest.Runner, c *difftest.Case, again regas) (string, error) {
 	tight.Gas = limit
 	tight.Name += fmt.Sprintf("-gas%d", tight.Gas)
 	if _, _, diff, err = r.Compare(&tight); err != nil || diff != "" {
-		return report(&tight, diff), err
+		return report(r, &tight, diff), err
 	}
 	return "", nil
 }
 
-func report(c *difftest.Case, diff string) string {
+// report describes a mismatch, and the smallest variant of the case on
+// which the engines still disagree.
+func report(r *difftest.Runner, c *difftest.Case, diff string) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "%s (fork %v, gas %d, value %d, create %v, input %x):\n%s\n", c.Name, c.Fork, c.Gas, c.Value, c.Create, c.Input, diff)
-	code := difftest.Disassemble(c.Code)
-	if len(code) > 6000 {
-		code = code[:6000] + "...\n"
-	}
-	fmt.Fprintf(&s, "code %x\n%s", c.Code, code)
+	fmt.Fprintf(&s, "%s (fork %v, gas %d, value %d, create %v, traced %v, input %x):\n%s\n",
+		c.Name, c.Fork, c.Gas, c.Value, c.Create, c.Traced, c.Input, diff)
+	fmt.Fprintf(&s, "code %x\n", c.Code)
 	for i, callee := range c.Callees {
 		fmt.Fprintf(&s, "callee %d: %x\n", i, callee)
+	}
+	min := r.Minimize(c, 3000)
+	if _, _, mdiff, err := r.Compare(min); err == nil && mdiff != "" {
+		fmt.Fprintf(&s, "minimized (input %x):\n%s\n%s", min.Input, mdiff, difftest.Disassemble(min.Code))
+		for i, callee := range min.Callees {
+			if callee != nil {
+				fmt.Fprintf(&s, "callee %d:\n%s", i, difftest.Disassemble(callee))
+			}
+		}
 	}
 	return s.String()
 }
