@@ -1,0 +1,290 @@
+package hyvmstate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+)
+
+// The differential test drives go-ethereum's StateDB and an overlay over an
+// identical one with the same random operations, and compares every
+// observable after each one and the state roots at the end.
+
+var (
+	fuzzAddrs = []common.Address{
+		common.BytesToAddress([]byte{3}), // RIPEMD-160: empty in the pre-state
+		common.HexToAddress("0xaa"),      // balance, nonce, code, storage
+		common.HexToAddress("0xbb"),      // balance only
+		common.HexToAddress("0xcc"),      // empty, with storage
+		common.HexToAddress("0xdd"),      // absent
+		common.HexToAddress("0xee"),      // absent
+	}
+	fuzzKeys   = []common.Hash{{}, {31: 1}, {31: 2}, {0: 9}}
+	fuzzValues = []common.Hash{{}, {31: 1}, {31: 2}, {5: 7}}
+	fuzzCodes  = [][]byte{nil, {0x60, 0x00}, {0x5f, 0x5f, 0xf3}}
+	fuzzRules  = params.Rules{IsEIP150: true, IsEIP155: true, IsEIP158: true, IsByzantium: true,
+		IsBerlin: true, IsEIP2929: true, IsLondon: true, IsShanghai: true, IsCancun: true}
+)
+
+// fuzzPreState commits the pre-state and returns two independent StateDBs
+// opened on it.
+func fuzzPreState(t testing.TB) (*state.StateDB, *state.StateDB) {
+	t.Helper()
+	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	st, err := state.New(types.EmptyRootHash, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const why = tracing.BalanceChangeUnspecified
+	st.CreateAccount(fuzzAddrs[0])
+	st.SetBalance(fuzzAddrs[1], uint256.NewInt(1000), why)
+	st.SetNonce(fuzzAddrs[1], 3, tracing.NonceChangeUnspecified)
+	st.SetCode(fuzzAddrs[1], []byte{0x60, 0x01}, tracing.CodeChangeUnspecified)
+	st.SetState(fuzzAddrs[1], fuzzKeys[1], fuzzValues[2])
+	st.SetState(fuzzAddrs[1], fuzzKeys[3], fuzzValues[3])
+	st.SetBalance(fuzzAddrs[2], uint256.NewInt(50), why)
+	st.SetState(fuzzAddrs[3], fuzzKeys[1], fuzzValues[1])
+	root, err := st.Commit(params.Rules{}, 0) // no EIP-158: the empty accounts stay
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := state.New(root, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := state.New(root, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
+type fuzzRun struct {
+	t     *testing.T
+	rng   *rand.Rand
+	ref   *state.StateDB
+	ov    *Overlay
+	snaps [][2]int // reference and overlay snapshot ids
+	trace []string
+}
+
+func (f *fuzzRun) addr() common.Address { return fuzzAddrs[f.rng.IntN(len(fuzzAddrs))] }
+func (f *fuzzRun) key() common.Hash      { return fuzzKeys[f.rng.IntN(len(fuzzKeys))] }
+func (f *fuzzRun) value() common.Hash    { return fuzzValues[f.rng.IntN(len(fuzzValues))] }
+func (f *fuzzRun) amount() *uint256.Int  { return uint256.NewInt([]uint64{0, 0, 1, 7, 100}[f.rng.IntN(5)]) }
+
+// both applies op to both states, named for the failure trace.
+func (f *fuzzRun) both(name string, op func(s vm.StateDB)) {
+	f.trace = append(f.trace, name)
+	op(f.ref)
+	op(f.ov)
+}
+
+func (f *fuzzRun) step() {
+	a, k := f.addr(), f.key()
+	switch f.rng.IntN(20) {
+	case 0:
+		if !f.ref.Exist(a) { // the EVM only creates absent accounts
+			f.both(fmt.Sprintf("CreateAccount(%x)", a[19]), func(s vm.StateDB) { s.CreateAccount(a) })
+		}
+	case 1:
+		if f.ref.Exist(a) {
+			f.both(fmt.Sprintf("CreateContract(%x)", a[19]), func(s vm.StateDB) { s.CreateContract(a) })
+		}
+	case 2, 3:
+		v := f.amount()
+		var prev [2]uint256.Int
+		f.both(fmt.Sprintf("AddBalance(%x, %v)", a[19], v), func(s vm.StateDB) {
+			if s == vm.StateDB(f.ref) {
+				prev[0] = s.AddBalance(a, v, 0)
+			} else {
+				prev[1] = s.AddBalance(a, v, 0)
+			}
+		})
+		if prev[0] != prev[1] {
+			f.t.Fatalf("AddBalance returned %v, go-ethereum %v", &prev[1], &prev[0])
+		}
+	case 4:
+		v := f.amount()
+		if f.ref.GetBalance(a).Cmp(v) >= 0 {
+			f.both(fmt.Sprintf("SubBalance(%x, %v)", a[19], v), func(s vm.StateDB) { s.SubBalance(a, v, 0) })
+		}
+	case 5:
+		n := f.rng.Uint64N(3)
+		f.both(fmt.Sprintf("SetNonce(%x, %d)", a[19], n), func(s vm.StateDB) { s.SetNonce(a, n, 0) })
+	case 6:
+		c := fuzzCodes[f.rng.IntN(len(fuzzCodes))]
+		f.both(fmt.Sprintf("SetCode(%x, %x)", a[19], c), func(s vm.StateDB) { s.SetCode(a, c, 0) })
+	case 7, 8, 9:
+		v := f.value()
+		var prev [2]common.Hash
+		f.both(fmt.Sprintf("SetState(%x, %x, %x)", a[19], k[31], v[31]), func(s vm.StateDB) {
+			if s == vm.StateDB(f.ref) {
+				prev[0] = s.SetState(a, k, v)
+			} else {
+				prev[1] = s.SetState(a, k, v)
+			}
+		})
+		if prev[0] != prev[1] {
+			f.t.Fatalf("SetState returned %x, go-ethereum %x", prev[1], prev[0])
+		}
+	case 10:
+		v := f.value()
+		f.both(fmt.Sprintf("SetTransientState(%x, %x, %x)", a[19], k[31], v[31]), func(s vm.StateDB) { s.SetTransientState(a, k, v) })
+	case 11:
+		f.both(fmt.Sprintf("SelfDestruct(%x)", a[19]), func(s vm.StateDB) { s.SelfDestruct(a) })
+	case 12:
+		g := f.rng.Uint64N(5)
+		if f.rng.IntN(2) == 0 {
+			f.both(fmt.Sprintf("AddRefund(%d)", g), func(s vm.StateDB) { s.AddRefund(g) })
+		} else if g <= f.ref.GetRefund() {
+			f.both(fmt.Sprintf("SubRefund(%d)", g), func(s vm.StateDB) { s.SubRefund(g) })
+		}
+	case 13:
+		if f.rng.IntN(2) == 0 {
+			f.both(fmt.Sprintf("AddAddressToAccessList(%x)", a[19]), func(s vm.StateDB) { s.AddAddressToAccessList(a) })
+		} else {
+			f.both(fmt.Sprintf("AddSlotToAccessList(%x, %x)", a[19], k[31]), func(s vm.StateDB) { s.AddSlotToAccessList(a, k) })
+		}
+	case 14:
+		f.both(fmt.Sprintf("AddLog(%x)", a[19]), func(s vm.StateDB) { s.AddLog(&types.Log{Address: a}) })
+	case 15, 16:
+		f.trace = append(f.trace, fmt.Sprintf("Snapshot #%d", len(f.snaps)))
+		f.snaps = append(f.snaps, [2]int{f.ref.Snapshot(), f.ov.Snapshot()})
+	case 17:
+		if len(f.snaps) > 0 {
+			i := f.rng.IntN(len(f.snaps))
+			f.trace = append(f.trace, fmt.Sprintf("RevertToSnapshot #%d", i))
+			f.ref.RevertToSnapshot(f.snaps[i][0])
+			f.ov.RevertToSnapshot(f.snaps[i][1])
+			f.snaps = f.snaps[:i]
+		}
+	case 18:
+		f.newTx()
+	case 19:
+		f.both(fmt.Sprintf("Touch(%x)", a[19]), func(s vm.StateDB) { s.Touch(a) })
+	}
+}
+
+// newTx finalises the transaction on both sides and prepares the next.
+func (f *fuzzRun) newTx() {
+	f.snaps = f.snaps[:0]
+	if f.rng.IntN(3) == 0 {
+		f.trace = append(f.trace, "Flush")
+		f.ref.Finalise(fuzzRules)
+		f.ov.Flush(fuzzRules)
+	} else {
+		f.both("Finalise", func(s vm.StateDB) { s.Finalise(fuzzRules) })
+	}
+	sender, coinbase, dst := f.addr(), f.addr(), f.addr()
+	thash := common.Hash{byte(len(f.trace))}
+	list := types.AccessList{{Address: f.addr(), StorageKeys: []common.Hash{f.key()}}}
+	f.both(fmt.Sprintf("Prepare(%x, %x, %x)", sender[19], coinbase[19], dst[19]), func(s vm.StateDB) {
+		s.SetTxContext(thash, len(f.trace), 0)
+		s.Prepare(fuzzRules, sender, coinbase, &dst, []common.Address{fuzzAddrs[0]}, list)
+	})
+}
+
+// compare fails on the first observable that differs.
+func (f *fuzzRun) compare() {
+	f.t.Helper()
+	r, o := f.ref, f.ov
+	fail := func(what string, got, want any) {
+		f.t.Helper()
+		f.t.Fatalf("%s: overlay %v, go-ethereum %v\nafter:\n%v", what, got, want, f.trace)
+	}
+	for _, a := range fuzzAddrs {
+		if g, w := o.Exist(a), r.Exist(a); g != w {
+			fail(fmt.Sprintf("Exist(%x)", a[19]), g, w)
+		}
+		if g, w := o.Empty(a), r.Empty(a); g != w {
+			fail(fmt.Sprintf("Empty(%x)", a[19]), g, w)
+		}
+		if g, w := o.GetBalance(a), r.GetBalance(a); !g.Eq(w) {
+			fail(fmt.Sprintf("GetBalance(%x)", a[19]), g, w)
+		}
+		if g, w := o.GetNonce(a), r.GetNonce(a); g != w {
+			fail(fmt.Sprintf("GetNonce(%x)", a[19]), g, w)
+		}
+		if g, w := o.GetCodeHash(a), r.GetCodeHash(a); g != w {
+			fail(fmt.Sprintf("GetCodeHash(%x)", a[19]), g, w)
+		}
+		if g, w := o.GetCode(a), r.GetCode(a); string(g) != string(w) {
+			fail(fmt.Sprintf("GetCode(%x)", a[19]), g, w)
+		}
+		if g, w := o.GetCodeSize(a), r.GetCodeSize(a); g != w {
+			fail(fmt.Sprintf("GetCodeSize(%x)", a[19]), g, w)
+		}
+		if g, w := o.HasSelfDestructed(a), r.HasSelfDestructed(a); g != w {
+			fail(fmt.Sprintf("HasSelfDestructed(%x)", a[19]), g, w)
+		}
+		if g, w := o.IsNewContract(a), r.IsNewContract(a); g != w {
+			fail(fmt.Sprintf("IsNewContract(%x)", a[19]), g, w)
+		}
+		if g, w := o.AddressInAccessList(a), r.AddressInAccessList(a); g != w {
+			fail(fmt.Sprintf("AddressInAccessList(%x)", a[19]), g, w)
+		}
+		for _, k := range fuzzKeys {
+			gv, go_ := o.GetStateAndCommittedState(a, k)
+			wv, wo := r.GetStateAndCommittedState(a, k)
+			if gv != wv || go_ != wo {
+				fail(fmt.Sprintf("GetStateAndCommittedState(%x, %x)", a[19], k[31]), [2]common.Hash{gv, go_}, [2]common.Hash{wv, wo})
+			}
+			if g, w := o.GetState(a, k), r.GetState(a, k); g != w {
+				fail(fmt.Sprintf("GetState(%x, %x)", a[19], k[31]), g, w)
+			}
+			ga, gs := o.SlotInAccessList(a, k)
+			wa, ws := r.SlotInAccessList(a, k)
+			if ga != wa || gs != ws {
+				fail(fmt.Sprintf("SlotInAccessList(%x, %x)", a[19], k[31]), [2]bool{ga, gs}, [2]bool{wa, ws})
+			}
+			if g, w := o.GetTransientState(a, k), r.GetTransientState(a, k); g != w {
+				fail(fmt.Sprintf("GetTransientState(%x, %x)", a[19], k[31]), g, w)
+			}
+		}
+	}
+	if g, w := o.GetRefund(), r.GetRefund(); g != w {
+		fail("GetRefund", g, w)
+	}
+	gl, wl := o.Logs(), r.Logs()
+	if len(gl) != len(wl) {
+		fail("len(Logs)", len(gl), len(wl))
+	}
+	for i := range gl {
+		if g, w := *gl[i], *wl[i]; g.Address != w.Address || g.TxHash != w.TxHash || g.TxIndex != w.TxIndex || g.Index != w.Index {
+			fail(fmt.Sprintf("log %d", i), g, w)
+		}
+	}
+}
+
+func TestDifferentialAgainstGeth(t *testing.T) {
+	seeds, steps := 400, 300
+	if testing.Short() {
+		seeds = 50
+	}
+	for seed := range seeds {
+		ref, backing := fuzzPreState(t)
+		f := &fuzzRun{t: t, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, ov: New(backing)}
+		f.newTx()
+		for range steps {
+			f.step()
+			f.compare()
+		}
+		ref.Finalise(fuzzRules)
+		f.ov.Flush(fuzzRules)
+		if g, w := backing.IntermediateRoot(fuzzRules), ref.IntermediateRoot(fuzzRules); g != w {
+			t.Fatalf("seed %d: flushed root %x, go-ethereum %x\nafter:\n%v", seed, g, w, f.trace)
+		}
+		f.compare() // the overlay stays consistent after a Flush
+	}
+}

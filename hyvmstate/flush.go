@@ -1,0 +1,80 @@
+package hyvmstate
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
+)
+
+// balanceSetter is implemented by go-ethereum's StateDB; other backing
+// states get their balances set through AddBalance and SubBalance.
+type balanceSetter interface {
+	SetBalance(common.Address, *uint256.Int, tracing.BalanceChangeReason)
+}
+
+// Flush finalises the current transaction and writes every change made
+// since the last Flush into the backing state, leaving it finalised under
+// rules, so that its root (go-ethereum's IntermediateRoot) is the overlay's.
+// Accounts deleted in the overlay are deleted in the backing state first
+// (through SelfDestruct), so a recreated account starts from empty storage.
+// The overlay stays usable and consistent with the backing state.
+func (o *Overlay) Flush(rules params.Rules) {
+	o.Finalise(rules)
+	b := o.backing
+	deleted := false
+	for _, a := range o.flushAccounts {
+		if a.wiped && b.Exist(a.addr) {
+			b.SelfDestruct(a.addr)
+			deleted = true
+		}
+	}
+	if deleted {
+		b.Finalise(rules)
+	}
+	for _, a := range o.flushAccounts {
+		a.flush, a.wiped = false, false // the backing state has no storage left for a wiped account
+		if a.data.exists {
+			o.flushAccount(a)
+		}
+	}
+	for _, i := range o.flushSlots {
+		s := o.slotAt(i)
+		if !s.flush {
+			continue // a duplicate, or stale since its account was deleted
+		}
+		s.flush = false
+		if a := s.acct; a.data.exists && s.inc == a.inc {
+			b.SetState(a.addr, s.key.slot, s.value)
+		}
+	}
+	clear(o.flushAccounts)
+	o.flushAccounts = o.flushAccounts[:0]
+	o.flushSlots = o.flushSlots[:0]
+	b.Finalise(rules)
+}
+
+// flushAccount writes a's balance, nonce and code where they differ.
+func (o *Overlay) flushAccount(a *account) {
+	b, addr, d := o.backing, a.addr, &a.data
+	if !b.Exist(addr) {
+		b.CreateAccount(addr)
+	}
+	if cur := b.GetBalance(addr); !cur.Eq(&d.balance) {
+		const why = tracing.BalanceChangeUnspecified
+		if s, ok := b.(balanceSetter); ok {
+			s.SetBalance(addr, d.balance.Clone(), why) // go-ethereum keeps the pointer
+		} else if cur.Lt(&d.balance) {
+			b.AddBalance(addr, new(uint256.Int).Sub(&d.balance, cur), why)
+		} else {
+			b.SubBalance(addr, new(uint256.Int).Sub(cur, &d.balance), why)
+		}
+	}
+	if b.GetNonce(addr) != d.nonce {
+		b.SetNonce(addr, d.nonce, tracing.NonceChangeUnspecified)
+	}
+	if h := b.GetCodeHash(addr); h != d.codeHash && !(h == (common.Hash{}) && d.codeHash == types.EmptyCodeHash) {
+		b.SetCode(addr, o.code(a), tracing.CodeChangeUnspecified)
+	}
+}

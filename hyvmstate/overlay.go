@@ -1,0 +1,240 @@
+package hyvmstate
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/stateless"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+)
+
+// Overlay is a journaled vm.StateDB over a backing state. Create one with
+// New; the zero value is not usable.
+type Overlay struct {
+	backing vm.StateDB
+
+	accounts map[common.Address]*account
+	last     *account // the account looked up last: the EVM asks about one address many times in a row
+
+	slotIndex map[slotKey]uint32 // (address, slot) to its record's index in slotPages
+	slotPages []*[slotsPerPage]slot
+	nslots    uint32
+	lastKey   slotKey // the slot looked up last, when lastOK: SLOAD and SSTORE ask about one slot up to three times
+	lastSlot  uint32
+	lastOK    bool
+
+	transientIndex map[slotKey]uint32 // this transaction's transient slots, by index in transient
+	transient      []transientSlot
+
+	journal []change      // undo log of the current transaction
+	saved   []accountData // account data saved by kAccount changes, in journal order
+	refund  uint64
+
+	logs    []*types.Log // every log since New or Reset
+	thash   common.Hash
+	txIndex int
+
+	alEpoch       uint32 // accounts and slots stamped with it are in the access list
+	finaliseEpoch uint32 // accounts stamped with it were finalised by the running Finalise
+	ripemdTouched bool   // RIPEMD-160 was touched this transaction, even if reverted since
+
+	flushAccounts []*account // accounts Flush must write, each once (account.flush)
+	flushSlots    []uint32   // slots Flush must write (slot.flush; may repeat)
+
+	cells []uint256.Int // unused balance cells of the current chunk (GetBalance)
+	zero  uint256.Int   // the balance of absent accounts
+}
+
+// slotsPerPage is the number of slot records allocated at once: pages keep
+// records in place as more are added, so pointers to them stay valid.
+const slotsPerPage = 64
+
+// account is the overlay's record of one address. data is what the journal
+// saves and restores; the other fields are bookkeeping that no revert undoes.
+type account struct {
+	addr      common.Address
+	data      accountData
+	cell      *uint256.Int // data.balance as last returned by GetBalance; nil when stale
+	warm      uint32       // access-list epoch the address was added in
+	finalised uint32       // finalise epoch that last processed the account
+	inc       uint32       // storage incarnation: bumped on deletion, it invalidates cached slots
+	wiped     bool         // deleted since the last Flush: committed storage reads as zero
+	flush     bool         // in Overlay.flushAccounts
+}
+
+// accountData is an account's state as the journal saves it.
+type accountData struct {
+	balance  uint256.Int
+	nonce    uint64
+	codeHash common.Hash
+	// code is nil until loaded; while it is, codeHash is the backing's.
+	code           []byte
+	exists         bool
+	selfDestructed bool
+	newContract    bool
+}
+
+func (d *accountData) empty() bool {
+	return d.nonce == 0 && d.balance.IsZero() && d.codeHash == types.EmptyCodeHash
+}
+
+type slotKey struct {
+	addr common.Address
+	slot common.Hash
+}
+
+// slot is the overlay's record of one storage slot.
+type slot struct {
+	key    slotKey
+	acct   *account
+	value  common.Hash // current value, when loaded for incarnation inc
+	origin common.Hash // value at the start of the transaction (EIP-2200's original)
+	inc    uint32
+	warm   uint32 // access-list epoch the slot was added in
+	loaded bool
+	flush  bool // in Overlay.flushSlots
+}
+
+type transientSlot struct {
+	key   slotKey
+	value common.Hash
+}
+
+var (
+	_ vm.StateDB = (*Overlay)(nil)
+
+	// ripemd is the RIPEMD-160 precompile, whose touches survive reverts
+	// (a mainnet consensus quirk go-ethereum keeps).
+	ripemd = common.BytesToAddress([]byte{3})
+)
+
+// New returns an empty overlay over backing, which it reads committed
+// state from until Flush writes to it. backing must not change underneath
+// the overlay other than through Flush (call Reset after changing it).
+func New(backing vm.StateDB) *Overlay {
+	o := &Overlay{
+		accounts:       make(map[common.Address]*account),
+		slotIndex:      make(map[slotKey]uint32),
+		transientIndex: make(map[slotKey]uint32),
+	}
+	o.Reset(backing)
+	return o
+}
+
+// Reset discards everything the overlay holds, flushed or not, and makes it
+// an empty overlay over backing, keeping its buffers for reuse.
+func (o *Overlay) Reset(backing vm.StateDB) {
+	o.backing = backing
+	clear(o.accounts)
+	o.last = nil
+	clear(o.slotIndex)
+	for _, p := range o.slotPages {
+		clear(p[:]) // drop account pointers
+	}
+	o.nslots, o.lastOK = 0, false
+	o.resetTransient()
+	clear(o.journal)
+	o.journal = o.journal[:0]
+	clear(o.saved)
+	o.saved = o.saved[:0]
+	o.refund = 0
+	clear(o.logs)
+	o.logs = o.logs[:0]
+	o.thash, o.txIndex = common.Hash{}, 0
+	o.alEpoch, o.finaliseEpoch, o.ripemdTouched = 1, 0, false
+	clear(o.flushAccounts)
+	o.flushAccounts = o.flushAccounts[:0]
+	o.flushSlots = o.flushSlots[:0]
+}
+
+// Backing returns the state the overlay reads from and flushes to.
+func (o *Overlay) Backing() vm.StateDB { return o.backing }
+
+// account returns addr's record, reading it from the backing state the
+// first time. The pointer stays valid until Reset.
+func (o *Overlay) account(addr common.Address) *account {
+	if a := o.last; a != nil && a.addr == addr {
+		return a
+	}
+	a := o.accounts[addr]
+	if a == nil {
+		a = &account{addr: addr}
+		if b := o.backing; b.Exist(addr) {
+			a.data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
+			a.data.balance.Set(b.GetBalance(addr))
+		}
+		o.accounts[addr] = a
+	}
+	o.last = a
+	return a
+}
+
+// code returns a's code, reading it from the backing state the first time.
+func (o *Overlay) code(a *account) []byte {
+	if a.data.code == nil && a.data.exists && a.data.codeHash != types.EmptyCodeHash {
+		a.data.code = o.backing.GetCode(a.addr)
+	}
+	return a.data.code
+}
+
+func (o *Overlay) slotAt(i uint32) *slot {
+	return &o.slotPages[i/slotsPerPage][i%slotsPerPage]
+}
+
+// findSlot returns the index of the record of (a, key), if there is one.
+func (o *Overlay) findSlot(a *account, key common.Hash) (uint32, bool) {
+	k := slotKey{a.addr, key}
+	if o.lastOK && o.lastKey == k {
+		return o.lastSlot, true
+	}
+	i, ok := o.slotIndex[k]
+	if ok {
+		o.lastKey, o.lastSlot, o.lastOK = k, i, true
+	}
+	return i, ok
+}
+
+// slotOf returns the record of (a, key), creating it (unloaded, cold) if
+// needed.
+func (o *Overlay) slotOf(a *account, key common.Hash) (uint32, *slot) {
+	if i, ok := o.findSlot(a, key); ok {
+		return i, o.slotAt(i)
+	}
+	i := o.nslots
+	if int(i/slotsPerPage) == len(o.slotPages) {
+		o.slotPages = append(o.slotPages, new([slotsPerPage]slot))
+	}
+	o.nslots++
+	s := o.slotAt(i)
+	*s = slot{key: slotKey{a.addr, key}, acct: a}
+	o.slotIndex[s.key] = i
+	o.lastKey, o.lastSlot, o.lastOK = s.key, i, true
+	return i, s
+}
+
+// load makes s hold the current incarnation of its account's storage,
+// reading the committed value on first use.
+func (o *Overlay) load(s *slot) *slot {
+	a := s.acct
+	if !s.loaded || s.inc != a.inc {
+		var v common.Hash
+		if !a.wiped {
+			v = o.backing.GetState(a.addr, s.key.slot)
+		}
+		s.value, s.origin, s.inc, s.loaded, s.flush = v, v, a.inc, true, false
+	}
+	return s
+}
+
+// Witness is always nil: the overlay collects no stateless witness.
+func (o *Overlay) Witness() *stateless.Witness { return nil }
+
+// AccessEvents is always nil: the overlay has no EIP-4762 access events.
+func (o *Overlay) AccessEvents() *state.AccessEvents { return nil }
+
+// AddPreimage passes a SHA3 preimage on to the backing state, which keeps
+// preimages for the whole block anyway.
+func (o *Overlay) AddPreimage(hash common.Hash, preimage []byte) {
+	o.backing.AddPreimage(hash, preimage)
+}
