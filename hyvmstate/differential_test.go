@@ -79,9 +79,11 @@ type fuzzRun struct {
 }
 
 func (f *fuzzRun) addr() common.Address { return fuzzAddrs[f.rng.IntN(len(fuzzAddrs))] }
-func (f *fuzzRun) key() common.Hash      { return fuzzKeys[f.rng.IntN(len(fuzzKeys))] }
-func (f *fuzzRun) value() common.Hash    { return fuzzValues[f.rng.IntN(len(fuzzValues))] }
-func (f *fuzzRun) amount() *uint256.Int  { return uint256.NewInt([]uint64{0, 0, 1, 7, 100}[f.rng.IntN(5)]) }
+func (f *fuzzRun) key() common.Hash     { return fuzzKeys[f.rng.IntN(len(fuzzKeys))] }
+func (f *fuzzRun) value() common.Hash   { return fuzzValues[f.rng.IntN(len(fuzzValues))] }
+func (f *fuzzRun) amount() *uint256.Int {
+	return uint256.NewInt([]uint64{0, 0, 1, 7, 100}[f.rng.IntN(5)])
+}
 
 // both applies op to both states, named for the failure trace.
 func (f *fuzzRun) both(name string, op func(s vm.StateDB)) {
