@@ -26,8 +26,11 @@ type block struct {
 	// dest is invalid (target nil: the jump fails when taken).
 	target     *block
 	staticJump bool
-	src        *blocks.Block
-	undefined  byte // the opcode of an Undefined/Invalid terminator
+	// cond and condSlot say where a static JUMPI's condition is (symstack_cond.go).
+	cond      condKind
+	condSlot  int
+	src       *blocks.Block
+	undefined byte // the opcode of an Undefined/Invalid terminator
 }
 
 // Program is translated bytecode, immutable and safe to share between

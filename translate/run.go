@@ -56,7 +56,7 @@ func (p *Program) leave(b *block, f *Frame) (*block, error) {
 	case blocks.JumpI:
 		var cond bool
 		if b.staticJump {
-			cond = !f.pop().IsZero()
+			cond = b.takeCond(f)
 		} else {
 			cond = !f.back(1).IsZero()
 		}

@@ -162,6 +162,7 @@ func (s *symBlock) materialize() {
 // static jump's PUSH excluded) on the symbolic stack.
 func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork blocks.Fork) {
 	s := newSymBlock(src.StackReq, src.StackGrowth)
+	instrs, negate := trailingIszeros(b, instrs)
 	rest := src.Gas
 	for _, in := range instrs {
 		op := in.Op
@@ -194,6 +195,7 @@ func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork 
 			}
 		}
 	}
+	s.bindCond(b, negate)
 	s.materialize()
 	b.ops = s.ops
 }

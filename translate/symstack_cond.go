@@ -1,0 +1,81 @@
+package translate
+
+import "github.com/hyvm/hyvm/blocks"
+
+// A static JUMPI's condition is read where the symbolic stack has it, and
+// trailing ISZEROs become the sense of the test, instead of materialising
+// the condition to pop it; a constant condition decides at translation.
+
+// condKind says how a static JUMPI finds its condition.
+type condKind uint8
+
+const (
+	condPop     condKind = iota // on top of the materialised stack
+	condNonZero                 // the slot condSlot (relative to sp) is nonzero
+	condZero                    // the slot condSlot is zero
+	condTrue
+	condFalse
+)
+
+// takeCond pops or reads a static JUMPI's condition.
+func (b *block) takeCond(f *Frame) bool {
+	switch b.cond {
+	case condNonZero:
+		return !f.at(b.condSlot).IsZero()
+	case condZero:
+		return f.at(b.condSlot).IsZero()
+	case condTrue:
+		return true
+	case condFalse:
+		return false
+	}
+	return !f.pop().IsZero()
+}
+
+// trailingIszeros strips the ISZEROs right before a static JUMPI and
+// reports whether their number is odd.
+func trailingIszeros(b *block, instrs []blocks.Instr) ([]blocks.Instr, bool) {
+	if b.term != blocks.JumpI || !b.staticJump {
+		return instrs, false
+	}
+	negate := false
+	for len(instrs) > 0 && instrs[len(instrs)-1].Op == blocks.ISZERO {
+		instrs = instrs[:len(instrs)-1]
+		negate = !negate
+	}
+	return instrs, negate
+}
+
+// bindCond takes a static JUMPI's condition off the symbolic stack if it
+// can be read after materialisation: it is a constant, or its slot is not
+// written by the materialising moves.
+func (s *symBlock) bindCond(b *block, negate bool) {
+	if b.term != blocks.JumpI || !b.staticJump {
+		return
+	}
+	top := s.h - 1
+	e := s.ent(top)
+	switch {
+	case e.isConst:
+		if e.c.IsZero() == negate {
+			b.cond = condTrue
+		} else {
+			b.cond = condFalse
+		}
+	case e.slot >= top || *s.ent(e.slot) == (symEnt{slot: e.slot}):
+		b.cond, b.condSlot = condNonZero, e.slot
+		if negate {
+			b.cond = condZero
+		}
+	default:
+		if negate { // compute the stripped ISZERO for the pop
+			x := e.slot - s.spOff
+			d := s.result(1, x)
+			s.ops = append(s.ops, symOps[blocks.ISZERO]([3]int{x}, d))
+		}
+		return
+	}
+	s.h--
+	// materialize leaves sp at the height without the condition.
+	b.condSlot -= s.h
+}
