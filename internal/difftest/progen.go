@@ -845,7 +845,16 @@ func (g *gen) neutralJunk() {
 // cond pushes a condition word: constant, or from calldata, gas, value,
 // storage or return data.
 func (g *gen) cond() {
-	switch g.pick(8) {
+	switch g.pick(11) {
+	case 8, 9: // a comparison
+		g.push(g.value())
+		g.push(g.value())
+		g.emit([]blocks.Opcode{blocks.LT, blocks.GT, blocks.SLT, blocks.SGT, blocks.EQ, blocks.AND, blocks.SUB}[g.pick(7)])
+	case 10: // decided by constants, through ISZEROs
+		g.pushU(uint64(g.pick(2)))
+		for range g.pick(3) {
+			g.emit(blocks.ISZERO)
+		}
 	case 0:
 		g.pushU(uint64(g.pick(2)))
 	case 1:
@@ -879,7 +888,9 @@ func (g *gen) conditional() {
 	defer func() { g.nest-- }()
 	l := g.a.Label()
 	g.cond()
-	g.emit(blocks.ISZERO)
+	for range 1 + 2*g.pick(2) { // an odd number of ISZEROs: skip if false
+		g.emit(blocks.ISZERO)
+	}
 	g.pushLabel(l, 0)
 	g.emit(blocks.JUMPI)
 	saved := g.depth
