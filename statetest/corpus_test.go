@@ -65,6 +65,14 @@ func hyvmRunner() *statetest.Runner {
 // pass. With -short only the ported ethereum/tests VMTests run.
 func TestHyvmCorpus(t *testing.T) { runCorpus(t, hyvmRunner()) }
 
+// TestHyvmOverlayCorpus runs the whole corpus on hyvm's engine over
+// hyvmstate's overlay, flushed into go-ethereum's StateDB for the root.
+func TestHyvmOverlayCorpus(t *testing.T) {
+	r := hyvmRunner()
+	r.Overlay = true
+	runCorpus(t, r)
+}
+
 // TestReferenceCorpus runs the whole corpus on go-ethereum's EVM through
 // hyvm's transaction layer, which checks the runner and the transaction
 // layer independently of hyvm's engine.

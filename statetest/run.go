@@ -10,10 +10,12 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rlp"
 	"github.com/holiman/uint256"
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -41,10 +43,21 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 	if err != nil && !errors.As(err, new(invalidTxError)) {
 		return fmt.Errorf("bad fixture: transaction: %w", err)
 	}
+	// txState is what the transaction runs on: the pre-state itself, or an
+	// overlay over it, flushed into it before the root is computed.
+	var txState interface {
+		vm.StateDB
+		Logs() []*types.Log
+	} = statedb
+	var overlay *hyvmstate.Overlay
+	if r.Overlay {
+		overlay = hyvmstate.New(statedb)
+		txState = overlay
+	}
 	var result *runtime.ExecutionResult
 	if err == nil {
-		m := r.NewMachine(block, statedb, fork)
-		result, err = runtime.ApplyMessage(m, statedb, &block, fork, msg)
+		m := r.NewMachine(block, txState, fork)
+		result, err = runtime.ApplyMessage(m, txState, &block, fork, msg)
 	}
 	if err != nil {
 		if post.ExpectException == "" {
@@ -62,7 +75,10 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 	// go-ethereum's runner credits the coinbase a zero reward after the
 	// transaction; an empty coinbase is then swept (EIP-161) even if the
 	// transaction never touched it.
-	statedb.AddBalance(block.Coinbase, new(uint256.Int), tracing.BalanceChangeUnspecified)
+	txState.AddBalance(block.Coinbase, new(uint256.Int), tracing.BalanceChangeUnspecified)
+	if overlay != nil {
+		overlay.Flush(rules)
+	}
 	root := statedb.IntermediateRoot(rules)
 
 	var diffs []string
@@ -70,8 +86,8 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 		diffs = append(diffs, fmt.Sprintf("state root: got %x want %x (gas used %d, execution error: %v)%s",
 			root, post.Hash, result.UsedGas, result.Err, explainRoot(statedb, t.Pre, post.State)))
 	}
-	if logs := logsHash(statedb.Logs()); logs != common.Hash(post.Logs) {
-		diffs = append(diffs, fmt.Sprintf("logs hash: got %x want %x (%d logs)", logs, post.Logs, len(statedb.Logs())))
+	if logs := logsHash(txState.Logs()); logs != common.Hash(post.Logs) {
+		diffs = append(diffs, fmt.Sprintf("logs hash: got %x want %x (%d logs)", logs, post.Logs, len(txState.Logs())))
 	}
 	if len(diffs) > 0 {
 		return errors.New(strings.Join(diffs, "; "))

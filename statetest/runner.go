@@ -28,6 +28,9 @@ type Runner struct {
 	Run *regexp.Regexp
 	// Jobs is the number of tests run in parallel; GOMAXPROCS when < 1.
 	Jobs int
+	// Overlay runs each transaction on a hyvmstate.Overlay over go-ethereum's
+	// StateDB, flushed into it before the state root is computed.
+	Overlay bool
 }
 
 // Result is the verdict on one outcome: one test, one fork, one index.
