@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 
+	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/internal/reference"
 	"github.com/hyvm/hyvm/runtime"
 )
@@ -72,7 +73,11 @@ type Runner struct {
 	// (pc, opcode, gas, cost, depth, stack height of every line). Traces
 	// are not consensus, so this is off by default.
 	CompareTraces bool
-	pre           *PreState
+	// Overlay runs hyvm on a hyvmstate.Overlay over go-ethereum's StateDB,
+	// flushed into it before the root is computed. Mutated and diagnosing
+	// runs use the StateDB directly.
+	Overlay bool
+	pre     *PreState
 }
 
 // NewRunner returns a runner with the standard environment and pre-state.
@@ -115,6 +120,13 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 		rec = &recorder{StateDB: st, touched: make(map[common.Address]map[common.Hash]bool)}
 		sdb = rec
 	}
+	var overlay *hyvmstate.Overlay
+	if engine == Hyvm && r.Overlay && mutate == nil && !diagnose {
+		overlay = hyvmstate.New(st)
+		overlay.SetTxContext(env.TxHash, 0, 0)
+		overlay.Prepare(rules, Sender, env.Block.Coinbase, to, vm.ActivePrecompiles(rules), c.AccessList)
+		sdb = overlay
+	}
 	var hooks *tracing.Hooks
 	var trace traceDigest
 	switch {
@@ -151,10 +163,16 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	default:
 		out.Status = Halted
 	}
-	out.Refund = st.GetRefund()
-	// GetLogs stamps block fields as receipts have them: an EVM need not
-	// set them (go-ethereum's does not).
-	out.Logs = st.GetLogs(env.TxHash, env.Block.BlockNumber.Uint64(), common.Hash{}, env.Block.Time)
+	if overlay != nil {
+		out.Refund = overlay.GetRefund()
+		out.Logs = overlay.GetLogs(env.TxHash, env.Block.BlockNumber.Uint64(), common.Hash{}, env.Block.Time)
+		overlay.Flush(rules)
+	} else {
+		out.Refund = st.GetRefund()
+		// GetLogs stamps block fields as receipts have them: an EVM need not
+		// set them (go-ethereum's does not).
+		out.Logs = st.GetLogs(env.TxHash, env.Block.BlockNumber.Uint64(), common.Hash{}, env.Block.Time)
+	}
 	out.Root = st.IntermediateRoot(rules)
 	out.rec = rec
 	out.trace = trace
