@@ -105,6 +105,11 @@ type Case struct {
 	Input   []byte
 	Gas     uint64
 	Value   uint64
+	// ValueOverBalance sends one wei more than Sender has instead of Value.
+	ValueOverBalance bool
+	// To is the account a call goes to; nil means Target, whose code is
+	// Code.
+	To *common.Address
 	// Create runs Code as initcode through a top-level creation by Sender.
 	Create bool
 	// AccessList warms addresses and slots before execution, as a

@@ -77,6 +77,14 @@ func Generate(seed uint64) *Case {
 		c.Value = []uint64{1, 1000, 1e18}[r.IntN(3)]
 	}
 	c.Traced = r.IntN(8) == 0
+	if !c.Create && r.IntN(20) == 0 { // a top-level call to another kind of account
+		to := append(append([]common.Address(nil), pool...), precompileAddrs...)[r.IntN(len(pool)+len(precompileAddrs))]
+		c.To = &to
+		if r.IntN(2) == 0 {
+			c.Input = randBytes(r, r.IntN(300))
+		}
+	}
+	c.ValueOverBalance = r.IntN(200) == 0
 	if r.IntN(10) == 0 {
 		c.AccessList = types.AccessList{
 			{Address: Target, StorageKeys: []common.Hash{uint256.NewInt(uint64(r.IntN(6))).Bytes32()}},

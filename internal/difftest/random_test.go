@@ -32,8 +32,8 @@ type regas func(used uint64) (limit uint64, ok bool)
 // regasFor returns the second run of seed's case, if it has one.
 func regasFor(seed uint64) regas {
 	mix := seed * 0x9e3779b97f4a7c15
-	switch seed % 8 {
-	case 0: // anywhere below
+	switch seed % 16 {
+	case 0, 12: // anywhere below
 		return func(used uint64) (uint64, bool) {
 			if used == 0 {
 				return 0, false
@@ -42,7 +42,7 @@ func regasFor(seed uint64) regas {
 		}
 	case 4: // exactly enough
 		return func(used uint64) (uint64, bool) { return used, true }
-	case 6: // just short
+	case 8: // just short
 		return func(used uint64) (uint64, bool) { k := 1 + mix%32; return used - k, used >= k }
 	}
 	return nil
