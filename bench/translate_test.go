@@ -1,0 +1,71 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/hyvm/hyvm/runtime"
+)
+
+// BenchmarkTranslate measures analysis and translation alone, for the
+// block path: BenchmarkTranslate/<benchmark>, in MB/s of bytecode.
+func BenchmarkTranslate(b *testing.B) {
+	seen := map[string]bool{}
+	for _, c := range loadSuite(b) {
+		if len(c.Code) == 0 || seen[c.Benchmark] {
+			continue
+		}
+		seen[c.Benchmark] = true
+		code := c.Code
+		b.Run(c.Benchmark, func(b *testing.B) {
+			b.SetBytes(int64(len(code)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := runtime.Translate(code, Fork, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// oneShotMaxGas selects the cases BenchmarkOneShot runs: those whose
+// translation is not negligible next to their execution.
+const oneShotMaxGas = 2_000_000
+
+// BenchmarkOneShot runs the small cases on a fresh machine every time, so
+// hyvm translates the code on every call and go-ethereum analyses its jump
+// destinations: BenchmarkOneShot/<suite>/<benchmark>/<input>/<engine>.
+func BenchmarkOneShot(b *testing.B) {
+	cache := runtime.NewCache(0)
+	for _, c := range loadSuite(b) {
+		if c.Setup != nil {
+			continue
+		}
+		want := mustRun(b, &c, EngineGeth, cache)
+		if want.GasUsed > oneShotMaxGas {
+			continue
+		}
+		for _, engine := range Engines() {
+			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
+				r, err := NewRunner(&c, engine, cache)
+				if err != nil {
+					b.Fatal(err)
+				}
+				block := blockContext(c.Gas, 1)
+				fresh := func() Result {
+					if r.machine, err = newMachine(engine, block, r.state, runtime.NewCache(0)); err != nil {
+						b.Fatal(err)
+					}
+					return r.Run()
+				}
+				if got := fresh(); !Same(got, want) {
+					b.Fatalf("%s disagrees with go-ethereum: gas %d vs %d, err %v vs %v", engine, got.GasUsed, want.GasUsed, got.Err, want.Err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					fresh()
+				}
+			})
+		}
+	}
+}
