@@ -31,9 +31,13 @@ func Analyze(code []byte, fork Fork) (*Program, error) {
 	}
 	p := &Program{Code: code, Fork: fork, JumpDests: JumpDests(code), index: make([]int32, len(code)+1)}
 	isDest := p.JumpDests.Has
+	instrs, blocks := sizes(code, fork)
+	buf := make([]Instr, 0, instrs)
+	p.Blocks = make([]Block, 0, blocks)
 	next := uint32(0)
 	for {
-		b := BuildBlock(code, next, fork, isDest)
+		var b Block
+		b, buf = buildBlock(code, next, fork, isDest, buf)
 		p.Blocks = append(p.Blocks, b)
 		p.index[b.Start] = int32(len(p.Blocks))
 		next = b.End
@@ -58,4 +62,20 @@ func (p *Program) BlockAt(pc uint64) int {
 		return -1
 	}
 	return int(p.index[pc]) - 1
+}
+
+// sizes bounds the number of instructions and of blocks in code, so that
+// Analyze allocates each list once.
+func sizes(code []byte, fork Fork) (instrs, blocks int) {
+	blocks = 1
+	for pc := 0; pc < len(code); pc++ {
+		op := Opcode(code[pc])
+		info := op.Info()
+		instrs++
+		if info.EndsBlock || op == JUMPDEST || !op.Defined(fork) {
+			blocks++
+		}
+		pc += info.Immediate
+	}
+	return instrs, blocks
 }

@@ -50,7 +50,15 @@ type Block struct {
 // A start at or past the end of the code yields an empty block that falls
 // through (an implicit STOP).
 func BuildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool) Block {
+	b, _ := buildBlock(code, start, fork, isJumpDest, nil)
+	return b
+}
+
+// buildBlock is BuildBlock appending the instructions to buf, whose spare
+// capacity lets a whole program share one allocation; it returns buf grown.
+func buildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool, buf []Instr) (Block, []Instr) {
 	b := Block{Start: start}
+	first := len(buf)
 	cur := 0
 	pc := int(start)
 	for pc < len(code) {
@@ -64,7 +72,7 @@ func BuildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64)
 			end := min(pc+1+n, len(code))
 			in.Imm = code[pc+1 : end]
 		}
-		b.Instrs = append(b.Instrs, in)
+		buf = append(buf, in)
 		pc += 1 + info.Immediate
 		if !op.Defined(fork) {
 			if op == INVALID {
@@ -87,7 +95,10 @@ func BuildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64)
 	if pc > len(code) {
 		b.End = uint32(len(code))
 	}
-	return b
+	if len(buf) > first {
+		b.Instrs = buf[first:len(buf):len(buf)]
+	}
+	return b, buf
 }
 
 func terminatorOf(op Opcode) Terminator {

@@ -21,29 +21,43 @@ import (
 // translator binds lies in [-StackReq, StackGrowth), so every access is in
 // bounds.
 
-// symEnt is where the value of one stack position lives.
+// symEnt is where the value of one stack position lives: a slot, or the
+// constant consts[cidx-1] of its block (kept apart so positions stay small).
 type symEnt struct {
-	isConst bool
-	slot    int // entry-relative slot, when !isConst
-	c       uint256.Int
+	slot int32 // entry-relative slot, when cidx == 0
+	cidx int32
 }
+
+func (e symEnt) isConst() bool { return e.cidx != 0 }
+
+func slotEnt(k int) symEnt { return symEnt{slot: int32(k)} }
+
+// constEnt returns a position holding c.
+func (s *symBlock) constEnt(c uint256.Int) symEnt {
+	s.consts = append(s.consts, c)
+	return symEnt{cidx: int32(len(s.consts))}
+}
+
+// constOf returns the constant of a constant position.
+func (s *symBlock) constOf(e symEnt) uint256.Int { return s.consts[e.cidx-1] }
 
 // symBlock is the translation state of one block.
 type symBlock struct {
-	ops   []opFn
-	ents  []symEnt // ents[p+req] describes position p
-	req   int      // lowest position is -req
-	limit int      // slots lie in [-req, limit)
-	h     int      // current height above the entry height
-	spOff int      // physical sp minus the entry sp
+	ops    []opFn
+	ents   []symEnt // ents[p+req] describes position p
+	consts []uint256.Int
+	req    int // lowest position is -req
+	limit  int // slots lie in [-req, limit)
+	h      int // current height above the entry height
+	spOff  int // physical sp minus the entry sp
 }
 
-func newSymBlock(req, growth int) *symBlock {
-	s := &symBlock{req: req, limit: growth, ents: make([]symEnt, req+growth)}
+func newSymBlock(req, growth int) symBlock {
+	ents := make([]symEnt, req+growth)
 	for p := -req; p < 0; p++ {
-		s.ents[p+req] = symEnt{slot: p}
+		ents[p+req] = slotEnt(p)
 	}
-	return s
+	return symBlock{req: req, limit: growth, ents: ents}
 }
 
 func (s *symBlock) ent(p int) *symEnt { return &s.ents[p+s.req] }
@@ -55,7 +69,7 @@ func (s *symBlock) push(e symEnt) { *s.ent(s.h) = e; s.h++ }
 // reads slot k.
 func (s *symBlock) used(k, from int) bool {
 	for p := -s.req; p < from; p++ {
-		if e := s.ent(p); !e.isConst && e.slot == k {
+		if e := s.ent(p); !e.isConst() && int(e.slot) == k {
 			return true
 		}
 	}
@@ -81,7 +95,7 @@ func (s *symBlock) freeSlot(from int, prefer ...int) int {
 // usedAbove reports whether a position in [from, s.h) reads slot k.
 func (s *symBlock) usedAbove(k, from int) bool {
 	for p := from; p < s.h; p++ {
-		if e := s.ent(p); !e.isConst && e.slot == k {
+		if e := s.ent(p); !e.isConst() && int(e.slot) == k {
 			return true
 		}
 	}
@@ -92,12 +106,12 @@ func (s *symBlock) usedAbove(k, from int) bool {
 // into a free slot first.
 func (s *symBlock) operand(p int) int {
 	e := s.ent(p)
-	if e.isConst {
+	if e.isConst() {
 		k := s.freeSlot(s.h, p)
-		s.ops = append(s.ops, makeSetConst(k-s.spOff, e.c))
-		*e = symEnt{slot: k}
+		s.ops = append(s.ops, makeSetConst(k-s.spOff, s.constOf(*e)))
+		*e = slotEnt(k)
 	}
-	return e.slot - s.spOff
+	return int(e.slot) - s.spOff
 }
 
 // result records the value of an operation that popped n positions and
@@ -105,13 +119,14 @@ func (s *symBlock) operand(p int) int {
 // slots may be reused: operations read their operands before writing.
 func (s *symBlock) result(n int, operands ...int) int {
 	base := s.h - n
-	prefer := []int{base}
+	var buf [4]int
+	prefer := append(buf[:0], base)
 	for _, k := range operands {
 		prefer = append(prefer, k+s.spOff)
 	}
 	k := s.freeSlotBelow(base, prefer)
 	s.h = base
-	s.push(symEnt{slot: k})
+	s.push(slotEnt(k))
 	return k - s.spOff
 }
 
@@ -133,26 +148,28 @@ func (s *symBlock) freeSlotBelow(base int, prefer []int) int {
 // materialize emits what makes the physical stack hold the symbolic one:
 // position p in slot p for every live position, and sp at the top.
 func (s *symBlock) materialize() {
-	var moves []move
+	var slotBuf, orderBuf [24]move
+	var constBuf [8]constMove
+	slots, consts := slotBuf[:0], constBuf[:0]
 	for p := -s.req; p < s.h; p++ {
 		e := s.ent(p)
-		if e.isConst {
-			moves = append(moves, move{dst: p, c: e.c, isConst: true})
-		} else if e.slot != p {
-			moves = append(moves, move{dst: p, src: e.slot})
+		if e.isConst() {
+			consts = append(consts, constMove{dst: int32(p - s.spOff), c: s.constOf(*e)})
+		} else if int(e.slot) != p {
+			slots = append(slots, move{dst: int32(p), src: e.slot})
 		}
-		*e = symEnt{slot: p}
+		*e = slotEnt(p)
 	}
-	ordered := orderMoves(moves)
+	ordered := orderMoves(slots, orderBuf[:0])
 	for i := range ordered {
 		if ordered[i].dst != tmpSlot {
-			ordered[i].dst -= s.spOff
+			ordered[i].dst -= int32(s.spOff)
 		}
-		if !ordered[i].isConst && ordered[i].src != tmpSlot {
-			ordered[i].src -= s.spOff
+		if ordered[i].src != tmpSlot {
+			ordered[i].src -= int32(s.spOff)
 		}
 	}
-	if fn := makeMoves(ordered, s.h-s.spOff); fn != nil {
+	if fn := makeMoves(ordered, consts, s.h-s.spOff); fn != nil {
 		s.ops = append(s.ops, fn)
 	}
 	s.spOff = s.h
@@ -162,6 +179,10 @@ func (s *symBlock) materialize() {
 // static jump's PUSH excluded) on the symbolic stack.
 func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork blocks.Fork) {
 	s := newSymBlock(src.StackReq, src.StackGrowth)
+	s.ops = make([]opFn, 0, len(instrs)/2+1)
+	if n := countPushes(instrs); n > 0 {
+		s.consts = make([]uint256.Int, 0, n)
+	}
 	instrs, negate := trailingIszeros(b, instrs)
 	rest := src.Gas
 	for _, in := range instrs {
@@ -169,11 +190,11 @@ func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork 
 		rest -= op.Info().Gas
 		switch {
 		case op == blocks.PUSH0:
-			s.push(symEnt{isConst: true})
+			s.push(s.constEnt(uint256.Int{}))
 		case op.IsPush():
-			s.push(symEnt{isConst: true, c: pushValue(in.Imm, op.Info().Immediate)})
+			s.push(s.constEnt(pushValue(in.Imm, op.Info().Immediate)))
 		case op == blocks.PC:
-			s.push(symEnt{isConst: true, c: *uint256.NewInt(uint64(in.PC))})
+			s.push(s.constEnt(*uint256.NewInt(uint64(in.PC))))
 		case op >= blocks.DUP1 && op <= blocks.DUP16:
 			s.push(*s.ent(s.h - 1 - int(op-blocks.DUP1)))
 		case op >= blocks.SWAP1 && op <= blocks.SWAP16:
@@ -191,7 +212,7 @@ func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork 
 			s.h += info.Pushes - info.Pops
 			s.spOff = s.h
 			for p := s.h - info.Pushes; p < s.h; p++ {
-				*s.ent(p) = symEnt{slot: p}
+				*s.ent(p) = slotEnt(p)
 			}
 		}
 	}
@@ -217,4 +238,16 @@ func (s *symBlock) emitBound(op blocks.Opcode) {
 		s.h -= info.Pops
 	}
 	s.ops = append(s.ops, symOps[op](x, d))
+}
+
+// countPushes returns the number of constants a block's PUSH and PC
+// instructions make, to size their list once.
+func countPushes(instrs []blocks.Instr) int {
+	n := 0
+	for _, in := range instrs {
+		if in.Op == blocks.PUSH0 || in.Op.IsPush() || in.Op == blocks.PC {
+			n++
+		}
+	}
+	return n
 }

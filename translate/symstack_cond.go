@@ -56,20 +56,20 @@ func (s *symBlock) bindCond(b *block, negate bool) {
 	top := s.h - 1
 	e := s.ent(top)
 	switch {
-	case e.isConst:
-		if e.c.IsZero() == negate {
+	case e.isConst():
+		if c := s.constOf(*e); c.IsZero() == negate {
 			b.cond = condTrue
 		} else {
 			b.cond = condFalse
 		}
-	case e.slot >= top || *s.ent(e.slot) == (symEnt{slot: e.slot}):
-		b.cond, b.condSlot = condNonZero, e.slot
+	case int(e.slot) >= top || *s.ent(int(e.slot)) == slotEnt(int(e.slot)):
+		b.cond, b.condSlot = condNonZero, int(e.slot)
 		if negate {
 			b.cond = condZero
 		}
 	default:
 		if negate { // compute the stripped ISZERO for the pop
-			x := e.slot - s.spOff
+			x := int(e.slot) - s.spOff
 			d := s.result(1, x)
 			s.ops = append(s.ops, symOps[blocks.ISZERO]([3]int{x}, d))
 		}

@@ -184,8 +184,8 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	var cs [3]uint256.Int
 	consts := 0
 	for i := range n {
-		if e := s.ent(s.h - 1 - i); e.isConst {
-			cs[i] = e.c
+		if e := s.ent(s.h - 1 - i); e.isConst() {
+			cs[i] = s.constOf(*e)
 			consts++
 		}
 	}
@@ -195,7 +195,7 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	if consts == n && info.Pushes == 1 {
 		if z, ok := foldPure(op, cs); ok {
 			s.h -= n
-			s.push(symEnt{isConst: true, c: z})
+			s.push(s.constEnt(z))
 			return true
 		}
 	}
@@ -210,7 +210,7 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 		return false
 	}
 	ci := 0
-	if !s.ent(s.h - 1).isConst {
+	if !s.ent(s.h - 1).isConst() {
 		ci = 1
 	}
 	mk := constForm(op, ci, cs[ci])

@@ -14,16 +14,19 @@ import (
 // tmpSlot names the temporary in a move.
 const tmpSlot = 1 << 30
 
-type move struct {
-	dst, src int // slots relative to sp, or tmpSlot
-	isConst  bool
-	c        uint256.Int
+// move copies slot src to slot dst (relative to sp; either may be tmpSlot).
+type move struct{ dst, src int32 }
+
+// constMove stores a constant.
+type constMove struct {
+	dst int32
+	c   uint256.Int
 }
 
-// orderMoves returns moves in an order that performs them as one parallel
-// move. Each destination appears at most once.
-func orderMoves(pending []move) []move {
-	out := make([]move, 0, len(pending)+1)
+// orderMoves appends to out the moves of pending (each destination appears
+// at most once; pending is consumed) in an order that performs them as one
+// parallel move.
+func orderMoves(pending, out []move) []move {
 	for len(pending) > 0 {
 		progress := false
 		for i := 0; i < len(pending); {
@@ -43,7 +46,7 @@ func orderMoves(pending []move) []move {
 		d := pending[0].dst
 		out = append(out, move{dst: tmpSlot, src: d})
 		for i := range pending {
-			if !pending[i].isConst && pending[i].src == d {
+			if pending[i].src == d {
 				pending[i].src = tmpSlot
 			}
 		}
@@ -52,43 +55,38 @@ func orderMoves(pending []move) []move {
 }
 
 // readByOther reports whether a pending move other than the i-th reads slot k.
-func readByOther(pending []move, k, i int) bool {
+func readByOther(pending []move, k int32, i int) bool {
 	for j := range pending {
-		if j != i && !pending[j].isConst && pending[j].src == k {
+		if j != i && pending[j].src == k {
 			return true
 		}
 	}
 	return false
 }
 
-// makeMoves returns a closure performing ordered moves and then moving sp by
-// delta, or nil if there is nothing to do. Constants are stored last: no
-// other move reads their destinations' new values.
-func makeMoves(ms []move, delta int) opFn {
-	var slots []move
-	var consts []move
+// makeMoves returns a closure performing the ordered slot moves, then the
+// constant stores (no slot move reads what they write), then moving sp by
+// delta; or nil if there is nothing to do.
+func makeMoves(ordered []move, constants []constMove, delta int) opFn {
+	slots := append([]move(nil), ordered...)
+	consts := append([]constMove(nil), constants...)
 	tmp := false
-	for _, m := range ms {
-		if m.isConst {
-			consts = append(consts, m)
-		} else {
-			slots = append(slots, m)
-			tmp = tmp || m.dst == tmpSlot
-		}
+	for _, m := range slots {
+		tmp = tmp || m.dst == tmpSlot
 	}
 	switch {
-	case len(ms) == 0 && delta == 0:
+	case len(slots) == 0 && len(consts) == 0 && delta == 0:
 		return nil
-	case len(ms) == 0:
+	case len(slots) == 0 && len(consts) == 0:
 		return func(f *Frame) error { f.sp += delta; return nil }
 	case len(consts) == 1 && len(slots) == 0:
-		d, c := consts[0].dst, consts[0].c
+		d, c := int(consts[0].dst), consts[0].c
 		return func(f *Frame) error { copyWord(f.at(d), &c); f.sp += delta; return nil }
 	case len(slots) == 1 && len(consts) == 0:
-		d, s := slots[0].dst, slots[0].src
+		d, s := int(slots[0].dst), int(slots[0].src)
 		return func(f *Frame) error { copyWord(f.at(d), f.at(s)); f.sp += delta; return nil }
 	case len(slots) == 2 && len(consts) == 0 && !tmp:
-		d0, s0, d1, s1 := slots[0].dst, slots[0].src, slots[1].dst, slots[1].src
+		d0, s0, d1, s1 := int(slots[0].dst), int(slots[0].src), int(slots[1].dst), int(slots[1].src)
 		return func(f *Frame) error {
 			copyWord(f.at(d0), f.at(s0))
 			copyWord(f.at(d1), f.at(s1))
@@ -97,11 +95,11 @@ func makeMoves(ms []move, delta int) opFn {
 		}
 	case !tmp:
 		return func(f *Frame) error {
-			for i := range slots {
-				copyWord(f.at(slots[i].dst), f.at(slots[i].src))
+			for _, m := range slots {
+				copyWord(f.at(int(m.dst)), f.at(int(m.src)))
 			}
 			for i := range consts {
-				copyWord(f.at(consts[i].dst), &consts[i].c)
+				copyWord(f.at(int(consts[i].dst)), &consts[i].c)
 			}
 			f.sp += delta
 			return nil
@@ -109,19 +107,18 @@ func makeMoves(ms []move, delta int) opFn {
 	}
 	return func(f *Frame) error {
 		var t uint256.Int
-		for i := range slots {
-			m := &slots[i]
+		for _, m := range slots {
 			switch {
 			case m.dst == tmpSlot:
-				copyWord(&t, f.at(m.src))
+				copyWord(&t, f.at(int(m.src)))
 			case m.src == tmpSlot:
-				copyWord(f.at(m.dst), &t)
+				copyWord(f.at(int(m.dst)), &t)
 			default:
-				copyWord(f.at(m.dst), f.at(m.src))
+				copyWord(f.at(int(m.dst)), f.at(int(m.src)))
 			}
 		}
 		for i := range consts {
-			copyWord(f.at(consts[i].dst), &consts[i].c)
+			copyWord(f.at(int(consts[i].dst)), &consts[i].c)
 		}
 		f.sp += delta
 		return nil
