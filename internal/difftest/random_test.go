@@ -135,7 +135,7 @@ func TestDifferentialRandom(t *testing.T) {
 				}
 				if msg != "" {
 					failed.Add(1)
-					t.Errorf("mismatch: %s", msg)
+					t.Errorf("mismatch (rerun: -run TestDifferentialRandom -difftest.seed=%d -difftest.n=1): %s", seed, msg)
 				}
 			}
 		})
