@@ -71,7 +71,8 @@ type Frame struct {
 	// Tracing state, used only on the per-instruction path.
 	trace traceState
 
-	mulmod mulmodMemo // the block path's MULMOD reciprocal cache
+	mulmod mulmodMemo   // the block path's MULMOD reciprocal cache
+	hasher keccakHasher // KECCAK256's, reused
 }
 
 // Reset prepares f for a new call, keeping its memory buffer for reuse.

@@ -3,7 +3,6 @@ package translate
 import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 )
 
@@ -161,7 +160,7 @@ func opKeccak256(f *Frame) error {
 		return err
 	}
 	f.sp--
-	h := crypto.Keccak256Hash(f.Mem.view(off.Uint64(), size.Uint64()))
+	h := f.keccak(f.Mem.view(off.Uint64(), size.Uint64()))
 	size.SetBytes32(h[:])
 	return nil
 }
