@@ -114,9 +114,26 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 				}
 			}
 		}
-		if b, err = p.leave(b, f); b == nil {
+		cur := b
+		if b, err = p.leave(cur, f); b == nil {
+			if err == nil && (cur.term == blocks.Fallthrough || cur.term == blocks.JumpI) {
+				// Running off the end of the code executes an implicit
+				// STOP, which go-ethereum traces like any instruction.
+				f.trace = traceState{pending: true, pc: endPC(cur.src), op: byte(blocks.STOP), gas: f.Gas}
+				f.emitTrace(0)
+			}
 			return f.out, err
 		}
 	}
 	return nil, nil
+}
+
+// endPC is the program counter after a block's last instruction, past the
+// end of the code when a PUSH there is truncated (as an interpreter counts).
+func endPC(b *blocks.Block) uint64 {
+	if len(b.Instrs) == 0 {
+		return uint64(b.Start)
+	}
+	last := b.Instrs[len(b.Instrs)-1]
+	return uint64(last.PC) + 1 + uint64(last.Op.Info().Immediate)
 }

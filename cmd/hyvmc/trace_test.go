@@ -126,6 +126,8 @@ func traceCorpus() []traceProgram {
 		{name: "create reverting", code: storeCode(revertingInit) + fmt.Sprintf(" PUSH1 %d PUSH1 0 PUSH1 0 CREATE RETURNDATASIZE STOP", n(revertingInit))},
 		{name: "create out of gas", code: storeCode(deploy) + fmt.Sprintf(" PUSH1 %d PUSH1 0 PUSH1 0 CREATE STOP", n(deploy)), gas: 40000},
 		{name: "revert", code: "PUSH1 0xaa PUSH1 0 MSTORE PUSH1 32 PUSH1 0 REVERT"},
+		{name: "run off the end", code: "PUSH1 1 PUSH1 2 ADD"},
+		{name: "jumpi not taken off the end", code: "PUSH1 0 PUSH1 0 JUMPI"},
 		{name: "out of gas mid-block", code: "PUSH1 1 PUSH1 2 ADD PUSH1 3 MUL PUSH1 4 ADD PUSH1 5 MUL POP STOP", gas: 20},
 		{name: "out of gas in loop", code: "top: JUMPDEST PUSH1 1 PUSH1 2 ADD POP PUSH1 :top JUMP", gas: 500, heavy: true},
 		{name: "invalid jump", code: "PUSH1 1 PUSH1 2 ADD PUSH1 3 JUMP JUMPDEST STOP"},
