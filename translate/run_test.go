@@ -1,0 +1,122 @@
+package translate
+
+import (
+	"encoding/hex"
+	"errors"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/core/vm"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// runCode translates code and runs it with gas in a frame whose environment
+// has no state: enough for stack, memory, arithmetic and control flow.
+func runCode(t *testing.T, code string, gas uint64, traced bool) (*Frame, []byte, error) {
+	t.Helper()
+	raw, err := hex.DecodeString(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := blocks.Analyze(raw, blocks.Latest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Compile(a, Options{PerInstructionGas: traced})
+	f := new(Frame)
+	f.Reset(&Env{Fork: blocks.Latest}, 1)
+	f.Gas = gas
+	f.Code = raw
+	out, err := p.Run(f)
+	return f, out, err
+}
+
+func TestRunBlockMechanics(t *testing.T) {
+	tests := []struct {
+		name    string
+		code    string
+		gas     uint64
+		out     string // hex of the output
+		gasLeft uint64
+		err     error
+	}{
+		// PUSH1 3 PUSH1 4 ADD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: 21 + 3 memory
+		{"add and return", "600360040160005260206000f3", 100, "0000000000000000000000000000000000000000000000000000000000000007", 76, nil},
+		// GAS mid-block sees the gas after its own cost, not after the block's:
+		// PUSH1 0 (3) GAS (2) → 100-5 = 95 = 0x5f; then MSTORE etc.
+		{"exact GAS inside a block", "60005a60005260206000f3", 100, "000000000000000000000000000000000000000000000000000000000000005f", 100 - 3 - 2 - 3 - 3 - 3 - 3 - 3, nil},
+		// PUSH1 4 JUMP INVALID JUMPDEST STOP: static jump resolved at translation
+		{"static jump", "600456fe5b00", 100, "", 100 - 3 - 8 - 1, nil},
+		// PUSH1 4 PUSH1 4 ADD JUMP STOP STOP → dest 8: JUMPDEST STOP (dynamic jump)
+		{"dynamic jump", "60046004015600005b00", 100, "", 100 - 3 - 3 - 3 - 8 - 1, nil},
+		// PUSH1 3 JUMP: 3 is not a JUMPDEST
+		{"invalid static jump", "600356", 100, "", 0, vm.ErrInvalidJump},
+		// PUSH1 1 PUSH1 0x02 JUMPI: 2 is inside... not a JUMPDEST
+		{"invalid jumpi target", "6001600257", 100, "", 0, vm.ErrInvalidJump},
+		// JUMPI not taken falls through to the end: implicit STOP
+		{"jumpi not taken", "6000600057", 100, "", 100 - 3 - 3 - 10, nil},
+		// ADD on an empty stack fails at block entry, consuming all gas
+		{"stack underflow", "01", 100, "", 0, &vm.ErrStackUnderflow{}},
+		// Not enough gas for the whole block: out of gas before anything runs
+		{"block out of gas", "6001600201", 8, "", 0, vm.ErrOutOfGas},
+		{"revert keeps gas", "60aa60005260206000fd", 100, "00000000000000000000000000000000000000000000000000000000000000aa", 100 - 3 - 3 - 3 - 3 - 3 - 3, vm.ErrExecutionReverted},
+		{"invalid opcode", "fe", 100, "", 0, &vm.ErrInvalidOpCode{}},
+		// PUSH3 with two bytes left: runs, then the implicit STOP
+		{"truncated push", "62aabb", 100, "", 97, nil},
+	}
+	for _, tt := range tests {
+		for _, traced := range []bool{false, true} {
+			name := tt.name
+			if traced {
+				name += "/per-instruction"
+			}
+			t.Run(name, func(t *testing.T) {
+				f, out, err := runCode(t, tt.code, tt.gas, traced)
+				if !sameError(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				if hex.EncodeToString(out) != tt.out {
+					t.Errorf("output = %x, want %s", out, tt.out)
+				}
+				// A failing frame's gas is consumed by its caller; only
+				// successful and reverted frames report gas left.
+				if (err == nil || errors.Is(err, vm.ErrExecutionReverted)) && f.Gas != tt.gasLeft {
+					t.Errorf("gas left = %d, want %d", f.Gas, tt.gasLeft)
+				}
+			})
+		}
+	}
+}
+
+func sameError(got, want error) bool {
+	if want == nil || got == nil {
+		return got == want
+	}
+	switch want.(type) {
+	case *vm.ErrStackUnderflow:
+		var e *vm.ErrStackUnderflow
+		return errors.As(got, &e)
+	case *vm.ErrInvalidOpCode:
+		var e *vm.ErrInvalidOpCode
+		return errors.As(got, &e)
+	}
+	return errors.Is(got, want)
+}
+
+func TestJumpTableIsDense(t *testing.T) {
+	// JUMPDESTs at 0 and 3, a 0x5b inside PUSH data at 2.
+	raw, _ := hex.DecodeString("5b605b5b00")
+	a, err := blocks.Analyze(raw, blocks.Latest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Compile(a, Options{})
+	if len(p.jumpTable) != len(raw) {
+		t.Fatalf("jump table has %d entries for %d bytes of code", len(p.jumpTable), len(raw))
+	}
+	for pc, want := range []bool{true, false, false, true, false} {
+		if got := p.jumpTable[pc] != nil; got != want {
+			t.Errorf("jumpTable[%d] set = %v, want %v", pc, got, want)
+		}
+	}
+}
