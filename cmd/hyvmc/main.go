@@ -28,7 +28,7 @@ const (
 const mainUsage = `Usage: hyvmc COMMAND [flags] [args]
 
 Commands:
-  run        run EVM bytecode in a fresh in-memory state
+  run        run bytecode as a HyVM guest (default) or as EVM code (--mode evm)
   statetest  run state-test fixtures (files or directories)
   hyvmtest   run HyVM reference vectors (hyvm-vectors/1 files)
   bench      time the benchmark suites on hyvm and go-ethereum
