@@ -16,6 +16,7 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/internal/reference"
 	"github.com/hyvm/hyvm/runtime"
 )
@@ -43,7 +44,7 @@ const Fork = blocks.Latest
 type Runner struct {
 	c       *Case
 	call    Call
-	state   *state.StateDB
+	state   vm.StateDB
 	machine runtime.Machine
 	zero    uint256.Int
 }
@@ -91,13 +92,19 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 	if st, err = state.New(root, db); err != nil {
 		return nil, fmt.Errorf("bench: reopen state: %w", err)
 	}
-	r := &Runner{c: c, call: call, state: st}
-	if r.machine, err = newMachine(engine, blockContext(c.Gas, time), st, cache); err != nil {
+	// hyvm runs on its own state overlay over go-ethereum's StateDB;
+	// go-ethereum keeps its StateDB, as its users would.
+	var runState vm.StateDB = st
+	if engine == EngineHyvm {
+		runState = hyvmstate.New(st)
+	}
+	r := &Runner{c: c, call: call, state: runState}
+	if r.machine, err = newMachine(engine, blockContext(c.Gas, time), runState, cache); err != nil {
 		return nil, err
 	}
 	// Warm the access list once, as the transaction would; every run then
 	// reverts to the state right after it.
-	st.Prepare(runtime.Rules(Fork), Sender, Sender, &call.To, runtime.Precompiles(Fork), nil)
+	runState.Prepare(runtime.Rules(Fork), Sender, Sender, &call.To, runtime.Precompiles(Fork), nil)
 	return r, nil
 }
 
@@ -122,7 +129,7 @@ func blockContext(gasLimit, time uint64) vm.BlockContext {
 }
 
 // newMachine returns engine over st, with Sender as the transaction origin.
-func newMachine(engine string, block vm.BlockContext, st *state.StateDB, cache *runtime.Cache) (runtime.Machine, error) {
+func newMachine(engine string, block vm.BlockContext, st vm.StateDB, cache *runtime.Cache) (runtime.Machine, error) {
 	var m runtime.Machine
 	switch engine {
 	case EngineHyvm:
