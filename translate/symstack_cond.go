@@ -4,7 +4,8 @@ import "github.com/hyvm/hyvm/blocks"
 
 // A static JUMPI's condition is read where the symbolic stack has it, and
 // trailing ISZEROs become the sense of the test, instead of materialising
-// the condition to pop it; a constant condition decides at translation.
+// the condition to pop it; a constant condition decides at translation,
+// making the block a JUMP or a fallthrough.
 
 // condKind says how a static JUMPI finds its condition.
 type condKind uint8
@@ -13,23 +14,14 @@ const (
 	condPop     condKind = iota // on top of the materialised stack
 	condNonZero                 // the slot condSlot (relative to sp) is nonzero
 	condZero                    // the slot condSlot is zero
-	condTrue
-	condFalse
 )
 
 // takeCond pops or reads a static JUMPI's condition.
 func (b *block) takeCond(f *Frame) bool {
-	switch b.cond {
-	case condNonZero:
-		return !f.at(b.condSlot).IsZero()
-	case condZero:
-		return f.at(b.condSlot).IsZero()
-	case condTrue:
-		return true
-	case condFalse:
-		return false
+	if b.cond == condPop {
+		return !f.pop().IsZero()
 	}
-	return !f.pop().IsZero()
+	return f.at(b.condSlot).IsZero() == (b.cond == condZero)
 }
 
 // trailingIszeros strips the ISZEROs right before a static JUMPI and
@@ -57,10 +49,11 @@ func (s *symBlock) bindCond(b *block, negate bool) {
 	e := s.ent(top)
 	switch {
 	case e.isConst():
+		// A decided JUMPI is a JUMP or a fallthrough.
 		if c := s.constOf(*e); c.IsZero() == negate {
-			b.cond = condTrue
+			b.term = blocks.Jump
 		} else {
-			b.cond = condFalse
+			b.term = blocks.Fallthrough
 		}
 	case int(e.slot) >= top || *s.ent(int(e.slot)) == slotEnt(int(e.slot)):
 		b.cond, b.condSlot = condNonZero, int(e.slot)
