@@ -50,6 +50,9 @@ type EVM struct {
 	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
 
 	kernels map[common.Hash]*translate.Program // natively served code by hash (hyvm.go)
+
+	lastHash common.Hash        // the code hash of lastProg
+	lastProg *translate.Program // the program last returned by the cache
 }
 
 // NewEVM returns an EVM for one block, running fork's rules over statedb.
@@ -139,7 +142,16 @@ func (e *EVM) program(hash common.Hash, code []byte) (*translate.Program, error)
 	if p := e.nativeProgram(hash); p != nil {
 		return p, nil
 	}
-	return e.cache.Program(hash, code, e.env.Fork, e.traced)
+	// The last program is remembered: repeated calls to one contract then
+	// skip the shared cache's lock, map and LRU update.
+	if e.lastProg != nil && e.lastHash == hash {
+		return e.lastProg, nil
+	}
+	p, err := e.cache.Program(hash, code, e.env.Fork, e.traced)
+	if err == nil {
+		e.lastHash, e.lastProg = hash, p
+	}
+	return p, err
 }
 
 // frameSpec describes a frame to run.
