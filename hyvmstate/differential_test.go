@@ -1,6 +1,7 @@
 package hyvmstate
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -74,6 +75,7 @@ type fuzzRun struct {
 	rng   *rand.Rand
 	ref   *state.StateDB
 	ov    *Overlay
+	rules params.Rules
 	snaps [][2]int // reference and overlay snapshot ids
 	trace []string
 }
@@ -183,17 +185,17 @@ func (f *fuzzRun) newTx() {
 	f.snaps = f.snaps[:0]
 	if f.rng.IntN(3) == 0 {
 		f.trace = append(f.trace, "Flush")
-		f.ref.Finalise(fuzzRules)
-		f.ov.Flush(fuzzRules)
+		f.ref.Finalise(f.rules)
+		f.ov.Flush(f.rules)
 	} else {
-		f.both("Finalise", func(s vm.StateDB) { s.Finalise(fuzzRules) })
+		f.both("Finalise", func(s vm.StateDB) { s.Finalise(f.rules) })
 	}
 	sender, coinbase, dst := f.addr(), f.addr(), f.addr()
 	thash := common.Hash{byte(len(f.trace))}
 	list := types.AccessList{{Address: f.addr(), StorageKeys: []common.Hash{f.key()}}}
 	f.both(fmt.Sprintf("Prepare(%x, %x, %x)", sender[19], coinbase[19], dst[19]), func(s vm.StateDB) {
 		s.SetTxContext(thash, len(f.trace), 0)
-		s.Prepare(fuzzRules, sender, coinbase, &dst, []common.Address{fuzzAddrs[0]}, list)
+		s.Prepare(f.rules, sender, coinbase, &dst, []common.Address{fuzzAddrs[0]}, list)
 	})
 }
 
@@ -269,22 +271,30 @@ func (f *fuzzRun) compare() {
 	}
 }
 
+var flagSeeds = flag.Int("hyvmstate.seeds", 0, "random operation sequences to compare (0: 400, or 50 with -short)")
+
 func TestDifferentialAgainstGeth(t *testing.T) {
 	seeds, steps := 400, 300
 	if testing.Short() {
 		seeds = 50
 	}
+	if *flagSeeds > 0 {
+		seeds = *flagSeeds
+	}
 	for seed := range seeds {
 		ref, backing := fuzzPreState(t)
-		f := &fuzzRun{t: t, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, ov: New(backing)}
+		f := &fuzzRun{t: t, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, ov: New(backing), rules: fuzzRules}
+		if seed%4 == 3 { // empty accounts survive without EIP-161
+			f.rules.IsEIP158 = false
+		}
 		f.newTx()
 		for range steps {
 			f.step()
 			f.compare()
 		}
-		ref.Finalise(fuzzRules)
-		f.ov.Flush(fuzzRules)
-		if g, w := backing.IntermediateRoot(fuzzRules), ref.IntermediateRoot(fuzzRules); g != w {
+		ref.Finalise(f.rules)
+		f.ov.Flush(f.rules)
+		if g, w := backing.IntermediateRoot(f.rules), ref.IntermediateRoot(f.rules); g != w {
 			t.Fatalf("seed %d: flushed root %x, go-ethereum %x\nafter:\n%v", seed, g, w, f.trace)
 		}
 		f.compare() // the overlay stays consistent after a Flush
