@@ -6,10 +6,8 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/triedb"
 
 	"github.com/hyvm/hyvm/runtime"
 )
@@ -46,7 +44,7 @@ func TestContractSetupAgrees(t *testing.T) {
 
 func setupRoot(t *testing.T, c *Case, engine string, cache *runtime.Cache) (common.Hash, Call) {
 	t.Helper()
-	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	db := runtime.NewMemoryDatabase()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		t.Fatal(err)

@@ -6,13 +6,11 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -65,7 +63,7 @@ type Result struct {
 
 // NewRunner prepares c on engine, over a fresh in-memory state.
 func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
-	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	db := runtime.NewMemoryDatabase()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		return nil, fmt.Errorf("bench: new state: %w", err)

@@ -8,12 +8,10 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvm"
@@ -58,7 +56,7 @@ func newHyVMScene(tb testing.TB) *hyvmScene {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &hyvmScene{db: state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)}
+	s := &hyvmScene{db: runtime.NewMemoryDatabase()}
 	st, err := state.New(types.EmptyRootHash, s.db)
 	if err != nil {
 		tb.Fatal(err)

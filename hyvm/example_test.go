@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/hyvm/hyvm/runtime"
+
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -24,7 +24,7 @@ func Example() {
 	wallet := common.HexToAddress("0x7fa9385be102ac3eac297483dd6233d62b3e1496")
 	owner := common.HexToAddress("0x1804c8ab1f12e6bbf3894d4083f33e07309d1f38")
 
-	st, _ := state.New(types.EmptyRootHash, state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil))
+	st, _ := state.New(types.EmptyRootHash, runtime.NewMemoryDatabase())
 	st.SetNonce(wallet, 1, tracing.NonceChangeUnspecified)
 	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
 

@@ -6,14 +6,14 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/hyvm/hyvm/runtime"
+
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 )
 
@@ -41,7 +41,7 @@ var (
 // opened on it.
 func fuzzPreState(t testing.TB) (*state.StateDB, *state.StateDB) {
 	t.Helper()
-	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	db := runtime.NewMemoryDatabase()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		t.Fatal(err)

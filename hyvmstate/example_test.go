@@ -3,13 +3,13 @@ package hyvmstate_test
 import (
 	"fmt"
 
+	"github.com/hyvm/hyvm/runtime"
+
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/params"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvmstate"
@@ -18,7 +18,7 @@ import (
 // An overlay runs transactions over go-ethereum's StateDB, which it reads
 // committed state from; Flush writes the result back for the state root.
 func Example() {
-	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	db := runtime.NewMemoryDatabase()
 	backing, _ := state.New(types.EmptyRootHash, db)
 	token, slot := common.HexToAddress("0x70"), common.Hash{31: 1}
 	backing.SetNonce(token, 1, tracing.NonceChangeUnspecified)

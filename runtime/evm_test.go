@@ -10,13 +10,11 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -45,7 +43,7 @@ func testBlock() vm.BlockContext {
 // stateWith returns a fresh state with code installed at testContract.
 func stateWith(t testing.TB, code []byte) *state.StateDB {
 	t.Helper()
-	st, err := state.New(types.EmptyRootHash, state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil))
+	st, err := state.New(types.EmptyRootHash, runtime.NewMemoryDatabase())
 	if err != nil {
 		t.Fatal(err)
 	}

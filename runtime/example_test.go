@@ -5,12 +5,10 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -23,7 +21,7 @@ func ExampleEVM_Call() {
 	contract := common.HexToAddress("0x2000000000000000000000000000000000000002")
 
 	// go-ethereum's state over an in-memory database is the default state.
-	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	db := runtime.NewMemoryDatabase()
 	st, _ := state.New(types.EmptyRootHash, db)
 	st.SetCode(contract, common.FromHex("600360040160005260206000f3"), tracing.CodeChangeUnspecified)
 

@@ -10,9 +10,10 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/hyvm/hyvm/runtime"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -20,7 +21,6 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/tests"
-	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -183,7 +183,7 @@ type PreState struct {
 // NewPreState commits the accounts of the pre-state to a new in-memory
 // database.
 func NewPreState() (*PreState, error) {
-	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
+	db := runtime.NewMemoryDatabase()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		return nil, err
