@@ -41,6 +41,10 @@ func (s *symBlock) constEnt(c uint256.Int) symEnt {
 // constOf returns the constant of a constant position.
 func (s *symBlock) constOf(e symEnt) uint256.Int { return s.consts[e.cidx-1] }
 
+// constPtr returns where the constant of a constant position is kept; the
+// block's constants never change once made, so closures may share them.
+func (s *symBlock) constPtr(e symEnt) *uint256.Int { return &s.consts[e.cidx-1] }
+
 // symBlock is the translation state of one block.
 type symBlock struct {
 	ops    []opFn

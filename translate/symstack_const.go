@@ -66,100 +66,113 @@ func powerOfTwo(c *uint256.Int) (uint, bool) {
 	return uint(n - 1), p.Eq(c)
 }
 
-// constForm returns the constructor of op's closure when its operand ci
-// (0: the top) is the constant c and the other is in slot s, or nil.
-func constForm(op blocks.Opcode, ci int, c uint256.Int) func(s, d int) opFn {
+// constForm returns op's closure when its operand ci (0: the top) is the
+// constant *c and the other is in slot s, with the result in d; or nil if
+// op has no such form. *c must not change: it is shared, not copied.
+func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 	switch op {
 	case blocks.ADD:
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Add(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Add(f.at(s), c); return nil }
 	case blocks.AND:
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).And(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).And(f.at(s), c); return nil }
 	case blocks.OR:
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Or(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Or(f.at(s), c); return nil }
 	case blocks.XOR:
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Xor(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Xor(f.at(s), c); return nil }
 	case blocks.EQ:
-		return func(s, d int) opFn { return func(f *Frame) error { setBool(f.at(d), f.at(s).Eq(&c)); return nil } }
+		return func(f *Frame) error { setBool(f.at(d), f.at(s).Eq(c)); return nil }
 	case blocks.MUL:
-		if k, ok := powerOfTwo(&c); ok {
-			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil } }
+		if k, ok := powerOfTwo(c); ok {
+			return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Mul(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Mul(f.at(s), c); return nil }
 	case blocks.SUB:
 		if ci == 0 {
-			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Sub(&c, f.at(s)); return nil } }
+			return func(f *Frame) error { f.at(d).Sub(c, f.at(s)); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Sub(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Sub(f.at(s), c); return nil }
 	case blocks.LT:
 		if ci == 0 {
-			return func(s, d int) opFn { return func(f *Frame) error { setBool(f.at(d), c.Lt(f.at(s))); return nil } }
+			return func(f *Frame) error { setBool(f.at(d), c.Lt(f.at(s))); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { setBool(f.at(d), f.at(s).Lt(&c)); return nil } }
+		return func(f *Frame) error { setBool(f.at(d), f.at(s).Lt(c)); return nil }
 	case blocks.GT:
 		if ci == 0 {
-			return func(s, d int) opFn { return func(f *Frame) error { setBool(f.at(d), c.Gt(f.at(s))); return nil } }
+			return func(f *Frame) error { setBool(f.at(d), c.Gt(f.at(s))); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { setBool(f.at(d), f.at(s).Gt(&c)); return nil } }
+		return func(f *Frame) error { setBool(f.at(d), f.at(s).Gt(c)); return nil }
 	case blocks.DIV:
 		if ci == 0 {
 			return nil
 		}
-		if k, ok := powerOfTwo(&c); ok {
-			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil } }
+		if k, ok := powerOfTwo(c); ok {
+			return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Div(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Div(f.at(s), c); return nil }
 	case blocks.MOD:
 		if ci == 0 {
 			return nil
 		}
-		if _, ok := powerOfTwo(&c); ok {
+		if _, ok := powerOfTwo(c); ok {
 			var mask uint256.Int
-			mask.SubUint64(&c, 1)
-			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).And(f.at(s), &mask); return nil } }
+			mask.SubUint64(c, 1)
+			return func(f *Frame) error { f.at(d).And(f.at(s), &mask); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Mod(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).Mod(f.at(s), c); return nil }
 	case blocks.SHL, blocks.SHR:
 		if ci == 1 {
 			return nil
 		}
 		if !c.LtUint64(256) {
-			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Clear(); return nil } }
+			return func(f *Frame) error { f.at(d).Clear(); return nil }
 		}
 		k := uint(c.Uint64())
 		if op == blocks.SHL {
-			return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil } }
+			return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil }
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil } }
+		return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil }
 	case blocks.SIGNEXTEND:
 		if ci == 1 {
 			return nil
 		}
-		return func(s, d int) opFn { return func(f *Frame) error { f.at(d).ExtendSign(f.at(s), &c); return nil } }
+		return func(f *Frame) error { f.at(d).ExtendSign(f.at(s), c); return nil }
 	case blocks.BYTE:
 		if ci == 1 {
 			return nil
 		}
-		return func(s, d int) opFn {
-			return func(f *Frame) error { z := f.at(d); copyWord(z, f.at(s)); z.Byte(&c); return nil }
-		}
+		return func(f *Frame) error { z := f.at(d); copyWord(z, f.at(s)); z.Byte(c); return nil }
 	case blocks.MSTORE:
 		if ci == 1 || !c.LtUint64(maxMemorySize+1) {
 			return nil
 		}
 		o := c.Uint64()
-		return func(s, _ int) opFn {
-			return func(f *Frame) error {
-				if o+32 > uint64(len(f.Mem.store)) {
-					if err := f.chargeMemory(o+32, 0); err != nil {
-						return err
-					}
+		return func(f *Frame) error {
+			if o+32 > uint64(len(f.Mem.store)) {
+				if err := f.chargeMemory(o+32, 0); err != nil {
+					return err
 				}
-				f.at(s).PutUint256(f.Mem.store[o:])
-				return nil
 			}
+			f.at(s).PutUint256(f.Mem.store[o:])
+			return nil
 		}
 	}
 	return nil
+}
+
+// hasConstForm reports whether constForm has a closure for op with the
+// constant c as its operand ci.
+func hasConstForm(op blocks.Opcode, ci int, c *uint256.Int) bool {
+	switch op {
+	case blocks.ADD, blocks.AND, blocks.OR, blocks.XOR, blocks.EQ, blocks.MUL, blocks.SUB, blocks.LT, blocks.GT:
+		return true
+	case blocks.DIV, blocks.MOD:
+		return ci == 1
+	case blocks.SHL, blocks.SHR, blocks.BYTE, blocks.SIGNEXTEND:
+		return ci == 0
+	case blocks.MSTORE:
+		return ci == 0 && c.LtUint64(maxMemorySize+1)
+	}
+	return false
 }
 
 // constLoad returns MLOAD's closure for the constant offset c, which is at
@@ -213,8 +226,8 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	if !s.ent(s.h - 1).isConst() {
 		ci = 1
 	}
-	mk := constForm(op, ci, cs[ci])
-	if mk == nil {
+	c := s.constPtr(*s.ent(s.h - 1 - ci))
+	if !hasConstForm(op, ci, c) {
 		return false
 	}
 	src := s.operand(s.h - 1 - (1 - ci))
@@ -224,6 +237,6 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	} else {
 		s.h -= 2
 	}
-	s.ops = append(s.ops, mk(src, d))
+	s.ops = append(s.ops, constForm(op, ci, c, src, d))
 	return true
 }
