@@ -6,6 +6,7 @@
 package hyvm
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
 
@@ -103,7 +104,7 @@ func Run(st vm.StateDB, ctx Context, guest []byte) (*Result, error) {
 	if errors.Is(err, runtime.ErrInternal) {
 		return nil, err
 	}
-	res := &Result{Success: err == nil, ReturnData: ret, GasUsed: ctx.Gas - left, Err: err, Refund: st.GetRefund()}
+	res := &Result{Success: err == nil, ReturnData: bytes.Clone(ret), GasUsed: ctx.Gas - left, Err: err, Refund: st.GetRefund()}
 	if res.ReturnData == nil {
 		res.ReturnData = []byte{}
 	}

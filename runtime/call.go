@@ -15,6 +15,10 @@ import (
 )
 
 // Call implements Machine: a message call from outside any frame.
+//
+// The returned data is owned by the EVM and valid until its next Call or
+// Create (it is never copied, so steady-state calls do not allocate); copy
+// it to keep it longer.
 func (e *EVM) Call(caller, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, left uint64, err error) {
 	defer e.recoverTop(&ret, &left, &err)
 	return e.call(blocks.CALL, caller, addr, input, gas, value, false)

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"bytes"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -20,6 +22,7 @@ const (
 )
 
 // Create implements Machine: a contract creation from outside any frame.
+// Like Call's, the returned data is valid until the EVM's next call.
 func (e *EVM) Create(caller common.Address, code []byte, gas uint64, value *uint256.Int) (ret []byte, addr common.Address, left uint64, err error) {
 	defer e.recoverTop(&ret, &left, &err)
 	addr = crypto.CreateAddress(caller, e.env.State.GetNonce(caller))
@@ -95,7 +98,8 @@ func (e *EVM) deploy(address common.Address, code []byte, gas uint64) (uint64, e
 		return gas, vm.ErrMaxCodeSizeExceeded
 	}
 	if len(code) > 0 {
-		e.env.State.SetCode(address, code, tracing.CodeChangeContractCreation)
+		// The state keeps the slice; code is in a reused frame buffer.
+		e.env.State.SetCode(address, bytes.Clone(code), tracing.CodeChangeContractCreation)
 	}
 	return gas, nil
 }

@@ -15,6 +15,7 @@ import (
 // vm.ErrExecutionReverted, ...), so callers can classify them with errors.Is.
 type Machine interface {
 	// Call runs the code at addr with input, transferring value from caller.
+	// The returned data may be valid only until the machine's next call.
 	Call(caller, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, leftOverGas uint64, err error)
 	// Create deploys initcode at the address derived from caller's nonce.
 	Create(caller common.Address, code []byte, gas uint64, value *uint256.Int) (ret []byte, contract common.Address, leftOverGas uint64, err error)

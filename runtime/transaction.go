@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -76,6 +77,8 @@ func ApplyMessage(m Machine, statedb vm.StateDB, block *vm.BlockContext, fork bl
 		}
 		res.ReturnData, gasLeft, res.Err = m.Call(msg.From, *msg.To, msg.Data, gasLeft, value)
 	}
+	// The machine's output is only valid until its next call.
+	res.ReturnData = bytes.Clone(res.ReturnData)
 	settleGas(statedb, block, &rules, msg, cost, gasLeft, res)
 	return res, nil
 }

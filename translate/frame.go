@@ -67,6 +67,9 @@ type Frame struct {
 	Env             *Env
 
 	out []byte // RETURN/REVERT data
+	// outBuf backs out and is reused by every frame run in this slot, so
+	// returning data does not allocate in steady state.
+	outBuf []byte
 
 	// Tracing state, used only on the per-instruction path.
 	trace traceState

@@ -67,7 +67,14 @@ func opHaltWithData(f *Frame) error {
 		return err
 	}
 	f.sp -= 2
-	f.out = f.Mem.copyOf(off.Uint64(), size.Uint64())
+	// The output lives in a buffer the frame reuses: it stays valid until
+	// the frame's slot runs another call, by which time the caller has
+	// replaced it as its return data (see Frame.outBuf).
+	f.out = nil
+	if n := size.Uint64(); n > 0 {
+		f.outBuf = append(f.outBuf[:0], f.Mem.view(off.Uint64(), n)...)
+		f.out = f.outBuf
+	}
 	return nil
 }
 
