@@ -23,11 +23,8 @@ type Program struct {
 
 // Analyze splits code into basic blocks for fork.
 func Analyze(code []byte, fork Fork) (*Program, error) {
-	if len(code) > MaxCodeSize {
-		return nil, fmt.Errorf("analyze: code is %d bytes, over the %d-byte limit", len(code), MaxCodeSize)
-	}
-	if fork < Cancun || fork > Latest {
-		return nil, fmt.Errorf("analyze: unsupported fork %v", fork)
+	if err := Check(code, fork); err != nil {
+		return nil, err
 	}
 	p := &Program{Code: code, Fork: fork, JumpDests: JumpDests(code), index: make([]int32, len(code)+1)}
 	isDest := p.JumpDests.Has
@@ -54,6 +51,17 @@ func Analyze(code []byte, fork Fork) (*Program, error) {
 		}
 	}
 	return p, nil
+}
+
+// Check reports whether code can be analysed for fork.
+func Check(code []byte, fork Fork) error {
+	if len(code) > MaxCodeSize {
+		return fmt.Errorf("analyze: code is %d bytes, over the %d-byte limit", len(code), MaxCodeSize)
+	}
+	if fork < Cancun || fork > Latest {
+		return fmt.Errorf("analyze: unsupported fork %v", fork)
+	}
+	return nil
 }
 
 // BlockAt returns the index of the block starting at pc, or -1.

@@ -54,6 +54,13 @@ func BuildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64)
 	return b
 }
 
+// BuildBlockInto is BuildBlock decoding into buf's spare capacity, so a
+// caller can reuse one buffer (the block's Instrs alias it); it returns buf
+// grown.
+func BuildBlockInto(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool, buf []Instr) (Block, []Instr) {
+	return buildBlock(code, start, fork, isJumpDest, buf)
+}
+
 // buildBlock is BuildBlock appending the instructions to buf, whose spare
 // capacity lets a whole program share one allocation; it returns buf grown.
 func buildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool, buf []Instr) (Block, []Instr) {

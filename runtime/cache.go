@@ -93,11 +93,8 @@ func (c *Cache) Len() int {
 	return c.lru.Len()
 }
 
-// Translate analyses and translates code without caching.
+// Translate prepares code for running without caching; its blocks are
+// translated as they are first entered.
 func Translate(code []byte, fork blocks.Fork, traced bool) (*translate.Program, error) {
-	a, err := blocks.Analyze(code, fork)
-	if err != nil {
-		return nil, err
-	}
-	return translate.Compile(a, translate.Options{PerInstructionGas: traced}), nil
+	return translate.CompileCode(code, fork, translate.Options{PerInstructionGas: traced})
 }

@@ -4,6 +4,9 @@
 package translate
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"github.com/hyvm/hyvm/blocks"
 )
 
@@ -11,37 +14,53 @@ import (
 // error is an exceptional halt, or ErrExecutionReverted.
 type opFn func(f *Frame) error
 
-// block is a translated basic block.
+// block is a translated basic block: its code, immutable once the block is
+// published, and the links to its successors, cached on first use (lazy.go).
 type block struct {
+	blockCode
+	// next is where execution continues after the block (fallthrough, or
+	// JUMPI not taken): the block starting at end, nil for good when end is
+	// past the code (an implicit STOP).
+	next atomic.Pointer[block]
+	// target is the block at dest, for a valid static jump.
+	target atomic.Pointer[block]
+}
+
+type blockCode struct {
 	gas         uint64 // constant gas of the whole block, charged at entry
 	stackReq    int
 	stackGrowth int
 	ops         []opFn
 	term        blocks.Terminator
-	// next is where execution continues after the block (fallthrough, or
-	// JUMPI not taken); nil means the end of the code, an implicit STOP.
-	next *block
-	// target is a jump destination resolved at translation time
-	// (PUSH dest; JUMP/JUMPI); staticJump is set when there was one, even if
-	// dest is invalid (target nil: the jump fails when taken).
-	target     *block
+	end         uint32
+	// staticJump is set when the jump's destination was pushed right
+	// before it (PUSH dest; JUMP/JUMPI), destOK when dest is a valid one.
 	staticJump bool
+	destOK     bool
+	dest       uint32
 	// cond and condSlot say where a static JUMPI's condition is (symstack_cond.go).
 	cond      condKind
 	condSlot  int
-	src       *blocks.Block
 	undefined byte // the opcode of an Undefined/Invalid terminator
+	// start and instrs are the block's code, kept for the traced path.
+	start  uint32
+	instrs []blocks.Instr
 }
 
-// Program is translated bytecode, immutable and safe to share between
-// goroutines; execution state lives in Frames.
+// Program is translated bytecode, safe to share between goroutines:
+// blocks are translated the first time they are entered and published
+// atomically (lazy.go); execution state lives in Frames.
 type Program struct {
-	analysis *blocks.Program
-	entry    *block
-	// jumpTable maps every code offset to the block starting there (nil if
-	// it is not a valid jump destination): dynamic jumps are one index.
-	jumpTable []*block
-	traced    bool
+	code      []byte
+	fork      blocks.Fork
+	jumpDests blocks.Bitmap
+	// table holds, for every JUMPDEST offset, the block starting there once
+	// it is built: a dynamic jump is one index.
+	table  []atomic.Pointer[block]
+	entry  atomic.Pointer[block]
+	traced bool
+	// scratch holds *scratch buffers for translating blocks.
+	scratch sync.Pool
 	// native, when set, runs the program instead of the block loop: HyVM
 	// guests (hyvm_run.go) and natively served contracts.
 	native func(f *Frame) ([]byte, error)
@@ -54,74 +73,54 @@ type Options struct {
 	PerInstructionGas bool
 }
 
-// Analysis returns the block analysis the program was translated from.
-func (p *Program) Analysis() *blocks.Program { return p.analysis }
-
-// Compile translates an analysed program.
+// Compile prepares an analysed program for running; its blocks are
+// translated when first entered.
 func Compile(a *blocks.Program, opt Options) *Program {
-	p := &Program{analysis: a, jumpTable: make([]*block, len(a.Code)), traced: opt.PerInstructionGas}
-	bs := make([]block, len(a.Blocks))
-	for i := range a.Blocks {
-		if a.JumpDests.Has(uint64(a.Blocks[i].Start)) {
-			p.jumpTable[a.Blocks[i].Start] = &bs[i]
-		}
-	}
-	for i := range a.Blocks {
-		src := &a.Blocks[i]
-		b := &bs[i]
-		b.src = src
-		b.gas, b.stackReq, b.stackGrowth, b.term = src.Gas, src.StackReq, src.StackGrowth, src.Term
-		if j := a.BlockAt(uint64(src.End)); j >= 0 && (src.Term == blocks.Fallthrough || src.Term == blocks.JumpI) {
-			b.next = &bs[j]
-		}
-		p.translateBlock(b, src, a.Fork, opt)
-	}
-	if !opt.PerInstructionGas {
-		mergeEmpty(bs)
-	}
-	if len(bs) > 0 {
-		p.entry = &bs[0]
-	}
-	return p
+	return newProgram(a.Code, a.Fork, a.JumpDests, opt)
 }
 
-func (p *Program) translateBlock(b *block, src *blocks.Block, fork blocks.Fork, opt Options) {
+// CompileCode prepares code for running without analysing it up front:
+// only its jump destinations are found now.
+func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
+	if err := blocks.Check(code, fork); err != nil {
+		return nil, err
+	}
+	return newProgram(code, fork, blocks.JumpDests(code), opt), nil
+}
+
+func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options) *Program {
+	return &Program{code: code, fork: fork, jumpDests: dests,
+		table: make([]atomic.Pointer[block], len(code)), traced: opt.PerInstructionGas}
+}
+
+func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) {
 	instrs := src.Instrs
 	switch src.Term {
 	case blocks.Jump, blocks.JumpI:
-		jump := instrs[len(instrs)-1]
 		instrs = instrs[:len(instrs)-1]
 		// A jump whose destination was pushed right before it is resolved
 		// now; the PUSH's gas and stack effect stay in the block totals.
-		if n := len(instrs); !opt.PerInstructionGas && n > 0 && instrs[n-1].Op.IsPush() {
+		if n := len(instrs); !p.traced && n > 0 && instrs[n-1].Op.IsPush() {
 			push := instrs[n-1]
 			dest := pushValue(push.Imm, push.Op.Info().Immediate)
 			instrs = instrs[:n-1]
 			b.staticJump = true
-			if dest.IsUint64() && dest.Uint64() < uint64(len(p.jumpTable)) {
-				b.target = p.jumpTable[dest.Uint64()]
+			if dest.IsUint64() && p.jumpDests.Has(dest.Uint64()) {
+				b.dest, b.destOK = uint32(dest.Uint64()), true
 			}
 		}
-		_ = jump
 	case blocks.Stop, blocks.Invalid, blocks.Undefined:
 		last := instrs[len(instrs)-1]
 		instrs = instrs[:len(instrs)-1]
 		b.undefined = byte(last.Op)
 	}
-	if !opt.PerInstructionGas {
-		translateSymbolic(b, src, instrs, fork)
+	if !p.traced {
+		translateSymbolic(b, src, instrs, p.fork, sc)
 		return
 	}
-	// rest is the constant gas of the instructions after the current one,
-	// for the instructions that must see the exact gas left.
-	rest := src.Gas
-	for _, in := range src.Instrs[:len(instrs)] {
-		rest -= in.Op.Info().Gas
-		if opt.PerInstructionGas {
-			b.ops = append(b.ops, translateInstr(in, fork, 0))
-		} else {
-			b.ops = append(b.ops, translateInstr(in, fork, rest))
-		}
+	b.ops = make([]opFn, 0, len(instrs))
+	for _, in := range instrs {
+		b.ops = append(b.ops, translateInstr(in, p.fork, 0))
 	}
 }
 

@@ -17,7 +17,7 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 	if p.traced {
 		return p.runTraced(f)
 	}
-	b := p.entry
+	b := p.entryBlock()
 	for b != nil {
 		if f.Gas < b.gas {
 			return nil, errOutOfGas
@@ -47,10 +47,7 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 func (p *Program) leave(b *block, f *Frame) (*block, error) {
 	switch b.term {
 	case blocks.Fallthrough:
-		if b.next == nil {
-			f.out = nil // running off the end of the code is STOP
-		}
-		return b.next, nil
+		return p.next(b, f), nil
 	case blocks.Jump:
 		return p.jump(b, f)
 	case blocks.JumpI:
@@ -70,10 +67,7 @@ func (p *Program) leave(b *block, f *Frame) (*block, error) {
 		if !b.staticJump {
 			f.sp -= 2
 		}
-		if b.next == nil {
-			f.out = nil
-		}
-		return b.next, nil
+		return p.next(b, f), nil
 	case blocks.Stop, blocks.SelfDestruct:
 		f.out = nil
 		return nil, nil
@@ -95,21 +89,40 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 		return nil, ErrAborted
 	}
 	if b.staticJump {
-		if b.target == nil {
-			f.out = nil
-			return nil, errInvalidJump
+		if t := b.target.Load(); t != nil {
+			return t, nil
 		}
-		return b.target, nil
+		if t := p.targetOf(b); t != nil {
+			return t, nil
+		}
+		f.out = nil
+		return nil, errInvalidJump
 	}
 	dest := f.pop()
 	if b.term == blocks.JumpI {
 		f.sp--
 	}
-	if dest.IsUint64() && dest.Uint64() < uint64(len(p.jumpTable)) {
-		if t := p.jumpTable[dest.Uint64()]; t != nil {
+	if dest.IsUint64() && dest.Uint64() < uint64(len(p.table)) {
+		if t := p.table[dest.Uint64()].Load(); t != nil {
 			return t, nil
+		}
+		if p.jumpDests.Has(dest.Uint64()) {
+			return p.destBlock(uint32(dest.Uint64())), nil
 		}
 	}
 	f.out = nil
 	return nil, errInvalidJump
+}
+
+// next returns the block after b, nil when that is past the end of the
+// code: an implicit STOP.
+func (p *Program) next(b *block, f *Frame) *block {
+	if n := b.next.Load(); n != nil {
+		return n
+	}
+	n := p.follow(b)
+	if n == nil {
+		f.out = nil
+	}
+	return n
 }

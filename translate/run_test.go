@@ -106,17 +106,17 @@ func sameError(got, want error) bool {
 func TestJumpTableIsDense(t *testing.T) {
 	// JUMPDESTs at 0 and 3, a 0x5b inside PUSH data at 2.
 	raw, _ := hex.DecodeString("5b605b5b00")
-	a, err := blocks.Analyze(raw, blocks.Latest)
+	p, err := CompileCode(raw, blocks.Latest, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := Compile(a, Options{})
-	if len(p.jumpTable) != len(raw) {
-		t.Fatalf("jump table has %d entries for %d bytes of code", len(p.jumpTable), len(raw))
+	p.TranslateAll()
+	if len(p.table) != len(raw) {
+		t.Fatalf("jump table has %d entries for %d bytes of code", len(p.table), len(raw))
 	}
 	for pc, want := range []bool{true, false, false, true, false} {
-		if got := p.jumpTable[pc] != nil; got != want {
-			t.Errorf("jumpTable[%d] set = %v, want %v", pc, got, want)
+		if got := p.table[pc].Load() != nil; got != want {
+			t.Errorf("table[%d] set = %v, want %v", pc, got, want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"slices"
+
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -56,8 +58,12 @@ type symBlock struct {
 	spOff  int // physical sp minus the entry sp
 }
 
-func newSymBlock(req, growth int) symBlock {
-	ents := make([]symEnt, req+growth)
+// newSymBlock returns the state for a block, its positions in sc.
+func newSymBlock(req, growth int, sc *scratch) symBlock {
+	if n := req + growth; n > cap(sc.ents) {
+		sc.ents = make([]symEnt, n)
+	}
+	ents := sc.ents[:req+growth]
 	for p := -req; p < 0; p++ {
 		ents[p+req] = slotEnt(p)
 	}
@@ -181,9 +187,11 @@ func (s *symBlock) materialize() {
 
 // translateSymbolic translates a block's instructions (its terminator and a
 // static jump's PUSH excluded) on the symbolic stack.
-func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork blocks.Fork) {
-	s := newSymBlock(src.StackReq, src.StackGrowth)
-	s.ops = make([]opFn, 0, len(instrs)/2+1)
+func translateSymbolic(b *blockCode, src *blocks.Block, instrs []blocks.Instr, fork blocks.Fork, sc *scratch) {
+	// The translation is built in scratch space and copied out at its size.
+	s := newSymBlock(src.StackReq, src.StackGrowth, sc)
+	s.ops = sc.ops[:0]
+	defer func() { sc.ops = s.ops[:0] }()
 	if n := countPushes(instrs); n > 0 {
 		s.consts = make([]uint256.Int, 0, n)
 	}
@@ -222,7 +230,9 @@ func translateSymbolic(b *block, src *blocks.Block, instrs []blocks.Instr, fork 
 	}
 	s.bindCond(b, negate)
 	s.materialize()
-	b.ops = s.ops
+	if len(s.ops) > 0 {
+		b.ops = slices.Clone(s.ops)
+	}
 }
 
 // emitBound emits an operation bound to the slots of its operands.

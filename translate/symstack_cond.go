@@ -26,7 +26,7 @@ func (b *block) takeCond(f *Frame) bool {
 
 // trailingIszeros strips the ISZEROs right before a static JUMPI and
 // reports whether their number is odd.
-func trailingIszeros(b *block, instrs []blocks.Instr) ([]blocks.Instr, bool) {
+func trailingIszeros(b *blockCode, instrs []blocks.Instr) ([]blocks.Instr, bool) {
 	if b.term != blocks.JumpI || !b.staticJump {
 		return instrs, false
 	}
@@ -41,7 +41,7 @@ func trailingIszeros(b *block, instrs []blocks.Instr) ([]blocks.Instr, bool) {
 // bindCond takes a static JUMPI's condition off the symbolic stack if it
 // can be read after materialisation: it is a constant, or its slot is not
 // written by the materialising moves.
-func (s *symBlock) bindCond(b *block, negate bool) {
+func (s *symBlock) bindCond(b *blockCode, negate bool) {
 	if b.term != blocks.JumpI || !b.staticJump {
 		return
 	}

@@ -74,12 +74,12 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 		}
 		f.trace.pending = false
 	}()
-	b := p.entry
+	b := p.entryBlock()
 	for b != nil {
-		for i, in := range b.src.Instrs {
+		for i, in := range b.instrs {
 			info := in.Op.Info()
 			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas}
-			if !in.Op.Defined(p.analysis.Fork) {
+			if !in.Op.Defined(p.fork) {
 				// go-ethereum runs an undefined opcode as a free instruction
 				// that fails: its line, then a fault line.
 				f.emitTrace(0)
@@ -119,7 +119,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 			if err == nil && (cur.term == blocks.Fallthrough || cur.term == blocks.JumpI) {
 				// Running off the end of the code executes an implicit
 				// STOP, which go-ethereum traces like any instruction.
-				f.trace = traceState{pending: true, pc: endPC(cur.src), op: byte(blocks.STOP), gas: f.Gas}
+				f.trace = traceState{pending: true, pc: endPC(cur), op: byte(blocks.STOP), gas: f.Gas}
 				f.emitTrace(0)
 			}
 			return f.out, err
@@ -130,10 +130,10 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 
 // endPC is the program counter after a block's last instruction, past the
 // end of the code when a PUSH there is truncated (as an interpreter counts).
-func endPC(b *blocks.Block) uint64 {
-	if len(b.Instrs) == 0 {
-		return uint64(b.Start)
+func endPC(b *block) uint64 {
+	if len(b.instrs) == 0 {
+		return uint64(b.start)
 	}
-	last := b.Instrs[len(b.Instrs)-1]
+	last := b.instrs[len(b.instrs)-1]
 	return uint64(last.PC) + 1 + uint64(last.Op.Info().Immediate)
 }

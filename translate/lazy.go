@@ -1,0 +1,191 @@
+package translate
+
+import (
+	"slices"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// Blocks are translated the first time execution enters them, so preparing
+// a program costs a jump-destination scan however much of it runs. A block
+// starting at a JUMPDEST is published in Program.table with
+// compare-and-swap: concurrent runs share it without locks, and a lost race
+// only discards a duplicate. The other blocks (the entry, and code after a
+// JUMPI) have one predecessor link, where they are published the same way.
+
+// entryBlock returns the block at offset 0.
+func (p *Program) entryBlock() *block {
+	if b := p.entry.Load(); b != nil {
+		return b
+	}
+	b := p.blockFrom(0)
+	if !p.entry.CompareAndSwap(nil, b) {
+		return p.entry.Load()
+	}
+	return b
+}
+
+// destBlock returns the block starting at the jump destination pc.
+func (p *Program) destBlock(pc uint32) *block {
+	slot := &p.table[pc]
+	if b := slot.Load(); b != nil {
+		return b
+	}
+	b := p.build(pc)
+	if !slot.CompareAndSwap(nil, b) {
+		return slot.Load()
+	}
+	return b
+}
+
+// blockFrom returns the block starting at pc: the published one at a jump
+// destination, else a new one for the caller to publish.
+func (p *Program) blockFrom(pc uint32) *block {
+	if p.jumpDests.Has(uint64(pc)) {
+		return p.destBlock(pc)
+	}
+	return p.build(pc)
+}
+
+// follow returns b's successor (nil past the end of the code), caching it.
+func (p *Program) follow(b *block) *block {
+	if int(b.end) >= len(p.code) {
+		return nil
+	}
+	n := p.blockFrom(b.end)
+	if !b.next.CompareAndSwap(nil, n) {
+		return b.next.Load()
+	}
+	return n
+}
+
+// targetOf returns b's static jump target (nil if invalid), caching it.
+func (p *Program) targetOf(b *block) *block {
+	if !b.destOK {
+		return nil
+	}
+	t := p.destBlock(b.dest)
+	b.target.Store(t)
+	return t
+}
+
+// build translates the block starting at pc. Off the traced path, a block
+// that does nothing at run time but fall through (JUMPDESTs, or pushes it
+// pops) becomes a copy of its successor with its own gas and stack bounds
+// added, so a run of such blocks costs one dispatch. Charging the run's gas
+// at its first block only changes where an out-of-gas halt happens inside
+// it, which is not observable: the frame fails all the same. The run is
+// walked iteratively, and the successors at jump destinations published on
+// the way back, so a long run is translated once, in linear time.
+func (p *Program) build(pc uint32) *block {
+	sc, _ := p.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer p.scratch.Put(sc)
+	empties := sc.empties[:0]
+	defer func() { sc.empties = empties[:0] }()
+	var code blockCode
+	var last *block
+	for {
+		p.translateAt(pc, &code, sc)
+		if p.traced || code.term != blocks.Fallthrough || len(code.ops) != 0 || int(code.end) >= len(p.code) {
+			break
+		}
+		empties = append(empties, emptyBlock{gas: code.gas, stackReq: code.stackReq, stackGrowth: code.stackGrowth, start: code.start})
+		pc = code.end // a JUMPDEST: fallthrough blocks end before one
+		if last = p.table[pc].Load(); last != nil {
+			break
+		}
+	}
+	if last == nil {
+		last = &block{blockCode: code}
+		if len(empties) == 0 {
+			return last
+		}
+		// Publish the run's last block before the others copy it.
+		last = p.publish(last)
+	}
+	for i := len(empties) - 1; i >= 0; i-- {
+		merged := last.mergedInto(&empties[i])
+		if i > 0 {
+			merged = p.publish(merged)
+		}
+		last = merged
+	}
+	return last
+}
+
+// publish stores b as the block at its JUMPDEST start unless one is there,
+// and returns the one that is.
+func (p *Program) publish(b *block) *block {
+	if !p.table[b.start].CompareAndSwap(nil, b) {
+		return p.table[b.start].Load()
+	}
+	return b
+}
+
+// emptyBlock is what merging keeps of a block that does nothing at run time.
+type emptyBlock struct {
+	gas                   uint64
+	stackReq, stackGrowth int
+	start                 uint32
+}
+
+// mergedInto returns a copy of n run in place of the empty block e.
+func (n *block) mergedInto(e *emptyBlock) *block {
+	m := &block{blockCode: n.blockCode}
+	m.gas += e.gas
+	m.stackReq = max(e.stackReq, n.stackReq)
+	m.stackGrowth = max(e.stackGrowth, n.stackGrowth)
+	m.start = e.start
+	m.next.Store(n.next.Load())
+	m.target.Store(n.target.Load())
+	return m
+}
+
+// scratch is the working space of translating blocks, reused between them.
+type scratch struct {
+	instrs  []blocks.Instr
+	ents    []symEnt
+	ops     []opFn
+	empties []emptyBlock
+}
+
+// translateAt decodes and translates the block starting at pc into b.
+func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) {
+	src, buf := blocks.BuildBlockInto(p.code, pc, p.fork, p.jumpDests.Has, sc.instrs[:0])
+	sc.instrs = buf[:0]
+	*b = blockCode{gas: src.Gas, stackReq: src.StackReq, stackGrowth: src.StackGrowth,
+		term: src.Term, end: src.End, start: pc}
+	if p.traced {
+		b.instrs = slices.Clone(src.Instrs)
+	}
+	p.translateBlock(b, &src, sc)
+}
+
+// TranslateAll translates every block reachable from the entry or a jump
+// destination now, as a run would on first entry: for measuring and
+// warming up.
+func (p *Program) TranslateAll() {
+	if p.native != nil {
+		return
+	}
+	work := []*block{p.entryBlock()}
+	for pc := range p.code {
+		if p.jumpDests.Has(uint64(pc)) {
+			work = append(work, p.destBlock(uint32(pc)))
+		}
+	}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if b.term == blocks.Fallthrough || b.term == blocks.JumpI {
+			if b.next.Load() == nil && !p.jumpDests.Has(uint64(b.end)) {
+				if n := p.follow(b); n != nil {
+					work = append(work, n)
+				}
+			}
+		}
+	}
+}
