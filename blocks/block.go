@@ -58,7 +58,28 @@ func BuildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64)
 // caller can reuse one buffer (the block's Instrs alias it); it returns buf
 // grown.
 func BuildBlockInto(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool, buf []Instr) (Block, []Instr) {
+	if n := countInstrs(code, start, fork, isJumpDest); cap(buf)-len(buf) < n {
+		// Grow once, not by doubling: a block may be the whole code.
+		buf = append(make([]Instr, 0, len(buf)+n), buf...)
+	}
 	return buildBlock(code, start, fork, isJumpDest, buf)
+}
+
+// countInstrs returns the number of instructions buildBlock decodes.
+func countInstrs(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64) bool) int {
+	n := 0
+	for pc := int(start); pc < len(code); n++ {
+		op := Opcode(code[pc])
+		if op == JUMPDEST && pc != int(start) && isJumpDest(uint64(pc)) {
+			break
+		}
+		info := op.Info()
+		if info.EndsBlock || !op.Defined(fork) {
+			return n + 1
+		}
+		pc += 1 + info.Immediate
+	}
+	return n
 }
 
 // buildBlock is BuildBlock appending the instructions to buf, whose spare

@@ -80,7 +80,7 @@ func (p *Program) targetOf(b *block) *block {
 func (p *Program) build(pc uint32) *block {
 	sc, _ := p.scratch.Get().(*scratch)
 	if sc == nil {
-		sc = new(scratch)
+		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
 	}
 	defer p.scratch.Put(sc)
 	empties := sc.empties[:0]

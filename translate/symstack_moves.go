@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/holiman/uint256"
@@ -66,10 +67,9 @@ func readByOther(pending []move, k int32, i int) bool {
 
 // makeMoves returns a closure performing the ordered slot moves, then the
 // constant stores (no slot move reads what they write), then moving sp by
-// delta; or nil if there is nothing to do.
-func makeMoves(ordered []move, constants []constMove, delta int) opFn {
-	slots := append([]move(nil), ordered...)
-	consts := append([]constMove(nil), constants...)
+// delta; or nil if there is nothing to do. slots and consts are
+// scratch: only the general cases copy them.
+func makeMoves(slots []move, consts []constMove, delta int) opFn {
 	tmp := false
 	for _, m := range slots {
 		tmp = tmp || m.dst == tmpSlot
@@ -93,13 +93,15 @@ func makeMoves(ordered []move, constants []constMove, delta int) opFn {
 			f.sp += delta
 			return nil
 		}
-	case !tmp:
+	}
+	ms, cs := slices.Clone(slots), slices.Clone(consts)
+	if !tmp {
 		return func(f *Frame) error {
-			for _, m := range slots {
+			for _, m := range ms {
 				copyWord(f.at(int(m.dst)), f.at(int(m.src)))
 			}
-			for i := range consts {
-				copyWord(f.at(int(consts[i].dst)), &consts[i].c)
+			for i := range cs {
+				copyWord(f.at(int(cs[i].dst)), &cs[i].c)
 			}
 			f.sp += delta
 			return nil
@@ -107,7 +109,7 @@ func makeMoves(ordered []move, constants []constMove, delta int) opFn {
 	}
 	return func(f *Frame) error {
 		var t uint256.Int
-		for _, m := range slots {
+		for _, m := range ms {
 			switch {
 			case m.dst == tmpSlot:
 				copyWord(&t, f.at(int(m.src)))
@@ -117,8 +119,8 @@ func makeMoves(ordered []move, constants []constMove, delta int) opFn {
 				copyWord(f.at(int(m.dst)), f.at(int(m.src)))
 			}
 		}
-		for i := range consts {
-			copyWord(f.at(int(consts[i].dst)), &consts[i].c)
+		for i := range cs {
+			copyWord(f.at(int(cs[i].dst)), &cs[i].c)
 		}
 		f.sp += delta
 		return nil
