@@ -88,11 +88,20 @@ func (p *Program) build(pc uint32) *block {
 	var code blockCode
 	var last *block
 	for {
+		// Blocks of a lone JUMPDEST are common (padding, dispatch tables)
+		// and need no decoding: a run of them is one entry.
+		if n, q := p.jumpdestRun(pc); n > 0 {
+			empties = append(empties, emptyBlock{gas: blocks.JUMPDEST.Info().Gas, start: pc, n: n})
+			if pc = q; p.table[pc].Load() != nil {
+				last = p.table[pc].Load()
+				break
+			}
+		}
 		p.translateAt(pc, &code, sc)
 		if p.traced || code.term != blocks.Fallthrough || len(code.ops) != 0 || int(code.end) >= len(p.code) {
 			break
 		}
-		empties = append(empties, emptyBlock{gas: code.gas, stackReq: code.stackReq, stackGrowth: code.stackGrowth, start: code.start})
+		empties = append(empties, emptyBlock{gas: code.gas, stackReq: code.stackReq, stackGrowth: code.stackGrowth, start: code.start, n: 1})
 		pc = code.end // a JUMPDEST: fallthrough blocks end before one
 		if last = p.table[pc].Load(); last != nil {
 			break
@@ -107,13 +116,37 @@ func (p *Program) build(pc uint32) *block {
 		last = p.publish(last)
 	}
 	for i := len(empties) - 1; i >= 0; i-- {
-		merged := last.mergedInto(&empties[i])
-		if i > 0 {
-			merged = p.publish(merged)
+		e := &empties[i]
+		// One allocation for the copies of a run of blocks.
+		slab := make([]block, e.n)
+		for j := int(e.n) - 1; j >= 0; j-- {
+			merged := &slab[j]
+			last.mergeInto(merged, e, e.start+uint32(j))
+			if i > 0 || j > 0 {
+				merged = p.publish(merged)
+			}
+			last = merged
 		}
-		last = merged
 	}
 	return last
+}
+
+// jumpdestRun returns the number n of blocks from pc on that are a lone
+// JUMPDEST followed by a jump destination, stopping before a published one,
+// and the offset q after them. The traced path keeps every block.
+func (p *Program) jumpdestRun(pc uint32) (n, q uint32) {
+	if p.traced {
+		return 0, pc
+	}
+	code := p.code
+	for q = pc; int(q)+1 < len(code) && code[q] == byte(blocks.JUMPDEST) &&
+		code[q+1] == byte(blocks.JUMPDEST) && p.jumpDests.Has(uint64(q+1)); {
+		n, q = n+1, q+1
+		if p.table[q].Load() != nil {
+			break
+		}
+	}
+	return n, q
 }
 
 // publish stores b as the block at its JUMPDEST start unless one is there,
@@ -125,23 +158,24 @@ func (p *Program) publish(b *block) *block {
 	return b
 }
 
-// emptyBlock is what merging keeps of a block that does nothing at run time.
+// emptyBlock is what merging keeps of n consecutive blocks that do nothing
+// at run time, alike but for their starts (n > 1 only for lone JUMPDESTs).
 type emptyBlock struct {
 	gas                   uint64
 	stackReq, stackGrowth int
-	start                 uint32
+	start, n              uint32
 }
 
-// mergedInto returns a copy of n run in place of the empty block e.
-func (n *block) mergedInto(e *emptyBlock) *block {
-	m := &block{blockCode: n.blockCode}
+// mergeInto makes m a copy of n run in place of the empty block e starting
+// at start.
+func (n *block) mergeInto(m *block, e *emptyBlock, start uint32) {
+	m.blockCode = n.blockCode
 	m.gas += e.gas
 	m.stackReq = max(e.stackReq, n.stackReq)
 	m.stackGrowth = max(e.stackGrowth, n.stackGrowth)
-	m.start = e.start
+	m.start = start
 	m.next.Store(n.next.Load())
 	m.target.Store(n.target.Load())
-	return m
 }
 
 // scratch is the working space of translating blocks, reused between them.
@@ -171,21 +205,19 @@ func (p *Program) TranslateAll() {
 	if p.native != nil {
 		return
 	}
-	work := []*block{p.entryBlock()}
+	p.walk(p.entryBlock())
 	for pc := range p.code {
 		if p.jumpDests.Has(uint64(pc)) {
-			work = append(work, p.destBlock(uint32(pc)))
+			p.walk(p.destBlock(uint32(pc)))
 		}
 	}
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		if b.term == blocks.Fallthrough || b.term == blocks.JumpI {
-			if b.next.Load() == nil && !p.jumpDests.Has(uint64(b.end)) {
-				if n := p.follow(b); n != nil {
-					work = append(work, n)
-				}
-			}
-		}
+}
+
+// walk translates the chain of blocks b falls through (or not-taken JUMPIs
+// continue) to, up to one at a jump destination.
+func (p *Program) walk(b *block) {
+	for b != nil && (b.term == blocks.Fallthrough || b.term == blocks.JumpI) &&
+		b.next.Load() == nil && !p.jumpDests.Has(uint64(b.end)) {
+		b = p.follow(b)
 	}
 }
