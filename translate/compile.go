@@ -26,25 +26,36 @@ type block struct {
 	target atomic.Pointer[block]
 }
 
+// blockCode is kept small, fields ordered to pack: a program has a copy
+// per jump destination of a run of lone JUMPDESTs (lazy.go).
 type blockCode struct {
 	gas         uint64 // constant gas of the whole block, charged at entry
-	stackReq    int
-	stackGrowth int
 	ops         []opFn
-	term        blocks.Terminator
+	stackReq    int32
+	stackGrowth int32
 	end         uint32
-	// staticJump is set when the jump's destination was pushed right
-	// before it (PUSH dest; JUMP/JUMPI), destOK when dest is a valid one.
+	// dest is a static jump's destination: staticJump is set when it was
+	// pushed right before the jump (PUSH dest; JUMP/JUMPI), destOK when it
+	// is a valid one.
+	dest uint32
+	// cond and condSlot say where a static JUMPI's condition is (symstack_cond.go).
+	condSlot   int32
+	start      uint32
+	term       blocks.Terminator
 	staticJump bool
 	destOK     bool
-	dest       uint32
-	// cond and condSlot say where a static JUMPI's condition is (symstack_cond.go).
-	cond      condKind
-	condSlot  int
-	undefined byte // the opcode of an Undefined/Invalid terminator
-	// start and instrs are the block's code, kept for the traced path.
-	start  uint32
-	instrs []blocks.Instr
+	cond       condKind
+	undefined  byte // the opcode of an Undefined/Invalid terminator
+	// instrs is the block's code, kept for the traced path only.
+	instrs *[]blocks.Instr
+}
+
+// instrList returns the block's instructions on the traced path.
+func (b *blockCode) instrList() []blocks.Instr {
+	if b.instrs == nil {
+		return nil
+	}
+	return *b.instrs
 }
 
 // Program is translated bytecode, safe to share between goroutines:

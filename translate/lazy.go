@@ -162,7 +162,7 @@ func (p *Program) publish(b *block) *block {
 // at run time, alike but for their starts (n > 1 only for lone JUMPDESTs).
 type emptyBlock struct {
 	gas                   uint64
-	stackReq, stackGrowth int
+	stackReq, stackGrowth int32
 	start, n              uint32
 }
 
@@ -174,8 +174,13 @@ func (n *block) mergeInto(m *block, e *emptyBlock, start uint32) {
 	m.stackReq = max(e.stackReq, n.stackReq)
 	m.stackGrowth = max(e.stackGrowth, n.stackGrowth)
 	m.start = start
-	m.next.Store(n.next.Load())
-	m.target.Store(n.target.Load())
+	// m is not published yet: only non-nil links need storing.
+	if l := n.next.Load(); l != nil {
+		m.next.Store(l)
+	}
+	if l := n.target.Load(); l != nil {
+		m.target.Store(l)
+	}
 }
 
 // scratch is the working space of translating blocks, reused between them.
@@ -190,10 +195,11 @@ type scratch struct {
 func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) {
 	src, buf := blocks.BuildBlockInto(p.code, pc, p.fork, p.jumpDests.Has, sc.instrs[:0])
 	sc.instrs = buf[:0]
-	*b = blockCode{gas: src.Gas, stackReq: src.StackReq, stackGrowth: src.StackGrowth,
+	*b = blockCode{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
 		term: src.Term, end: src.End, start: pc}
 	if p.traced {
-		b.instrs = slices.Clone(src.Instrs)
+		instrs := slices.Clone(src.Instrs)
+		b.instrs = &instrs
 	}
 	p.translateBlock(b, &src, sc)
 }

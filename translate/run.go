@@ -23,10 +23,10 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 			return nil, errOutOfGas
 		}
 		f.Gas -= b.gas
-		if f.sp < b.stackReq {
+		if f.sp < int(b.stackReq) {
 			return nil, &vm.ErrStackUnderflow{}
 		}
-		if f.sp+b.stackGrowth > StackLimit {
+		if f.sp+int(b.stackGrowth) > StackLimit {
 			return nil, &vm.ErrStackOverflow{}
 		}
 		for _, op := range b.ops {

@@ -21,7 +21,7 @@ func (b *block) takeCond(f *Frame) bool {
 	if b.cond == condPop {
 		return !f.pop().IsZero()
 	}
-	return f.at(b.condSlot).IsZero() == (b.cond == condZero)
+	return f.at(int(b.condSlot)).IsZero() == (b.cond == condZero)
 }
 
 // trailingIszeros strips the ISZEROs right before a static JUMPI and
@@ -56,7 +56,7 @@ func (s *symBlock) bindCond(b *blockCode, negate bool) {
 			b.term = blocks.Fallthrough
 		}
 	case int(e.slot) >= top || *s.ent(int(e.slot)) == slotEnt(int(e.slot)):
-		b.cond, b.condSlot = condNonZero, int(e.slot)
+		b.cond, b.condSlot = condNonZero, e.slot
 		if negate {
 			b.cond = condZero
 		}
@@ -70,5 +70,5 @@ func (s *symBlock) bindCond(b *blockCode, negate bool) {
 	}
 	s.h--
 	// materialize leaves sp at the height without the condition.
-	b.condSlot -= s.h
+	b.condSlot -= int32(s.h)
 }

@@ -76,7 +76,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 	}()
 	b := p.entryBlock()
 	for b != nil {
-		for i, in := range b.instrs {
+		for i, in := range b.instrList() {
 			info := in.Op.Info()
 			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas}
 			if !in.Op.Defined(p.fork) {
@@ -131,9 +131,9 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 // endPC is the program counter after a block's last instruction, past the
 // end of the code when a PUSH there is truncated (as an interpreter counts).
 func endPC(b *block) uint64 {
-	if len(b.instrs) == 0 {
+	if len(b.instrList()) == 0 {
 		return uint64(b.start)
 	}
-	last := b.instrs[len(b.instrs)-1]
+	last := b.instrList()[len(b.instrList())-1]
 	return uint64(last.PC) + 1 + uint64(last.Op.Info().Immediate)
 }
