@@ -46,16 +46,14 @@ type blockCode struct {
 	destOK     bool
 	cond       condKind
 	undefined  byte // the opcode of an Undefined/Invalid terminator
-	// instrs is the block's code, kept for the traced path only.
-	instrs *[]blocks.Instr
 }
 
-// instrList returns the block's instructions on the traced path.
-func (b *blockCode) instrList() []blocks.Instr {
-	if b.instrs == nil {
-		return nil
+// instrList returns the instructions of b, a block of the traced path.
+func (p *Program) instrList(b *block) []blocks.Instr {
+	if x := p.instrs[b.start].Load(); x != nil {
+		return *x
 	}
-	return *b.instrs
+	return nil
 }
 
 // Program is translated bytecode, safe to share between goroutines:
@@ -70,6 +68,10 @@ type Program struct {
 	table  []atomic.Pointer[block]
 	entry  atomic.Pointer[block]
 	traced bool
+	// instrs holds, on the traced path, the code of the block starting at
+	// every offset (there is one such block: none are merged): kept here
+	// rather than in every block.
+	instrs []atomic.Pointer[[]blocks.Instr]
 	// scratch holds *scratch buffers for translating blocks.
 	scratch sync.Pool
 	// native, when set, runs the program instead of the block loop: HyVM
@@ -100,8 +102,12 @@ func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 }
 
 func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options) *Program {
-	return &Program{code: code, fork: fork, jumpDests: dests,
+	p := &Program{code: code, fork: fork, jumpDests: dests,
 		table: make([]atomic.Pointer[block], len(code)), traced: opt.PerInstructionGas}
+	if p.traced {
+		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
+	}
+	return p
 }
 
 func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) {

@@ -199,7 +199,7 @@ func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) {
 		term: src.Term, end: src.End, start: pc}
 	if p.traced {
 		instrs := slices.Clone(src.Instrs)
-		b.instrs = &instrs
+		p.instrs[pc].Store(&instrs)
 	}
 	p.translateBlock(b, &src, sc)
 }

@@ -76,7 +76,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 	}()
 	b := p.entryBlock()
 	for b != nil {
-		for i, in := range b.instrList() {
+		for i, in := range p.instrList(b) {
 			info := in.Op.Info()
 			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas}
 			if !in.Op.Defined(p.fork) {
@@ -119,7 +119,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 			if err == nil && (cur.term == blocks.Fallthrough || cur.term == blocks.JumpI) {
 				// Running off the end of the code executes an implicit
 				// STOP, which go-ethereum traces like any instruction.
-				f.trace = traceState{pending: true, pc: endPC(cur), op: byte(blocks.STOP), gas: f.Gas}
+				f.trace = traceState{pending: true, pc: p.endPC(cur), op: byte(blocks.STOP), gas: f.Gas}
 				f.emitTrace(0)
 			}
 			return f.out, err
@@ -130,10 +130,11 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 
 // endPC is the program counter after a block's last instruction, past the
 // end of the code when a PUSH there is truncated (as an interpreter counts).
-func endPC(b *block) uint64 {
-	if len(b.instrList()) == 0 {
+func (p *Program) endPC(b *block) uint64 {
+	instrs := p.instrList(b)
+	if len(instrs) == 0 {
 		return uint64(b.start)
 	}
-	last := b.instrList()[len(b.instrList())-1]
+	last := instrs[len(instrs)-1]
 	return uint64(last.PC) + 1 + uint64(last.Op.Info().Immediate)
 }
