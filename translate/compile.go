@@ -4,7 +4,6 @@
 package translate
 
 import (
-	"sync"
 	"sync/atomic"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -72,8 +71,6 @@ type Program struct {
 	// every offset (there is one such block: none are merged): kept here
 	// rather than in every block.
 	instrs []atomic.Pointer[[]blocks.Instr]
-	// scratch holds *scratch buffers for translating blocks.
-	scratch sync.Pool
 	// native, when set, runs the program instead of the block loop: HyVM
 	// guests (hyvm_run.go) and natively served contracts.
 	native func(f *Frame) ([]byte, error)

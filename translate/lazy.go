@@ -2,6 +2,7 @@ package translate
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/hyvm/hyvm/blocks"
 )
@@ -78,11 +79,11 @@ func (p *Program) targetOf(b *block) *block {
 // walked iteratively, and the successors at jump destinations published on
 // the way back, so a long run is translated once, in linear time.
 func (p *Program) build(pc uint32) *block {
-	sc, _ := p.scratch.Get().(*scratch)
+	sc, _ := scratchPool.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
 	}
-	defer p.scratch.Put(sc)
+	defer scratchPool.Put(sc)
 	empties := sc.empties[:0]
 	defer func() { sc.empties = empties[:0] }()
 	var code blockCode
@@ -182,6 +183,10 @@ func (n *block) mergeInto(m *block, e *emptyBlock, start uint32) {
 		m.target.Store(l)
 	}
 }
+
+// scratchPool holds *scratch buffers, shared by all programs so that
+// translating a new program does not grow them afresh.
+var scratchPool sync.Pool
 
 // scratch is the working space of translating blocks, reused between them.
 type scratch struct {
