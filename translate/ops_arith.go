@@ -57,38 +57,40 @@ func opNot(f *Frame) error    { x := f.peek(); x.Not(x); return nil }
 
 func opByte(f *Frame) error { th := f.pop(); val := f.peek(); val.Byte(th); return nil }
 
-func opSHL(f *Frame) error {
-	shift, value := f.pop(), f.peek()
+func opSHL(f *Frame) error { shift, value := f.pop(), f.peek(); shl(value, shift, value); return nil }
+func opSHR(f *Frame) error { shift, value := f.pop(), f.peek(); shr(value, shift, value); return nil }
+func opSAR(f *Frame) error { shift, value := f.pop(), f.peek(); sar(value, shift, value); return nil }
+
+// The shift semantics, shared by the stack and the symbolic-stack
+// translations. z may be the same word as shift or value: both are read
+// before z is written.
+
+func shl(z, shift, value *uint256.Int) {
 	if shift.LtUint64(256) {
-		value.Lsh(value, uint(shift.Uint64()))
+		z.Lsh(value, uint(shift.Uint64()))
 	} else {
-		value.Clear()
+		z.Clear()
 	}
-	return nil
 }
 
-func opSHR(f *Frame) error {
-	shift, value := f.pop(), f.peek()
+func shr(z, shift, value *uint256.Int) {
 	if shift.LtUint64(256) {
-		value.Rsh(value, uint(shift.Uint64()))
+		z.Rsh(value, uint(shift.Uint64()))
 	} else {
-		value.Clear()
+		z.Clear()
 	}
-	return nil
 }
 
-func opSAR(f *Frame) error {
-	shift, value := f.pop(), f.peek()
+func sar(z, shift, value *uint256.Int) {
 	if shift.GtUint64(255) {
 		if value.Sign() >= 0 {
-			value.Clear()
+			z.Clear()
 		} else {
-			value.SetAllOne()
+			z.SetAllOne()
 		}
-		return nil
+		return
 	}
-	value.SRsh(value, uint(shift.Uint64()))
-	return nil
+	z.SRsh(value, uint(shift.Uint64()))
 }
 
 func opCLZ(f *Frame) error {

@@ -122,41 +122,15 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.SHL: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error {
-			if shift := f.at(a); shift.LtUint64(256) {
-				f.at(d).Lsh(f.at(b), uint(shift.Uint64()))
-			} else {
-				f.at(d).Clear()
-			}
-			return nil
-		}
+		return func(f *Frame) error { shl(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SHR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error {
-			if shift := f.at(a); shift.LtUint64(256) {
-				f.at(d).Rsh(f.at(b), uint(shift.Uint64()))
-			} else {
-				f.at(d).Clear()
-			}
-			return nil
-		}
+		return func(f *Frame) error { shr(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SAR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error {
-			shift, value := f.at(a), f.at(b)
-			if shift.GtUint64(255) {
-				if value.Sign() >= 0 {
-					f.at(d).Clear()
-				} else {
-					f.at(d).SetAllOne()
-				}
-				return nil
-			}
-			f.at(d).SRsh(value, uint(shift.Uint64()))
-			return nil
-		}
+		return func(f *Frame) error { sar(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.CLZ: func(x [3]int, d int) opFn {
 		a := x[0]
