@@ -29,7 +29,7 @@ func opMulmod(f *Frame) error {
 
 func opExp(f *Frame) error {
 	base, exponent := f.back(0), f.back(1)
-	if !f.useGas(50 * uint64((exponent.BitLen()+7)/8)) {
+	if !f.useGas(expGas(exponent)) {
 		return errOutOfGas
 	}
 	f.sp--
@@ -93,11 +93,13 @@ func sar(z, shift, value *uint256.Int) {
 	z.SRsh(value, uint(shift.Uint64()))
 }
 
-func opCLZ(f *Frame) error {
-	x := f.peek()
-	x.SetUint64(uint64(256 - x.BitLen()))
-	return nil
-}
+func opCLZ(f *Frame) error { x := f.peek(); clz(x, x); return nil }
+
+// clz sets z to the number of leading zero bits of x (256 for zero).
+func clz(z, x *uint256.Int) { z.SetUint64(uint64(256 - x.BitLen())) }
+
+// expGas is EXP's dynamic gas: 50 per byte of the exponent.
+func expGas(exponent *uint256.Int) uint64 { return 50 * uint64((exponent.BitLen()+7)/8) }
 
 func setBool(z *uint256.Int, b bool) {
 	if b {

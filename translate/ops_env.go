@@ -16,16 +16,18 @@ func opCallValue(f *Frame) error {
 	return nil
 }
 
-func opCallDataLoad(f *Frame) error {
-	x := f.peek()
-	if off, overflow := x.Uint64WithOverflow(); !overflow && off < uint64(len(f.Input)) {
+func opCallDataLoad(f *Frame) error { x := f.peek(); callDataWord(x, x, f.Input); return nil }
+
+// callDataWord sets z to the 32 bytes of input at off, zero-padded; z may
+// be off.
+func callDataWord(z, off *uint256.Int, input []byte) {
+	if o, overflow := off.Uint64WithOverflow(); !overflow && o < uint64(len(input)) {
 		var word [32]byte
-		copy(word[:], f.Input[off:])
-		x.SetBytes32(word[:])
+		copy(word[:], input[o:])
+		z.SetBytes32(word[:])
 	} else {
-		x.Clear()
+		z.Clear()
 	}
-	return nil
 }
 
 func opCallDataSize(f *Frame) error { f.push().SetUint64(uint64(len(f.Input))); return nil }

@@ -1,45 +1,59 @@
 package translate
 
-import "github.com/ethereum/go-ethereum/common"
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/holiman/uint256"
+)
 
 // Memory, storage and transient-storage instructions.
 
 func opMload(f *Frame) error {
 	off := f.peek()
-	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return memAccessError(off, 32)
-	}
-	if err := f.chargeMemory(off.Uint64()+32, 0); err != nil {
+	o, err := f.touchMemory(off, 32)
+	if err != nil {
 		return err
 	}
-	off.SetBytes32(f.Mem.store[off.Uint64() : off.Uint64()+32])
+	off.SetBytes32(f.Mem.store[o : o+32])
 	return nil
 }
 
 func opMstore(f *Frame) error {
-	off, val := f.back(0), f.back(1)
-	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return memAccessError(off, 32)
-	}
-	if err := f.chargeMemory(off.Uint64()+32, 0); err != nil {
+	val := f.back(1)
+	o, err := f.touchMemory(f.back(0), 32)
+	if err != nil {
 		return err
 	}
 	f.sp -= 2
-	val.PutUint256(f.Mem.store[off.Uint64():])
+	val.PutUint256(f.Mem.store[o:])
 	return nil
 }
 
 func opMstore8(f *Frame) error {
-	off, val := f.back(0), f.back(1)
-	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return memAccessError(off, 1)
-	}
-	if err := f.chargeMemory(off.Uint64()+1, 0); err != nil {
+	val := f.back(1)
+	o, err := f.touchMemory(f.back(0), 1)
+	if err != nil {
 		return err
 	}
 	f.sp -= 2
-	f.Mem.store[off.Uint64()] = byte(val.Uint64())
+	f.Mem.store[o] = byte(val.Uint64())
 	return nil
+}
+
+// touchMemory checks an access of n bytes at off (MLOAD, MSTORE, MSTORE8),
+// charges and grows memory to cover it, and returns the offset. Memory that
+// already covers it costs nothing, so the charge is skipped, except on the
+// traced path, whose line for the instruction waits for the charge.
+func (f *Frame) touchMemory(off *uint256.Int, n uint64) (uint64, error) {
+	if !off.IsUint64() || off.Uint64() > maxMemorySize {
+		return 0, memAccessError(off, n)
+	}
+	o := off.Uint64()
+	if o+n > uint64(len(f.Mem.store)) || f.trace.pending {
+		if err := f.chargeMemory(o+n, 0); err != nil {
+			return 0, err
+		}
+	}
+	return o, nil
 }
 
 func opMsize(f *Frame) error { f.push().SetUint64(uint64(f.Mem.Len())); return nil }

@@ -58,7 +58,7 @@ var symOps = [256]func(x [3]int, d int) opFn{
 		a, b := x[0], x[1]
 		return func(f *Frame) error {
 			base, exponent := *f.at(a), *f.at(b)
-			if !f.useGas(50 * uint64((exponent.BitLen()+7)/8)) {
+			if !f.useGas(expGas(&exponent)) {
 				return errOutOfGas
 			}
 			f.at(d).Exp(&base, &exponent)
@@ -134,20 +134,14 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.CLZ: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { f.at(d).SetUint64(uint64(256 - f.at(a).BitLen())); return nil }
+		return func(f *Frame) error { clz(f.at(d), f.at(a)); return nil }
 	},
 	blocks.MLOAD: func(x [3]int, d int) opFn {
 		a := x[0]
 		return func(f *Frame) error {
-			off := f.at(a)
-			if !off.IsUint64() || off.Uint64() > maxMemorySize {
-				return errGasOverflow
-			}
-			o := off.Uint64()
-			if o+32 > uint64(len(f.Mem.store)) {
-				if err := f.chargeMemory(o+32, 0); err != nil {
-					return err
-				}
+			o, err := f.touchMemory(f.at(a), 32)
+			if err != nil {
+				return err
 			}
 			f.at(d).SetBytes32(f.Mem.store[o : o+32])
 			return nil
@@ -156,15 +150,9 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	blocks.MSTORE: func(x [3]int, _ int) opFn {
 		a, b := x[0], x[1]
 		return func(f *Frame) error {
-			off := f.at(a)
-			if !off.IsUint64() || off.Uint64() > maxMemorySize {
-				return errGasOverflow
-			}
-			o := off.Uint64()
-			if o+32 > uint64(len(f.Mem.store)) {
-				if err := f.chargeMemory(o+32, 0); err != nil {
-					return err
-				}
+			o, err := f.touchMemory(f.at(a), 32)
+			if err != nil {
+				return err
 			}
 			f.at(b).PutUint256(f.Mem.store[o:])
 			return nil
@@ -173,15 +161,9 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	blocks.MSTORE8: func(x [3]int, _ int) opFn {
 		a, b := x[0], x[1]
 		return func(f *Frame) error {
-			off := f.at(a)
-			if !off.IsUint64() || off.Uint64() > maxMemorySize {
-				return errGasOverflow
-			}
-			o := off.Uint64()
-			if o+1 > uint64(len(f.Mem.store)) {
-				if err := f.chargeMemory(o+1, 0); err != nil {
-					return err
-				}
+			o, err := f.touchMemory(f.at(a), 1)
+			if err != nil {
+				return err
 			}
 			f.Mem.store[o] = byte(f.at(b).Uint64())
 			return nil
@@ -189,15 +171,6 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.CALLDATALOAD: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error {
-			if off, overflow := f.at(a).Uint64WithOverflow(); !overflow && off < uint64(len(f.Input)) {
-				var word [32]byte
-				copy(word[:], f.Input[off:])
-				f.at(d).SetBytes32(word[:])
-			} else {
-				f.at(d).Clear()
-			}
-			return nil
-		}
+		return func(f *Frame) error { callDataWord(f.at(d), f.at(a), f.Input); return nil }
 	},
 }

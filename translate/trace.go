@@ -96,7 +96,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 				if in.Op == blocks.EXP {
 					// go-ethereum prices all of EXP as dynamic gas, so its
 					// failing line shows the whole cost.
-					f.trace.cost += 50 * uint64((f.back(1).BitLen()+7)/8)
+					f.trace.cost += expGas(f.back(1))
 				}
 				return nil, errOutOfGas
 			}
