@@ -61,15 +61,22 @@ func (e *EVM) call(kind blocks.Opcode, caller, addr common.Address, input []byte
 	// The transfer happens even for zero value: it touches the recipient.
 	st.SubBalance(caller, value, tracing.BalanceChangeTransfer)
 	st.AddBalance(addr, value, tracing.BalanceChangeTransfer)
-	if isPrecompile {
-		ret, left, err = runPrecompile(p, input, gas)
+	return e.enter(snapshot, p, addr, frameSpec{caller: caller, address: addr, input: input, gas: gas, value: value, static: static})
+}
+
+// enter runs a message call's code, or the precompile p when it is not nil,
+// in the frame spec describes, with addr's code (an EIP-7702 delegation
+// followed); on failure it reverts to snapshot. It returns the gas the
+// caller gets back.
+func (e *EVM) enter(snapshot int, p vm.PrecompiledContract, addr common.Address, spec frameSpec) (ret []byte, left uint64, err error) {
+	if p != nil {
+		ret, left, err = runPrecompile(p, spec.input, spec.gas)
 	} else {
-		code, hash := e.resolveCode(addr)
-		ret, left, err = e.runFrame(frameSpec{caller: caller, address: addr, code: code, codeHash: hash,
-			input: input, gas: gas, value: value, static: static})
+		spec.code, spec.codeHash = e.resolveCode(addr)
+		ret, left, err = e.runFrame(spec)
 	}
 	if err != nil {
-		st.RevertToSnapshot(snapshot)
+		e.env.State.RevertToSnapshot(snapshot)
 	}
 	return ret, exitGas(left, err), err
 }
@@ -106,18 +113,8 @@ func (e *EVM) callCode(caller, addr common.Address, input []byte, gas uint64, va
 	if st.GetBalance(caller).Cmp(value) < 0 {
 		return nil, gas, vm.ErrInsufficientBalance
 	}
-	snapshot := st.Snapshot()
-	if p, ok := e.precompile(addr); ok {
-		ret, left, err = runPrecompile(p, input, gas)
-	} else {
-		code, hash := e.resolveCode(addr)
-		ret, left, err = e.runFrame(frameSpec{caller: caller, address: caller, code: code, codeHash: hash,
-			input: input, gas: gas, value: value, static: static})
-	}
-	if err != nil {
-		st.RevertToSnapshot(snapshot)
-	}
-	return ret, exitGas(left, err), err
+	p, _ := e.precompile(addr)
+	return e.enter(st.Snapshot(), p, addr, frameSpec{caller: caller, address: caller, input: input, gas: gas, value: value, static: static})
 }
 
 // delegateCall runs addr's code in the current frame's account, keeping
@@ -131,19 +128,8 @@ func (e *EVM) delegateCall(origCaller, self, addr common.Address, input []byte, 
 	if e.depth > MaxCallDepth {
 		return nil, gas, vm.ErrDepth
 	}
-	st := e.env.State
-	snapshot := st.Snapshot()
-	if p, ok := e.precompile(addr); ok {
-		ret, left, err = runPrecompile(p, input, gas)
-	} else {
-		code, hash := e.resolveCode(addr)
-		ret, left, err = e.runFrame(frameSpec{caller: origCaller, address: self, code: code, codeHash: hash,
-			input: input, gas: gas, value: value, static: static})
-	}
-	if err != nil {
-		st.RevertToSnapshot(snapshot)
-	}
-	return ret, exitGas(left, err), err
+	p, _ := e.precompile(addr)
+	return e.enter(e.env.State.Snapshot(), p, addr, frameSpec{caller: origCaller, address: self, input: input, gas: gas, value: value, static: static})
 }
 
 // staticCall runs addr's code with state changes forbidden.
@@ -158,18 +144,9 @@ func (e *EVM) staticCall(caller, addr common.Address, input []byte, gas uint64) 
 	st := e.env.State
 	snapshot := st.Snapshot()
 	// A zero-value balance change touches addr, as go-ethereum does.
-	st.AddBalance(addr, new(uint256.Int), tracing.BalanceChangeTouchAccount)
-	if p, ok := e.precompile(addr); ok {
-		ret, left, err = runPrecompile(p, input, gas)
-	} else {
-		code, hash := e.resolveCode(addr)
-		ret, left, err = e.runFrame(frameSpec{caller: caller, address: addr, code: code, codeHash: hash,
-			input: input, gas: gas, value: new(uint256.Int), static: true})
-	}
-	if err != nil {
-		st.RevertToSnapshot(snapshot)
-	}
-	return ret, exitGas(left, err), err
+	st.AddBalance(addr, &e.zero, tracing.BalanceChangeTouchAccount)
+	p, _ := e.precompile(addr)
+	return e.enter(snapshot, p, addr, frameSpec{caller: caller, address: addr, input: input, gas: gas, value: &e.zero, static: true})
 }
 
 // resolveCode returns the code to run for addr and its hash, following an

@@ -26,23 +26,26 @@ const (
 func (e *EVM) Create(caller common.Address, code []byte, gas uint64, value *uint256.Int) (ret []byte, addr common.Address, left uint64, err error) {
 	defer e.recoverTop(&ret, &left, &err)
 	addr = crypto.CreateAddress(caller, e.env.State.GetNonce(caller))
-	return e.create(blocks.CREATE, caller, code, gas, value, addr)
+	return e.create(blocks.CREATE, caller, code, common.Hash{}, gas, value, addr)
 }
 
 // Create runs a CREATE or CREATE2 instruction of frame f.
 func (h host) Create(f *translate.Frame, kind translate.CallKind, code []byte, gas uint64, value *uint256.Int, salt *uint256.Int) ([]byte, common.Address, uint64, error) {
 	e := h.e
 	var addr common.Address
+	var hash common.Hash // CREATE2 hashes the initcode anyway: reuse it as the cache key
 	if kind == blocks.CREATE2 {
-		addr = crypto.CreateAddress2(f.Address, salt.Bytes32(), crypto.Keccak256(code))
+		hash = crypto.Keccak256Hash(code)
+		addr = crypto.CreateAddress2(f.Address, salt.Bytes32(), hash[:])
 	} else {
 		addr = crypto.CreateAddress(f.Address, e.env.State.GetNonce(f.Address))
 	}
-	return e.create(kind, f.Address, code, gas, value, addr)
+	return e.create(kind, f.Address, code, hash, gas, value, addr)
 }
 
-// create deploys the result of running initcode at address.
-func (e *EVM) create(kind blocks.Opcode, caller common.Address, code []byte, gas uint64, value *uint256.Int, address common.Address) (ret []byte, addr common.Address, left uint64, err error) {
+// create deploys the result of running initcode at address; hash is the
+// initcode's keccak256 when already known (zero: computed if needed).
+func (e *EVM) create(kind blocks.Opcode, caller common.Address, code []byte, hash common.Hash, gas uint64, value *uint256.Int, address common.Address) (ret []byte, addr common.Address, left uint64, err error) {
 	if e.traced {
 		e.traceEnter(kind, caller, address, code, gas, value)
 		defer func() { e.traceExit(gas, left, ret, err) }()
@@ -73,7 +76,7 @@ func (e *EVM) create(kind blocks.Opcode, caller common.Address, code []byte, gas
 	st.SubBalance(caller, value, tracing.BalanceChangeTransfer)
 	st.AddBalance(address, value, tracing.BalanceChangeTransfer)
 
-	ret, left, err = e.runFrame(frameSpec{caller: caller, address: address, code: code, gas: gas, value: value})
+	ret, left, err = e.runFrame(frameSpec{caller: caller, address: address, code: code, codeHash: hash, gas: gas, value: value})
 	if err == nil {
 		left, err = e.deploy(address, ret, left)
 	}

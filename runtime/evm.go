@@ -46,6 +46,10 @@ type EVM struct {
 	cache       *Cache
 	traced      bool
 
+	// zero is the value of static calls; nothing writes it (state layers
+	// and frames copy values), so sharing it saves an allocation per call.
+	zero uint256.Int
+
 	depth  int                // depth of the running frame; 0 outside any
 	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
 
@@ -220,6 +224,3 @@ func runPrecompile(p vm.PrecompiledContract, input []byte, gas uint64) ([]byte, 
 	out, err := p.Run(input)
 	return out, gas - cost, err
 }
-
-// currentFrame returns the running frame (depth >= 1).
-func (e *EVM) currentFrame() *translate.Frame { return e.frames[e.depth-1] }
