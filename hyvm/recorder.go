@@ -2,21 +2,23 @@ package hyvm
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+	"github.com/hyvm/hyvm/internal/statewatch"
 )
 
 // recorder wraps the state of a run: it remembers the value of every
-// account and slot before its first change, and the logs that survive
-// reverts, so that the run's effects can be reported as a diff.
+// account and slot before its first change (told by statewatch), and the
+// logs that survive reverts, so that the run's effects can be reported as a
+// diff.
 type recorder struct {
-	vm.StateDB
-	accounts map[common.Address]*accountPre
-	slots    map[common.Address]map[common.Hash]common.Hash
-	logs     []*types.Log
-	snaps    map[int]int // snapshot id -> number of logs when it was taken
+	vm.StateDB // the watched state; base is the state it wraps
+	base       vm.StateDB
+	accounts   map[common.Address]*accountPre
+	slots      map[common.Address]map[common.Hash]common.Hash
+	logs       []*types.Log
+	snaps      map[int]int // snapshot id -> number of logs when it was taken
 }
 
 type accountPre struct {
@@ -27,54 +29,29 @@ type accountPre struct {
 }
 
 func newRecorder(st vm.StateDB) *recorder {
-	return &recorder{StateDB: st, accounts: map[common.Address]*accountPre{},
+	r := &recorder{base: st, accounts: map[common.Address]*accountPre{},
 		slots: map[common.Address]map[common.Hash]common.Hash{}, snaps: map[int]int{}}
+	r.StateDB = statewatch.Wrap(st, statewatch.Hooks{Account: r.touch, Slot: r.touchSlot})
+	return r
 }
 
 func (r *recorder) touch(a common.Address) {
 	if _, ok := r.accounts[a]; ok {
 		return
 	}
-	st := r.StateDB
+	st := r.base
 	r.accounts[a] = &accountPre{exist: st.Exist(a), balance: *st.GetBalance(a), nonce: st.GetNonce(a), code: st.GetCode(a)}
 }
 
-func (r *recorder) CreateAccount(a common.Address)  { r.touch(a); r.StateDB.CreateAccount(a) }
-func (r *recorder) CreateContract(a common.Address) { r.touch(a); r.StateDB.CreateContract(a) }
-func (r *recorder) SelfDestruct(a common.Address)   { r.touch(a); r.StateDB.SelfDestruct(a) }
-func (r *recorder) Touch(a common.Address)          { r.touch(a); r.StateDB.Touch(a) }
-
-func (r *recorder) SubBalance(a common.Address, v *uint256.Int, why tracing.BalanceChangeReason) uint256.Int {
-	r.touch(a)
-	return r.StateDB.SubBalance(a, v, why)
-}
-
-func (r *recorder) AddBalance(a common.Address, v *uint256.Int, why tracing.BalanceChangeReason) uint256.Int {
-	r.touch(a)
-	return r.StateDB.AddBalance(a, v, why)
-}
-
-func (r *recorder) SetNonce(a common.Address, n uint64, why tracing.NonceChangeReason) {
-	r.touch(a)
-	r.StateDB.SetNonce(a, n, why)
-}
-
-func (r *recorder) SetCode(a common.Address, code []byte, why tracing.CodeChangeReason) []byte {
-	r.touch(a)
-	return r.StateDB.SetCode(a, code, why)
-}
-
-func (r *recorder) SetState(a common.Address, k, v common.Hash) common.Hash {
-	r.touch(a)
+func (r *recorder) touchSlot(a common.Address, k common.Hash) {
 	s := r.slots[a]
 	if s == nil {
 		s = map[common.Hash]common.Hash{}
 		r.slots[a] = s
 	}
 	if _, ok := s[k]; !ok {
-		s[k] = r.StateDB.GetState(a, k)
+		s[k] = r.base.GetState(a, k)
 	}
-	return r.StateDB.SetState(a, k, v)
 }
 
 func (r *recorder) AddLog(l *types.Log) {

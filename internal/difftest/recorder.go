@@ -8,19 +8,27 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/state"
-	"github.com/ethereum/go-ethereum/core/tracing"
-	"github.com/holiman/uint256"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/hyvm/hyvm/internal/statewatch"
 )
 
-// recorder is a StateDB that remembers which accounts and slots were
-// written, so a diagnosing run can show how two post-states differ (the
+// recorder remembers which accounts and slots a run wrote, so a diagnosing run can show how two post-states differ (the
 // root alone cannot say).
 type recorder struct {
 	*state.StateDB
 	touched map[common.Address]map[common.Hash]bool
 }
 
-func (r *recorder) touch(a common.Address) map[common.Hash]bool {
+// newRecorder watches st's writes; run the engine on the returned StateDB.
+func newRecorder(st *state.StateDB) (*recorder, vm.StateDB) {
+	r := &recorder{StateDB: st, touched: make(map[common.Address]map[common.Hash]bool)}
+	return r, statewatch.Wrap(st, statewatch.Hooks{
+		Account: func(a common.Address) { r.slotsOf(a) },
+		Slot:    func(a common.Address, k common.Hash) { r.slotsOf(a)[k] = true },
+	})
+}
+
+func (r *recorder) slotsOf(a common.Address) map[common.Hash]bool {
 	s := r.touched[a]
 	if s == nil {
 		s = make(map[common.Hash]bool)
@@ -28,37 +36,6 @@ func (r *recorder) touch(a common.Address) map[common.Hash]bool {
 	}
 	return s
 }
-
-func (r *recorder) CreateAccount(a common.Address) { r.touch(a); r.StateDB.CreateAccount(a) }
-
-func (r *recorder) CreateContract(a common.Address) { r.touch(a); r.StateDB.CreateContract(a) }
-
-func (r *recorder) SubBalance(a common.Address, v *uint256.Int, why tracing.BalanceChangeReason) uint256.Int {
-	r.touch(a)
-	return r.StateDB.SubBalance(a, v, why)
-}
-
-func (r *recorder) AddBalance(a common.Address, v *uint256.Int, why tracing.BalanceChangeReason) uint256.Int {
-	r.touch(a)
-	return r.StateDB.AddBalance(a, v, why)
-}
-
-func (r *recorder) SetNonce(a common.Address, n uint64, why tracing.NonceChangeReason) {
-	r.touch(a)
-	r.StateDB.SetNonce(a, n, why)
-}
-
-func (r *recorder) SetCode(a common.Address, code []byte, why tracing.CodeChangeReason) []byte {
-	r.touch(a)
-	return r.StateDB.SetCode(a, code, why)
-}
-
-func (r *recorder) SetState(a common.Address, k, v common.Hash) common.Hash {
-	r.touch(a)[k] = true
-	return r.StateDB.SetState(a, k, v)
-}
-
-func (r *recorder) SelfDestruct(a common.Address) { r.touch(a); r.StateDB.SelfDestruct(a) }
 
 // describe renders account a with the given slots as it is now.
 func (r *recorder) describe(a common.Address, slots map[common.Hash]bool) string {

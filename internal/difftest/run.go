@@ -120,8 +120,7 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	var sdb vm.StateDB = st
 	var rec *recorder
 	if diagnose {
-		rec = &recorder{StateDB: st, touched: make(map[common.Address]map[common.Hash]bool)}
-		sdb = rec
+		rec, sdb = newRecorder(st)
 	}
 	var overlay *hyvmstate.Overlay
 	if engine == Hyvm && r.Overlay && mutate == nil && !diagnose {
