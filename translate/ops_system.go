@@ -225,10 +225,8 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		} else {
 			res.SetOne()
 		}
-		// A zero-size return region may lie anywhere: memory was not
-		// expanded for it, so nothing may be written.
-		if n := min(uint64(len(ret)), retLen); n > 0 && (err == nil || err == errExecReverted) {
-			f.Mem.set(retOffset, ret[:n])
+		if err == nil || err == errExecReverted {
+			f.Mem.set(retOffset, ret[:min(uint64(len(ret)), retLen)])
 		}
 		f.Gas += left
 		f.ReturnData = ret
