@@ -70,6 +70,11 @@ type Frame struct {
 	// outBuf backs out and is reused by every frame run in this slot, so
 	// returning data does not allocate in steady state.
 	outBuf []byte
+	// argValue and argSalt hold a CALL's or CREATE's value and salt while
+	// the host runs it: the host copies them into the new frame, and this
+	// frame cannot issue another call meanwhile, so one word each suffices
+	// and the call does not allocate them.
+	argValue, argSalt uint256.Int
 
 	// Tracing state, used only on the per-instruction path.
 	trace traceState

@@ -211,14 +211,16 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		if transfers {
 			callGas += callStipend
 		}
-		var val uint256.Int
+		val := &f.argValue
 		if value != nil {
-			val = *value
+			*val = *value
+		} else {
+			val.Clear()
 		}
 		input := f.Mem.view(inOff.Uint64(), inSize.Uint64())
 		retOffset, retLen := retOff.Uint64(), retSize.Uint64()
 		f.sp -= args + 4
-		ret, left, err := f.Env.Host.Call(f, kind, addr, input, callGas, &val)
+		ret, left, err := f.Env.Host.Call(f, kind, addr, input, callGas, val)
 		res := f.push()
 		if err != nil {
 			res.Clear()
@@ -271,18 +273,19 @@ func makeCreate(kind blocks.Opcode) opFn {
 			return errOutOfGas
 		}
 		f.Mem.resize(newSize)
-		val := *value
+		val := &f.argValue
+		*val = *value
 		var salt *uint256.Int
 		if kind == blocks.CREATE2 {
-			s := *f.back(3)
-			salt = &s
+			salt = &f.argSalt
+			*salt = *f.back(3)
 			f.sp--
 		}
 		input := f.Mem.copyOf(off.Uint64(), size.Uint64())
 		f.sp -= 3
 		gas := f.Gas - f.Gas/64
 		f.Gas -= gas
-		ret, addr, left, err := f.Env.Host.Create(f, kind, input, gas, &val, salt)
+		ret, addr, left, err := f.Env.Host.Create(f, kind, input, gas, val, salt)
 		res := f.push()
 		if err != nil {
 			res.Clear()
