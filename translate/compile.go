@@ -4,6 +4,7 @@
 package translate
 
 import (
+	"bytes"
 	"sync/atomic"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -92,6 +93,10 @@ func Compile(a *blocks.Program, opt Options) *Program {
 // CompileCode prepares code for running without analysing it up front:
 // only its jump destinations are found now.
 func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
+	// The program outlives the call that supplied code (it is cached by
+	// hash) and blocks are decoded lazily, so it must own its bytes: code
+	// is often a view of a frame's memory, as CREATE's initcode is.
+	code = bytes.Clone(code)
 	if err := blocks.Check(code, fork); err != nil {
 		return nil, err
 	}

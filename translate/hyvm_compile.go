@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"sync/atomic"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -64,6 +65,10 @@ type hyvmGuest struct {
 // empty calldata and HyVM's control flow. Blocks are translated lazily, so
 // compiling is O(1) whatever the size of the guest.
 func CompileHyVM(code []byte, fork blocks.Fork) *Program {
+	// A guest is the calldata of a DELEGATECALL, usually a view of the
+	// caller's memory, and its blocks are built lazily long after that
+	// memory has changed: the program keeps its own copy.
+	code = bytes.Clone(code)
 	g := &hyvmGuest{code: code, fork: fork, pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1)}
 	return &Program{native: g.run}
 }
