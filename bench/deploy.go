@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -36,7 +37,7 @@ func (d *Deployer) Create(initcode []byte) (common.Address, error) {
 	if err != nil {
 		return common.Address{}, err
 	}
-	_, addr, _, err := m.Create(Sender, initcode, setupGas, new(uint256.Int))
+	_, addr, _, err := m.Create(context.Background(), Sender, initcode, setupGas, new(uint256.Int))
 	d.state.Finalise(runtime.Rules(Fork))
 	if err != nil {
 		return common.Address{}, fmt.Errorf("create: %w", err)
@@ -53,7 +54,7 @@ func (d *Deployer) Call(to common.Address, input []byte, value *uint256.Int) ([]
 	if value == nil {
 		value = new(uint256.Int)
 	}
-	out, _, err := m.Call(Sender, to, input, setupGas, value)
+	out, _, err := m.Call(context.Background(), Sender, to, input, setupGas, value)
 	d.state.Finalise(runtime.Rules(Fork))
 	if err != nil {
 		return nil, fmt.Errorf("call %v %x: %w (output %x)", to, input, err, out)

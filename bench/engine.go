@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/big"
 
@@ -148,7 +149,7 @@ func (r *Runner) Run() Result {
 		value = &r.zero
 	}
 	snap := r.state.Snapshot()
-	out, left, err := r.machine.Call(Sender, r.call.To, r.call.Input, r.c.Gas, value)
+	out, left, err := r.machine.Call(context.Background(), Sender, r.call.To, r.call.Input, r.c.Gas, value)
 	r.state.RevertToSnapshot(snap)
 	return Result{Output: out, GasUsed: r.c.Gas - left, Err: err}
 }

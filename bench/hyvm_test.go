@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"math/big"
 	"testing"
@@ -199,7 +200,7 @@ func (s *hyvmScene) hyvmEVM(tb testing.TB, cache *runtime.Cache) (*state.StateDB
 		if evm == nil {
 			evm = newEVM(runtime.NewCache(0))
 		}
-		out, _, err := evm.RunGuest(call, guest)
+		out, _, err := evm.RunGuest(context.Background(), call, guest)
 		return out, err
 	}
 }
@@ -210,7 +211,7 @@ func (s *hyvmScene) gethRunner(tb testing.TB, p payload) *hyvmRun {
 	m := reference.New(blockContext(hyvmGas, contractsTime), st, runtime.ChainConfig(Fork), vm.Config{})
 	m.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
 	return &hyvmRun{st: st, run: func() ([]byte, error) {
-		out, _, err := m.Call(Sender, hyvmWallet, nil, hyvmGas, new(uint256.Int))
+		out, _, err := m.Call(context.Background(), Sender, hyvmWallet, nil, hyvmGas, new(uint256.Int))
 		return out, err
 	}}
 }

@@ -23,6 +23,9 @@ var forkNames = [...]string{Cancun: "Cancun", Prague: "Prague", Osaka: "Osaka"}
 // Forks lists every supported fork, oldest first.
 func Forks() []Fork { return []Fork{Cancun, Prague, Osaka} }
 
+// Supported reports whether hyvm implements f's rules.
+func (f Fork) Supported() bool { return f >= Cancun && f <= Latest }
+
 func (f Fork) String() string {
 	if f >= Cancun && int(f) < len(forkNames) {
 		return forkNames[f]

@@ -1,6 +1,7 @@
 package hyvm_test
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 
@@ -33,7 +34,7 @@ func ExamplePolicyFuncs() {
 	}}
 	// sstore(1, 7); sstore(99, 7)
 	guest := common.FromHex("0x60076001556007606355")
-	res, err := hyvm.Run(st, hyvm.Context{
+	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork:   blocks.Prague,
 		Block:  vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
 		Origin: owner, Host: wallet, Caller: owner,

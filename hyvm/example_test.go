@@ -1,6 +1,7 @@
 package hyvm_test
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 
@@ -30,7 +31,7 @@ func Example() {
 
 	// PUSH1 7 PUSH1 1 SSTORE; PUSH1 3 PUSH1 4 ADD PUSH1 0 MSTORE; PUSH1 32 PUSH1 0 RETURN
 	guest := common.FromHex("0x6007600155600360040160005260206000f3")
-	res, err := hyvm.Run(st, hyvm.Context{
+	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork:   blocks.Prague,
 		Block:  vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
 		Origin: owner, Host: wallet, Caller: owner,

@@ -7,7 +7,9 @@ package hyvm
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -54,6 +56,9 @@ type Context struct {
 	// Policy, when set, may deny the guest's calls, creations and storage
 	// writes (see Policy).
 	Policy Policy
+	// MemoryLimits caps memory per frame and per run (zero: the defaults,
+	// runtime.DefaultMaxFrameMemory and runtime.DefaultMaxMemory).
+	MemoryLimits runtime.MemoryLimits
 }
 
 // Result is the outcome of a guest run.
@@ -70,41 +75,61 @@ type Result struct {
 	Refund    uint64       // the SSTORE refund counter after the run (not applied)
 }
 
-// Run executes guest through HyVM against st, as ctx describes. It warms
+// Run executes guest through HyVM against st, as c describes. It warms
 // the addresses a transaction from Origin to Host would (Origin, Host,
-// Coinbase, precompiles) plus Caller, HyVM and ctx.Warm, then runs the HyVM frame and
-// finalises st (EIP-161). The returned error is only for a failure of the
-// engine itself; anything the guest does, however malformed, is a Result.
-func Run(st vm.StateDB, ctx Context, guest []byte) (*Result, error) {
-	fork := ctx.Fork
+// Coinbase, precompiles) plus Caller, HyVM and c.Warm, then runs the HyVM
+// frame and finalises st (EIP-161). Anything the guest does, however
+// malformed, is a Result. An error means the run did not happen and st is as
+// it was (but for warm addresses): bad arguments, ctx cancelled
+// (runtime.ErrAborted), a memory cap (runtime.ErrMemoryLimit) or a failure
+// of the engine or of st (runtime.ErrInternal).
+func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (res *Result, err error) {
+	switch {
+	case ctx == nil:
+		return nil, errors.New("hyvm: nil context")
+	case st == nil:
+		return nil, errors.New("hyvm: nil state")
+	case c.Depth < 0 || c.Depth > runtime.MaxCallDepth:
+		return nil, fmt.Errorf("hyvm: depth %d out of range [0, %d]", c.Depth, runtime.MaxCallDepth)
+	}
+	defer func() { // a state that fails outside the guest's frame
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("%w: %v", runtime.ErrInternal, r)
+		}
+	}()
+	fork := c.Fork
 	if fork == 0 {
 		fork = blocks.Latest
 	}
-	dep := ctx.HyVM
+	if !fork.Supported() {
+		return nil, fmt.Errorf("hyvm: unsupported fork %v (supported: %v)", fork, blocks.Forks())
+	}
+	dep := c.HyVM
 	if dep.Address == (common.Address{}) {
 		dep = Reference
 	}
 	rules := runtime.Rules(fork)
 	rec := newRecorder(st)
-	rec.Prepare(rules, ctx.Origin, ctx.Block.Coinbase, &ctx.Host, runtime.Precompiles(fork), nil)
-	rec.AddAddressToAccessList(ctx.Caller)
+	rec.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
+	rec.AddAddressToAccessList(c.Caller)
 	rec.AddAddressToAccessList(dep.Address)
-	for _, a := range ctx.Warm {
+	for _, a := range c.Warm {
 		rec.AddAddressToAccessList(a)
 	}
 
-	evm := runtime.NewEVM(ctx.Block, rec, fork, runtime.Config{ChainID: ctx.ChainID, Cache: ctx.Cache, HyVM: []runtime.HyVMContract{dep}})
-	gasPrice := ctx.GasPrice
+	evm := runtime.NewEVM(c.Block, rec, fork, runtime.Config{ChainID: c.ChainID, Cache: c.Cache,
+		HyVM: []runtime.HyVMContract{dep}, MemoryLimits: c.MemoryLimits})
+	gasPrice := c.GasPrice
 	if gasPrice == nil {
 		gasPrice = new(uint256.Int)
 	}
-	evm.SetTxContext(vm.TxContext{Origin: ctx.Origin, GasPrice: gasPrice})
-	ret, left, err := evm.RunGuest(runtime.GuestCall{HyVM: dep.Address, Host: ctx.Host, Caller: ctx.Caller,
-		Value: ctx.Value, Gas: ctx.Gas, Static: ctx.Static, Depth: ctx.Depth, Policy: ctx.Policy}, guest)
-	if errors.Is(err, runtime.ErrInternal) {
+	evm.SetTxContext(vm.TxContext{Origin: c.Origin, GasPrice: gasPrice})
+	ret, left, err := evm.RunGuest(ctx, runtime.GuestCall{HyVM: dep.Address, Host: c.Host, Caller: c.Caller,
+		Value: c.Value, Gas: c.Gas, Static: c.Static, Depth: c.Depth, Policy: c.Policy}, guest)
+	if runtime.HaltsExecution(err) {
 		return nil, err
 	}
-	res := &Result{Success: err == nil, ReturnData: bytes.Clone(ret), GasUsed: ctx.Gas - left, Err: err, Refund: st.GetRefund()}
+	res = &Result{Success: err == nil, ReturnData: bytes.Clone(ret), GasUsed: c.Gas - left, Err: err, Refund: st.GetRefund()}
 	if res.ReturnData == nil {
 		res.ReturnData = []byte{}
 	}

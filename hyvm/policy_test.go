@@ -2,6 +2,7 @@ package hyvm_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math/big"
 	"reflect"
@@ -29,7 +30,7 @@ func policyState(t testing.TB) *state.StateDB {
 
 func runPolicy(t testing.TB, st *state.StateDB, guest []byte, gas uint64, static bool, p hyvm.Policy) *hyvm.Result {
 	t.Helper()
-	res, err := hyvm.Run(st, hyvm.Context{
+	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork:  blocks.Prague,
 		Block: vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
 		Host:  host, Caller: owner, Origin: owner, Gas: gas, Static: static, Depth: 1, Policy: p,

@@ -2,6 +2,7 @@ package hyvm_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math/big"
 	"math/rand/v2"
@@ -39,7 +40,7 @@ func newState(t testing.TB) *state.StateDB {
 
 func run(t testing.TB, guest []byte, gas uint64, static bool, cache *runtime.Cache) *hyvm.Result {
 	t.Helper()
-	res, err := hyvm.Run(newState(t), hyvm.Context{
+	res, err := hyvm.Run(context.Background(), newState(t), hyvm.Context{
 		Fork:  blocks.Prague,
 		Block: vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
 		Host:  host, Caller: owner, Origin: owner, Gas: gas, Static: static, Depth: 1, Cache: cache,

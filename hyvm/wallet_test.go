@@ -2,6 +2,7 @@ package hyvm_test
 
 import (
 	"bytes"
+	"context"
 	"math/big"
 	"path/filepath"
 	"testing"
@@ -138,7 +139,7 @@ func (w *walletWorld) send(t *testing.T, st *state.StateDB, to *common.Address, 
 	evm := runtime.NewEVM(w.block, st, walletFork, cfg)
 	msg := &core.Message{From: owner, To: to, Nonce: st.GetNonce(owner), Value: value, GasLimit: 5_000_000,
 		GasPrice: gwei2, GasFeeCap: gwei2, GasTipCap: gwei2, Data: data}
-	res, err := runtime.ApplyMessage(evm, st, &w.block, walletFork, msg)
+	res, err := runtime.ApplyMessage(context.Background(), evm, st, &w.block, walletFork, msg)
 	if err != nil {
 		t.Fatalf("transaction invalid: %v", err)
 	}
@@ -205,7 +206,7 @@ func (w *walletWorld) exec(t *testing.T, method string, guest []byte, static boo
 	f := frames[0]
 	// The hook's depth is that of the frame making the call, counting the
 	// transaction's frame as 0: the HyVM frame's depth as Context has it.
-	ref, err := hyvm.Run(w.state(t), hyvm.Context{
+	ref, err := hyvm.Run(context.Background(), w.state(t), hyvm.Context{
 		Fork: walletFork, Block: w.block, Origin: owner, GasPrice: gwei2,
 		Host: f.host, Caller: f.from, Gas: f.gas, Static: static, Depth: f.depth, Policy: cfg.HyVMPolicy,
 	}, guest)
@@ -257,7 +258,7 @@ func sameLogs(a, b []*types.Log) bool {
 func (w *walletWorld) balanceOf(t *testing.T, st *state.StateDB, token common.Address, a abi.ABI, who common.Address) *big.Int {
 	t.Helper()
 	evm := runtime.NewEVM(w.block, st, walletFork, runtime.Config{})
-	out, _, err := evm.Call(owner, token, w.pack(t, a, "balanceOf", who), 100_000, new(uint256.Int))
+	out, _, err := evm.Call(context.Background(), owner, token, w.pack(t, a, "balanceOf", who), 100_000, new(uint256.Int))
 	if err != nil {
 		t.Fatalf("balanceOf: %v", err)
 	}

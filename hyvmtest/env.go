@@ -1,6 +1,7 @@
 package hyvmtest
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math/big"
@@ -120,5 +121,5 @@ func (w *world) run(c *Case) (*hyvm.Result, error) {
 	}
 	ctx := w.ctx
 	ctx.Gas = c.Gas
-	return hyvm.Run(st, ctx, c.Code)
+	return hyvm.Run(context.Background(), st, ctx, c.Code)
 }

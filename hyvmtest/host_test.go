@@ -2,6 +2,7 @@ package hyvmtest
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -38,7 +39,7 @@ func TestThroughHost(t *testing.T) {
 		evm := runtime.NewEVM(ctx.Block, st, ctx.Fork, runtime.Config{ChainID: ctx.ChainID, Cache: cache, HyVM: []runtime.HyVMContract{ctx.HyVM}})
 		evm.SetTxContext(vm.TxContext{Origin: env.Origin, GasPrice: ctx.GasPrice})
 		input := append(common.BigToHash(new(uint256.Int).SetUint64(c.Gas).ToBig()).Bytes(), c.Code...)
-		ret, _, err := evm.Call(env.Caller, env.Host, input, 30_000_000, new(uint256.Int))
+		ret, _, err := evm.Call(context.Background(), env.Caller, env.Host, input, 30_000_000, new(uint256.Int))
 		if (err == nil) != c.Success || !bytes.Equal(ret, c.ReturnData) {
 			t.Errorf("%s: through H: success %v (%v) ret %x; want %v %x", c.Name, err == nil, err, ret, c.Success, c.ReturnData)
 		}

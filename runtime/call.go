@@ -1,7 +1,7 @@
 package runtime
 
 import (
-	"fmt"
+	"context"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -18,23 +18,16 @@ import (
 //
 // The returned data is owned by the EVM and valid until its next Call or
 // Create (it is never copied, so steady-state calls do not allocate); copy
-// it to keep it longer.
-func (e *EVM) Call(caller, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, left uint64, err error) {
-	defer e.recoverTop(&ret, &left, &err)
+// it to keep it longer. An error for which HaltsExecution holds (ctx
+// cancelled, a memory cap, an engine or state fault) means the call did not
+// happen: the state is as it was before it.
+func (e *EVM) Call(ctx context.Context, caller, addr common.Address, input []byte, gas uint64, value *uint256.Int) (ret []byte, left uint64, err error) {
+	var x execution
+	defer e.end(&x, &ret, &left, &err)
+	if err = e.begin(ctx, &x); err != nil {
+		return nil, 0, err
+	}
 	return e.call(blocks.CALL, caller, addr, input, gas, value, false)
-}
-
-// recoverTop turns a panic inside execution into an error result, so a bug
-// or an unexpected state failure never crashes the embedding program.
-func (e *EVM) recoverTop(ret *[]byte, left *uint64, err *error) {
-	if e.depth != 0 {
-		return
-	}
-	if r := recover(); r != nil {
-		e.depth = 0
-		*ret, *left = nil, 0
-		*err = fmt.Errorf("hyvm: internal error during execution: %v", r)
-	}
 }
 
 // call runs CALL (static carries the caller frame's static flag).
@@ -70,6 +63,9 @@ func (e *EVM) call(kind blocks.Opcode, caller, addr common.Address, input []byte
 // caller gets back.
 func (e *EVM) enter(snapshot int, p vm.PrecompiledContract, addr common.Address, spec frameSpec) (ret []byte, left uint64, err error) {
 	if p != nil {
+		if e.env.Abort.Load() { // a precompile may run long (modexp, pairings)
+			return nil, 0, ErrAborted
+		}
 		ret, left, err = runPrecompile(p, spec.input, spec.gas)
 	} else {
 		spec.code, spec.codeHash = e.resolveCode(addr)

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"context"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -23,8 +24,12 @@ const (
 
 // Create implements Machine: a contract creation from outside any frame.
 // Like Call's, the returned data is valid until the EVM's next call.
-func (e *EVM) Create(caller common.Address, code []byte, gas uint64, value *uint256.Int) (ret []byte, addr common.Address, left uint64, err error) {
-	defer e.recoverTop(&ret, &left, &err)
+func (e *EVM) Create(ctx context.Context, caller common.Address, code []byte, gas uint64, value *uint256.Int) (ret []byte, addr common.Address, left uint64, err error) {
+	var x execution
+	defer e.end(&x, &ret, &left, &err)
+	if err = e.begin(ctx, &x); err != nil {
+		return nil, common.Address{}, 0, err
+	}
 	addr = crypto.CreateAddress(caller, e.env.State.GetNonce(caller))
 	return e.create(blocks.CREATE, caller, code, common.Hash{}, gas, value, addr)
 }

@@ -4,9 +4,9 @@
 package runtime
 
 import (
-	"context"
 	"fmt"
 	"math/big"
+	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -23,7 +23,8 @@ const MaxCallDepth = 1024
 
 // Config tunes an EVM.
 type Config struct {
-	// ChainID is returned by CHAINID; nil means 1 (mainnet).
+	// ChainID is the chain the EVM runs for: CHAINID returns it and
+	// EIP-7702 authorizations are checked against it. nil means 1 (mainnet).
 	ChainID *big.Int
 	// Tracer receives go-ethereum tracing hooks (EIP-3155 loggers work as
 	// they do with go-ethereum's EVM). Traced runs take the per-instruction path.
@@ -35,6 +36,11 @@ type Config struct {
 	// HyVMPolicy, when set, may deny the calls, creations and storage
 	// writes of every HyVM guest the EVM runs (hyvm_policy.go).
 	HyVMPolicy HyVMPolicy
+	// MemoryLimits caps the memory of a frame and of all frames of an
+	// execution together (zero fields: translate.DefaultMaxFrameMemory and
+	// translate.DefaultMaxMemory). Past a cap the execution fails with
+	// ErrMemoryLimit and its state changes are rolled back.
+	MemoryLimits MemoryLimits
 }
 
 // EVM executes messages against a state. An EVM is not safe for concurrent
@@ -45,6 +51,8 @@ type EVM struct {
 	precompiles vm.PrecompiledContracts
 	cache       *Cache
 	traced      bool
+
+	cancelled atomic.Bool // Cancel was called: every execution aborts
 
 	// zero is the value of static calls; nothing writes it (state layers
 	// and frames copy values), so sharing it saves an allocation per call.
@@ -57,6 +65,7 @@ type EVM struct {
 
 	lastHash common.Hash        // the code hash of lastProg
 	lastProg *translate.Program // the program last returned by the cache
+	guests   guestMemo          // nested guests run from frame memory (guest_memo.go)
 }
 
 // NewEVM returns an EVM for one block, running fork's rules over statedb.
@@ -89,6 +98,7 @@ func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Con
 	env.GasLimit.SetUint64(block.GasLimit)
 	e.setupHyVM(cfg.HyVM)
 	env.HyVMPolicy = cfg.HyVMPolicy
+	env.MemoryLimits = cfg.MemoryLimits
 	return e
 }
 
@@ -100,21 +110,19 @@ func setWord(w *uint256.Int, v *big.Int) {
 	w.SetFromBig(v)
 }
 
-// ErrAborted is returned by a run stopped by Cancel or its context.
-var ErrAborted = translate.ErrAborted
-
-// Cancel stops the current or next execution at its next jump or frame
-// entry; it is safe to call from any goroutine.
-func (e *EVM) Cancel() { e.env.Abort.Store(true) }
+// Cancel aborts the running execution and every later one with ErrAborted,
+// as go-ethereum's EVM.Cancel does; it is safe to call from any goroutine.
+// To stop a single run, cancel the context given to it instead.
+func (e *EVM) Cancel() {
+	e.cancelled.Store(true)
+	e.env.Abort.Store(true)
+}
 
 // Cancelled reports whether Cancel was called.
-func (e *EVM) Cancelled() bool { return e.env.Abort.Load() }
+func (e *EVM) Cancelled() bool { return e.cancelled.Load() }
 
-// CancelWith cancels the EVM when ctx is done. Call the returned function to
-// detach from ctx once execution is over.
-func (e *EVM) CancelWith(ctx context.Context) (stop func() bool) {
-	return context.AfterFunc(ctx, e.Cancel)
-}
+// ChainID returns the chain id the EVM runs for.
+func (e *EVM) ChainID() *uint256.Int { return &e.env.ChainID }
 
 // SetTxContext implements Machine.
 func (e *EVM) SetTxContext(ctx vm.TxContext) { e.env.Tx = ctx }
@@ -198,6 +206,7 @@ func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
 	f.Code = s.code
 	f.Static = s.static
 	ret, err = prog.Run(f)
+	f.ReleaseMemory()
 	return ret, f.Gas, err
 }
 

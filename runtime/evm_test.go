@@ -64,7 +64,7 @@ func TestCallDepthLimit(t *testing.T) {
 	const maxGoStack = 8 << 20 // recursion to depth 1025 measured to fit in 4 MB
 	defer rtdebug.SetMaxStack(rtdebug.SetMaxStack(maxGoStack))
 	depth := func(m runtime.Machine, st *state.StateDB) uint64 {
-		if _, _, err := m.Call(testSender, testContract, nil, 1e18, new(uint256.Int)); err != nil {
+		if _, _, err := m.Call(context.Background(), testSender, testContract, nil, 1e18, new(uint256.Int)); err != nil {
 			t.Fatalf("call failed: %v", err)
 		}
 		v := st.GetState(testContract, common.Hash{})
@@ -87,9 +87,8 @@ func TestCancelStopsExecution(t *testing.T) {
 	evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	defer evm.CancelWith(ctx)()
 	start := time.Now()
-	_, left, err := evm.Call(testSender, testContract, nil, 1<<62, new(uint256.Int))
+	_, left, err := evm.Call(ctx, testSender, testContract, nil, 1<<62, new(uint256.Int))
 	if !errors.Is(err, runtime.ErrAborted) {
 		t.Fatalf("err = %v, want ErrAborted", err)
 	}
@@ -110,13 +109,13 @@ func TestPanicBecomesError(t *testing.T) {
 	// PUSH1 0 SLOAD STOP
 	st := stateWith(t, common.FromHex("60005400"))
 	evm := runtime.NewEVM(testBlock(), panickyState{st}, blocks.Latest, runtime.Config{})
-	_, _, err := evm.Call(testSender, testContract, nil, 100_000, new(uint256.Int))
+	_, _, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
 	if err == nil {
 		t.Fatal("panic inside execution was not reported")
 	}
 	// The EVM stays usable after the failure.
 	evm2 := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{})
-	if _, _, err := evm2.Call(testSender, testContract, nil, 100_000, new(uint256.Int)); err != nil {
+	if _, _, err := evm2.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int)); err != nil {
 		t.Fatalf("after panic: %v", err)
 	}
 }
@@ -136,7 +135,7 @@ func TestSharedCacheConcurrent(t *testing.T) {
 			st := stateWith(t, code)
 			evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{Cache: cache})
 			for range 20 {
-				out, _, err := evm.Call(testSender, testContract, nil, 1_000_000, new(uint256.Int))
+				out, _, err := evm.Call(context.Background(), testSender, testContract, nil, 1_000_000, new(uint256.Int))
 				if err != nil {
 					t.Error(err)
 					return

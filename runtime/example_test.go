@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 
@@ -29,7 +30,7 @@ func ExampleEVM_Call() {
 		Difficulty: big.NewInt(0), BaseFee: big.NewInt(0), Random: &common.Hash{}}
 	evm := runtime.NewEVM(block, st, blocks.Latest, runtime.Config{})
 
-	out, left, err := evm.Call(sender, contract, nil, 100_000, new(uint256.Int))
+	out, left, err := evm.Call(context.Background(), sender, contract, nil, 100_000, new(uint256.Int))
 	fmt.Println(new(big.Int).SetBytes(out), 100_000-left, err)
 	// Output: 7 24 <nil>
 }

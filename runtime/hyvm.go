@@ -1,7 +1,7 @@
 package runtime
 
 import (
-	"errors"
+	"context"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -93,10 +93,29 @@ func (e *EVM) setupHyVM(contracts []HyVMContract) {
 	e.env.State = st
 }
 
-// guestProgram returns the HyVM-mode translation of a guest, cached by its
-// hash like any code.
-func (e *EVM) guestProgram(code []byte) (*translate.Program, error) {
-	return e.cache.HyVMProgram(codeHash(code), code, e.env.Fork)
+// guestProgram returns the HyVM-mode translation of the guest that frame f
+// runs (its input), cached by its hash like any code. A guest passed from
+// the memory of a calling frame is remembered with that memory (guestMemo),
+// so running it again from unchanged memory costs neither a hash nor a
+// lookup, whatever its size.
+func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
+	code := f.Input
+	var mem *translate.Memory
+	var off uint64
+	if d := f.Depth; d >= 2 && d-2 < len(e.frames) {
+		caller := e.frames[d-2]
+		if off = caller.CallInputOffset(); caller.Mem.Holds(code, off) {
+			mem = &caller.Mem
+			if p := e.guests.lookup(mem, off, uint64(len(code))); p != nil {
+				return p, nil
+			}
+		}
+	}
+	p, err := e.cache.HyVMProgram(codeHash(code), code, e.env.Fork)
+	if err == nil && mem != nil {
+		e.guests.remember(mem, off, uint64(len(code)), p)
+	}
+	return p, err
 }
 
 // nativeProgram returns the kernel serving code with this hash, if any.
@@ -106,9 +125,6 @@ func (e *EVM) nativeProgram(hash common.Hash) *translate.Program {
 	}
 	return e.kernels[hash]
 }
-
-// ErrInternal marks an error of the engine itself (never a guest's fault).
-var ErrInternal = errors.New("hyvm: internal error")
 
 // GuestCall describes one run of a HyVM guest: a DELEGATECALL from Host to
 // the HyVM deployment at HyVM, whose calldata is the guest.
@@ -132,13 +148,16 @@ type GuestCall struct {
 // (nil on STOP/RETURN, vm.ErrExecutionReverted on REVERT and on HyVM's own
 // revert(0, 0), another vm error on an exceptional halt). State changes of
 // a failed run are reverted. No other error is returned for bad guest code:
-// every byte string is a valid guest.
-func (e *EVM) RunGuest(c GuestCall, guest []byte) (ret []byte, left uint64, err error) {
-	if e.depth != 0 {
-		return nil, 0, fmt.Errorf("%w: RunGuest called during execution", ErrInternal)
-	}
+// every byte string is a valid guest. An error for which HaltsExecution
+// holds (ctx cancelled, a memory cap, a fault) leaves the state as it was.
+func (e *EVM) RunGuest(ctx context.Context, c GuestCall, guest []byte) (ret []byte, left uint64, err error) {
 	if c.Depth < 0 || c.Depth > MaxCallDepth {
-		return nil, 0, fmt.Errorf("%w: depth %d out of range", ErrInternal, c.Depth)
+		return nil, 0, fmt.Errorf("guest call depth %d out of range [0, %d]", c.Depth, MaxCallDepth)
+	}
+	var x execution
+	defer e.end(&x, &ret, &left, &err)
+	if err = e.begin(ctx, &x); err != nil {
+		return nil, 0, err
 	}
 	value := c.Value
 	if value == nil {
@@ -149,12 +168,6 @@ func (e *EVM) RunGuest(c GuestCall, guest []byte) (ret []byte, left uint64, err 
 	if c.Policy != nil {
 		e.env.HyVMPolicy = c.Policy
 	}
-	defer func() {
-		e.depth = 0
-		e.env.HyVMPolicy = saved
-		if r := recover(); r != nil {
-			ret, left, err = nil, 0, fmt.Errorf("%w during execution: %v", ErrInternal, r)
-		}
-	}()
+	defer func() { e.env.HyVMPolicy = saved }()
 	return e.delegateCall(c.Caller, c.Host, c.HyVM, guest, c.Gas, value, c.Static)
 }

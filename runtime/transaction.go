@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -31,8 +33,10 @@ func (r *ExecutionResult) Failed() bool { return r.Err != nil }
 // ApplyMessage validates msg and, if it is valid, executes it on m and
 // settles its fees (Cancun, Prague and Osaka rules).
 //
-// An error means the transaction is invalid: it could not be included in a
-// block, and statedb is left untouched. Otherwise the sender has paid for its
+// An error means no transaction was applied and statedb is as it was: the
+// transaction is invalid (it could not be included in a block), or its
+// execution could not be completed — ctx was cancelled, a memory cap was
+// hit, or the engine or the state failed (HaltsExecution holds for those). Otherwise the sender has paid for its
 // gas and the coinbase has been credited (and touched) even if execution
 // failed, which ExecutionResult.Err reports.
 //
@@ -45,10 +49,34 @@ func (r *ExecutionResult) Failed() bool { return r.Err != nil }
 // go-ethereum's EVM.Create does; for a call ApplyMessage bumps it itself.
 // ApplyMessage does not finalise statedb: the caller does that after the
 // transaction (or the block), as go-ethereum's state processor does.
-func ApplyMessage(m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*ExecutionResult, error) {
-	if fork < blocks.Cancun || fork > blocks.Latest {
-		return nil, fmt.Errorf("unsupported fork %v", fork)
+func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (res *ExecutionResult, err error) {
+	switch {
+	case ctx == nil:
+		return nil, errors.New("apply message: nil context")
+	case m == nil:
+		return nil, errors.New("apply message: nil machine")
+	case statedb == nil:
+		return nil, errors.New("apply message: nil state")
+	case block == nil:
+		return nil, errors.New("apply message: nil block context")
+	case msg == nil:
+		return nil, errors.New("apply message: nil message")
+	case !fork.Supported():
+		return nil, fmt.Errorf("apply message: unsupported fork %v", fork)
 	}
+	snapshot := statedb.Snapshot()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w while applying a message: %v", ErrInternal, r)
+		}
+		if err != nil {
+			res = nil
+			// Validation changes nothing, but a fault may strike anywhere.
+			if rerr := rollBack(statedb, snapshot); rerr != nil {
+				err = fmt.Errorf("%w; %w", err, rerr)
+			}
+		}
+	}()
 	rules := blockRules(fork, block)
 	cost, err := validate(statedb, block, fork, &rules, msg)
 	if err != nil {
@@ -63,19 +91,22 @@ func ApplyMessage(m Machine, statedb vm.StateDB, block *vm.BlockContext, fork bl
 	if value == nil {
 		value = new(uint256.Int)
 	}
-	res := &ExecutionResult{}
+	res = &ExecutionResult{}
 	gasLeft := msg.GasLimit - cost.intrinsic
 	if msg.To == nil {
-		res.ReturnData, res.ContractAddress, gasLeft, res.Err = m.Create(msg.From, msg.Data, gasLeft, value)
+		res.ReturnData, res.ContractAddress, gasLeft, res.Err = m.Create(ctx, msg.From, msg.Data, gasLeft, value)
 	} else {
 		statedb.SetNonce(msg.From, statedb.GetNonce(msg.From)+1, tracing.NonceChangeEoACall)
-		applyAuthorizations(statedb, uint256.NewInt(ChainID), msg.SetCodeAuthorizations)
+		applyAuthorizations(statedb, m.ChainID(), msg.SetCodeAuthorizations)
 		// Warm the recipient's delegation target, once the authorizations
 		// above have settled what it is.
 		if target, ok := types.ParseDelegation(statedb.GetCode(*msg.To)); ok {
 			statedb.AddAddressToAccessList(target)
 		}
-		res.ReturnData, gasLeft, res.Err = m.Call(msg.From, *msg.To, msg.Data, gasLeft, value)
+		res.ReturnData, gasLeft, res.Err = m.Call(ctx, msg.From, *msg.To, msg.Data, gasLeft, value)
+	}
+	if HaltsExecution(res.Err) {
+		return nil, fmt.Errorf("execute message: %w", res.Err)
 	}
 	// The machine's output is only valid until its next call.
 	res.ReturnData = bytes.Clone(res.ReturnData)

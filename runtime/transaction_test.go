@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"math/big"
@@ -95,7 +96,7 @@ func newWorld(t *testing.T, authorityExists bool) *world {
 
 func (w *world) apply(fork blocks.Fork, msg *core.Message) (*runtime.ExecutionResult, error) {
 	m := reference.New(w.block, w.statedb, runtime.ChainConfig(fork), vm.Config{})
-	return runtime.ApplyMessage(m, w.statedb, &w.block, fork, msg)
+	return runtime.ApplyMessage(context.Background(), m, w.statedb, &w.block, fork, msg)
 }
 
 // call is a valid legacy-priced value transfer from sender to recipient.

@@ -1,6 +1,7 @@
 package statetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -57,7 +58,7 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 	var result *runtime.ExecutionResult
 	if err == nil {
 		m := r.NewMachine(block, txState, fork)
-		result, err = runtime.ApplyMessage(m, txState, &block, fork, msg)
+		result, err = runtime.ApplyMessage(context.Background(), m, txState, &block, fork, msg)
 	}
 	if err != nil {
 		if post.ExpectException == "" {

@@ -1,6 +1,7 @@
 package statetest_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -174,15 +175,17 @@ func TestMissingPath(t *testing.T) {
 // panicMachine panics as soon as it is asked to run anything.
 type panicMachine struct{}
 
-func (panicMachine) Call(common.Address, common.Address, []byte, uint64, *uint256.Int) ([]byte, uint64, error) {
+func (panicMachine) Call(context.Context, common.Address, common.Address, []byte, uint64, *uint256.Int) ([]byte, uint64, error) {
 	panic("engine bug")
 }
 
-func (panicMachine) Create(common.Address, []byte, uint64, *uint256.Int) ([]byte, common.Address, uint64, error) {
+func (panicMachine) Create(context.Context, common.Address, []byte, uint64, *uint256.Int) ([]byte, common.Address, uint64, error) {
 	panic("engine bug")
 }
 
 func (panicMachine) SetTxContext(vm.TxContext) {}
+
+func (panicMachine) ChainID() *uint256.Int { return uint256.NewInt(runtime.ChainID) }
 
 // TestPanicFailsOneTest checks that a panicking engine fails the tests it
 // runs, reports the panic, and leaves rejected transactions (which never

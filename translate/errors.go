@@ -7,9 +7,28 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 )
 
-// ErrAborted ends a run that was cancelled (Env.Abort): the frame halts as on
-// any exceptional error, and so does every frame above it.
-var ErrAborted = errors.New("execution aborted")
+// Errors that end a whole execution, not just the frame that met them:
+// they are not an outcome of the code, so no caller may observe them as a
+// failed call and go on. Every frame on the way up halts with the error and
+// reverts its changes (HaltsExecution).
+var (
+	// ErrAborted ends a run that was cancelled (Env.Abort, a context).
+	ErrAborted = errors.New("execution aborted")
+	// ErrMemoryLimit ends a run whose memory would exceed Env's caps.
+	ErrMemoryLimit = errors.New("memory limit exceeded")
+	// ErrInternal marks a failure of the engine or of the state it runs on
+	// (a panic, a translation failure), never the code's own fault.
+	ErrInternal = errors.New("hyvm: internal error")
+)
+
+// HaltsExecution reports whether err ends the whole execution rather than
+// one frame: cancellation, a resource cap or an internal fault.
+func HaltsExecution(err error) bool {
+	if err == nil || err == errExecReverted {
+		return false // the common outcomes, without unwrapping
+	}
+	return errors.Is(err, ErrAborted) || errors.Is(err, ErrMemoryLimit) || errors.Is(err, ErrInternal)
+}
 
 // Errors are go-ethereum's, so results can be compared and classified with
 // errors.Is against the reference EVM.

@@ -40,12 +40,16 @@ type Env struct {
 	// Tracer, when set, receives EIP-3155-style per-instruction events.
 	// Frames of a traced transaction run the per-instruction path.
 	Tracer *tracing.Hooks
-	// Abort, once set (from any goroutine), stops execution at the next
-	// jump or frame entry with ErrAborted.
+	// Abort, once set (from any goroutine), stops execution with
+	// ErrAborted at every depth: checked at jumps, frame entries and before
+	// every instruction whose work grows with its operands.
 	Abort atomic.Bool
 	// HyVMPolicy, when set, is consulted by HyVM guests before their calls,
 	// creations and storage writes (hyvm_policy.go).
 	HyVMPolicy HyVMPolicy
+	// MemoryLimits caps frame memory (memory_limit.go).
+	MemoryLimits MemoryLimits
+	memInUse     uint64 // bytes of memory held by the frames running now
 }
 
 // Frame is the execution state of one call frame. Frames are reused: the
@@ -75,6 +79,9 @@ type Frame struct {
 	// frame cannot issue another call meanwhile, so one word each suffices
 	// and the call does not allocate them.
 	argValue, argSalt uint256.Int
+	// callInOff is where in memory the input of the CALL-family call this
+	// frame is making starts (see CallInputOffset).
+	callInOff uint64
 
 	// Tracing state, used only on the per-instruction path.
 	trace traceState
@@ -98,6 +105,10 @@ func (f *Frame) Reset(env *Env, depth int) {
 	f.Depth = depth
 	f.trace = traceState{}
 }
+
+// CallInputOffset returns the memory offset of the input of the call the
+// frame is making; Mem.Holds tells whether a callee's input is that memory.
+func (f *Frame) CallInputOffset() uint64 { return f.callInOff }
 
 // Stack returns the live stack, bottom first.
 func (f *Frame) Stack() []uint256.Int { return f.stack[:f.sp] }

@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"fmt"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -14,7 +16,9 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 		return nil, errOutOfGas
 	}
 	f.Gas -= hyvmStartupGas
-	f.Mem.resize(hyvmMemStart)
+	if err := f.growMemory(hyvmMemStart); err != nil {
+		return nil, err
+	}
 	f.Mem.lastGasCost = hyvmMemCostAtStart
 	f.Code, f.Input = g.code, nil
 	b := g.blockAt(0)
@@ -36,6 +40,11 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 		}
 		switch b.term {
 		case hvFallthrough:
+			// Guest blocks are cut every hvWindow bytes: checking here
+			// bounds a cancelled run of long straight-line guest code.
+			if f.Env.Abort.Load() {
+				return nil, ErrAborted
+			}
 			b = g.blockAt(b.end)
 		case hvJump:
 			var err error
@@ -91,9 +100,9 @@ func (g *hyvmGuest) jump(f *Frame, dest *uint256.Int, good, bad uint64) (*hvBloc
 // NewHyVMKernel returns the program of a HyVM contract deployed at self,
 // served natively. Run through DELEGATECALL (or CALLCODE, or an EIP-7702
 // delegation) it runs its calldata as a guest in the caller's context,
-// translated by guest; run with ADDRESS == self it reverts with empty data
+// translated by guest (given the guest's frame, whose Input is the guest); run with ADDRESS == self it reverts with empty data
 // after the gas HyVM's context check burns.
-func NewHyVMKernel(self common.Address, guest func(code []byte) (*Program, error)) *Program {
+func NewHyVMKernel(self common.Address, guest func(f *Frame) (*Program, error)) *Program {
 	return &Program{native: func(f *Frame) ([]byte, error) {
 		if f.Address == self {
 			if f.Gas < hyvmSelfCallGas {
@@ -102,9 +111,9 @@ func NewHyVMKernel(self common.Address, guest func(code []byte) (*Program, error
 			f.Gas -= hyvmSelfCallGas
 			return nil, errExecReverted
 		}
-		p, err := guest(f.Input)
+		p, err := guest(f)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: translate guest: %w", ErrInternal, err)
 		}
 		return p.Run(f)
 	}}

@@ -15,9 +15,14 @@ const maxMemorySize = 0x1FFFFFFFE0
 type Memory struct {
 	store       []byte
 	lastGasCost uint64
+	watch       memoryWatch
 }
 
-func (m *Memory) reset() { m.store = m.store[:0]; m.lastGasCost = 0 }
+func (m *Memory) reset() {
+	m.store = m.store[:0]
+	m.lastGasCost = 0
+	m.watch.forget()
+}
 
 // Len returns the memory size in bytes (always a multiple of 32).
 func (m *Memory) Len() int { return len(m.store) }
@@ -100,12 +105,26 @@ func memAccessError(off *uint256.Int, n uint64) error {
 // data is empty (a zero-size range may lie past the end of memory).
 func (m *Memory) set(off uint64, data []byte) {
 	if len(data) > 0 {
+		m.watch.wrote(off, uint64(len(data)))
 		copy(m.store[off:], data)
 	}
 }
 
+// putWord stores v as the 32-byte word at off (MSTORE).
+func (m *Memory) putWord(off uint64, v *uint256.Int) {
+	m.watch.wrote(off, 32)
+	v.PutUint256(m.store[off:])
+}
+
+// putByte stores b at off (MSTORE8).
+func (m *Memory) putByte(off uint64, b byte) {
+	m.watch.wrote(off, 1)
+	m.store[off] = b
+}
+
 // setPadded writes n bytes at off: data followed by zeros.
 func (m *Memory) setPadded(off, n uint64, data []byte) {
+	m.watch.wrote(off, n)
 	dst := m.store[off : off+n]
 	k := copy(dst, data)
 	clear(dst[k:])

@@ -179,6 +179,12 @@ func wordCost(size *uint256.Int, perWord uint64) uint64 {
 // chargeMemory charges extra gas plus the expansion needed to cover end
 // bytes, then grows memory.
 func (f *Frame) chargeMemory(end, extra uint64) error {
+	// Every instruction whose work grows with an operand (hashing, copies,
+	// logs, RETURN) is charged here: checking for cancellation here bounds
+	// how long straight-line code runs on after it.
+	if f.Env.Abort.Load() {
+		return ErrAborted
+	}
 	cost, newSize, err := f.Mem.expansionCost(end)
 	if err != nil {
 		return err
@@ -190,8 +196,7 @@ func (f *Frame) chargeMemory(end, extra uint64) error {
 	if !f.useGas(total) {
 		return errOutOfGas
 	}
-	f.Mem.resize(newSize)
-	return nil
+	return f.growMemory(newSize)
 }
 
 // copyToMemory implements the *COPY instructions: dst, src offset and length
@@ -246,7 +251,9 @@ func opExtCodeCopy(f *Frame) error {
 	if !f.useGas(total) {
 		return errOutOfGas
 	}
-	f.Mem.resize(newSize)
+	if err := f.growMemory(newSize); err != nil {
+		return err
+	}
 	src := f.back(2)
 	f.sp -= 4
 	if size.IsZero() {

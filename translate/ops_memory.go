@@ -24,7 +24,7 @@ func opMstore(f *Frame) error {
 		return err
 	}
 	f.sp -= 2
-	val.PutUint256(f.Mem.store[o:])
+	f.Mem.putWord(o, val)
 	return nil
 }
 
@@ -35,7 +35,7 @@ func opMstore8(f *Frame) error {
 		return err
 	}
 	f.sp -= 2
-	f.Mem.store[o] = byte(val.Uint64())
+	f.Mem.putByte(o, byte(val.Uint64()))
 	return nil
 }
 
@@ -71,6 +71,7 @@ func opMcopy(f *Frame) error {
 	}
 	f.sp -= 3
 	if !size.IsZero() {
+		f.Mem.watch.wrote(dst.Uint64(), size.Uint64())
 		copy(f.Mem.store[dst.Uint64():], f.Mem.store[src.Uint64():src.Uint64()+size.Uint64()])
 	}
 	return nil

@@ -207,7 +207,9 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		if !f.useGas(charged + callGas) {
 			return errOutOfGas
 		}
-		f.Mem.resize(newSize)
+		if err := f.growMemory(newSize); err != nil {
+			return err
+		}
 		if transfers {
 			callGas += callStipend
 		}
@@ -218,9 +220,13 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 			val.Clear()
 		}
 		input := f.Mem.view(inOff.Uint64(), inSize.Uint64())
+		f.callInOff = inOff.Uint64()
 		retOffset, retLen := retOff.Uint64(), retSize.Uint64()
 		f.sp -= args + 4
 		ret, left, err := f.Env.Host.Call(f, kind, addr, input, callGas, val)
+		if HaltsExecution(err) {
+			return err
+		}
 		res := f.push()
 		if err != nil {
 			res.Clear()
@@ -272,7 +278,9 @@ func makeCreate(kind blocks.Opcode) opFn {
 		if !f.useGas(cost + (size.Uint64()+31)/32*perWord) {
 			return errOutOfGas
 		}
-		f.Mem.resize(newSize)
+		if err := f.growMemory(newSize); err != nil {
+			return err
+		}
 		val := &f.argValue
 		*val = *value
 		var salt *uint256.Int
@@ -286,6 +294,9 @@ func makeCreate(kind blocks.Opcode) opFn {
 		gas := f.Gas - f.Gas/64
 		f.Gas -= gas
 		ret, addr, left, err := f.Env.Host.Create(f, kind, input, gas, val, salt)
+		if HaltsExecution(err) {
+			return err
+		}
 		res := f.push()
 		if err != nil {
 			res.Clear()

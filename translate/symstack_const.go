@@ -152,7 +152,7 @@ func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 					return err
 				}
 			}
-			f.at(s).PutUint256(f.Mem.store[o:])
+			f.Mem.putWord(o, f.at(s))
 			return nil
 		}
 	}

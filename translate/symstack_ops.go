@@ -154,7 +154,7 @@ var symOps = [256]func(x [3]int, d int) opFn{
 			if err != nil {
 				return err
 			}
-			f.at(b).PutUint256(f.Mem.store[o:])
+			f.Mem.putWord(o, f.at(b))
 			return nil
 		}
 	},
@@ -165,7 +165,7 @@ var symOps = [256]func(x [3]int, d int) opFn{
 			if err != nil {
 				return err
 			}
-			f.Mem.store[o] = byte(f.at(b).Uint64())
+			f.Mem.putByte(o, byte(f.at(b).Uint64()))
 			return nil
 		}
 	},

@@ -64,7 +64,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 		// does: with its error on its own line if that is not emitted yet,
 		// else (REVERT, a bad jump, a write in a static frame) on a fault
 		// line after it.
-		if err != nil && err != ErrAborted {
+		if err != nil && !HaltsExecution(err) {
 			switch {
 			case f.trace.pending:
 				f.emitTraceErr(0, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/big"
@@ -134,7 +135,7 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 			StateDB:     statedb,
 		}, tx, opts.sender)
 	}
-	out, left, err := m.Call(opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
+	out, left, err := m.Call(context.Background(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
 	res := &runResult{output: out, gasUsed: opts.gas - left, err: err}
 	if tracer != nil && tracer.OnTxEnd != nil {
 		tracer.OnTxEnd(&types.Receipt{GasUsed: res.gasUsed}, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -50,7 +51,7 @@ func executeGuest(opts *runOptions) *runResult {
 	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
 	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)
 	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
-	res, err := hyvm.Run(st, hyvm.Context{
+	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork:   opts.fork,
 		Block:  block,
 		Origin: opts.sender, Host: opts.receiver, Caller: opts.sender,

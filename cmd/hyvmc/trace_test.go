@@ -259,7 +259,7 @@ func compareTraces(t *testing.T, got, want []map[string]any) {
 		}
 		if len(diffs) > 0 {
 			t.Fatalf("line %d differs (%s):\n  hyvm %s\n  geth %s\n%s", i+1, strings.Join(diffs, "; "),
-				encode(g), encode(w), context(want, i))
+				encode(g), encode(w), linesBefore(want, i))
 		}
 	}
 	if len(got) != len(want) {
@@ -287,8 +287,8 @@ func encode(v any) string {
 	return string(b)
 }
 
-// context shows the geth lines before line i.
-func context(lines []map[string]any, i int) string {
+// linesBefore shows the geth lines before line i.
+func linesBefore(lines []map[string]any, i int) string {
 	var b strings.Builder
 	for j := max(0, i-3); j < i; j++ {
 		fmt.Fprintf(&b, "  before: %s\n", encode(lines[j]))

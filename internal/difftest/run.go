@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -152,9 +153,9 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	out := &Outcome{}
 	var left uint64
 	if c.Create {
-		out.Ret, out.Created, left, out.Err = m.Create(Sender, c.Code, c.Gas, value)
+		out.Ret, out.Created, left, out.Err = m.Create(context.Background(), Sender, c.Code, c.Gas, value)
 	} else {
-		out.Ret, left, out.Err = m.Call(Sender, *to, c.Input, c.Gas, value)
+		out.Ret, left, out.Err = m.Call(context.Background(), Sender, *to, c.Input, c.Gas, value)
 	}
 	if left > c.Gas {
 		return nil, fmt.Errorf("%v left %d gas of %d", engine, left, c.Gas)
