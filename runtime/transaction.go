@@ -64,19 +64,22 @@ func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.
 	case !fork.Supported():
 		return nil, fmt.Errorf("apply message: unsupported fork %v", fork)
 	}
-	snapshot := statedb.Snapshot()
+	snapshot := -1 // none taken yet
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w while applying a message: %v", ErrInternal, r)
 		}
 		if err != nil {
 			res = nil
+		}
+		if err != nil && snapshot >= 0 {
 			// Validation changes nothing, but a fault may strike anywhere.
 			if rerr := rollBack(statedb, snapshot); rerr != nil {
 				err = fmt.Errorf("%w; %w", err, rerr)
 			}
 		}
 	}()
+	snapshot = statedb.Snapshot()
 	rules := blockRules(fork, block)
 	cost, err := validate(statedb, block, fork, &rules, msg)
 	if err != nil {
