@@ -56,7 +56,7 @@ func hyvmRunner() *statetest.Runner {
 	cache := runtime.NewCache(0)
 	return &statetest.Runner{
 		NewMachine: func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork) runtime.Machine {
-			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache})
+			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache, MemoryLimits: statetest.MemoryLimits})
 		},
 	}
 }

@@ -60,6 +60,10 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 		m := r.NewMachine(block, txState, fork)
 		result, err = runtime.ApplyMessage(context.Background(), m, txState, &block, fork, msg)
 	}
+	if runtime.HaltsExecution(err) {
+		// Never a rejected transaction, even where one is expected.
+		return fmt.Errorf("engine failure: %w", err)
+	}
 	if err != nil {
 		if post.ExpectException == "" {
 			return fmt.Errorf("unexpected invalid tx: %w", err)

@@ -185,6 +185,13 @@ func forkOrder(name string) int {
 	return 1 << 16
 }
 
+// MemoryLimits are the memory caps to run state tests under. The fixtures
+// give transactions gas no block holds, and some spend it on memory:
+// static_Call1MB1024Calldepth grows 1 MB in each of up to 1024 frames.
+// go-ethereum runs them uncapped; these caps pass them and still end a
+// runaway fixture with an error instead of the process.
+var MemoryLimits = runtime.MemoryLimits{Frame: 1 << 30, Total: 4 << 30}
+
 // runCase runs one outcome; a panic fails that outcome only.
 func (r *Runner) runCase(tc testCase) (res Result) {
 	res = tc.proto

@@ -71,7 +71,7 @@ func newStateTestRunner(paths []string, jobs int, forkName, runExpr string) (*st
 	cache := runtime.NewCache(0)
 	r := &statetest.Runner{
 		NewMachine: func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork) runtime.Machine {
-			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache})
+			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache, MemoryLimits: statetest.MemoryLimits})
 		},
 		Jobs: jobs,
 	}
