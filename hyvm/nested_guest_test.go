@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/runtime"
@@ -56,6 +57,7 @@ const nestedGas = 200_000
 type nestedCall struct {
 	guest []byte
 	off   uint64
+	gas   uint64 // 0: nestedGas
 }
 
 // selfReturningGuest returns a guest that does some arithmetic, jumps to a
@@ -101,7 +103,11 @@ func outerGuest(seq []nestedCall) []byte {
 		push(c.off)
 		g = append(g, 0x73)
 		g = append(g, hyvm.Reference.Address[:]...)
-		push(nestedGas)
+		if c.gas == 0 {
+			c.gas = nestedGas
+		}
+		g = append(g, 0x7f) // PUSH32 gas
+		g = append(g, new(uint256.Int).SetUint64(c.gas).PaddedBytes(32)...)
 		g = append(g, 0xf4)
 		push(res)
 		g = append(g, 0x52) // MSTORE success

@@ -27,6 +27,9 @@ func (e *EVM) Call(ctx context.Context, caller, addr common.Address, input []byt
 	if err = e.begin(ctx, &x); err != nil {
 		return nil, 0, err
 	}
+	if value == nil {
+		value = &e.zero
+	}
 	return e.call(blocks.CALL, caller, addr, input, gas, value, false)
 }
 

@@ -30,6 +30,9 @@ func (e *EVM) Create(ctx context.Context, caller common.Address, code []byte, ga
 	if err = e.begin(ctx, &x); err != nil {
 		return nil, common.Address{}, 0, err
 	}
+	if value == nil {
+		value = &e.zero
+	}
 	addr = crypto.CreateAddress(caller, e.env.State.GetNonce(caller))
 	return e.create(blocks.CREATE, caller, code, common.Hash{}, gas, value, addr)
 }

@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math/big"
@@ -100,23 +101,74 @@ func TestCancelStopsExecution(t *testing.T) {
 	}
 }
 
-// panickyState fails inside execution, as a broken state backend might.
-type panickyState struct{ *state.StateDB }
+// panickyState fails inside execution, as a broken state backend might:
+// reading slot 0x99 panics while armed, once.
+type panickyState struct {
+	*state.StateDB
+	armed bool
+}
 
-func (panickyState) GetState(common.Address, common.Hash) common.Hash { panic("backend failure") }
-
-func TestPanicBecomesError(t *testing.T) {
-	// PUSH1 0 SLOAD STOP
-	st := stateWith(t, common.FromHex("60005400"))
-	evm := runtime.NewEVM(testBlock(), panickyState{st}, blocks.Latest, runtime.Config{})
-	_, _, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
-	if err == nil {
-		t.Fatal("panic inside execution was not reported")
+func (s *panickyState) GetState(a common.Address, k common.Hash) common.Hash {
+	if s.armed && k == common.BigToHash(big.NewInt(0x99)) {
+		s.armed = false
+		panic("backend failure")
 	}
-	// The EVM stays usable after the failure.
-	evm2 := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{})
-	if _, _, err := evm2.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int)); err != nil {
-		t.Fatalf("after panic: %v", err)
+	return s.StateDB.GetState(a, k)
+}
+
+var panicCallee = common.HexToAddress("0x3000000000000000000000000000000000000003")
+
+// panicCaller sets slot 1, calls panicCallee for a word and returns the
+// call's success flag plus that word. panicCallee writes 0x2a to memory and
+// slot 2, reads slot 0x99 (where the backend panics) and returns slot
+// 0x99 + 0x2a.
+var (
+	panicCaller = common.FromHex("6001600155" + "6020600060006000600073" + panicCallee.Hex()[2:] + "5af1" +
+		"60005101" + "600052" + "60206000f3")
+	panicCalleeCode = common.FromHex("602a604052" + "6002600255" + "609954" + "60405101" + "600052" + "60206000f3")
+)
+
+// panicState installs the two contracts, slot 0x99 of the callee set to 7.
+func panicState(t *testing.T) *state.StateDB {
+	st := stateWith(t, panicCaller)
+	st.SetCode(panicCallee, panicCalleeCode, tracing.CodeChangeUnspecified)
+	st.SetState(panicCallee, common.BigToHash(big.NewInt(0x99)), common.BigToHash(big.NewInt(7)))
+	return st
+}
+
+// TestPanicBecomesError makes the state panic in a nested frame, with
+// memory, stack and storage writes in flight, and checks that the call
+// fails with ErrInternal, that the writes are rolled back, and that the
+// same EVM then runs the call again exactly as go-ethereum runs it.
+func TestPanicBecomesError(t *testing.T) {
+	st := &panickyState{StateDB: panicState(t), armed: true}
+	evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{})
+	slots := func(db vm.StateDB) [2]common.Hash {
+		return [2]common.Hash{db.GetState(testContract, common.BigToHash(big.NewInt(1))), db.GetState(panicCallee, common.BigToHash(big.NewInt(2)))}
+	}
+	before := slots(st)
+	_, _, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
+	if !errors.Is(err, runtime.ErrInternal) {
+		t.Fatalf("panic inside execution: err %v, want ErrInternal", err)
+	}
+	if st.armed {
+		t.Fatal("the call never reached the failing read")
+	}
+	if got := slots(st); got != before {
+		t.Fatalf("writes kept after the panic: %x, before %x", got, before)
+	}
+
+	// The same EVM, on the same (now healthy) state, runs the call again.
+	out, left, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
+	ref := panicState(t)
+	wantOut, wantLeft, wantErr := reference.New(testBlock(), ref, runtime.ChainConfig(blocks.Latest), vm.Config{}).
+		Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
+	if wantErr != nil || !bytes.Equal(wantOut, common.LeftPadBytes([]byte{1 + 7 + 0x2a}, 32)) {
+		t.Fatalf("go-ethereum: out %x err %v", wantOut, wantErr)
+	}
+	if err != nil || !bytes.Equal(out, wantOut) || left != wantLeft || slots(st) != slots(ref) {
+		t.Fatalf("after the panic: out %x gas left %d err %v slots %x; go-ethereum: out %x gas left %d slots %x",
+			out, left, err, slots(st), wantOut, wantLeft, slots(ref))
 	}
 }
 

@@ -137,6 +137,9 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 	}
 	out, left, err := m.Call(context.Background(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
 	res := &runResult{output: out, gasUsed: opts.gas - left, err: err}
+	if runtime.HaltsExecution(err) {
+		res.gasUsed = 0 // the run did not happen: nothing was paid
+	}
 	if tracer != nil && tracer.OnTxEnd != nil {
 		tracer.OnTxEnd(&types.Receipt{GasUsed: res.gasUsed}, err)
 	}

@@ -1,0 +1,114 @@
+package hyvm_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvm"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+func guestContext(gas uint64) hyvm.Context {
+	return hyvm.Context{
+		Fork:  blocks.Prague,
+		Block: vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
+		Host:  host, Caller: owner, Origin: owner, Gas: gas, Depth: 1,
+	}
+}
+
+// TestRunCancelLatency cancels guests through hyvm.Run's context: a loop,
+// a loop in a nested guest, and 64 KB of straight-line guest code hashing
+// 1 MB per instruction. Each must end with ErrAborted within milliseconds
+// and leave the state as it was.
+func TestRunCancelLatency(t *testing.T) {
+	loop := common.FromHex("6001600155" + "5b600556") // sstore(1, 1); JUMPDEST PUSH1 5 JUMP: back to 6
+	nested := common.FromHex("6001600155")            // sstore(1, 1), then run JUMPDEST PUSH0 JUMP
+	nested = append(nested, outerGuest([]nestedCall{{guest: common.FromHex("5b5f56"), gas: 1 << 61}})...)
+	tests := []struct {
+		name  string
+		guest []byte
+	}{
+		{"loop", loop},
+		{"nested guest loop", nested},
+		{"straight-line keccak", bytes.Repeat(common.FromHex("62100000"+"5f"+"20"+"50"), 65536/6)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newState(t)
+			root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
+			ctx, cancel := context.WithCancel(context.Background())
+			var at time.Time
+			timer := time.AfterFunc(20*time.Millisecond, func() { at = time.Now(); cancel() })
+			defer timer.Stop()
+			res, err := hyvm.Run(ctx, st, guestContext(1<<62), tt.guest)
+			latency := time.Since(at)
+			if !errors.Is(err, runtime.ErrAborted) || res != nil {
+				t.Fatalf("Run = %+v, %v; want ErrAborted", res, err)
+			}
+			t.Logf("returned %v after the cancellation", latency)
+			if latency > 500*time.Millisecond {
+				t.Errorf("returned %v after the cancellation", latency)
+			}
+			if got := st.IntermediateRoot(runtime.Rules(blocks.Prague)); got != root {
+				t.Errorf("state root changed by an aborted run")
+			}
+		})
+	}
+}
+
+// TestRunMemoryCap: a guest that asks for 128 GB of memory with all the
+// gas in the world (which go-ethereum would try to allocate, and die)
+// ends with ErrMemoryLimit under the default caps, and under a smaller
+// configured cap so does a guest that fits the default.
+func TestRunMemoryCap(t *testing.T) {
+	huge := common.FromHex("6001641ffffffc9f53595f5260205ff3") // mstore8(0x1ffffffc9f, 1); return msize
+	res, err := hyvm.Run(context.Background(), newState(t), guestContext(^uint64(0)), huge)
+	if !errors.Is(err, runtime.ErrMemoryLimit) || res != nil {
+		t.Fatalf("Run = %+v, %v; want ErrMemoryLimit", res, err)
+	}
+	t.Log(err)
+	// 64 KB of guest memory: fine by default, over a 32 KB cap.
+	small := common.FromHex("600162010000" + "53" + "00")
+	if res, err := hyvm.Run(context.Background(), newState(t), guestContext(10_000_000), small); err != nil || !res.Success {
+		t.Fatalf("default caps: %+v, %v", res, err)
+	}
+	c := guestContext(10_000_000)
+	c.MemoryLimits = runtime.MemoryLimits{Frame: 32 << 10}
+	if _, err := hyvm.Run(context.Background(), newState(t), c, small); !errors.Is(err, runtime.ErrMemoryLimit) {
+		t.Fatalf("32 KB cap: err = %v, want ErrMemoryLimit", err)
+	}
+}
+
+// TestRunRefusesBadArguments: what hyvm.Run cannot run is an error, not a
+// panic and not a run with no precompiles.
+func TestRunRefusesBadArguments(t *testing.T) {
+	guest := common.FromHex("00")
+	//nolint:staticcheck // a nil context is what is being tested
+	if _, err := hyvm.Run(nil, newState(t), guestContext(100_000), guest); err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Errorf("nil context: err = %v", err)
+	}
+	if _, err := hyvm.Run(context.Background(), nil, guestContext(100_000), guest); err == nil || !strings.Contains(err.Error(), "nil state") {
+		t.Errorf("nil state: err = %v", err)
+	}
+	for _, f := range []blocks.Fork{4, 99, 255} {
+		c := guestContext(100_000)
+		c.Fork = f
+		if _, err := hyvm.Run(context.Background(), newState(t), c, guest); err == nil || !strings.Contains(err.Error(), "unsupported fork") {
+			t.Errorf("fork %d: err = %v", f, err)
+		}
+	}
+	c := guestContext(100_000)
+	c.Depth = runtime.MaxCallDepth + 1
+	if _, err := hyvm.Run(context.Background(), newState(t), c, guest); err == nil {
+		t.Error("depth over the limit accepted")
+	}
+}
