@@ -8,8 +8,9 @@ import "github.com/hyvm/hyvm/translate"
 // nested guest again and again skips hashing it (keccak over the whole
 // guest, per iteration) and the cache lookup.
 type guestMemo struct {
-	entries [4]guestMemoEntry
-	next    int // round-robin replacement
+	entries      [4]guestMemoEntry
+	next         int    // round-robin replacement
+	hits, misses uint64 // for tests
 }
 
 type guestMemoEntry struct {
@@ -22,9 +23,11 @@ func (m *guestMemo) lookup(mem *translate.Memory, off, n uint64) *translate.Prog
 	for i := range m.entries {
 		e := &m.entries[i]
 		if e.mem == mem && e.off == off && e.n == n && mem.Unwritten(off, n, e.gen) {
+			m.hits++
 			return e.prog
 		}
 	}
+	m.misses++
 	return nil
 }
 
