@@ -39,10 +39,19 @@ type runOptions struct {
 	sender, receiver common.Address
 	fork             blocks.Fork
 	trace            *logger.Config // nil: no trace
+	// ctx ends the run early (Ctrl-C, --timeout); nil: never.
+	ctx context.Context
 
 	// accounts holds further contracts to install (address → code); the
 	// command line has no flag for it, tests use it for calls and creations.
 	accounts map[common.Address][]byte
+}
+
+func (o *runOptions) context() context.Context {
+	if o.ctx == nil {
+		return context.Background()
+	}
+	return o.ctx
 }
 
 // runResult is the outcome of the call.
@@ -135,7 +144,7 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 			StateDB:     statedb,
 		}, tx, opts.sender)
 	}
-	out, left, err := m.Call(context.Background(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
+	out, left, err := m.Call(opts.context(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
 	res := &runResult{output: out, gasUsed: opts.gas - left, err: err}
 	if runtime.HaltsExecution(err) {
 		res.gasUsed = 0 // the run did not happen: nothing was paid

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -51,6 +53,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		noMemory  = fs.Bool("trace.nomemory", true, "leave memory out of the trace")
 		noStack   = fs.Bool("trace.nostack", false, "leave the stack out of the trace")
 		noRetData = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
+		timeout   = fs.Duration("timeout", 0, "abort the run after `DURATION` (0: none; Ctrl-C aborts too)")
 	)
 	positional, err := parseFlags(fs, args, runUsage, stdout)
 	if err != nil {
@@ -72,6 +75,14 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	opts.ctx = ctx
 	var res *runResult
 	if *mode == modeHyVM {
 		res = executeGuest(opts)

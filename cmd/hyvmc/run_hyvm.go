@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -51,7 +50,7 @@ func executeGuest(opts *runOptions) *runResult {
 	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
 	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)
 	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
-	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
+	res, err := hyvm.Run(opts.context(), st, hyvm.Context{
 		Fork:   opts.fork,
 		Block:  block,
 		Origin: opts.sender, Host: opts.receiver, Caller: opts.sender,
