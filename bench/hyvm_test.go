@@ -326,11 +326,19 @@ func BenchmarkHyVM(b *testing.B) {
 			{"hyvm-newguest", func() *hyvmRun { return s.newGuestRunner(b, p) }},
 			{"hyvm-cached", func() *hyvmRun { return s.hyvmRunner(b, p, runtime.NewCache(0)) }},
 		}
+		want, err := s.gethRunner(b, p).once()
+		if err != nil {
+			b.Fatalf("%s on go-ethereum: %v", p.name, err)
+		}
 		for _, v := range variants {
 			b.Run(p.name+"/"+v.name, func(b *testing.B) {
 				r := v.run()
-				if _, err := r.once(); err != nil { // also warms a cache
+				out, err := r.once() // also warms a cache
+				if err != nil {
 					b.Fatal(err)
+				}
+				if v.name != "geth-contract" && !bytes.Equal(out, want) {
+					b.Fatalf("%s: output %x, go-ethereum's %x", v.name, out, want)
 				}
 				b.ReportAllocs()
 				b.ResetTimer()

@@ -38,31 +38,40 @@ const oneShotMaxGas = 2_000_000
 // BenchmarkOneShot runs the small cases on a fresh machine every time, so
 // hyvm translates the code on every call and go-ethereum analyses its jump
 // destinations: BenchmarkOneShot/<suite>/<benchmark>/<input>/<engine>.
+// Every engine but go-ethereum must first agree with go-ethereum's run.
 func BenchmarkOneShot(b *testing.B) {
 	cache := runtime.NewCache(0)
+	checked(b)
 	for _, c := range loadSuite(b) {
 		if c.Setup != nil {
 			continue
 		}
 		want := mustRun(b, &c, EngineGeth, cache)
+		if want.Err != nil {
+			b.Fatalf("%s: go-ethereum failed: %v", c.Name(), want.Err)
+		}
 		if want.GasUsed > oneShotMaxGas {
 			continue
 		}
 		for _, engine := range Engines() {
 			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
-				r, err := NewRunner(&c, engine, cache)
-				if err != nil {
-					b.Fatal(err)
-				}
+				r := newRunner(b, &c, engine, cache)
 				block := blockContext(c.Gas, 1)
+				var err error
 				fresh := func() Result {
 					if r.machine, err = newMachine(engine, block, r.state, runtime.NewCache(0)); err != nil {
 						b.Fatal(err)
 					}
 					return r.Run()
 				}
-				if got := fresh(); !Same(got, want) {
-					b.Fatalf("%s disagrees with go-ethereum: gas %d vs %d, err %v vs %v", engine, got.GasUsed, want.GasUsed, got.Err, want.Err)
+				got := fresh()
+				if e := engineOf(r); e != engine {
+					b.Fatalf("the fresh %s machine runs %s", engine, e)
+				}
+				if engine != EngineGeth {
+					if err := agree(&c, engine, got, want); err != nil {
+						b.Fatal(err)
+					}
 				}
 				b.ReportAllocs()
 				for b.Loop() {
