@@ -11,7 +11,9 @@ import (
 // hash is hash. Guests are cached apart from contracts with the same code:
 // the same bytes mean a different program under HyVM.
 func (c *Cache) HyVMProgram(hash common.Hash, guest []byte, fork blocks.Fork) (*translate.Program, error) {
-	return c.lookup(cacheKey{hash: hash, fork: fork, hyvm: true}, len(guest), func() (*translate.Program, error) {
-		return translate.CompileHyVM(guest, fork), nil
-	})
+	key := cacheKey{hash: hash, fork: fork, hyvm: true}
+	if p := c.get(key); p != nil {
+		return p, nil
+	}
+	return c.put(key, translate.CompileHyVM(guest, fork)), nil
 }

@@ -75,6 +75,9 @@ type Program struct {
 	// native, when set, runs the program instead of the block loop: HyVM
 	// guests (hyvm_run.go) and natively served contracts.
 	native func(f *Frame) ([]byte, error)
+	// fp counts what the program retains and bounds what it may keep
+	// (footprint.go).
+	fp footprint
 }
 
 // Options select translation variants.
@@ -109,6 +112,9 @@ func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options)
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
 	}
+	p.fp.budget.Store(retainBudget(len(code)))
+	p.fp.charge(allocSize(programSize) + allocSize(cap(code)) + allocSize(8*len(dests)) +
+		allocSize(ptrSize*len(p.table)) + allocSize(ptrSize*len(p.instrs)))
 	return p
 }
 

@@ -3,6 +3,7 @@ package translate
 import (
 	"bytes"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/hyvm/hyvm/blocks"
 )
@@ -40,24 +41,41 @@ type hvBlock struct {
 	end      uint32 // where fallthrough and JUMPI-not-taken continue
 }
 
-// hvWindow bounds the bytes one block decodes, so that a block built at an
-// arbitrary jump target costs O(1) even in adversarial code; a longer run
-// continues in the block at its end.
-const hvWindow = 512
+// A block built at an arbitrary jump target must cost little even in
+// adversarial code, where every byte may start one (jumps into PUSH data):
+// a block decodes at most hvWindow bytes and keeps at most hvMaxInstrs
+// instructions, and ends where a published block starts, so what a block
+// retains is proportional to its own instructions. A longer run continues
+// in the block at its end. What the whole guest retains is bounded by the
+// program's budget (footprint.go).
+const (
+	hvWindow    = 256
+	hvMaxInstrs = 32
+)
 
 const hvPageBits = 8
 
 // hvPage holds the blocks of 256 consecutive start offsets.
 type hvPage [1 << hvPageBits]atomic.Pointer[hvBlock]
 
+// Sizes counted in a guest's footprint.
+const (
+	hvPageSize  = int(unsafe.Sizeof(hvPage{}))
+	hvBlockSize = int(unsafe.Sizeof(hvBlock{}))
+	hvGuestSize = int(unsafe.Sizeof(hyvmGuest{}))
+	methodValue = 2 * ptrSize // the closure of Program.native
+)
+
 // hyvmGuest is a guest's translation. Blocks are built on demand and
 // published with compare-and-swap into a two-level table indexed by start
 // offset, so concurrent runs share them without locks and each block is
-// kept once (a lost race only discards a duplicate).
+// kept once (a lost race only discards a duplicate). Past the program's
+// budget, blocks are built, run and dropped.
 type hyvmGuest struct {
 	code  []byte
 	fork  blocks.Fork
 	pages []atomic.Pointer[hvPage]
+	fp    *footprint // the program's
 }
 
 // CompileHyVM translates guest bytecode for HyVM mode. The program's Run
@@ -65,46 +83,77 @@ type hyvmGuest struct {
 // empty calldata and HyVM's control flow. Blocks are translated lazily, so
 // compiling is O(1) whatever the size of the guest.
 func CompileHyVM(code []byte, fork blocks.Fork) *Program {
+	p, _ := compileHyVM(code, fork)
+	return p
+}
+
+func compileHyVM(code []byte, fork blocks.Fork) (*Program, *hyvmGuest) {
 	// A guest is the calldata of a DELEGATECALL, usually a view of the
 	// caller's memory, and its blocks are built lazily long after that
 	// memory has changed: the program keeps its own copy.
 	code = bytes.Clone(code)
-	g := &hyvmGuest{code: code, fork: fork, pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1)}
-	return &Program{native: g.run}
+	p := new(Program)
+	g := &hyvmGuest{code: code, fork: fork, pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1), fp: &p.fp}
+	p.native = g.run
+	p.fp.budget.Store(retainBudget(len(code)))
+	p.fp.charge(allocSize(programSize) + allocSize(hvGuestSize) + allocSize(methodValue) +
+		allocSize(cap(code)) + allocSize(ptrSize*len(g.pages)))
+	return p, g
 }
 
 // blockAt returns the block starting at pc (0 <= pc <= len(code)).
 func (g *hyvmGuest) blockAt(pc uint32) *hvBlock {
 	pp := &g.pages[pc>>hvPageBits]
 	page := pp.Load()
-	if page == nil {
-		page = new(hvPage)
-		if !pp.CompareAndSwap(nil, page) {
-			page = pp.Load()
+	if page != nil {
+		if b := page[pc&(1<<hvPageBits-1)].Load(); b != nil {
+			return b
 		}
 	}
-	slot := &page[pc&(1<<hvPageBits-1)]
-	if b := slot.Load(); b != nil {
+	b, cost := g.build(pc)
+	if page == nil {
+		if !g.fp.reserve(allocSize(hvPageSize) + cost) {
+			return b
+		}
+		if page = new(hvPage); !pp.CompareAndSwap(nil, page) {
+			g.fp.release(allocSize(hvPageSize))
+			page = pp.Load()
+		}
+	} else if !g.fp.reserve(cost) {
 		return b
 	}
-	b := g.build(pc)
+	slot := &page[pc&(1<<hvPageBits-1)]
 	if !slot.CompareAndSwap(nil, b) {
+		g.fp.release(cost)
 		return slot.Load()
 	}
 	return b
+}
+
+// published reports whether a block starting at pc is published.
+func (g *hyvmGuest) published(pc uint32) bool {
+	page := g.pages[pc>>hvPageBits].Load()
+	return page != nil && page[pc&(1<<hvPageBits-1)].Load() != nil
 }
 
 // splitAtJumpdest ends blocks before every JUMPDEST opcode: jumps land one
 // byte after it, straight-line code executes it, so both start blocks there.
 func splitAtJumpdest(uint64) bool { return true }
 
-// build decodes and translates the block starting at start.
-func (g *hyvmGuest) build(start uint32) *hvBlock {
+// build decodes and translates the block starting at start, and returns it
+// with the bytes it retains.
+func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
 	if int(start) >= len(g.code) {
-		return &hvBlock{gas: hyvmStopGas, term: hvStop, end: start}
+		return &hvBlock{gas: hyvmStopGas, term: hvStop, end: start}, allocSize(hvBlockSize)
 	}
+	sc, _ := scratchPool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
+	}
+	defer scratchPool.Put(sc)
 	limit := min(len(g.code), int(start)+hvWindow)
-	src := blocks.BuildBlock(g.code[:limit], start, g.fork, splitAtJumpdest)
+	src, buf := blocks.BuildBlockInto(g.code[:limit], start, g.fork, splitAtJumpdest, sc.instrs[:0])
+	sc.instrs = buf[:0]
 	instrs, end := src.Instrs, src.End
 	if n := len(instrs); limit < len(g.code) && n > 1 {
 		// A PUSH cut by the window is decoded again by the next block.
@@ -112,8 +161,19 @@ func (g *hyvmGuest) build(start uint32) *hvBlock {
 			instrs, end = instrs[:n-1], last.PC
 		}
 	}
+	if len(instrs) > hvMaxInstrs {
+		instrs, end = instrs[:hvMaxInstrs], instrs[hvMaxInstrs].PC
+	}
+	for i := 1; i < len(instrs); i++ {
+		// Where a block starts already, continue in it rather than
+		// translate its instructions again.
+		if g.published(instrs[i].PC) {
+			instrs, end = instrs[:i], instrs[i].PC
+			break
+		}
+	}
 	b := &hvBlock{term: hvFallthrough, end: end}
-	costs := make([]uint64, 0, len(instrs))
+	var costs [hvMaxInstrs]uint64
 	height := 0
 	for i, in := range instrs {
 		op, info := in.Op, in.Op.Info()
@@ -143,7 +203,7 @@ func (g *hyvmGuest) build(start uint32) *hvBlock {
 			b.stackMax = max(b.stackMax, height+hyvmPushStackHeadroom)
 		}
 		cost := info.Gas + hop.overhead
-		costs = append(costs, cost)
+		costs[i] = cost
 		b.gas += cost
 		if policyChecked(op) {
 			// A policy may end the guest here with its gas left, so the
@@ -162,13 +222,20 @@ func (g *hyvmGuest) build(start uint32) *hvBlock {
 		}
 	}
 	rest := b.gas
+	ops := make([]opFn, 0, len(instrs))
+	cost := allocSize(hvBlockSize)
 	for i, in := range instrs {
 		rest -= costs[i]
 		if fn := translateHyVMInstr(in, g.fork, rest); fn != nil {
-			b.ops = append(b.ops, fn)
+			ops = append(ops, fn)
+			cost += hvOpBytes(in.Op)
 		}
 	}
-	return b
+	if len(ops) > 0 {
+		b.ops = ops
+		cost += allocSize(ptrSize * cap(ops))
+	}
+	return b, cost
 }
 
 // translateHyVMInstr returns the closure of a supported, non-jump guest
@@ -188,4 +255,33 @@ func translateHyVMInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
 		return withFixedOffset(fn, int(offs[0]))
 	}
 	return fn
+}
+
+// hvOpBytes estimates the heap object behind the operation of a guest
+// instruction, following translateHyVMInstr: pushes bind a word, DUP, SWAP,
+// LOG and PC an integer, instructions that see the exact gas left a
+// wrapper, policy-checked ones a policy wrapper, and memory offsets HyVM
+// rewrites one more; the other operations are shared functions.
+func hvOpBytes(op blocks.Opcode) int64 {
+	var n int64
+	switch {
+	case op == blocks.JUMPDEST || op == blocks.MSIZE:
+		return 0
+	case op == blocks.PUSH0 || op.IsPush():
+		n = 48
+	case op >= blocks.DUP1 && op <= blocks.SWAP16, op >= blocks.LOG0 && op <= blocks.LOG4, op == blocks.PC:
+		n = 16
+	case op == blocks.GAS, op == blocks.SSTORE:
+		n = 32
+	case op == blocks.CALL, op == blocks.CALLCODE, op == blocks.DELEGATECALL, op == blocks.STATICCALL,
+		op == blocks.CREATE, op == blocks.CREATE2:
+		n = 32 + 16
+	}
+	if policyChecked(op) {
+		n += 48 + 16
+	}
+	if hyvmOps[op].offsets[0] >= 0 {
+		n += 32
+	}
+	return n
 }

@@ -3,6 +3,10 @@ package translate
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
 )
@@ -13,39 +17,68 @@ import (
 // compare-and-swap: concurrent runs share it without locks, and a lost race
 // only discards a duplicate. The other blocks (the entry, and code after a
 // JUMPI) have one predecessor link, where they are published the same way.
+//
+// Publishing is what makes a block retained, so it is where the program's
+// footprint is counted (footprint.go). Once the budget is spent, new blocks
+// are returned unpublished: they run, and are rebuilt on the next entry. A
+// link or table slot never points to an unpublished block, whose memory
+// would then be kept uncounted.
 
 // entryBlock returns the block at offset 0.
 func (p *Program) entryBlock() *block {
 	if b := p.entry.Load(); b != nil {
 		return b
 	}
-	b := p.blockFrom(0)
-	if !p.entry.CompareAndSwap(nil, b) {
-		return p.entry.Load()
-	}
-	return b
+	return p.link(&p.entry, 0)
 }
 
 // destBlock returns the block starting at the jump destination pc.
 func (p *Program) destBlock(pc uint32) *block {
-	slot := &p.table[pc]
-	if b := slot.Load(); b != nil {
-		return b
-	}
-	b := p.build(pc)
-	if !slot.CompareAndSwap(nil, b) {
-		return slot.Load()
-	}
+	b, _ := p.dest(pc)
 	return b
 }
 
-// blockFrom returns the block starting at pc: the published one at a jump
-// destination, else a new one for the caller to publish.
-func (p *Program) blockFrom(pc uint32) *block {
-	if p.jumpDests.Has(uint64(pc)) {
-		return p.destBlock(pc)
+// dest returns the block starting at the jump destination pc, and whether
+// it is the published one (else it is new and kept by no one).
+func (p *Program) dest(pc uint32) (*block, bool) {
+	slot := &p.table[pc]
+	if b := slot.Load(); b != nil {
+		return b, true
 	}
-	return p.build(pc)
+	b, cost, ok := p.build(pc)
+	if !ok {
+		return b, false
+	}
+	return p.keep(slot, b, cost), true
+}
+
+// link returns the block starting at pc and caches it in slot, a link to
+// it (the entry, or a block's next) if it is kept.
+func (p *Program) link(slot *atomic.Pointer[block], pc uint32) *block {
+	var b *block
+	var cost int64
+	if p.jumpDests.Has(uint64(pc)) {
+		var ok bool
+		if b, ok = p.dest(pc); !ok {
+			return b
+		}
+	} else {
+		var ok bool
+		if b, cost, ok = p.build(pc); !ok {
+			return b
+		}
+	}
+	return p.keep(slot, b, cost)
+}
+
+// keep publishes b, whose own bytes cost are reserved, in slot, unless a
+// concurrent builder did first: then it returns that one and releases cost.
+func (p *Program) keep(slot *atomic.Pointer[block], b *block, cost int64) *block {
+	if !slot.CompareAndSwap(nil, b) {
+		p.fp.release(cost)
+		return slot.Load()
+	}
+	return b
 }
 
 // follow returns b's successor (nil past the end of the code), caching it.
@@ -53,11 +86,7 @@ func (p *Program) follow(b *block) *block {
 	if int(b.end) >= len(p.code) {
 		return nil
 	}
-	n := p.blockFrom(b.end)
-	if !b.next.CompareAndSwap(nil, n) {
-		return b.next.Load()
-	}
-	return n
+	return p.link(&b.next, b.end)
 }
 
 // targetOf returns b's static jump target (nil if invalid), caching it.
@@ -65,8 +94,10 @@ func (p *Program) targetOf(b *block) *block {
 	if !b.destOK {
 		return nil
 	}
-	t := p.destBlock(b.dest)
-	b.target.Store(t)
+	t, ok := p.dest(b.dest)
+	if ok {
+		b.target.Store(t)
+	}
 	return t
 }
 
@@ -78,7 +109,13 @@ func (p *Program) targetOf(b *block) *block {
 // it, which is not observable: the frame fails all the same. The run is
 // walked iteratively, and the successors at jump destinations published on
 // the way back, so a long run is translated once, in linear time.
-func (p *Program) build(pc uint32) *block {
+//
+// ok reports that the bytes of everything built were reserved: the blocks
+// inside the run are published, and the returned one is for the caller to
+// publish, releasing cost (what only it holds) if it loses that race.
+// Without ok nothing is published and the returned block is the caller's
+// alone.
+func (p *Program) build(pc uint32) (b *block, cost int64, ok bool) {
 	sc, _ := scratchPool.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
@@ -88,6 +125,7 @@ func (p *Program) build(pc uint32) *block {
 	defer func() { sc.empties = empties[:0] }()
 	var code blockCode
 	var last *block
+	var lastCost int64
 	for {
 		// Blocks of a lone JUMPDEST are common (padding, dispatch tables)
 		// and need no decoding: a run of them is one entry.
@@ -98,7 +136,7 @@ func (p *Program) build(pc uint32) *block {
 				break
 			}
 		}
-		p.translateAt(pc, &code, sc)
+		lastCost = p.translateAt(pc, &code, sc)
 		if p.traced || code.term != blocks.Fallthrough || len(code.ops) != 0 || int(code.end) >= len(p.code) {
 			break
 		}
@@ -108,14 +146,40 @@ func (p *Program) build(pc uint32) *block {
 			break
 		}
 	}
-	if last == nil {
+	fresh := last == nil
+	if fresh {
 		last = &block{blockCode: code}
 		if len(empties) == 0 {
-			return last
+			return last, lastCost, p.fp.reserve(lastCost)
 		}
-		// Publish the run's last block before the others copy it.
-		last = p.publish(last)
+	} else {
+		lastCost = 0
 	}
+	// The copies of a run are one allocation per entry; the first is the
+	// returned block's alone when it holds one block.
+	var slabs int64
+	for i := range empties {
+		slabs += allocSize(int(empties[i].n) * blockSize)
+	}
+	if empties[0].n == 1 {
+		cost = allocSize(blockSize)
+	}
+	if ok = p.fp.reserve(lastCost + slabs); !ok {
+		return p.mergeRun(last, empties, false), 0, false
+	}
+	if fresh {
+		// Publish the run's last block before the others copy it.
+		if kept := p.publish(last); kept != last {
+			p.fp.release(lastCost)
+			last = kept
+		}
+	}
+	return p.mergeRun(last, empties, true), cost, true
+}
+
+// mergeRun returns the first of the copies of last run in place of each
+// block of empties, publishing the others at their starts if publish.
+func (p *Program) mergeRun(last *block, empties []emptyBlock, publish bool) *block {
 	for i := len(empties) - 1; i >= 0; i-- {
 		e := &empties[i]
 		// One allocation for the copies of a run of blocks.
@@ -123,7 +187,7 @@ func (p *Program) build(pc uint32) *block {
 		for j := int(e.n) - 1; j >= 0; j-- {
 			merged := &slab[j]
 			last.mergeInto(merged, e, e.start+uint32(j))
-			if i > 0 || j > 0 {
+			if publish && (i > 0 || j > 0) {
 				merged = p.publish(merged)
 			}
 			last = merged
@@ -196,17 +260,28 @@ type scratch struct {
 	empties []emptyBlock
 }
 
-// translateAt decodes and translates the block starting at pc into b.
-func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) {
+// translateAt decodes and translates the block starting at pc into b, and
+// returns the bytes a block of that code retains. The traced path's
+// instructions are kept whether or not the block is: its run reads them
+// from the program, and there is one list per block start, so they grow
+// with the code only.
+func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) int64 {
 	src, buf := blocks.BuildBlockInto(p.code, pc, p.fork, p.jumpDests.Has, sc.instrs[:0])
 	sc.instrs = buf[:0]
 	*b = blockCode{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
 		term: src.Term, end: src.End, start: pc}
-	if p.traced {
+	if p.traced && p.instrs[pc].Load() == nil {
 		instrs := slices.Clone(src.Instrs)
-		p.instrs[pc].Store(&instrs)
+		if p.instrs[pc].CompareAndSwap(nil, &instrs) {
+			p.fp.charge(allocSize(int(unsafe.Sizeof(instrs))) + allocSize(cap(instrs)*int(unsafe.Sizeof(blocks.Instr{}))))
+		}
 	}
 	p.translateBlock(b, &src, sc)
+	cost := allocSize(blockSize) + opsCost(len(b.ops), cap(b.ops))
+	if n := countPushes(src.Instrs); n > 0 && !p.traced {
+		cost += allocSize(n * int(unsafe.Sizeof(uint256.Int{}))) // the block's constants
+	}
+	return cost
 }
 
 // TranslateAll translates every block reachable from the entry or a jump
