@@ -118,7 +118,9 @@ func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options)
 	return p
 }
 
-func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) {
+// translateBlock translates src into b and returns an estimate of the heap
+// objects behind b's operations (footprint.go).
+func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) int64 {
 	instrs := src.Instrs
 	switch src.Term {
 	case blocks.Jump, blocks.JumpI:
@@ -141,12 +143,15 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) {
 	}
 	if !p.traced {
 		translateSymbolic(b, src, instrs, p.fork, sc)
-		return
+		return int64(len(b.ops)) * closureBytes
 	}
 	b.ops = make([]opFn, 0, len(instrs))
+	var n int64
 	for _, in := range instrs {
 		b.ops = append(b.ops, translateInstr(in, p.fork, 0))
+		n += instrBytes(in.Op, false)
 	}
+	return n
 }
 
 // translateInstr returns the closure for one instruction.

@@ -3,6 +3,8 @@ package translate
 import (
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/hyvm/hyvm/blocks"
 )
 
 // A translation retains far more than its bytecode: the jump table, blocks,
@@ -158,12 +160,30 @@ const (
 	ptrSize     = int(unsafe.Sizeof(uintptr(0)))
 )
 
-// closureBytes estimates the heap object behind one translated operation:
-// most bind a few slots, a constant or a wrapped function (32–48 bytes);
-// shared functions, which take nothing, are counted too, erring high.
+// closureBytes estimates the heap object behind one operation of the
+// symbolic-stack translation: nearly all bind a few slots or a constant
+// (32–48 bytes).
 const closureBytes = 40
 
-// opsCost returns what a block's list of n operations retains.
-func opsCost(n, capacity int) int64 {
-	return allocSize(ptrSize*capacity) + int64(n)*closureBytes
+// instrBytes estimates the heap object behind translateInstr's operation
+// for op, wrapped for the exact gas left or not: pushes bind a word, DUP,
+// SWAP, LOG and PC an integer, calls and creates a kind; the other
+// operations are shared functions.
+func instrBytes(op blocks.Opcode, exactGas bool) int64 {
+	var n int64
+	switch {
+	case op == blocks.PUSH0 || op.IsPush():
+		return 48
+	case op >= blocks.DUP1 && op <= blocks.SWAP16, op >= blocks.LOG0 && op <= blocks.LOG4, op == blocks.PC:
+		return 16
+	case op == blocks.CALL, op == blocks.CALLCODE, op == blocks.DELEGATECALL, op == blocks.STATICCALL,
+		op == blocks.CREATE, op == blocks.CREATE2:
+		n = 16
+	case op != blocks.GAS && op != blocks.SSTORE:
+		return 0
+	}
+	if exactGas {
+		n += 32 // withExactGas
+	}
+	return n
 }

@@ -53,9 +53,11 @@ const (
 	hvMaxInstrs = 32
 )
 
-const hvPageBits = 8
+// Pages are small so that a small guest, the common case, does not pay
+// for 256 slots.
+const hvPageBits = 6
 
-// hvPage holds the blocks of 256 consecutive start offsets.
+// hvPage holds the blocks of 64 consecutive start offsets.
 type hvPage [1 << hvPageBits]atomic.Pointer[hvBlock]
 
 // Sizes counted in a guest's footprint.
@@ -228,7 +230,7 @@ func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
 		rest -= costs[i]
 		if fn := translateHyVMInstr(in, g.fork, rest); fn != nil {
 			ops = append(ops, fn)
-			cost += hvOpBytes(in.Op)
+			cost += hvOpBytes(in.Op, rest)
 		}
 	}
 	if len(ops) > 0 {
@@ -257,28 +259,16 @@ func translateHyVMInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
 	return fn
 }
 
-// hvOpBytes estimates the heap object behind the operation of a guest
-// instruction, following translateHyVMInstr: pushes bind a word, DUP, SWAP,
-// LOG and PC an integer, instructions that see the exact gas left a
-// wrapper, policy-checked ones a policy wrapper, and memory offsets HyVM
-// rewrites one more; the other operations are shared functions.
-func hvOpBytes(op blocks.Opcode) int64 {
-	var n int64
-	switch {
-	case op == blocks.JUMPDEST || op == blocks.MSIZE:
+// hvOpBytes estimates the heap objects behind translateHyVMInstr's
+// operation for op: translateInstr's, and HyVM's policy and offset
+// wrappers.
+func hvOpBytes(op blocks.Opcode, rest uint64) int64 {
+	if op == blocks.JUMPDEST || op == blocks.MSIZE {
 		return 0
-	case op == blocks.PUSH0 || op.IsPush():
-		n = 48
-	case op >= blocks.DUP1 && op <= blocks.SWAP16, op >= blocks.LOG0 && op <= blocks.LOG4, op == blocks.PC:
-		n = 16
-	case op == blocks.GAS, op == blocks.SSTORE:
-		n = 32
-	case op == blocks.CALL, op == blocks.CALLCODE, op == blocks.DELEGATECALL, op == blocks.STATICCALL,
-		op == blocks.CREATE, op == blocks.CREATE2:
-		n = 32 + 16
 	}
+	n := instrBytes(op, rest != 0)
 	if policyChecked(op) {
-		n += 48 + 16
+		n += 48 + 16 // the wrapper and its allow function
 	}
 	if hyvmOps[op].offsets[0] >= 0 {
 		n += 32

@@ -276,8 +276,8 @@ func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) int64 {
 			p.fp.charge(allocSize(int(unsafe.Sizeof(instrs))) + allocSize(cap(instrs)*int(unsafe.Sizeof(blocks.Instr{}))))
 		}
 	}
-	p.translateBlock(b, &src, sc)
-	cost := allocSize(blockSize) + opsCost(len(b.ops), cap(b.ops))
+	closures := p.translateBlock(b, &src, sc)
+	cost := allocSize(blockSize) + allocSize(ptrSize*cap(b.ops)) + closures
 	if n := countPushes(src.Instrs); n > 0 && !p.traced {
 		cost += allocSize(n * int(unsafe.Sizeof(uint256.Int{}))) // the block's constants
 	}

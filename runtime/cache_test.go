@@ -1,0 +1,152 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvm"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+// smallProgram returns the i-th of a family of distinct 25-byte programs
+// that loop three times and return the word i; the same bytes run as EVM
+// code and as a HyVM guest (their jump lands on a JUMPDEST).
+//
+//	0: PUSH4 i  PUSH1 3
+//	7: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 7 JUMPI
+//	16: POP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+func smallProgram(i uint32) []byte {
+	code := []byte{0x63, 0, 0, 0, 0, 0x60, 3,
+		0x5b, 0x60, 1, 0x90, 0x03, 0x80, 0x60, 7, 0x57,
+		0x50, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}
+	binary.BigEndian.PutUint32(code[1:5], i)
+	return code
+}
+
+// returnsWord reports whether out is the 32-byte word i.
+func returnsWord(out []byte, i uint32) bool {
+	return len(out) == 32 && binary.BigEndian.Uint32(out[28:]) == i
+}
+
+// callDistinct runs the i-th small program as a contract through a new EVM
+// sharing cache, as a simulator fed fresh code does.
+func callDistinct(t testing.TB, cache *runtime.Cache, i uint32) {
+	t.Helper()
+	st := stateWith(t, smallProgram(i))
+	evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{Cache: cache})
+	out, _, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
+	if err != nil || !returnsWord(out, i) {
+		t.Fatalf("program %d: out %x, err %v", i, out, err)
+	}
+}
+
+// runDistinctGuest runs the i-th small program as a HyVM guest through
+// hyvm.Run sharing cache.
+func runDistinctGuest(t testing.TB, cache *runtime.Cache, i uint32) {
+	t.Helper()
+	st := stateWith(t, nil)
+	res, err := hyvm.Run(context.Background(), st, hyvm.Context{Host: testContract, Caller: testSender, Gas: 100_000, Cache: cache}, smallProgram(i))
+	if err != nil || !res.Success || !returnsWord(res.ReturnData, i) {
+		t.Fatalf("guest %d: %+v, err %v", i, res, err)
+	}
+}
+
+// TestCacheBoundsDistinctPrograms runs thousands of distinct programs once
+// each, through one shared cache, as contracts and as HyVM guests: what the
+// cache accounts for stays under its bound after every run, blocks built
+// while running included, and it evicts to stay there. (Before the cache
+// counted what translations retain, it counted bytecode: the 25-byte
+// programs would all have stayed, each retaining about 60 times that.)
+func TestCacheBoundsDistinctPrograms(t *testing.T) {
+	const n, bound = 4000, 512 << 10
+	for mode, run := range map[string]func(testing.TB, *runtime.Cache, uint32){
+		"evm": callDistinct, "hyvm": runDistinctGuest,
+	} {
+		t.Run(mode, func(t *testing.T) {
+			cache := runtime.NewCache(bound)
+			var peak int64
+			for i := range uint32(n) {
+				run(t, cache, i)
+				s := cache.Stats()
+				if s.Bytes > s.MaxBytes {
+					t.Fatalf("after program %d the cache accounts for %d bytes, over its bound %d", i, s.Bytes, s.MaxBytes)
+				}
+				peak = max(peak, s.Bytes)
+			}
+			s := cache.Stats()
+			t.Logf("%+v, peak %d bytes, %d bytes per entry", s, peak, s.Bytes/int64(s.Entries))
+			if s.Misses != n || s.Evictions == 0 || uint64(s.Entries)+s.Evictions != n {
+				t.Fatalf("stats %+v: want %d misses, evictions, and entries + evictions = %d", s, n, n)
+			}
+			if s.Bytes < bound*3/4 {
+				t.Errorf("the cache holds %d bytes, far under its bound %d: evicting too early", s.Bytes, bound)
+			}
+		})
+	}
+}
+
+// TestCacheHitDoesNotAllocate checks that looking up a cached translation,
+// contract or guest, allocates nothing.
+func TestCacheHitDoesNotAllocate(t *testing.T) {
+	cache := runtime.NewCache(0)
+	code := smallProgram(1)
+	hash := crypto.Keccak256Hash(code)
+	if _, err := cache.Program(hash, code, blocks.Latest, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cache.HyVMProgram(hash, code, blocks.Latest); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		cache.Program(hash, code, blocks.Latest, false)
+		cache.HyVMProgram(hash, code, blocks.Latest)
+	})
+	if allocs != 0 {
+		t.Fatalf("a cache hit allocates %.1f times", allocs)
+	}
+	if s := cache.Stats(); s.Hits != 202 || s.Misses != 2 || s.Entries != 2 {
+		t.Fatalf("stats %+v: want 202 hits, 2 misses, 2 entries", s)
+	}
+}
+
+// TestCacheKeepsOneProgramOverTheBound checks that a program larger than
+// the bound still runs and stays cached alone (evicting it at once would
+// translate it again on every call), and that what it may retain is capped
+// at a quarter of the bound.
+func TestCacheKeepsOneProgramOverTheBound(t *testing.T) {
+	const bound = 4 << 10
+	cache := runtime.NewCache(bound)
+	callDistinct(t, cache, 1)
+	// 3,000 JUMPDESTs (a block copy per byte) before a copy of
+	// smallProgram(2) whose loop jumps to 3,007.
+	big := bytes.Repeat([]byte{0x5b}, 3000)
+	big = append(big, 0x63, 0, 0, 0, 2, 0x60, 3,
+		0x5b, 0x60, 1, 0x90, 0x03, 0x80, 0x61, 0x0b, 0xbf, 0x57,
+		0x50, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3)
+	st := stateWith(t, big)
+	evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{Cache: cache})
+	for range 2 {
+		out, _, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
+		if err != nil || !returnsWord(out, 2) {
+			t.Fatalf("out %x, err %v", out, err)
+		}
+	}
+	s := cache.Stats()
+	if s.Entries != 1 || s.Misses != 2 {
+		t.Fatalf("stats %+v: want the big program alone, translated once", s)
+	}
+	p, err := cache.Program(crypto.Keccak256Hash(big), big, blocks.Latest, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := int64(len(big))*8 + int64(len(big)) // its jump table and code, kept whatever the cap
+	if r := p.Retained(); r > base+bound/4+1024 {
+		t.Fatalf("the program retains %d bytes, over its cap (%d of tables, %d of blocks)", r, base, bound/4)
+	}
+}
