@@ -11,6 +11,9 @@ func allocSize(n int) int64 {
 	if n > maxSmallSize {
 		return int64((n + pageSize - 1) &^ (pageSize - 1))
 	}
+	if n <= smallestSizes { // most requests: one load, as the runtime does
+		return int64(smallSizeClasses[(n+7)>>3])
+	}
 	lo, hi := 0, len(sizeClasses)-1
 	for lo < hi { // the first class >= n
 		mid := (lo + hi) / 2
@@ -24,9 +27,23 @@ func allocSize(n int) int64 {
 }
 
 const (
-	maxSmallSize = 32 << 10
-	pageSize     = 8 << 10
+	maxSmallSize  = 32 << 10
+	pageSize      = 8 << 10
+	smallestSizes = 1024
 )
+
+// smallSizeClasses maps (n+7)/8 to the size class of n, for n up to
+// smallestSizes; computed once, read-only after.
+var smallSizeClasses = func() (t [smallestSizes/8 + 1]uint16) {
+	c := 0
+	for i := 1; i < len(t); i++ {
+		for sizeClasses[c] < i*8 {
+			c++
+		}
+		t[i] = uint16(sizeClasses[c])
+	}
+	return t
+}()
 
 // sizeClasses are the Go runtime's small-object size classes
 // (internal/runtime/gc/sizeclasses.go in Go 1.26; the tiny
