@@ -206,7 +206,6 @@ func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
 	f.Code = s.code
 	f.Static = s.static
 	ret, err = prog.Run(f)
-	f.ReleaseMemory()
 	return ret, f.Gas, err
 }
 

@@ -154,8 +154,19 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) i
 	return n
 }
 
-// translateInstr returns the closure for one instruction.
+// translateInstr returns the closure for one instruction; rest is the
+// constant gas of the block after it, which an instruction that observes
+// the gas left must not see charged (withExactGas).
 func translateInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
+	fn := instrOp(in, fork)
+	if in.Op.Info().ObservesGas {
+		return withExactGas(fn, rest)
+	}
+	return fn
+}
+
+// instrOp returns the stack form of one instruction.
+func instrOp(in blocks.Instr, fork blocks.Fork) opFn {
 	op := in.Op
 	switch {
 	case op == blocks.PUSH0:
@@ -170,14 +181,10 @@ func translateInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
 		return makeLog(int(op - blocks.LOG0))
 	case op == blocks.PC:
 		return makePC(in.PC)
-	case op == blocks.GAS:
-		return withExactGas(opGas, rest)
-	case op == blocks.SSTORE:
-		return withExactGas(opSstore, rest)
 	case op == blocks.CALL, op == blocks.CALLCODE, op == blocks.DELEGATECALL, op == blocks.STATICCALL:
-		return withExactGas(makeCall(op, fork), rest)
+		return makeCall(op, fork)
 	case op == blocks.CREATE, op == blocks.CREATE2:
-		return withExactGas(makeCreate(op), rest)
+		return makeCreate(op)
 	}
 	if fn := simpleOps[op]; fn != nil {
 		return fn
@@ -210,6 +217,7 @@ var simpleOps = [256]opFn{
 	blocks.BLOBHASH: opBlobHash, blocks.BLOBBASEFEE: opBlobBaseFee,
 	blocks.POP: opPop, blocks.MLOAD: opMload, blocks.MSTORE: opMstore,
 	blocks.MSTORE8: opMstore8, blocks.SLOAD: opSload, blocks.MSIZE: opMsize,
+	blocks.SSTORE: opSstore, blocks.GAS: opGas,
 	blocks.JUMPDEST: opJumpdest, blocks.TLOAD: opTload, blocks.TSTORE: opTstore,
 	blocks.MCOPY:  opMcopy,
 	blocks.RETURN: opHaltWithData, blocks.REVERT: opHaltWithData,

@@ -179,7 +179,7 @@ func instrBytes(op blocks.Opcode, exactGas bool) int64 {
 	case op == blocks.CALL, op == blocks.CALLCODE, op == blocks.DELEGATECALL, op == blocks.STATICCALL,
 		op == blocks.CREATE, op == blocks.CREATE2:
 		n = 16
-	case op != blocks.GAS && op != blocks.SSTORE:
+	case !op.Info().ObservesGas:
 		return 0
 	}
 	if exactGas {

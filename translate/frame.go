@@ -49,7 +49,7 @@ type Env struct {
 	HyVMPolicy HyVMPolicy
 	// MemoryLimits caps frame memory (memory_limit.go).
 	MemoryLimits MemoryLimits
-	memInUse     uint64 // bytes of memory held by the frames running now
+	memHeld      uint64 // bytes of memory held by frames waiting on a call
 }
 
 // Frame is the execution state of one call frame. Frames are reused: the
@@ -79,6 +79,8 @@ type Frame struct {
 	// frame cannot issue another call meanwhile, so one word each suffices
 	// and the call does not allocate them.
 	argValue, argSalt uint256.Int
+	// memAllowance is how far this frame's memory may grow (memory_limit.go).
+	memAllowance uint64
 	// callInOff is where in memory the input of the CALL-family call this
 	// frame is making starts (see CallInputOffset).
 	callInOff uint64
@@ -103,6 +105,7 @@ func (f *Frame) Reset(env *Env, depth int) {
 	f.out = nil
 	f.Env = env
 	f.Depth = depth
+	f.memAllowance = env.memoryAllowance()
 	f.trace = traceState{}
 }
 

@@ -149,7 +149,7 @@ func splitAtJumpdest(uint64) bool { return true }
 // with the bytes it retains.
 func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
 	if int(start) >= len(g.code) {
-		return &hvBlock{gas: hyvmStopGas, term: hvStop, end: start}, allocSize(hvBlockSize)
+		return &hvBlock{gas: blocks.HyVMStopGas, term: hvStop, end: start}, allocSize(hvBlockSize)
 	}
 	sc, _ := scratchPool.Get().(*scratch)
 	if sc == nil {
@@ -182,20 +182,19 @@ func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
 	height := 0
 	for i, in := range instrs {
 		op, info := in.Op, in.Op.Info()
-		hop := &hyvmOps[op]
 		switch {
-		case !hop.supported:
-			b.term, b.gas = hvAbort, b.gas+hyvmAbortGas
+		case !info.HyVM.Supported:
+			b.term, b.gas = hvAbort, b.gas+blocks.HyVMAbortGas
 		case op == blocks.INVALID:
 			b.term = hvInvalid
 		case op == blocks.JUMP:
-			b.term, b.gas = hvJump, b.gas+hyvmJumpGas
+			b.term, b.gas = hvJump, b.gas+blocks.HyVMJumpGas
 			b.stackReq = max(b.stackReq, 1-height)
 		case op == blocks.JUMPI:
-			b.term, b.gas = hvJumpI, b.gas+hyvmJumpINotTakenGas
+			b.term, b.gas = hvJumpI, b.gas+blocks.HyVMJumpINotTakenGas
 			b.stackReq = max(b.stackReq, 2-height)
 		case op == blocks.STOP:
-			b.term, b.gas = hvStop, b.gas+hyvmStopGas
+			b.term, b.gas = hvStop, b.gas+blocks.HyVMStopGas
 		}
 		if b.term != hvFallthrough {
 			instrs = instrs[:i]
@@ -205,12 +204,12 @@ func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
 		height += info.Pushes - info.Pops
 		b.stackMax = max(b.stackMax, height)
 		if op.IsPush() {
-			b.stackMax = max(b.stackMax, height+hyvmPushStackHeadroom)
+			b.stackMax = max(b.stackMax, height+blocks.HyVMPushStackHeadroom)
 		}
-		cost := info.Gas + hop.overhead
+		cost := info.Gas + info.HyVM.Overhead
 		costs[i] = cost
 		b.gas += cost
-		if policyChecked(op) {
+		if info.HyVM.Policy {
 			// A policy may end the guest here with its gas left, so the
 			// block must not have charged for what follows.
 			b.end = in.PC + 1
@@ -253,7 +252,7 @@ func translateHyVMInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
 		return opHyVMMsize
 	}
 	fn := withPolicy(translateInstr(in, fork, rest), in.Op, rest)
-	switch offs := hyvmOps[in.Op].offsets; {
+	switch offs := in.Op.Info().HyVM.Offsets; {
 	case offs[1] >= 0:
 		return withFixedOffsets(fn, int(offs[0]), int(offs[1]))
 	case offs[0] >= 0:
@@ -270,10 +269,11 @@ func hvOpBytes(op blocks.Opcode, rest uint64) int64 {
 		return 0
 	}
 	n := instrBytes(op, rest != 0)
-	if policyChecked(op) {
+	hv := op.Info().HyVM
+	if hv.Policy {
 		n += 48 + 16 // the wrapper and its allow function
 	}
-	if hyvmOps[op].offsets[0] >= 0 {
+	if hv.Offsets[0] >= 0 {
 		n += 32
 	}
 	return n

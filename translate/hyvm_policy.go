@@ -70,25 +70,16 @@ type HyVMStore struct {
 	Depth       int
 }
 
-// policyChecked reports whether a HyVMPolicy is asked about guest op. HyVM
-// blocks end after these, so a denial leaves exactly the gas an interpreter
-// would have left.
-func policyChecked(op blocks.Opcode) bool {
-	switch op {
-	case blocks.CALL, blocks.STATICCALL, blocks.DELEGATECALL, blocks.CREATE, blocks.CREATE2, blocks.SSTORE:
-		return true
-	}
-	return false
-}
-
-// withPolicy puts the policy check of Env.HyVMPolicy in front of a guest's
-// CALL-family, CREATE or SSTORE instruction. It runs after HyVM's offset
+// withPolicy puts the policy check of Env.HyVMPolicy in front of a guest
+// instruction the profile marks (blocks.HyVMOp.Policy: the CALL family,
+// CREATE, SSTORE). HyVM blocks end after these, so a denial leaves exactly
+// the gas an interpreter would have left. It runs after HyVM's offset
 // rewriting, so the call data is read where the call will read it. rest is
 // the constant gas of the block after the instruction, charged in advance
 // at block entry and given back when the guest stops here. Frames without a
 // policy pay one nil check.
 func withPolicy(op opFn, code blocks.Opcode, rest uint64) opFn {
-	if !policyChecked(code) {
+	if !code.Info().HyVM.Policy {
 		return op
 	}
 	var allow func(p HyVMPolicy, f *Frame) bool
@@ -110,16 +101,13 @@ func withPolicy(op opFn, code blocks.Opcode, rest uint64) opFn {
 }
 
 func allowCall(code blocks.Opcode) func(HyVMPolicy, *Frame) bool {
-	args := 2 // gas, addr, [value,] inOffset, inSize, ...
-	if code == blocks.CALL {
-		args = 3
-	}
+	args := callArgsOf(code)
 	return func(p HyVMPolicy, f *Frame) bool {
-		c := &HyVMCall{Op: code, Host: f.Address, Target: common.Address(f.back(1).Bytes20()), Depth: f.Depth - 1}
-		if code == blocks.CALL {
-			c.Value = *f.back(2)
+		c := &HyVMCall{Op: code, Host: f.Address, Target: common.Address(f.back(callAddrArg).Bytes20()), Depth: f.Depth - 1}
+		if args.value >= 0 {
+			c.Value = *f.back(int(args.value))
 		}
-		c.Data, c.Size = f.Mem.peek(f.back(args), f.back(args+1), HyVMPolicyDataLimit)
+		c.Data, c.Size = f.Mem.peek(f.back(int(args.inOff)), f.back(int(args.inSize)), HyVMPolicyDataLimit)
 		return p.AllowCall(c)
 	}
 }

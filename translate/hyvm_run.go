@@ -6,20 +6,30 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// A block ending with a jump charged the cheaper outcome (blocks.HyVMJump*);
+// the jump charges the difference.
+const (
+	hvJumpBadExtra    = blocks.HyVMJumpBadGas - blocks.HyVMJumpGas
+	hvJumpITakenExtra = blocks.HyVMJumpITakenGas - blocks.HyVMJumpINotTakenGas
+	hvJumpIBadExtra   = blocks.HyVMJumpIBadGas - blocks.HyVMJumpINotTakenGas
 )
 
 // run executes the guest as a HyVM frame in f: f's address, caller, value
 // and gas are those of the DELEGATECALL into HyVM, f.Input is ignored (the
 // guest sees empty calldata) and f.Code becomes the guest.
 func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
-	if f.Gas < hyvmStartupGas {
+	if f.Gas < blocks.HyVMStartupGas {
 		return nil, errOutOfGas
 	}
-	f.Gas -= hyvmStartupGas
-	if err := f.growMemory(hyvmMemStart); err != nil {
+	f.Gas -= blocks.HyVMStartupGas
+	if err := f.growMemory(blocks.HyVMMemStart); err != nil {
 		return nil, err
 	}
-	f.Mem.lastGasCost = hyvmMemCostAtStart
+	f.Mem.lastGasCost = memoryCost(blocks.HyVMMemStart / 32)
 	f.Code, f.Input = g.code, nil
 	b := g.blockAt(0)
 	for {
@@ -30,7 +40,7 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 		if f.sp < b.stackReq {
 			return nil, &vm.ErrStackUnderflow{}
 		}
-		if f.sp+b.stackMax > hyvmStackLimit {
+		if f.sp+b.stackMax > blocks.HyVMStackLimit {
 			return nil, &vm.ErrStackOverflow{}
 		}
 		for _, op := range b.ops {
@@ -48,7 +58,7 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 			b = g.blockAt(b.end)
 		case hvJump:
 			var err error
-			if b, err = g.jump(f, f.pop(), 0, hyvmJumpBadExtra); b == nil {
+			if b, err = g.jump(f, f.pop(), 0, hvJumpBadExtra); b == nil {
 				return nil, err
 			}
 		case hvJumpI:
@@ -58,7 +68,7 @@ func (g *hyvmGuest) run(f *Frame) ([]byte, error) {
 				continue
 			}
 			var err error
-			if b, err = g.jump(f, dest, hyvmJumpITakenExtra, hyvmJumpIBadExtra); b == nil {
+			if b, err = g.jump(f, dest, hvJumpITakenExtra, hvJumpIBadExtra); b == nil {
 				return nil, err
 			}
 		case hvStop:
@@ -105,10 +115,10 @@ func (g *hyvmGuest) jump(f *Frame, dest *uint256.Int, good, bad uint64) (*hvBloc
 func NewHyVMKernel(self common.Address, guest func(f *Frame) (*Program, error)) *Program {
 	return &Program{native: func(f *Frame) ([]byte, error) {
 		if f.Address == self {
-			if f.Gas < hyvmSelfCallGas {
+			if f.Gas < blocks.HyVMSelfCallGas {
 				return nil, errOutOfGas
 			}
-			f.Gas -= hyvmSelfCallGas
+			f.Gas -= blocks.HyVMSelfCallGas
 			return nil, errExecReverted
 		}
 		p, err := guest(f)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
 )
 
 // maxMemorySize is the largest memory size whose cost fits the gas
@@ -30,11 +32,8 @@ func (m *Memory) Len() int { return len(m.store) }
 // Data returns the memory contents.
 func (m *Memory) Data() []byte { return m.store }
 
-// resize grows memory to size bytes (a multiple of 32), zero-filled.
-func (m *Memory) resize(size uint64) {
-	if uint64(len(m.store)) >= size {
-		return
-	}
+// grow extends memory to size bytes (more than it has), zero-filled.
+func (m *Memory) grow(size uint64) {
 	if uint64(cap(m.store)) >= size {
 		old := len(m.store)
 		m.store = m.store[:size]
@@ -77,10 +76,16 @@ func (m *Memory) expansionCost(end uint64) (cost, newSize uint64, err error) {
 	if newSize <= uint64(len(m.store)) {
 		return 0, newSize, nil
 	}
-	total := words*3 + words*words/512
+	total := memoryCost(words)
 	cost = total - m.lastGasCost
 	m.lastGasCost = total
 	return cost, newSize, nil
+}
+
+// memoryCost is the gas of a memory of words words (as it only grows, an
+// expansion costs the difference).
+func memoryCost(words uint64) uint64 {
+	return words*blocks.MemoryGas + words*words/blocks.QuadCoeffDiv
 }
 
 // memSizeError is the error for memory of end bytes (> maxMemorySize), as
@@ -108,12 +113,6 @@ func (m *Memory) set(off uint64, data []byte) {
 		m.watch.wrote(off, uint64(len(data)))
 		copy(m.store[off:], data)
 	}
-}
-
-// putWord stores v as the 32-byte word at off (MSTORE).
-func (m *Memory) putWord(off uint64, v *uint256.Int) {
-	m.watch.wrote(off, 32)
-	v.PutUint256(m.store[off:])
 }
 
 // putByte stores b at off (MSTORE8).

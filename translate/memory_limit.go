@@ -35,32 +35,45 @@ func (l MemoryLimits) total() uint64 {
 }
 
 // growMemory grows the frame's memory to size bytes, once its gas is paid;
-// past a cap the execution ends with ErrMemoryLimit.
+// past a cap the execution ends with ErrMemoryLimit. Memory-hungry code
+// grows memory a word at a time, so the check is one comparison with the
+// frame's allowance, set when the frame starts (Reset): the frame cap, or
+// what the total cap leaves after the frames that called it, whose memory
+// cannot grow while it runs.
 func (f *Frame) growMemory(size uint64) error {
-	old := uint64(len(f.Mem.store))
-	if size <= old {
+	if size <= uint64(len(f.Mem.store)) {
 		return nil
 	}
-	env := f.Env
-	if size > env.MemoryLimits.frame() {
-		return fmt.Errorf("%w: a frame's memory would grow to %d bytes, over the %d-byte cap", ErrMemoryLimit, size, env.MemoryLimits.frame())
+	if size > f.memAllowance {
+		return f.Env.memoryLimitError(size)
 	}
-	if in := env.memInUse + size - old; in > env.MemoryLimits.total() {
-		return fmt.Errorf("%w: the execution's memory would grow to %d bytes, over the %d-byte cap", ErrMemoryLimit, in, env.MemoryLimits.total())
-	}
-	env.memInUse += size - old
-	f.Mem.resize(size)
+	f.Mem.grow(size)
 	return nil
 }
 
-// ReleaseMemory ends the frame's use of its memory (its buffer is kept for
-// the next frame run in this slot): call it when the frame has returned.
-func (f *Frame) ReleaseMemory() {
-	f.Env.memInUse -= min(uint64(len(f.Mem.store)), f.Env.memInUse)
-	f.Mem.reset()
+// memoryAllowance returns how far a frame starting now may grow its memory.
+func (e *Env) memoryAllowance() uint64 {
+	total := e.MemoryLimits.total()
+	if e.memHeld >= total {
+		return 0
+	}
+	return min(e.MemoryLimits.frame(), total-e.memHeld)
 }
 
-// ResetMemoryUse forgets the memory of all frames: at the start of an
-// execution, in case the last one was unwound by a panic before its frames
-// released theirs.
-func (e *Env) ResetMemoryUse() { e.memInUse = 0 }
+// memoryLimitError says which cap a frame growing to size bytes passes.
+func (e *Env) memoryLimitError(size uint64) error {
+	if frame := e.MemoryLimits.frame(); size > frame {
+		return fmt.Errorf("%w: a frame's memory would grow to %d bytes, over the %d-byte cap", ErrMemoryLimit, size, frame)
+	}
+	return fmt.Errorf("%w: the execution's memory would grow to %d bytes (%d held by calling frames), over the %d-byte cap",
+		ErrMemoryLimit, e.memHeld+size, e.memHeld, e.MemoryLimits.total())
+}
+
+// holdMemory and releaseMemory bracket a call or creation of f: while it
+// runs, f's memory counts against the total cap of the frames below.
+func (f *Frame) holdMemory()    { f.Env.memHeld += uint64(len(f.Mem.store)) }
+func (f *Frame) releaseMemory() { f.Env.memHeld -= min(uint64(len(f.Mem.store)), f.Env.memHeld) }
+
+// ResetMemoryUse forgets the memory held by calling frames: at the start of
+// an execution, in case the last one was unwound by a panic mid-call.
+func (e *Env) ResetMemoryUse() { e.memHeld = 0 }

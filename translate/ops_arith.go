@@ -1,6 +1,10 @@
 package translate
 
-import "github.com/holiman/uint256"
+import (
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
 
 // Arithmetic, comparison and bitwise instructions: pure stack functions with
 // constant gas only (EXP excepted), so they never fail after block entry.
@@ -99,7 +103,9 @@ func opCLZ(f *Frame) error { x := f.peek(); clz(x, x); return nil }
 func clz(z, x *uint256.Int) { z.SetUint64(uint64(256 - x.BitLen())) }
 
 // expGas is EXP's dynamic gas: 50 per byte of the exponent.
-func expGas(exponent *uint256.Int) uint64 { return 50 * uint64((exponent.BitLen()+7)/8) }
+func expGas(exponent *uint256.Int) uint64 {
+	return blocks.ExpByteGas * uint64((exponent.BitLen()+7)/8)
+}
 
 func setBool(z *uint256.Int, b bool) {
 	if b {

@@ -4,6 +4,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
 )
 
 // Instructions that read the call, transaction and block environment.
@@ -107,15 +109,8 @@ func (f *Frame) accountAccessCost(addr common.Address) uint64 {
 		return 0
 	}
 	f.Env.State.AddAddressToAccessList(addr)
-	return coldAccountSurcharge
+	return blocks.ColdAccountSurcharge
 }
-
-const (
-	warmReadCost         = 100
-	coldAccountCost      = 2600
-	coldAccountSurcharge = coldAccountCost - warmReadCost
-	coldSloadCost        = 2100
-)
 
 func opBalance(f *Frame) error {
 	x := f.peek()
@@ -158,7 +153,7 @@ func opKeccak256(f *Frame) error {
 	if !ok {
 		return errGasOverflow
 	}
-	if err := f.chargeMemory(end, wordCost(size, 6)); err != nil {
+	if err := f.chargeMemory(end, wordCost(size, blocks.Keccak256WordGas)); err != nil {
 		return err
 	}
 	f.sp--
@@ -180,9 +175,10 @@ func wordCost(size *uint256.Int, perWord uint64) uint64 {
 // bytes, then grows memory.
 func (f *Frame) chargeMemory(end, extra uint64) error {
 	// Every instruction whose work grows with an operand (hashing, copies,
-	// logs, RETURN) is charged here: checking for cancellation here bounds
-	// how long straight-line code runs on after it.
-	if f.Env.Abort.Load() {
+	// logs) is charged extra gas for it here: checking for cancellation
+	// then bounds how long straight-line code runs on after it. MLOAD and
+	// MSTORE (extra 0) do constant work and skip the check.
+	if extra != 0 && f.Env.Abort.Load() {
 		return ErrAborted
 	}
 	cost, newSize, err := f.Mem.expansionCost(end)
@@ -207,7 +203,7 @@ func (f *Frame) copyToMemory(extra uint64, data []byte) error {
 	if !ok {
 		return errGasOverflow
 	}
-	words := wordCost(size, 3)
+	words := wordCost(size, blocks.CopyGas)
 	if extra+words < words {
 		return errGasOverflow
 	}
@@ -242,7 +238,7 @@ func opExtCodeCopy(f *Frame) error {
 	if err != nil {
 		return err
 	}
-	words := wordCost(size, 3)
+	words := wordCost(size, blocks.CopyGas)
 	total := cost + words
 	if total < cost {
 		return errGasOverflow
@@ -274,7 +270,7 @@ func opReturnDataCopy(f *Frame) error {
 	if !ok {
 		return errGasOverflow
 	}
-	if err := f.chargeMemory(end, wordCost(size, 3)); err != nil {
+	if err := f.chargeMemory(end, wordCost(size, blocks.CopyGas)); err != nil {
 		return err
 	}
 	f.sp -= 3

@@ -3,6 +3,8 @@ package translate
 import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
 )
 
 // Memory, storage and transient-storage instructions.
@@ -24,7 +26,8 @@ func opMstore(f *Frame) error {
 		return err
 	}
 	f.sp -= 2
-	f.Mem.putWord(o, val)
+	f.Mem.watch.wrote(o, 32) // inline: MSTORE is hot
+	val.PutUint256(f.Mem.store[o:])
 	return nil
 }
 
@@ -66,7 +69,7 @@ func opMcopy(f *Frame) error {
 	if !ok1 || !ok2 {
 		return errGasOverflow
 	}
-	if err := f.chargeMemory(max(dstEnd, srcEnd), wordCost(size, 3)); err != nil {
+	if err := f.chargeMemory(max(dstEnd, srcEnd), wordCost(size, blocks.CopyGas)); err != nil {
 		return err
 	}
 	f.sp -= 3
@@ -80,10 +83,10 @@ func opMcopy(f *Frame) error {
 func opSload(f *Frame) error {
 	x := f.peek()
 	slot := common.Hash(x.Bytes32())
-	cost := uint64(warmReadCost)
+	cost := uint64(blocks.WarmStorageReadCost)
 	if _, warm := f.Env.State.SlotInAccessList(f.Address, slot); !warm {
 		f.Env.State.AddSlotToAccessList(f.Address, slot)
-		cost = coldSloadCost
+		cost = blocks.ColdSloadCost
 	}
 	if !f.useGas(cost) {
 		return errOutOfGas
@@ -93,19 +96,12 @@ func opSload(f *Frame) error {
 	return nil
 }
 
-// SSTORE gas and refunds per EIP-2200, EIP-2929 and EIP-3529.
-const (
-	sstoreSentryGas    = 2300
-	sstoreSetGas       = 20000
-	sstoreResetGas     = 5000
-	sstoreClearsRefund = 4800
-)
-
+// opSstore charges and refunds per EIP-2200, EIP-2929 and EIP-3529.
 func opSstore(f *Frame) error {
 	if f.Static {
 		return errWriteProtectGas
 	}
-	if f.Gas <= sstoreSentryGas {
+	if f.Gas <= blocks.SstoreSentryGas {
 		return errSstoreSentry
 	}
 	st := f.Env.State
@@ -114,38 +110,38 @@ func opSstore(f *Frame) error {
 	current, original := st.GetStateAndCommittedState(f.Address, slot)
 	cost := uint64(0)
 	if _, warm := st.SlotInAccessList(f.Address, slot); !warm {
-		cost = coldSloadCost
+		cost = blocks.ColdSloadCost
 		st.AddSlotToAccessList(f.Address, slot)
 	}
 	var zero common.Hash
 	switch {
 	case current == value: // no-op
-		cost += warmReadCost
+		cost += blocks.WarmStorageReadCost
 	case original == current:
 		if original == zero { // create slot
-			cost += sstoreSetGas
+			cost += blocks.SstoreSetGas
 		} else {
 			if value == zero { // delete slot
-				st.AddRefund(sstoreClearsRefund)
+				st.AddRefund(blocks.SstoreClearsRefund)
 			}
-			cost += sstoreResetGas - coldSloadCost
+			cost += blocks.SstoreResetGas - blocks.ColdSloadCost
 		}
 	default: // dirty update
 		if original != zero {
 			if current == zero { // recreate slot
-				st.SubRefund(sstoreClearsRefund)
+				st.SubRefund(blocks.SstoreClearsRefund)
 			} else if value == zero { // delete slot
-				st.AddRefund(sstoreClearsRefund)
+				st.AddRefund(blocks.SstoreClearsRefund)
 			}
 		}
 		if original == value {
 			if original == zero { // reset to original inexistent slot
-				st.AddRefund(sstoreSetGas - warmReadCost)
+				st.AddRefund(blocks.SstoreSetGas - blocks.WarmStorageReadCost)
 			} else { // reset to original existing slot
-				st.AddRefund(sstoreResetGas - coldSloadCost - warmReadCost)
+				st.AddRefund(blocks.SstoreResetGas - blocks.ColdSloadCost - blocks.WarmStorageReadCost)
 			}
 		}
-		cost += warmReadCost
+		cost += blocks.WarmStorageReadCost
 	}
 	if !f.useGas(cost) {
 		return errOutOfGas

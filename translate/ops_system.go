@@ -23,11 +23,11 @@ func makeLog(n int) opFn {
 		if end > maxMemorySize { // go-ethereum prices the memory first
 			return memSizeError(end)
 		}
-		dataGas := size.Uint64() * 8
-		if size.Uint64() != 0 && dataGas/8 != size.Uint64() {
+		dataGas := size.Uint64() * blocks.LogDataGas
+		if size.Uint64() != 0 && dataGas/blocks.LogDataGas != size.Uint64() {
 			return errGasOverflow
 		}
-		extra := 375 + uint64(n)*375 + dataGas
+		extra := blocks.LogGas + uint64(n)*blocks.LogTopicGas + dataGas
 		if extra < dataGas {
 			return errGasOverflow
 		}
@@ -78,13 +78,6 @@ func opHaltWithData(f *Frame) error {
 	return nil
 }
 
-const (
-	selfdestructNewAccountGas = 25000
-	callValueTransferGas      = 9000
-	callNewAccountGas         = 25000
-	callStipend               = 2300
-)
-
 func opSelfdestruct(f *Frame) error {
 	if f.Static {
 		return errWriteProtectGas
@@ -94,13 +87,13 @@ func opSelfdestruct(f *Frame) error {
 	var cost uint64
 	if !st.AddressInAccessList(beneficiary) {
 		st.AddAddressToAccessList(beneficiary)
-		cost = coldAccountCost
+		cost = blocks.ColdAccountAccessCost
 	}
 	if cost > 0 && f.Gas < cost {
 		return errOutOfGasInGasFn
 	}
 	if st.Empty(beneficiary) && !st.GetBalance(f.Address).IsZero() {
-		cost += selfdestructNewAccountGas
+		cost += blocks.CreateBySelfdestructGas
 	}
 	if !f.useGas(cost) {
 		return errOutOfGas
@@ -125,21 +118,38 @@ func opSelfdestruct(f *Frame) error {
 	return nil
 }
 
-// makeCall implements CALL, CALLCODE, DELEGATECALL and STATICCALL. Stack:
-// gas, addr, [value,] inOffset, inSize, retOffset, retSize.
+// callArgs are the stack positions (0 = top) of a CALL-family
+// instruction's operands: gas (0), addr (1), [value,] inOffset, inSize,
+// retOffset, retSize, as the opcode table's memory operands place them.
+type callArgs struct {
+	value                          int8 // -1: no value operand
+	inOff, inSize, retOff, retSize int8
+}
+
+const callGasArg, callAddrArg = 0, 1
+
+func callArgsOf(kind blocks.Opcode) callArgs {
+	in, ret := kind.Info().Mem[0], kind.Info().Mem[1]
+	a := callArgs{value: -1, inOff: in.Offset, inSize: in.Size, retOff: ret.Offset, retSize: ret.Size}
+	if a.inOff > callAddrArg+1 {
+		a.value = callAddrArg + 1 // between the address and the input
+	}
+	return a
+}
+
+// makeCall implements CALL, CALLCODE, DELEGATECALL and STATICCALL.
 func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
-	hasValue := kind == blocks.CALL || kind == blocks.CALLCODE
+	args := callArgsOf(kind)
 	return func(f *Frame) error {
 		st := f.Env.State
-		reqGas, addrWord := f.back(0), f.back(1)
+		reqGas, addrWord := f.back(callGasArg), f.back(callAddrArg)
 		addr := common.Address(addrWord.Bytes20())
-		args := 2
 		var value *uint256.Int
-		if hasValue {
-			value = f.back(2)
-			args = 3
+		if args.value >= 0 {
+			value = f.back(int(args.value))
 		}
-		inOff, inSize, retOff, retSize := f.back(args), f.back(args+1), f.back(args+2), f.back(args+3)
+		inOff, inSize := f.back(int(args.inOff)), f.back(int(args.inSize))
+		retOff, retSize := f.back(int(args.retOff)), f.back(int(args.retSize))
 		transfers := value != nil && !value.IsZero()
 		if kind == blocks.CALL && f.Static && transfers {
 			return errWriteProtectGas
@@ -164,7 +174,7 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		}
 		if !st.AddressInAccessList(addr) {
 			st.AddAddressToAccessList(addr)
-			if !charge(coldAccountSurcharge) {
+			if !charge(blocks.ColdAccountSurcharge) {
 				return f.failCharge(gasBefore, charged)
 			}
 		}
@@ -174,23 +184,23 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		}
 		intrinsic := memCost
 		if transfers {
-			intrinsic += callValueTransferGas
+			intrinsic += blocks.CallValueTransferGas
 		}
 		if f.Gas < intrinsic {
 			return f.failCharge(gasBefore, charged)
 		}
 		if kind == blocks.CALL && transfers && st.Empty(addr) {
-			intrinsic += callNewAccountGas
+			intrinsic += blocks.CallNewAccountGas
 		}
 		if !charge(intrinsic) {
 			return f.failCharge(gasBefore, charged)
 		}
 		if fork >= blocks.Prague {
 			if target, ok := isDelegation(st.GetCode(addr)); ok {
-				cost := uint64(warmReadCost)
+				cost := blocks.WarmStorageReadCost
 				if !st.AddressInAccessList(target) {
 					st.AddAddressToAccessList(target)
-					cost = coldAccountCost
+					cost = blocks.ColdAccountAccessCost
 				}
 				if !charge(cost) {
 					return f.failCharge(gasBefore, charged)
@@ -211,7 +221,7 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 			return err
 		}
 		if transfers {
-			callGas += callStipend
+			callGas += blocks.CallStipend
 		}
 		val := &f.argValue
 		if value != nil {
@@ -222,8 +232,10 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		input := f.Mem.view(inOff.Uint64(), inSize.Uint64())
 		f.callInOff = inOff.Uint64()
 		retOffset, retLen := retOff.Uint64(), retSize.Uint64()
-		f.sp -= args + 4
+		f.sp -= int(args.retSize) + 1 // retSize is the deepest operand
+		f.holdMemory()
 		ret, left, err := f.Env.Host.Call(f, kind, addr, input, callGas, val)
+		f.releaseMemory()
 		if HaltsExecution(err) {
 			return err
 		}
@@ -267,13 +279,13 @@ func makeCreate(kind blocks.Opcode) opFn {
 		if !size.IsUint64() || size.Uint64() > maxMemorySize {
 			return errGasOverflow
 		}
-		if size.Uint64() > maxInitCodeSize {
+		if size.Uint64() > blocks.MaxInitCodeSize {
 			// go-ethereum's gas function reports it, so as out of gas.
-			return fmt.Errorf("%w: %w: code size %d limit %d", errOutOfGas, errMaxInitCodeLen, size.Uint64(), maxInitCodeSize)
+			return fmt.Errorf("%w: %w: code size %d limit %d", errOutOfGas, errMaxInitCodeLen, size.Uint64(), blocks.MaxInitCodeSize)
 		}
-		perWord := uint64(2) // EIP-3860 initcode word cost
+		perWord := blocks.InitCodeWordGas // EIP-3860
 		if kind == blocks.CREATE2 {
-			perWord += 6 // hashing the initcode for the address
+			perWord += blocks.Keccak256WordGas // hashing the initcode for the address
 		}
 		if !f.useGas(cost + (size.Uint64()+31)/32*perWord) {
 			return errOutOfGas
@@ -293,7 +305,9 @@ func makeCreate(kind blocks.Opcode) opFn {
 		f.sp -= 3
 		gas := f.Gas - f.Gas/64
 		f.Gas -= gas
+		f.holdMemory()
 		ret, addr, left, err := f.Env.Host.Create(f, kind, input, gas, val, salt)
+		f.releaseMemory()
 		if HaltsExecution(err) {
 			return err
 		}
@@ -312,6 +326,3 @@ func makeCreate(kind blocks.Opcode) opFn {
 		return nil
 	}
 }
-
-// maxInitCodeSize is the EIP-3860 limit (twice the EIP-170 code size limit).
-const maxInitCodeSize = 2 * 24576

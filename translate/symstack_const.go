@@ -152,7 +152,8 @@ func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 					return err
 				}
 			}
-			f.Mem.putWord(o, f.at(s))
+			f.Mem.watch.wrote(o, 32)
+			f.at(s).PutUint256(f.Mem.store[o:])
 			return nil
 		}
 	}

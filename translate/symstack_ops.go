@@ -154,7 +154,8 @@ var symOps = [256]func(x [3]int, d int) opFn{
 			if err != nil {
 				return err
 			}
-			f.Mem.putWord(o, f.at(b))
+			f.Mem.watch.wrote(o, 32)
+			f.at(b).PutUint256(f.Mem.store[o:])
 			return nil
 		}
 	},

@@ -43,21 +43,6 @@ func (f *Frame) emitFault(err error) {
 	}
 }
 
-// hasDynamicGas marks the instructions whose trace line waits for the
-// instruction to compute its dynamic gas (it calls useGas before any effect).
-var hasDynamicGas = func() (t [256]bool) {
-	for _, op := range []blocks.Opcode{blocks.EXP, blocks.KECCAK256, blocks.BALANCE,
-		blocks.CALLDATACOPY, blocks.CODECOPY, blocks.EXTCODESIZE, blocks.EXTCODECOPY,
-		blocks.RETURNDATACOPY, blocks.EXTCODEHASH, blocks.MLOAD, blocks.MSTORE,
-		blocks.MSTORE8, blocks.SLOAD, blocks.SSTORE, blocks.MCOPY, blocks.CREATE,
-		blocks.CALL, blocks.CALLCODE, blocks.RETURN, blocks.DELEGATECALL,
-		blocks.CREATE2, blocks.STATICCALL, blocks.REVERT, blocks.SELFDESTRUCT,
-		blocks.LOG0, blocks.LOG0 + 1, blocks.LOG0 + 2, blocks.LOG0 + 3, blocks.LOG4} {
-		t[op] = true
-	}
-	return t
-}()
-
 func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 	defer func() {
 		// A failing instruction is reported as go-ethereum's interpreter
@@ -101,7 +86,9 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 				return nil, errOutOfGas
 			}
 			f.Gas -= info.Gas
-			if !hasDynamicGas[in.Op] {
+			if !info.DynamicGas {
+				// Else the instruction emits its line once it has
+				// computed its dynamic gas, before any effect.
 				f.emitTrace(0)
 			}
 			if i < len(b.ops) {
