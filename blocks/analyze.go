@@ -80,7 +80,7 @@ func sizes(code []byte, fork Fork) (instrs, blocks int) {
 		op := Opcode(code[pc])
 		info := op.Info()
 		instrs++
-		if info.EndsBlock || op == JUMPDEST || !op.Defined(fork) {
+		if info.Term != Fallthrough || op == JUMPDEST || !op.Defined(fork) {
 			blocks++
 		}
 		pc += info.Immediate

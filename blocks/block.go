@@ -74,7 +74,7 @@ func countInstrs(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64
 			break
 		}
 		info := op.Info()
-		if info.EndsBlock || !op.Defined(fork) {
+		if info.Term != Fallthrough || !op.Defined(fork) {
 			return n + 1
 		}
 		pc += 1 + info.Immediate
@@ -103,19 +103,15 @@ func buildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64)
 		buf = append(buf, in)
 		pc += 1 + info.Immediate
 		if !op.Defined(fork) {
-			if op == INVALID {
-				b.Term = Invalid
-			} else {
-				b.Term = Undefined
-			}
+			b.Term = op.TermIn(fork)
 			break
 		}
 		b.StackReq = max(b.StackReq, info.Pops-cur)
 		cur += info.Pushes - info.Pops
 		b.StackGrowth = max(b.StackGrowth, cur)
 		b.Gas += info.Gas
-		if info.EndsBlock {
-			b.Term = terminatorOf(op)
+		if info.Term != Fallthrough {
+			b.Term = info.Term
 			break
 		}
 	}
@@ -127,22 +123,4 @@ func buildBlock(code []byte, start uint32, fork Fork, isJumpDest func(pc uint64)
 		b.Instrs = buf[first:len(buf):len(buf)]
 	}
 	return b, buf
-}
-
-func terminatorOf(op Opcode) Terminator {
-	switch op {
-	case JUMP:
-		return Jump
-	case JUMPI:
-		return JumpI
-	case STOP:
-		return Stop
-	case RETURN:
-		return Return
-	case REVERT:
-		return Revert
-	case SELFDESTRUCT:
-		return SelfDestruct
-	}
-	return Invalid
 }

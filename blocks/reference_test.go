@@ -23,6 +23,8 @@ type refOp struct {
 	terminator   Terminator
 	endsBlock    bool
 	isJumpDestOp bool
+	dynamicGas   bool // it has a dynamic gas function
+	memory       bool // it has a memory size function
 }
 
 // refTables maps each supported fork to its reference opcode table.
@@ -42,8 +44,9 @@ var refTables = sync.OnceValue(func() map[Fork]*[256]refOp {
 		for i, op := range jt {
 			v := reflect.ValueOf(op).Elem()
 			undefined, constGas := v.FieldByName("undefined"), v.FieldByName("constantGas")
-			if !undefined.IsValid() || !constGas.IsValid() {
-				panic(fmt.Sprintf("go-ethereum's operation has no undefined/constantGas field: %v", v.Type()))
+			dynGas, memSize := v.FieldByName("dynamicGas"), v.FieldByName("memorySize")
+			if !undefined.IsValid() || !constGas.IsValid() || !dynGas.IsValid() || !memSize.IsValid() {
+				panic(fmt.Sprintf("go-ethereum's operation has no undefined/constantGas/dynamicGas/memorySize field: %v", v.Type()))
 			}
 			minStack, maxStack := op.Stack()
 			e := refOp{
@@ -52,10 +55,15 @@ var refTables = sync.OnceValue(func() map[Fork]*[256]refOp {
 				pushes:       minStack + int(params.StackLimit) - maxStack,
 				constGas:     constGas.Uint(),
 				isJumpDestOp: i == 0x5b,
+				dynamicGas:   !dynGas.IsNil(),
+				memory:       !memSize.IsNil(),
 			}
 			if i == 0x0a {
 				// go-ethereum charges EXP's fixed part inside its dynamic
 				// gas (gasExpEIP158); it is constant, so blocks counts it.
+				if e.constGas != 0 {
+					panic("go-ethereum now charges EXP's fixed gas as constant gas")
+				}
 				e.constGas += params.ExpGas
 			}
 			if i >= 0x60 && i <= 0x7f { // PUSH1..PUSH32

@@ -216,8 +216,27 @@ func gasDoc(t *testing.T) string {
 // gas-overhead.md: per-opcode rows "| 0x01 | ADD | native | overhead
 // derived | overhead measured | yes |", the fixed costs, the frame-ending
 // costs and the memory surcharge table.
-func TestGasFromDoc(t *testing.T) {
-	doc := gasDoc(t)
+// gasDocData is what gas-overhead.md's tables give.
+type gasDocData struct {
+	text     string
+	rows     []gasDocRow       // the per-opcode table
+	total    map[string]uint64 // native + overhead, by the name column
+	fixed    map[string]uint64 // the fixed-costs table, by item
+	memRows  [][4]uint64       // from, to words; native, HyVM instruction gas
+	abortOps []byte            // the opcodes that revert(0, 0), from "Opcodes that end the frame"
+	abortGas uint64
+}
+
+// gasDocRow is a row of the per-opcode table.
+type gasDocRow struct {
+	op               byte
+	name             string
+	native, overhead uint64
+}
+
+func parseGasDoc(t *testing.T) *gasDocData {
+	t.Helper()
+	d := &gasDocData{text: gasDoc(t), total: map[string]uint64{}, fixed: map[string]uint64{}}
 	num := func(s string) uint64 {
 		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
 		if err != nil {
@@ -225,28 +244,54 @@ func TestGasFromDoc(t *testing.T) {
 		}
 		return n
 	}
-	total := map[string]uint64{} // native + overhead, by the doc's name column
-	fixed := map[string]uint64{}
-	var memRows [][4]uint64 // from, to words; native, HyVM instruction gas
 	memRow := regexp.MustCompile(`^\| (\d+) -> (\d+) words \([^)]*\) \| (\d+) \| (\d+) \|`)
-	for _, line := range strings.Split(doc, "\n") {
+	hexRange := regexp.MustCompile(`0x([0-9a-f]{2})(?:-0x([0-9a-f]{2}))?`)
+	for _, line := range strings.Split(d.text, "\n") {
 		cells := strings.Split(line, "|")
 		if len(cells) == 8 && strings.HasPrefix(strings.TrimSpace(cells[1]), "0x") {
 			name := strings.TrimSpace(cells[2])
 			if cells[4] != cells[5] || strings.TrimSpace(cells[6]) != "yes" {
 				t.Fatalf("gas-overhead.md: %s derived and measured overheads differ", name)
 			}
-			total[name] = num(cells[3]) + num(cells[4])
+			op, err := strconv.ParseUint(strings.TrimSpace(cells[1])[2:], 16, 8)
+			if err != nil {
+				t.Fatalf("gas-overhead.md: opcode %q", cells[1])
+			}
+			r := gasDocRow{op: byte(op), name: name, native: num(cells[3]), overhead: num(cells[4])}
+			d.rows = append(d.rows, r)
+			d.total[name] = r.native + r.overhead
 		}
 		if len(cells) == 5 {
 			if n, err := strconv.ParseUint(strings.TrimSpace(cells[2]), 10, 64); err == nil {
-				fixed[strings.TrimSpace(cells[1])] = n
+				d.fixed[strings.TrimSpace(cells[1])] = n
+			}
+			if strings.HasPrefix(strings.TrimSpace(cells[1]), "CALLCODE (0xf2)") {
+				for _, m := range hexRange.FindAllStringSubmatch(cells[1], -1) {
+					from, _ := strconv.ParseUint(m[1], 16, 8)
+					to := from
+					if m[2] != "" {
+						to, _ = strconv.ParseUint(m[2], 16, 8)
+					}
+					for op := from; op <= to; op++ {
+						d.abortOps = append(d.abortOps, byte(op))
+					}
+				}
+				d.abortGas = num(cells[2])
 			}
 		}
 		if m := memRow.FindStringSubmatch(line); m != nil {
-			memRows = append(memRows, [4]uint64{num(m[1]), num(m[2]), num(m[3]), num(m[4])})
+			d.memRows = append(d.memRows, [4]uint64{num(m[1]), num(m[2]), num(m[3]), num(m[4])})
 		}
 	}
+	if len(d.rows) == 0 || len(d.abortOps) == 0 || len(d.memRows) < 5 {
+		t.Fatalf("gas-overhead.md: %d opcode rows, %d reverting opcodes, %d memory rows found", len(d.rows), len(d.abortOps), len(d.memRows))
+	}
+	return d
+}
+
+func TestGasFromDoc(t *testing.T) {
+	d := parseGasDoc(t)
+	doc, total, fixed, memRows := d.text, d.total, d.fixed, d.memRows
 	for _, c := range []struct {
 		name string
 		gas  uint64
@@ -271,9 +316,6 @@ func TestGasFromDoc(t *testing.T) {
 	}
 	if !regexp.MustCompile(`\| CALLCODE \(0xf2\), SELFDESTRUCT \(0xff\), [^|]*TSTORE[^|]*\| ` + strconv.Itoa(gUnsupported) + ` \|`).MatchString(doc) {
 		t.Errorf("gas-overhead.md does not give %d gas for CALLCODE, SELFDESTRUCT and TSTORE", gUnsupported)
-	}
-	if len(memRows) < 5 {
-		t.Fatalf("gas-overhead.md: %d memory rows found", len(memRows))
 	}
 	for _, r := range memRows {
 		if got := gMstore + mem(r[0], r[1]); got != r[3] {
