@@ -2,61 +2,31 @@ package translate
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
 )
 
 // Memory, storage and transient-storage instructions.
 
-func opMload(f *Frame) error {
-	off := f.peek()
-	o, err := f.touchMemory(off, 32)
-	if err != nil {
-		return err
-	}
-	off.SetBytes32(f.Mem.store[o : o+32])
-	return nil
-}
+// The stack form of MLOAD, MSTORE and MSTORE8 (their cores: core.go).
+// MSTORE pops only once the access succeeded, for the trace.
+
+func opMload(f *Frame) error { x := f.peek(); return coreMload(f, x, x) }
 
 func opMstore(f *Frame) error {
-	val := f.back(1)
-	o, err := f.touchMemory(f.back(0), 32)
-	if err != nil {
+	if err := coreMstore(f, f.back(0), f.back(1)); err != nil {
 		return err
 	}
 	f.sp -= 2
-	f.Mem.watch.wrote(o, 32) // inline: MSTORE is hot
-	val.PutUint256(f.Mem.store[o:])
 	return nil
 }
 
 func opMstore8(f *Frame) error {
-	val := f.back(1)
-	o, err := f.touchMemory(f.back(0), 1)
-	if err != nil {
+	if err := coreMstore8(f, f.back(0), f.back(1)); err != nil {
 		return err
 	}
 	f.sp -= 2
-	f.Mem.putByte(o, byte(val.Uint64()))
 	return nil
-}
-
-// touchMemory checks an access of n bytes at off (MLOAD, MSTORE, MSTORE8),
-// charges and grows memory to cover it, and returns the offset. Memory that
-// already covers it costs nothing, so the charge is skipped, except on the
-// traced path, whose line for the instruction waits for the charge.
-func (f *Frame) touchMemory(off *uint256.Int, n uint64) (uint64, error) {
-	if !off.IsUint64() || off.Uint64() > maxMemorySize {
-		return 0, memAccessError(off, n)
-	}
-	o := off.Uint64()
-	if o+n > uint64(len(f.Mem.store)) || f.trace.pending {
-		if err := f.chargeMemory(o+n, 0); err != nil {
-			return 0, err
-		}
-	}
-	return o, nil
 }
 
 func opMsize(f *Frame) error { f.push().SetUint64(uint64(f.Mem.Len())); return nil }

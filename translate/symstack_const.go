@@ -12,46 +12,21 @@ import (
 // multiplication and remainder by a power of two become shifts and masks,
 // which give the same results.
 
+// folded lists the operations foldPure computes at translation time.
+var folded = [256]bool{
+	blocks.ADD: true, blocks.SUB: true, blocks.MUL: true, blocks.DIV: true,
+	blocks.AND: true, blocks.OR: true, blocks.XOR: true, blocks.NOT: true,
+	blocks.ISZERO: true, blocks.EQ: true, blocks.LT: true, blocks.GT: true,
+	blocks.SHL: true, blocks.SHR: true,
+}
+
 // foldPure computes a pure operation over constant operands (x[0] is the
-// top); ok is false for operations it does not fold.
+// top) with its core; ok is false for operations it does not fold.
 func foldPure(op blocks.Opcode, x [3]uint256.Int) (z uint256.Int, ok bool) {
-	a, b := &x[0], &x[1]
-	switch op {
-	case blocks.ADD:
-		z.Add(a, b)
-	case blocks.SUB:
-		z.Sub(a, b)
-	case blocks.MUL:
-		z.Mul(a, b)
-	case blocks.DIV:
-		z.Div(a, b)
-	case blocks.AND:
-		z.And(a, b)
-	case blocks.OR:
-		z.Or(a, b)
-	case blocks.XOR:
-		z.Xor(a, b)
-	case blocks.NOT:
-		z.Not(a)
-	case blocks.ISZERO:
-		setBool(&z, a.IsZero())
-	case blocks.EQ:
-		setBool(&z, a.Eq(b))
-	case blocks.LT:
-		setBool(&z, a.Lt(b))
-	case blocks.GT:
-		setBool(&z, a.Gt(b))
-	case blocks.SHL:
-		if a.LtUint64(256) {
-			z.Lsh(b, uint(a.Uint64()))
-		}
-	case blocks.SHR:
-		if a.LtUint64(256) {
-			z.Rsh(b, uint(a.Uint64()))
-		}
-	default:
+	if !folded[op] {
 		return z, false
 	}
+	pureCores[op](nil, &z, &x[0], &x[1], &x[2])
 	return z, true
 }
 
@@ -69,95 +44,125 @@ func powerOfTwo(c *uint256.Int) (uint, bool) {
 // constForm returns op's closure when its operand ci (0: the top) is the
 // constant *c and the other is in slot s, with the result in d; or nil if
 // op has no such form. *c must not change: it is shared, not copied.
+// Most forms call the core with c bound; the others are named strength
+// reductions (mulPow2, divPow2, modPow2, shlConst, shrConst, shiftOut),
+// which TestCoreEquivalence checks against the core.
 func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 	switch op {
 	case blocks.ADD:
-		return func(f *Frame) error { f.at(d).Add(f.at(s), c); return nil }
+		return func(f *Frame) error { coreAdd(f.at(d), f.at(s), c); return nil }
 	case blocks.AND:
-		return func(f *Frame) error { f.at(d).And(f.at(s), c); return nil }
+		return func(f *Frame) error { coreAnd(f.at(d), f.at(s), c); return nil }
 	case blocks.OR:
-		return func(f *Frame) error { f.at(d).Or(f.at(s), c); return nil }
+		return func(f *Frame) error { coreOr(f.at(d), f.at(s), c); return nil }
 	case blocks.XOR:
-		return func(f *Frame) error { f.at(d).Xor(f.at(s), c); return nil }
+		return func(f *Frame) error { coreXor(f.at(d), f.at(s), c); return nil }
 	case blocks.EQ:
-		return func(f *Frame) error { setBool(f.at(d), f.at(s).Eq(c)); return nil }
+		return func(f *Frame) error { coreEq(f.at(d), f.at(s), c); return nil }
 	case blocks.MUL:
 		if k, ok := powerOfTwo(c); ok {
-			return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil }
+			return mulPow2(k, s, d)
 		}
-		return func(f *Frame) error { f.at(d).Mul(f.at(s), c); return nil }
+		return func(f *Frame) error { coreMul(f.at(d), f.at(s), c); return nil }
 	case blocks.SUB:
 		if ci == 0 {
-			return func(f *Frame) error { f.at(d).Sub(c, f.at(s)); return nil }
+			return func(f *Frame) error { coreSub(f.at(d), c, f.at(s)); return nil }
 		}
-		return func(f *Frame) error { f.at(d).Sub(f.at(s), c); return nil }
+		return func(f *Frame) error { coreSub(f.at(d), f.at(s), c); return nil }
 	case blocks.LT:
 		if ci == 0 {
-			return func(f *Frame) error { setBool(f.at(d), c.Lt(f.at(s))); return nil }
+			return func(f *Frame) error { coreLt(f.at(d), c, f.at(s)); return nil }
 		}
-		return func(f *Frame) error { setBool(f.at(d), f.at(s).Lt(c)); return nil }
+		return func(f *Frame) error { coreLt(f.at(d), f.at(s), c); return nil }
 	case blocks.GT:
 		if ci == 0 {
-			return func(f *Frame) error { setBool(f.at(d), c.Gt(f.at(s))); return nil }
+			return func(f *Frame) error { coreGt(f.at(d), c, f.at(s)); return nil }
 		}
-		return func(f *Frame) error { setBool(f.at(d), f.at(s).Gt(c)); return nil }
+		return func(f *Frame) error { coreGt(f.at(d), f.at(s), c); return nil }
 	case blocks.DIV:
 		if ci == 0 {
 			return nil
 		}
 		if k, ok := powerOfTwo(c); ok {
-			return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil }
+			return divPow2(k, s, d)
 		}
-		return func(f *Frame) error { f.at(d).Div(f.at(s), c); return nil }
+		return func(f *Frame) error { coreDiv(f.at(d), f.at(s), c); return nil }
 	case blocks.MOD:
 		if ci == 0 {
 			return nil
 		}
 		if _, ok := powerOfTwo(c); ok {
-			var mask uint256.Int
-			mask.SubUint64(c, 1)
-			return func(f *Frame) error { f.at(d).And(f.at(s), &mask); return nil }
+			return modPow2(c, s, d)
 		}
-		return func(f *Frame) error { f.at(d).Mod(f.at(s), c); return nil }
+		return func(f *Frame) error { coreMod(f.at(d), f.at(s), c); return nil }
 	case blocks.SHL, blocks.SHR:
 		if ci == 1 {
 			return nil
 		}
 		if !c.LtUint64(256) {
-			return func(f *Frame) error { f.at(d).Clear(); return nil }
+			return shiftOut(d)
 		}
-		k := uint(c.Uint64())
 		if op == blocks.SHL {
-			return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil }
+			return shlConst(uint(c.Uint64()), s, d)
 		}
-		return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil }
+		return shrConst(uint(c.Uint64()), s, d)
 	case blocks.SIGNEXTEND:
 		if ci == 1 {
 			return nil
 		}
-		return func(f *Frame) error { f.at(d).ExtendSign(f.at(s), c); return nil }
+		return func(f *Frame) error { coreSignextend(f.at(d), c, f.at(s)); return nil }
 	case blocks.BYTE:
 		if ci == 1 {
 			return nil
 		}
-		return func(f *Frame) error { z := f.at(d); copyWord(z, f.at(s)); z.Byte(c); return nil }
+		return func(f *Frame) error { coreByte(f.at(d), c, f.at(s)); return nil }
 	case blocks.MSTORE:
-		if ci == 1 || !c.LtUint64(maxMemorySize+1) {
+		if ci == 1 {
+			return nil
+		}
+		if !memOffsetOK(c) {
 			return nil
 		}
 		o := c.Uint64()
-		return func(f *Frame) error {
-			if o+32 > uint64(len(f.Mem.store)) {
-				if err := f.chargeMemory(o+32, 0); err != nil {
-					return err
-				}
-			}
-			f.Mem.watch.wrote(o, 32)
-			f.at(s).PutUint256(f.Mem.store[o:])
-			return nil
-		}
+		return func(f *Frame) error { return mstoreAt(f, o, f.at(s)) }
 	}
 	return nil
+}
+
+// Strength reductions: multiplication, division and remainder by 2^k are
+// shifts and a mask; a shift by a constant below 256 needs no range check,
+// one by 256 or more clears.
+//
+// The constructors of closures are kept out of line (go:noinline): a
+// closure made in a function inlined into its caller loses the inlining
+// of f.at in its body, which costs a call per operand.
+
+//go:noinline
+func mulPow2(k uint, s, d int) opFn { return shlConst(k, s, d) }
+
+//go:noinline
+func divPow2(k uint, s, d int) opFn { return shrConst(k, s, d) }
+
+//go:noinline
+func modPow2(c *uint256.Int, s, d int) opFn {
+	var mask uint256.Int
+	mask.SubUint64(c, 1)
+	return func(f *Frame) error { f.at(d).And(f.at(s), &mask); return nil }
+}
+
+//go:noinline
+func shlConst(k uint, s, d int) opFn {
+	return func(f *Frame) error { f.at(d).Lsh(f.at(s), k); return nil }
+}
+
+//go:noinline
+func shrConst(k uint, s, d int) opFn {
+	return func(f *Frame) error { f.at(d).Rsh(f.at(s), k); return nil }
+}
+
+//go:noinline
+func shiftOut(d int) opFn {
+	return func(f *Frame) error { f.at(d).Clear(); return nil }
 }
 
 // hasConstForm reports whether constForm has a closure for op with the
@@ -171,24 +176,17 @@ func hasConstForm(op blocks.Opcode, ci int, c *uint256.Int) bool {
 	case blocks.SHL, blocks.SHR, blocks.BYTE, blocks.SIGNEXTEND:
 		return ci == 0
 	case blocks.MSTORE:
-		return ci == 0 && c.LtUint64(maxMemorySize+1)
+		return ci == 0 && memOffsetOK(c)
 	}
 	return false
 }
 
-// constLoad returns MLOAD's closure for the constant offset c, which is at
-// most maxMemorySize.
-func constLoad(c uint256.Int, d int) opFn {
-	o := c.Uint64()
-	return func(f *Frame) error {
-		if o+32 > uint64(len(f.Mem.store)) {
-			if err := f.chargeMemory(o+32, 0); err != nil {
-				return err
-			}
-		}
-		f.at(d).SetBytes32(f.Mem.store[o : o+32])
-		return nil
-	}
+// constLoad returns MLOAD's closure for the constant offset o, which
+// memOffset accepted.
+//
+//go:noinline
+func constLoad(o uint64, d int) opFn {
+	return func(f *Frame) error { return mloadAt(f, f.at(d), o) }
 }
 
 // emitConst emits op with constant operands folded, if it has such a form.
@@ -214,10 +212,10 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 		}
 	}
 	if op == blocks.MLOAD {
-		if !cs[0].LtUint64(maxMemorySize + 1) {
+		if !memOffsetOK(&cs[0]) {
 			return false
 		}
-		s.ops = append(s.ops, constLoad(cs[0], s.result(1)))
+		s.ops = append(s.ops, constLoad(cs[0].Uint64(), s.result(1)))
 		return true
 	}
 	if n != 2 {

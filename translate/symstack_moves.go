@@ -127,6 +127,10 @@ func makeMoves(slots []move, consts []constMove, delta int) opFn {
 	}
 }
 
+// Kept out of line so that f.at stays inlined in the closure (see
+// symstack_const.go).
+//
+//go:noinline
 func makeSetConst(k int, c uint256.Int) opFn {
 	return func(f *Frame) error { copyWord(f.at(k), &c); return nil }
 }

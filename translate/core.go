@@ -1,0 +1,268 @@
+package translate
+
+import (
+	"math/bits"
+
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// The semantic core: every value-computing opcode's semantics, and its
+// dynamic gas, written once here, in the manner of evmone's instr::core.
+// A core function assumes the stack requirements have been checked and the
+// constant gas charged; it takes its operands in pop order (a: the top)
+// and writes its result to z. z may be the same word as any operand: every
+// core reads all it needs before writing z, so each translation binds the
+// operands and the result wherever they live:
+//
+//   - the stack form (ops_arith.go, ops_memory.go): z is the stack top left
+//     after the pops, e.g. opAdd is coreAdd(y, x, y);
+//   - the slot form (symstack_ops.go): operands and result are slots of the
+//     symbolic stack;
+//   - constant folding (foldPure): operands are constants, through pureCores;
+//   - constant-operand forms (constForm): one operand is a bound constant;
+//     a few are named strength reductions (mulPow2 and the like), checked
+//     against the core by TestCoreEquivalence.
+//
+// A newcomer looking for an opcode's meaning reads coreX here and nothing
+// else; the adapters only say where the words are.
+
+func coreAdd(z, a, b *uint256.Int)  { z.Add(a, b) }
+func coreMul(z, a, b *uint256.Int)  { z.Mul(a, b) }
+func coreSub(z, a, b *uint256.Int)  { z.Sub(a, b) }
+func coreDiv(z, a, b *uint256.Int)  { z.Div(a, b) }
+func coreSdiv(z, a, b *uint256.Int) { z.SDiv(a, b) }
+func coreMod(z, a, b *uint256.Int)  { z.Mod(a, b) }
+func coreSmod(z, a, b *uint256.Int) { z.SMod(a, b) }
+
+// coreAddmod: AddMod reads a and b before writing z and copies an aliased m.
+func coreAddmod(z, a, b, m *uint256.Int) { z.AddMod(a, b, m) }
+
+// coreMulmod sets z to a*b mod m. One algorithm on every path: uint256's
+// reduction by the reciprocal of m, the reciprocal kept in the frame's
+// memo (code doing modular arithmetic uses one modulus throughout, and
+// computing the reciprocal dominates MulMod). uint256 uses the reciprocal
+// only for moduli >= 2^192; below, MulMod is the same algorithm. m may be
+// z: it is read before z is written, as go-ethereum's z.MulMod(x, y, z).
+func coreMulmod(f *Frame, z, a, b, m *uint256.Int) {
+	if m[3] == 0 {
+		z.MulMod(a, b, m)
+		return
+	}
+	memo := &f.mulmod
+	if memo.m != *m {
+		memo.m, memo.mu = *m, uint256.Reciprocal(m)
+	}
+	z.MulModWithReciprocal(a, b, m, &memo.mu)
+}
+
+// mulmodMemo keeps the reciprocal of the last large MULMOD modulus.
+type mulmodMemo struct {
+	m  uint256.Int
+	mu [5]uint64
+}
+
+// coreExp charges EXP's dynamic gas and sets z to base**exponent.
+// Exp reads base whole and exponent word by word before writing z.
+func coreExp(f *Frame, z, base, exponent *uint256.Int) error {
+	if !f.useGas(expGas(exponent)) {
+		return errOutOfGas
+	}
+	z.Exp(base, exponent)
+	return nil
+}
+
+// expGas is EXP's dynamic gas: 50 per byte of the exponent.
+func expGas(exponent *uint256.Int) uint64 {
+	return blocks.ExpByteGas * uint64((exponent.BitLen()+7)/8)
+}
+
+// coreSignextend extends the sign of byte back (from the right) of num.
+// ExtendSign reads byteNum before writing z, and num only through z.Set.
+func coreSignextend(z, back, num *uint256.Int) { z.ExtendSign(num, back) }
+
+// coreLt sets z to a < b: the borrow out of a - b (written out rather than
+// through Lt so that it inlines into its adapters).
+func coreLt(z, a, b *uint256.Int) {
+	_, c := bits.Sub64(a[0], b[0], 0)
+	_, c = bits.Sub64(a[1], b[1], c)
+	_, c = bits.Sub64(a[2], b[2], c)
+	_, c = bits.Sub64(a[3], b[3], c)
+	z[0], z[1], z[2], z[3] = c, 0, 0, 0
+}
+
+// coreGt sets z to a > b, that is b < a.
+func coreGt(z, a, b *uint256.Int) {
+	_, c := bits.Sub64(b[0], a[0], 0)
+	_, c = bits.Sub64(b[1], a[1], c)
+	_, c = bits.Sub64(b[2], a[2], c)
+	_, c = bits.Sub64(b[3], a[3], c)
+	z[0], z[1], z[2], z[3] = c, 0, 0, 0
+}
+
+func coreSlt(z, a, b *uint256.Int) { setBool(z, a.Slt(b)) }
+func coreSgt(z, a, b *uint256.Int) { setBool(z, a.Sgt(b)) }
+func coreEq(z, a, b *uint256.Int)  { setBool(z, a.Eq(b)) }
+func coreIszero(z, a *uint256.Int) { setBool(z, a.IsZero()) }
+func coreAnd(z, a, b *uint256.Int) { z.And(a, b) }
+func coreOr(z, a, b *uint256.Int)  { z.Or(a, b) }
+func coreXor(z, a, b *uint256.Int) { z.Xor(a, b) }
+func coreNot(z, a *uint256.Int)    { z.Not(a) }
+
+// coreByte sets z to byte n (0: the most significant) of v.
+func coreByte(z, n, v *uint256.Int) {
+	var b uint64
+	if i := n[0]; i < 32 && n[1]|n[2]|n[3] == 0 {
+		b = v[(31-i)/8] >> (56 - i%8*8) & 0xff
+	}
+	z[0], z[1], z[2], z[3] = b, 0, 0, 0
+}
+
+func coreShl(z, shift, value *uint256.Int) {
+	if shift.LtUint64(256) {
+		z.Lsh(value, uint(shift.Uint64()))
+	} else {
+		z.Clear()
+	}
+}
+
+func coreShr(z, shift, value *uint256.Int) {
+	if shift.LtUint64(256) {
+		z.Rsh(value, uint(shift.Uint64()))
+	} else {
+		z.Clear()
+	}
+}
+
+func coreSar(z, shift, value *uint256.Int) {
+	if shift.GtUint64(255) {
+		if value.Sign() >= 0 {
+			z.Clear()
+		} else {
+			z.SetAllOne()
+		}
+		return
+	}
+	z.SRsh(value, uint(shift.Uint64()))
+}
+
+// coreClz sets z to the number of leading zero bits of a (256 for zero).
+func coreClz(z, a *uint256.Int) { z[0], z[1], z[2], z[3] = uint64(256-a.BitLen()), 0, 0, 0 }
+
+// setBool sets z to 1 or 0.
+func setBool(z *uint256.Int, b bool) {
+	var v uint64
+	if b {
+		v = 1
+	}
+	z[0], z[1], z[2], z[3] = v, 0, 0, 0
+}
+
+// Memory words: the offset check and the growth written once, for the
+// stack form, the slot form and the constant-offset forms (which run the
+// check at translation).
+
+// memOffset checks the offset of an access of n bytes (MLOAD, MSTORE,
+// MSTORE8) and returns it.
+func memOffset(off *uint256.Int, n uint64) (uint64, error) {
+	if !memOffsetOK(off) {
+		return 0, memAccessError(off, n)
+	}
+	return off.Uint64(), nil
+}
+
+// memOffsetOK reports whether memOffset accepts off.
+func memOffsetOK(off *uint256.Int) bool { return off.IsUint64() && off.Uint64() <= maxMemorySize }
+
+// coverMemory charges and grows memory to cover [o, o+n). Memory that
+// already covers it costs nothing, so the charge is skipped, except on the
+// traced path, whose line for the instruction waits for the charge.
+func (f *Frame) coverMemory(o, n uint64) error {
+	if o+n > uint64(len(f.Mem.store)) || f.trace.pending {
+		return f.chargeMemory(o+n, 0)
+	}
+	return nil
+}
+
+// coreMload sets z to the word at off.
+func coreMload(f *Frame, z, off *uint256.Int) error {
+	o, err := memOffset(off, 32)
+	if err != nil {
+		return err
+	}
+	return mloadAt(f, z, o)
+}
+
+// mloadAt is MLOAD at a checked offset.
+func mloadAt(f *Frame, z *uint256.Int, o uint64) error {
+	if err := f.coverMemory(o, 32); err != nil {
+		return err
+	}
+	z.SetBytes32(f.Mem.store[o : o+32])
+	return nil
+}
+
+// coreMstore writes v at off.
+func coreMstore(f *Frame, off, v *uint256.Int) error {
+	o, err := memOffset(off, 32)
+	if err != nil {
+		return err
+	}
+	return mstoreAt(f, o, v)
+}
+
+// mstoreAt is MSTORE at a checked offset.
+func mstoreAt(f *Frame, o uint64, v *uint256.Int) error {
+	if err := f.coverMemory(o, 32); err != nil {
+		return err
+	}
+	f.Mem.watch.wrote(o, 32) // inline: MSTORE is hot
+	v.PutUint256(f.Mem.store[o:])
+	return nil
+}
+
+// coreMstore8 writes the low byte of v at off.
+func coreMstore8(f *Frame, off, v *uint256.Int) error {
+	o, err := memOffset(off, 1)
+	if err != nil {
+		return err
+	}
+	if err := f.coverMemory(o, 1); err != nil {
+		return err
+	}
+	f.Mem.putByte(o, byte(v.Uint64()))
+	return nil
+}
+
+// pureFn is a pure core over up to three operands, for the translator's
+// constant folding and the equivalence test; f is used by MULMOD's memo
+// only and may be a scratch frame.
+type pureFn func(f *Frame, z, a, b, c *uint256.Int)
+
+func unary(fn func(z, a *uint256.Int)) pureFn {
+	return func(_ *Frame, z, a, _, _ *uint256.Int) { fn(z, a) }
+}
+
+func binary(fn func(z, a, b *uint256.Int)) pureFn {
+	return func(_ *Frame, z, a, b, _ *uint256.Int) { fn(z, a, b) }
+}
+
+// pureCores holds the core of every opcode whose result depends on its
+// operands only (EXP's depends on the gas left as well).
+var pureCores = [256]pureFn{
+	blocks.ADD: binary(coreAdd), blocks.MUL: binary(coreMul), blocks.SUB: binary(coreSub),
+	blocks.DIV: binary(coreDiv), blocks.SDIV: binary(coreSdiv),
+	blocks.MOD: binary(coreMod), blocks.SMOD: binary(coreSmod),
+	blocks.ADDMOD:     func(_ *Frame, z, a, b, m *uint256.Int) { coreAddmod(z, a, b, m) },
+	blocks.MULMOD:     func(f *Frame, z, a, b, m *uint256.Int) { coreMulmod(f, z, a, b, m) },
+	blocks.SIGNEXTEND: binary(coreSignextend),
+	blocks.LT:         binary(coreLt), blocks.GT: binary(coreGt),
+	blocks.SLT: binary(coreSlt), blocks.SGT: binary(coreSgt), blocks.EQ: binary(coreEq),
+	blocks.ISZERO: unary(coreIszero),
+	blocks.AND:    binary(coreAnd), blocks.OR: binary(coreOr), blocks.XOR: binary(coreXor),
+	blocks.NOT:  unary(coreNot),
+	blocks.BYTE: binary(coreByte),
+	blocks.SHL:  binary(coreShl), blocks.SHR: binary(coreShr), blocks.SAR: binary(coreSar),
+	blocks.CLZ: unary(coreClz),
+}

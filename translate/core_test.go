@@ -1,0 +1,198 @@
+package translate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// TestCoreEquivalence checks every lowering rule of every pure opcode
+// against its core (core.go) on edge and random operands: the stack
+// closure, the slot closure with the result in a fresh slot and in each
+// operand's slot, constant folding, and each constant-operand form with
+// the result in a fresh slot and in the other operand's.
+func TestCoreEquivalence(t *testing.T) {
+	cores := pureCores
+	cores[blocks.EXP] = func(f *Frame, z, a, b, _ *uint256.Int) {
+		if err := coreExp(f, z, a, b); err != nil {
+			panic(err)
+		}
+	}
+	ref := newCoreFrame()
+	f := newCoreFrame()
+	operands := coreOperands()
+	for op, core := range cores {
+		if core == nil {
+			continue
+		}
+		op := blocks.Opcode(op)
+		n := op.Info().Pops
+		if simpleOps[op] == nil || symOps[op] == nil {
+			t.Errorf("%v: no stack or slot form", op)
+			continue
+		}
+		fails := 0
+		check := func(rule string, x [3]uint256.Int, got uint256.Int) {
+			var want uint256.Int
+			a, b, c := x[0], x[1], x[2]
+			core(ref, &want, &a, &b, &c)
+			if got != want && fails < 5 {
+				fails++
+				t.Errorf("%v %s on %v: got %#x, core gives %#x", op, rule, x[:n], &got, &want)
+			}
+		}
+		forEachOperands(operands, n, func(x [3]uint256.Int) {
+			// Stack form: operands pushed, the top x[0].
+			f.sp = 8
+			for i := n - 1; i >= 0; i-- {
+				f.Push(&x[i])
+			}
+			if err := simpleOps[op](f); err != nil {
+				t.Fatalf("%v stack form: %v", op, err)
+			}
+			if f.sp != 9 {
+				t.Fatalf("%v stack form: sp %d, want 9", op, f.sp)
+			}
+			check("stack form", x, *f.peek())
+
+			// Slot form: operands in slots -1..-n, the result in a fresh
+			// slot or in an operand's.
+			slots := [3]int{-1, -2, -3}
+			for di := -1; di < n; di++ {
+				d := 3
+				if di >= 0 {
+					d = slots[di]
+				}
+				f.sp = 8
+				for i := range n {
+					*f.at(slots[i]) = x[i]
+				}
+				if err := symOps[op](slots, d)(f); err != nil {
+					t.Fatalf("%v slot form: %v", op, err)
+				}
+				check(fmt.Sprintf("slot form (result in slot %d)", d), x, *f.at(d))
+			}
+
+			// Constant folding.
+			if z, ok := foldPure(op, x); ok {
+				check("folding", x, z)
+			}
+
+			// Constant-operand forms.
+			if n != 2 {
+				return
+			}
+			for ci := range 2 {
+				c := x[ci]
+				if !hasConstForm(op, ci, &c) {
+					continue
+				}
+				for _, d := range []int{3, -1} {
+					f.sp = 8
+					*f.at(-1) = x[1-ci]
+					if err := constForm(op, ci, &c, -1, d)(f); err != nil {
+						t.Fatalf("%v constant form: %v", op, err)
+					}
+					check(fmt.Sprintf("constant form (operand %d constant, result in slot %d)", ci, d), x, *f.at(d))
+				}
+			}
+		})
+	}
+}
+
+func newCoreFrame() *Frame {
+	f := new(Frame)
+	f.Gas = 1 << 62
+	return f
+}
+
+// coreOperands returns edge operands and random ones.
+func coreOperands() []uint256.Int {
+	var xs []uint256.Int
+	add := func(x *uint256.Int) { xs = append(xs, *x) }
+	max := new(uint256.Int).SetAllOne()
+	for _, k := range []uint64{0, 1, 2, 3, 7, 8, 31, 32, 33, 63, 64, 127, 128, 255, 256, 257, 1 << 32} {
+		add(uint256.NewInt(k))
+	}
+	for _, k := range []uint{63, 64, 128, 191, 192, 254, 255} {
+		p := new(uint256.Int).Lsh(uint256.NewInt(1), k)
+		add(p)
+		add(new(uint256.Int).SubUint64(p, 1))
+		add(new(uint256.Int).AddUint64(p, 1))
+	}
+	add(max)
+	add(new(uint256.Int).SubUint64(max, 1)) // -2
+	add(new(uint256.Int).Rsh(max, 1))       // 2^255-1
+	add(uint256.MustFromHex("0x8000000000000000000000000000000000000000000000000000000000000080"))
+	add(uint256.MustFromHex("0xff00000000000000000000000000000000000000000000000000000000000000"))
+	add(uint256.MustFromHex("0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47")) // bn254 p
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 24 {
+		var x uint256.Int
+		for i := range x {
+			x[i] = rng.Uint64()
+		}
+		// Vary the length: full words, and values below 2^64, 2^128, 2^192.
+		for i := 3; i > int(rng.UintN(4)); i-- {
+			x[i] = 0
+		}
+		add(&x)
+	}
+	return xs
+}
+
+// forEachOperands calls fn with every pair of operands for binary
+// operations (every one for unary), and for ternary ones every pair with
+// each of a few third operands plus random triples.
+func forEachOperands(xs []uint256.Int, n int, fn func([3]uint256.Int)) {
+	switch n {
+	case 1:
+		for _, a := range xs {
+			fn([3]uint256.Int{a})
+		}
+	case 2:
+		for _, a := range xs {
+			for _, b := range xs {
+				fn([3]uint256.Int{a, b})
+			}
+		}
+	case 3:
+		for i, a := range xs {
+			for j, b := range xs {
+				fn([3]uint256.Int{a, b, xs[(i*7+j*13)%len(xs)]})
+				fn([3]uint256.Int{a, b, xs[(i+j)%len(xs)]})
+			}
+		}
+	}
+}
+
+// TestCoreWrittenOut checks the cores written out for inlining against
+// uint256's methods they stand for.
+func TestCoreWrittenOut(t *testing.T) {
+	xs := coreOperands()
+	for _, a := range xs {
+		for _, b := range xs {
+			var z, want uint256.Int
+			coreLt(&z, &a, &b)
+			setBool(&want, a.Lt(&b))
+			if z != want {
+				t.Errorf("LT %#x %#x: got %#x", &a, &b, &z)
+			}
+			coreGt(&z, &a, &b)
+			setBool(&want, a.Gt(&b))
+			if z != want {
+				t.Errorf("GT %#x %#x: got %#x", &a, &b, &z)
+			}
+			coreByte(&z, &a, &b)
+			want = b
+			want.Byte(&a)
+			if z != want {
+				t.Errorf("BYTE %#x %#x: got %#x", &a, &b, &z)
+			}
+		}
+	}
+}
