@@ -1,8 +1,6 @@
 package translate
 
 import (
-	"math/bits"
-
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -12,9 +10,10 @@ import (
 // dynamic gas, written once here, in the manner of evmone's instr::core.
 // A core function assumes the stack requirements have been checked and the
 // constant gas charged; it takes its operands in pop order (a: the top)
-// and writes its result to z. z may be the same word as any operand: every
-// core reads all it needs before writing z, so each translation binds the
-// operands and the result wherever they live:
+// and writes its result to z (the comparisons return a truth value, which
+// their adapters store with setBool). z may be the same word as any
+// operand: every core reads all it needs before writing z, so each
+// translation binds the operands and the result wherever they live:
 //
 //   - the stack form (ops_arith.go, ops_memory.go): z is the stack top left
 //     after the pops, e.g. opAdd is coreAdd(y, x, y);
@@ -22,8 +21,9 @@ import (
 //     symbolic stack;
 //   - constant folding (foldPure): operands are constants, through pureCores;
 //   - constant-operand forms (constForm): one operand is a bound constant;
-//     a few are named strength reductions (mulPow2 and the like), checked
-//     against the core by TestCoreEquivalence.
+//     a few are named strength reductions (mulPow2 and the like) or fast
+//     paths (mstoreCovered), checked against the core by
+//     TestCoreEquivalence and TestMemoryForms.
 //
 // A newcomer looking for an opcode's meaning reads coreX here and nothing
 // else; the adapters only say where the words are.
@@ -82,29 +82,16 @@ func expGas(exponent *uint256.Int) uint64 {
 // ExtendSign reads byteNum before writing z, and num only through z.Set.
 func coreSignextend(z, back, num *uint256.Int) { z.ExtendSign(num, back) }
 
-// coreLt sets z to a < b: the borrow out of a - b (written out rather than
-// through Lt so that it inlines into its adapters).
-func coreLt(z, a, b *uint256.Int) {
-	_, c := bits.Sub64(a[0], b[0], 0)
-	_, c = bits.Sub64(a[1], b[1], c)
-	_, c = bits.Sub64(a[2], b[2], c)
-	_, c = bits.Sub64(a[3], b[3], c)
-	z[0], z[1], z[2], z[3] = c, 0, 0, 0
-}
+// The comparisons' cores are predicates; their adapters store the truth
+// value with setBool, the one encoding of a boolean result.
 
-// coreGt sets z to a > b, that is b < a.
-func coreGt(z, a, b *uint256.Int) {
-	_, c := bits.Sub64(b[0], a[0], 0)
-	_, c = bits.Sub64(b[1], a[1], c)
-	_, c = bits.Sub64(b[2], a[2], c)
-	_, c = bits.Sub64(b[3], a[3], c)
-	z[0], z[1], z[2], z[3] = c, 0, 0, 0
-}
+func coreLt(a, b *uint256.Int) bool  { return a.Lt(b) }
+func coreGt(a, b *uint256.Int) bool  { return a.Gt(b) }
+func coreSlt(a, b *uint256.Int) bool { return a.Slt(b) }
+func coreSgt(a, b *uint256.Int) bool { return a.Sgt(b) }
+func coreEq(a, b *uint256.Int) bool  { return a.Eq(b) }
+func coreIszero(a *uint256.Int) bool { return a.IsZero() }
 
-func coreSlt(z, a, b *uint256.Int) { setBool(z, a.Slt(b)) }
-func coreSgt(z, a, b *uint256.Int) { setBool(z, a.Sgt(b)) }
-func coreEq(z, a, b *uint256.Int)  { setBool(z, a.Eq(b)) }
-func coreIszero(z, a *uint256.Int) { setBool(z, a.IsZero()) }
 func coreAnd(z, a, b *uint256.Int) { z.And(a, b) }
 func coreOr(z, a, b *uint256.Int)  { z.Or(a, b) }
 func coreXor(z, a, b *uint256.Int) { z.Xor(a, b) }
@@ -150,29 +137,22 @@ func coreSar(z, shift, value *uint256.Int) {
 // coreClz sets z to the number of leading zero bits of a (256 for zero).
 func coreClz(z, a *uint256.Int) { z[0], z[1], z[2], z[3] = uint64(256-a.BitLen()), 0, 0, 0 }
 
-// setBool sets z to 1 or 0.
+// setBool sets z to 1 or 0. A branch, not a data dependency: the result
+// usually feeds a JUMPI, and the branch lets the CPU run ahead.
 func setBool(z *uint256.Int, b bool) {
-	var v uint64
 	if b {
-		v = 1
+		z.SetOne()
+	} else {
+		z.Clear()
 	}
-	z[0], z[1], z[2], z[3] = v, 0, 0, 0
 }
 
-// Memory words: the offset check and the growth written once, for the
-// stack form, the slot form and the constant-offset forms (which run the
-// check at translation).
+// Memory words: the offset check (memOffsetOK, memAccessError) and the
+// growth (coverMemory) written once, for the stack form, the slot form and
+// the constant-offset forms, which bind the offset to the same cores.
 
-// memOffset checks the offset of an access of n bytes (MLOAD, MSTORE,
-// MSTORE8) and returns it.
-func memOffset(off *uint256.Int, n uint64) (uint64, error) {
-	if !memOffsetOK(off) {
-		return 0, memAccessError(off, n)
-	}
-	return off.Uint64(), nil
-}
-
-// memOffsetOK reports whether memOffset accepts off.
+// memOffsetOK reports whether off is a valid offset for an access of a
+// word or a byte.
 func memOffsetOK(off *uint256.Int) bool { return off.IsUint64() && off.Uint64() <= maxMemorySize }
 
 // coverMemory charges and grows memory to cover [o, o+n). Memory that
@@ -187,15 +167,10 @@ func (f *Frame) coverMemory(o, n uint64) error {
 
 // coreMload sets z to the word at off.
 func coreMload(f *Frame, z, off *uint256.Int) error {
-	o, err := memOffset(off, 32)
-	if err != nil {
-		return err
+	if !memOffsetOK(off) {
+		return memAccessError(off, 32)
 	}
-	return mloadAt(f, z, o)
-}
-
-// mloadAt is MLOAD at a checked offset.
-func mloadAt(f *Frame, z *uint256.Int, o uint64) error {
+	o := off.Uint64()
 	if err := f.coverMemory(o, 32); err != nil {
 		return err
 	}
@@ -205,15 +180,10 @@ func mloadAt(f *Frame, z *uint256.Int, o uint64) error {
 
 // coreMstore writes v at off.
 func coreMstore(f *Frame, off, v *uint256.Int) error {
-	o, err := memOffset(off, 32)
-	if err != nil {
-		return err
+	if !memOffsetOK(off) {
+		return memAccessError(off, 32)
 	}
-	return mstoreAt(f, o, v)
-}
-
-// mstoreAt is MSTORE at a checked offset.
-func mstoreAt(f *Frame, o uint64, v *uint256.Int) error {
+	o := off.Uint64()
 	if err := f.coverMemory(o, 32); err != nil {
 		return err
 	}
@@ -224,10 +194,10 @@ func mstoreAt(f *Frame, o uint64, v *uint256.Int) error {
 
 // coreMstore8 writes the low byte of v at off.
 func coreMstore8(f *Frame, off, v *uint256.Int) error {
-	o, err := memOffset(off, 1)
-	if err != nil {
-		return err
+	if !memOffsetOK(off) {
+		return memAccessError(off, 1)
 	}
+	o := off.Uint64()
 	if err := f.coverMemory(o, 1); err != nil {
 		return err
 	}
@@ -248,6 +218,10 @@ func binary(fn func(z, a, b *uint256.Int)) pureFn {
 	return func(_ *Frame, z, a, b, _ *uint256.Int) { fn(z, a, b) }
 }
 
+func predicate(fn func(a, b *uint256.Int) bool) pureFn {
+	return func(_ *Frame, z, a, b, _ *uint256.Int) { setBool(z, fn(a, b)) }
+}
+
 // pureCores holds the core of every opcode whose result depends on its
 // operands only (EXP's depends on the gas left as well).
 var pureCores = [256]pureFn{
@@ -257,9 +231,9 @@ var pureCores = [256]pureFn{
 	blocks.ADDMOD:     func(_ *Frame, z, a, b, m *uint256.Int) { coreAddmod(z, a, b, m) },
 	blocks.MULMOD:     func(f *Frame, z, a, b, m *uint256.Int) { coreMulmod(f, z, a, b, m) },
 	blocks.SIGNEXTEND: binary(coreSignextend),
-	blocks.LT:         binary(coreLt), blocks.GT: binary(coreGt),
-	blocks.SLT: binary(coreSlt), blocks.SGT: binary(coreSgt), blocks.EQ: binary(coreEq),
-	blocks.ISZERO: unary(coreIszero),
+	blocks.LT:         predicate(coreLt), blocks.GT: predicate(coreGt),
+	blocks.SLT: predicate(coreSlt), blocks.SGT: predicate(coreSgt), blocks.EQ: predicate(coreEq),
+	blocks.ISZERO: func(_ *Frame, z, a, _, _ *uint256.Int) { setBool(z, coreIszero(a)) },
 	blocks.AND:    binary(coreAnd), blocks.OR: binary(coreOr), blocks.XOR: binary(coreXor),
 	blocks.NOT:  unary(coreNot),
 	blocks.BYTE: binary(coreByte),

@@ -170,28 +170,104 @@ func forEachOperands(xs []uint256.Int, n int, fn func([3]uint256.Int)) {
 	}
 }
 
-// TestCoreWrittenOut checks the cores written out for inlining against
-// uint256's methods they stand for.
+// TestCoreWrittenOut checks BYTE's core, written out so that it inlines
+// into its adapters, against uint256's Byte.
 func TestCoreWrittenOut(t *testing.T) {
 	xs := coreOperands()
 	for _, a := range xs {
 		for _, b := range xs {
-			var z, want uint256.Int
-			coreLt(&z, &a, &b)
-			setBool(&want, a.Lt(&b))
-			if z != want {
-				t.Errorf("LT %#x %#x: got %#x", &a, &b, &z)
-			}
-			coreGt(&z, &a, &b)
-			setBool(&want, a.Gt(&b))
-			if z != want {
-				t.Errorf("GT %#x %#x: got %#x", &a, &b, &z)
-			}
+			var z uint256.Int
 			coreByte(&z, &a, &b)
-			want = b
+			want := b
 			want.Byte(&a)
 			if z != want {
 				t.Errorf("BYTE %#x %#x: got %#x", &a, &b, &z)
+			}
+		}
+	}
+}
+
+// TestMemoryForms runs MLOAD and MSTORE in every form (stack, slot,
+// constant offset) at offsets inside and outside the memory already
+// grown, and compares memory, gas, result and error with the core's.
+func TestMemoryForms(t *testing.T) {
+	type run struct {
+		mem  string
+		gas  uint64
+		word uint256.Int
+		err  string
+	}
+	val := uint256.MustFromHex("0xf102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20")
+	fresh := func(grown uint64) *Frame {
+		f := newCoreFrame()
+		f.Reset(&Env{}, 0)
+		f.Gas = 1 << 30
+		if err := f.coverMemory(0, grown); err != nil {
+			t.Fatal(err)
+		}
+		f.Gas = 1 << 30
+		f.sp = 8
+		return f
+	}
+	result := func(f *Frame, word *uint256.Int, err error) run {
+		r := run{mem: fmt.Sprintf("%x", f.Mem.store), gas: f.Gas, word: *word}
+		if err != nil {
+			r.err = err.Error()
+		}
+		return r
+	}
+	for _, grown := range []uint64{0, 64, 4096} {
+		for _, off := range []uint64{0, 1, 31, 32, 33, 4064, 4065, maxMemorySize, maxMemorySize + 1, 1 << 63} {
+			c := uint256.NewInt(off)
+			// MSTORE then MLOAD of the same word, by the core.
+			f := fresh(grown)
+			err := coreMstore(f, c, val)
+			var w uint256.Int
+			if err == nil {
+				err = coreMload(f, &w, c)
+			}
+			want := result(f, &w, err)
+
+			forms := map[string]func(f *Frame) (uint256.Int, error){
+				"stack": func(f *Frame) (uint256.Int, error) {
+					f.Push(val)
+					f.Push(c)
+					if err := opMstore(f); err != nil {
+						return uint256.Int{}, err
+					}
+					f.Push(c)
+					err := opMload(f)
+					return *f.peek(), err
+				},
+				"slot": func(f *Frame) (uint256.Int, error) {
+					*f.at(-1), *f.at(-2) = *c, *val
+					if err := symOps[blocks.MSTORE]([3]int{-1, -2}, 0)(f); err != nil {
+						return uint256.Int{}, err
+					}
+					err := symOps[blocks.MLOAD]([3]int{-1}, -1)(f)
+					return *f.at(-1), err
+				},
+				"constant offset": func(f *Frame) (uint256.Int, error) {
+					if !hasConstForm(blocks.MSTORE, 0, c) {
+						return uint256.Int{}, nil // no such form: nothing to compare
+					}
+					*f.at(-2) = *val
+					if err := constForm(blocks.MSTORE, 0, c, -2, 0)(f); err != nil {
+						return uint256.Int{}, err
+					}
+					err := constLoad(c, 3)(f)
+					return *f.at(3), err
+				},
+			}
+			for name, form := range forms {
+				if name == "constant offset" && !memOffsetOK(c) {
+					continue
+				}
+				f := fresh(grown)
+				w, err := form(f)
+				if got := result(f, &w, err); got != want {
+					t.Errorf("%s form, memory %d, offset %d: got %+v, core gives %+v", name, grown, off, got, want)
+				}
 			}
 		}
 	}

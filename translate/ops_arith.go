@@ -39,13 +39,13 @@ func opExp(f *Frame) error {
 
 func opSignExtend(f *Frame) error { b := f.pop(); x := f.peek(); coreSignextend(x, b, x); return nil }
 
-func opLt(f *Frame) error  { x := f.pop(); y := f.peek(); coreLt(y, x, y); return nil }
-func opGt(f *Frame) error  { x := f.pop(); y := f.peek(); coreGt(y, x, y); return nil }
-func opSlt(f *Frame) error { x := f.pop(); y := f.peek(); coreSlt(y, x, y); return nil }
-func opSgt(f *Frame) error { x := f.pop(); y := f.peek(); coreSgt(y, x, y); return nil }
-func opEq(f *Frame) error  { x := f.pop(); y := f.peek(); coreEq(y, x, y); return nil }
+func opLt(f *Frame) error  { x := f.pop(); y := f.peek(); setBool(y, coreLt(x, y)); return nil }
+func opGt(f *Frame) error  { x := f.pop(); y := f.peek(); setBool(y, coreGt(x, y)); return nil }
+func opSlt(f *Frame) error { x := f.pop(); y := f.peek(); setBool(y, coreSlt(x, y)); return nil }
+func opSgt(f *Frame) error { x := f.pop(); y := f.peek(); setBool(y, coreSgt(x, y)); return nil }
+func opEq(f *Frame) error  { x := f.pop(); y := f.peek(); setBool(y, coreEq(x, y)); return nil }
 
-func opIszero(f *Frame) error { x := f.peek(); coreIszero(x, x); return nil }
+func opIszero(f *Frame) error { x := f.peek(); setBool(x, coreIszero(x)); return nil }
 func opAnd(f *Frame) error    { x := f.pop(); y := f.peek(); coreAnd(y, x, y); return nil }
 func opOr(f *Frame) error     { x := f.pop(); y := f.peek(); coreOr(y, x, y); return nil }
 func opXor(f *Frame) error    { x := f.pop(); y := f.peek(); coreXor(y, x, y); return nil }

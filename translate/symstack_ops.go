@@ -53,27 +53,27 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.LT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreLt(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { setBool(f.at(d), coreLt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.GT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreGt(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { setBool(f.at(d), coreGt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.SLT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSlt(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { setBool(f.at(d), coreSlt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.SGT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSgt(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { setBool(f.at(d), coreSgt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.EQ: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreEq(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { setBool(f.at(d), coreEq(f.at(a), f.at(b))); return nil }
 	},
 	blocks.ISZERO: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { coreIszero(f.at(d), f.at(a)); return nil }
+		return func(f *Frame) error { setBool(f.at(d), coreIszero(f.at(a))); return nil }
 	},
 	blocks.AND: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
