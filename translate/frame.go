@@ -90,6 +90,10 @@ type Frame struct {
 
 	mulmod mulmodMemo   // the block path's MULMOD reciprocal cache
 	hasher keccakHasher // KECCAK256's, reused
+
+	// exit is where machine code says why it returned to Go (abi.go); last,
+	// so the hot fields above keep their offsets.
+	exit ExitState
 }
 
 // Reset prepares f for a new call, keeping its memory buffer for reuse.
