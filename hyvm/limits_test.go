@@ -92,7 +92,7 @@ func TestRunMemoryCap(t *testing.T) {
 // panic and not a run with no precompiles.
 func TestRunRefusesBadArguments(t *testing.T) {
 	guest := common.FromHex("00")
-	//nolint:staticcheck // a nil context is what is being tested
+	//lint:ignore SA1012 a nil context is what is being tested
 	if _, err := hyvm.Run(nil, newState(t), guestContext(100_000), guest); err == nil || !strings.Contains(err.Error(), "nil context") {
 		t.Errorf("nil context: err = %v", err)
 	}
