@@ -356,25 +356,28 @@ func (cc *corpusCase) build(t *testing.T, fork blocks.Fork) *difftest.Case {
 }
 
 // TestDifferentialCorpus runs the hand-written programs on both engines
-// under every fork.
+// under every fork, on every tier of hyvm (tiers_test.go).
 func TestDifferentialCorpus(t *testing.T) {
 	r, err := difftest.NewRunner(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cc := range corpus {
-		for _, fork := range blocks.Forks() {
-			c := cc.build(t, fork)
-			t.Run(cc.name+"/"+fork.String(), func(t *testing.T) {
-				hy, _, diff, err := r.Compare(c)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff != "" {
-					t.Errorf("mismatch:\n%s\n%s", diff, difftest.Disassemble(c.Code))
-				}
-				t.Logf("outcome: %v, %d gas, %d bytes returned (%v)", hy.Status, hy.GasUsed, len(hy.Ret), hy.Err)
-			})
+	r.CompareTraces = *flagTraces
+	for _, ti := range tiers {
+		for _, cc := range corpus {
+			for _, fork := range blocks.Forks() {
+				c := onTier(ti, cc.build(t, fork))
+				t.Run(c.Name+"/"+fork.String(), func(t *testing.T) {
+					hy, _, diff, err := r.Compare(c)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff != "" {
+						t.Errorf("mismatch on tier %s:\n%s\n%s", ti.name, diff, difftest.Disassemble(c.Code))
+					}
+					t.Logf("outcome: %v, %d gas, %d bytes returned (%v)", hy.Status, hy.GasUsed, len(hy.Ret), hy.Err)
+				})
+			}
 		}
 	}
 }

@@ -107,14 +107,31 @@ func TestDifferentialRandom(t *testing.T) {
 	// Each case allocates states, tries and translations that die at once:
 	// collecting less often saves a fifth of the run time. Restored after.
 	defer debug.SetGCPercent(debug.SetGCPercent(300))
-	// A small cache: translations are much larger than their bytecode, and
-	// evicting under concurrent use is worth exercising too.
+	start := time.Now()
+	cache := forEachSeed(t, n, func(r *difftest.Runner, seed uint64) (mismatches int) {
+		msg, err := check(r, difftest.Generate(seed), regasFor(seed))
+		if err != nil {
+			t.Errorf("seed %d: %v", seed, err)
+		}
+		if msg != "" {
+			t.Errorf("mismatch (rerun: -run TestDifferentialRandom -difftest.seed=%d -difftest.n=1): %s", seed, msg)
+			return 1
+		}
+		return 0
+	})
+	t.Logf("%d programs in %v (%d cached translations)", n, time.Since(start).Round(time.Millisecond), cache.Len())
+}
+
+// forEachSeed runs run on n seeds from -difftest.seed on, with one runner
+// per core sharing a small cache (translations are much larger than their
+// bytecode, and evicting under concurrent use is worth exercising too), and
+// stops early once maxReports mismatches are reported. It returns the cache.
+func forEachSeed(t *testing.T, n int, run func(r *difftest.Runner, seed uint64) (mismatches int)) *runtime.Cache {
 	cache := runtime.NewCache(1 << 20)
 	var (
 		next, failed atomic.Int64
 		wg           sync.WaitGroup
 	)
-	start := time.Now()
 	for range goruntime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			r, err := difftest.NewRunner(cache)
@@ -128,18 +145,10 @@ func TestDifferentialRandom(t *testing.T) {
 				if i >= int64(n) || failed.Load() >= maxReports {
 					return
 				}
-				seed := *flagFirst + uint64(i)
-				msg, err := check(r, difftest.Generate(seed), regasFor(seed))
-				if err != nil {
-					t.Errorf("seed %d: %v", seed, err)
-				}
-				if msg != "" {
-					failed.Add(1)
-					t.Errorf("mismatch (rerun: -run TestDifferentialRandom -difftest.seed=%d -difftest.n=1): %s", seed, msg)
-				}
+				failed.Add(int64(run(r, *flagFirst+uint64(i))))
 			}
 		})
 	}
 	wg.Wait()
-	t.Logf("%d programs in %v (%d cached translations)", n, time.Since(start).Round(time.Millisecond), cache.Len())
+	return cache
 }

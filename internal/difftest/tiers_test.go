@@ -2,15 +2,10 @@ package difftest_test
 
 import (
 	"reflect"
-	goruntime "runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/internal/difftest"
-	"github.com/hyvm/hyvm/runtime"
 )
 
 // tier is one way of running hyvm: a name and how a case selects it. Every
@@ -38,81 +33,34 @@ func onTier(t tier, c *difftest.Case) *difftest.Case {
 	return &cc
 }
 
-// TestTiers runs the shared conformance suite on every tier: each corpus
-// case under every fork, then random programs (each also rerun with a gas
+// TestTiers runs random programs on every tier (each also rerun with a gas
 // limit at or below what it used, as TestDifferentialRandom does), each
-// compared with go-ethereum's outcome of the same case.
+// compared with go-ethereum's outcome of the same case;
+// TestDifferentialCorpus runs the hand-written corpus on every tier.
 func TestTiers(t *testing.T) {
-	t.Run("corpus", func(t *testing.T) {
-		r, err := difftest.NewRunner(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.CompareTraces = *flagTraces
+	n := 2_000
+	if testing.Short() {
+		n = 300
+	}
+	if *flagPrograms > 0 {
+		n = *flagPrograms
+	}
+	start := time.Now()
+	forEachSeed(t, n, func(r *difftest.Runner, seed uint64) (mismatches int) {
+		base := difftest.Generate(seed)
 		for _, ti := range tiers {
-			t.Run(ti.name, func(t *testing.T) {
-				for _, cc := range corpus {
-					for _, fork := range blocks.Forks() {
-						c := onTier(ti, cc.build(t, fork))
-						t.Run(cc.name+"/"+fork.String(), func(t *testing.T) {
-							_, _, diff, err := r.Compare(c)
-							if err != nil {
-								t.Fatal(err)
-							}
-							if diff != "" {
-								t.Errorf("mismatch on tier %s:\n%s\n%s", ti.name, diff, difftest.Disassemble(c.Code))
-							}
-						})
-					}
-				}
-			})
+			msg, err := check(r, onTier(ti, base), regasFor(seed))
+			if err != nil {
+				t.Errorf("tier %s, seed %d: %v", ti.name, seed, err)
+			}
+			if msg != "" {
+				mismatches++
+				t.Errorf("mismatch on tier %s (rerun: -run TestTiers -difftest.seed=%d -difftest.n=1): %s", ti.name, seed, msg)
+			}
 		}
+		return mismatches
 	})
-	t.Run("random", func(t *testing.T) {
-		n := 2_000
-		if testing.Short() {
-			n = 300
-		}
-		if *flagPrograms > 0 {
-			n = *flagPrograms
-		}
-		cache := runtime.NewCache(1 << 20)
-		var (
-			next, failed atomic.Int64
-			wg           sync.WaitGroup
-		)
-		start := time.Now()
-		for range goruntime.GOMAXPROCS(0) {
-			wg.Go(func() {
-				r, err := difftest.NewRunner(cache)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				r.CompareTraces = *flagTraces
-				for {
-					i := next.Add(1) - 1
-					if i >= int64(n) || failed.Load() >= maxReports {
-						return
-					}
-					seed := *flagFirst + uint64(i)
-					base := difftest.Generate(seed)
-					for _, ti := range tiers {
-						msg, err := check(r, onTier(ti, base), regasFor(seed))
-						if err != nil {
-							t.Errorf("tier %s, seed %d: %v", ti.name, seed, err)
-						}
-						if msg != "" {
-							failed.Add(1)
-							t.Errorf("mismatch on tier %s (rerun: -run 'TestTiers/random' -difftest.seed=%d -difftest.n=1): %s", ti.name, seed, msg)
-						}
-					}
-				}
-			})
-		}
-		wg.Wait()
-		t.Logf("%d programs on %d tiers in %v", n, len(tiers), time.Since(start).Round(time.Millisecond))
-	})
+	t.Logf("%d programs on %d tiers in %v", n, len(tiers), time.Since(start).Round(time.Millisecond))
 }
 
 // TestTiersDistinct checks that no two tiers of the table configure a case
