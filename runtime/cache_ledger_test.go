@@ -11,9 +11,15 @@ import (
 	"github.com/hyvm/hyvm/translate"
 )
 
-// loopCode returns distinct programs of a few blocks: PUSH4 i, then a
-// three-times loop through a JUMPDEST, then RETURN of i.
-func loopCode(i uint32) []byte {
+// SmallProgram returns the i-th of a family of distinct 25-byte programs
+// that loop three times and return the word i; the same bytes run as EVM
+// code and as a HyVM guest (their jump lands on a JUMPDEST). Exported for
+// the package's external tests (cache_test.go); it exists only in tests.
+//
+//	0: PUSH4 i  PUSH1 3
+//	7: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 7 JUMPI
+//	16: POP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+func SmallProgram(i uint32) []byte {
 	code := []byte{0x63, 0, 0, 0, 0, 0x60, 3,
 		0x5b, 0x60, 1, 0x90, 0x03, 0x80, 0x60, 7, 0x57,
 		0x50, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}
@@ -39,7 +45,7 @@ func (c *Cache) cachedBytes() int64 {
 func TestEvictedProgramStopsCounting(t *testing.T) {
 	cache := NewCache(64 << 10)
 	lookup := func(i uint32) *translate.Program {
-		code := loopCode(i)
+		code := SmallProgram(i)
 		p, err := cache.Program(crypto.Keccak256Hash(code), code, blocks.Latest, false)
 		if err != nil {
 			t.Fatal(err)
@@ -56,7 +62,7 @@ func TestEvictedProgramStopsCounting(t *testing.T) {
 	for i := uint32(2); cache.Stats().Evictions == 0; i++ {
 		lookup(i).TranslateAll()
 	}
-	if _, ok := cache.entries[cacheKey{hash: crypto.Keccak256Hash(loopCode(0)), fork: blocks.Latest}]; ok {
+	if _, ok := cache.entries[cacheKey{hash: crypto.Keccak256Hash(SmallProgram(0)), fork: blocks.Latest}]; ok {
 		t.Fatal("the least recently used program is still cached")
 	}
 	// The evicted program runs on (an EVM may hold it): what it builds now
@@ -82,7 +88,7 @@ func TestCacheAccountingUnderConcurrency(t *testing.T) {
 	for g := range 6 {
 		wg.Go(func() {
 			for i := range uint32(300) {
-				code := loopCode(i*7 + uint32(g%3)) // pairs of goroutines share programs
+				code := SmallProgram(i*7 + uint32(g%3)) // pairs of goroutines share programs
 				hash := crypto.Keccak256Hash(code)
 				var p *translate.Program
 				var err error

@@ -48,7 +48,7 @@ func TestMeasureDistinctPrograms(t *testing.T) {
 			}
 			st.SetBalance(testSender, uint256.NewInt(1e18), tracing.BalanceChangeUnspecified)
 		}
-		code := smallProgram(i)
+		code := runtime.SmallProgram(i)
 		switch mode {
 		case "evm":
 			st.SetCode(testContract, code, tracing.CodeChangeUnspecified)

@@ -14,21 +14,6 @@ import (
 	"github.com/hyvm/hyvm/runtime"
 )
 
-// smallProgram returns the i-th of a family of distinct 25-byte programs
-// that loop three times and return the word i; the same bytes run as EVM
-// code and as a HyVM guest (their jump lands on a JUMPDEST).
-//
-//	0: PUSH4 i  PUSH1 3
-//	7: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 7 JUMPI
-//	16: POP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
-func smallProgram(i uint32) []byte {
-	code := []byte{0x63, 0, 0, 0, 0, 0x60, 3,
-		0x5b, 0x60, 1, 0x90, 0x03, 0x80, 0x60, 7, 0x57,
-		0x50, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}
-	binary.BigEndian.PutUint32(code[1:5], i)
-	return code
-}
-
 // returnsWord reports whether out is the 32-byte word i.
 func returnsWord(out []byte, i uint32) bool {
 	return len(out) == 32 && binary.BigEndian.Uint32(out[28:]) == i
@@ -38,7 +23,7 @@ func returnsWord(out []byte, i uint32) bool {
 // sharing cache, as a simulator fed fresh code does.
 func callDistinct(t testing.TB, cache *runtime.Cache, i uint32) {
 	t.Helper()
-	st := stateWith(t, smallProgram(i))
+	st := stateWith(t, runtime.SmallProgram(i))
 	evm := runtime.NewEVM(testBlock(), st, blocks.Latest, runtime.Config{Cache: cache})
 	out, _, err := evm.Call(context.Background(), testSender, testContract, nil, 100_000, new(uint256.Int))
 	if err != nil || !returnsWord(out, i) {
@@ -51,7 +36,7 @@ func callDistinct(t testing.TB, cache *runtime.Cache, i uint32) {
 func runDistinctGuest(t testing.TB, cache *runtime.Cache, i uint32) {
 	t.Helper()
 	st := stateWith(t, nil)
-	res, err := hyvm.Run(context.Background(), st, hyvm.Context{Host: testContract, Caller: testSender, Gas: 100_000, Cache: cache}, smallProgram(i))
+	res, err := hyvm.Run(context.Background(), st, hyvm.Context{Host: testContract, Caller: testSender, Gas: 100_000, Cache: cache}, runtime.SmallProgram(i))
 	if err != nil || !res.Success || !returnsWord(res.ReturnData, i) {
 		t.Fatalf("guest %d: %+v, err %v", i, res, err)
 	}
@@ -95,7 +80,7 @@ func TestCacheBoundsDistinctPrograms(t *testing.T) {
 // contract or guest, allocates nothing.
 func TestCacheHitDoesNotAllocate(t *testing.T) {
 	cache := runtime.NewCache(0)
-	code := smallProgram(1)
+	code := runtime.SmallProgram(1)
 	hash := crypto.Keccak256Hash(code)
 	if _, err := cache.Program(hash, code, blocks.Latest, false); err != nil {
 		t.Fatal(err)
@@ -124,7 +109,7 @@ func TestCacheKeepsOneProgramOverTheBound(t *testing.T) {
 	cache := runtime.NewCache(bound)
 	callDistinct(t, cache, 1)
 	// 3,000 JUMPDESTs (a block copy per byte) before a copy of
-	// smallProgram(2) whose loop jumps to 3,007.
+	// runtime.SmallProgram(2) whose loop jumps to 3,007.
 	big := bytes.Repeat([]byte{0x5b}, 3000)
 	big = append(big, 0x63, 0, 0, 0, 2, 0x60, 3,
 		0x5b, 0x60, 1, 0x90, 0x03, 0x80, 0x61, 0x0b, 0xbf, 0x57,
