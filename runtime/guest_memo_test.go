@@ -45,17 +45,19 @@ func loopingCaller(inner []byte, times uint16, mutate bool) []byte {
 	return append(g, inner...)
 }
 
-func runMemoGuest(t testing.TB, guest []byte) *EVM {
+// runMemoGuest runs guest through HyVM on a fresh state with 30M gas and
+// returns the EVM and the gas used.
+func runMemoGuest(t testing.TB, guest []byte) (*EVM, uint64) {
 	t.Helper()
 	st := NewMemoryState()
 	st.SetNonce(memoHyVM, 1, tracing.NonceChangeUnspecified)
 	block := vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000, Difficulty: new(big.Int), BaseFee: new(big.Int)}
 	evm := NewEVM(block, st, blocks.Prague, Config{HyVM: []HyVMContract{{Address: memoHyVM, CodeHash: common.Hash{1}}}})
-	_, _, err := evm.RunGuest(context.Background(), GuestCall{HyVM: memoHyVM, Host: memoHost, Caller: memoOwner, Gas: 30_000_000, Depth: 1}, guest)
+	_, left, err := evm.RunGuest(context.Background(), GuestCall{HyVM: memoHyVM, Host: memoHost, Caller: memoOwner, Gas: 30_000_000, Depth: 1}, guest)
 	if err != nil {
 		t.Fatalf("outer guest: %v", err)
 	}
-	return evm
+	return evm, 30_000_000 - left
 }
 
 // A guest that runs the same nested guest again and again from unchanged
@@ -63,11 +65,11 @@ func runMemoGuest(t testing.TB, guest []byte) *EVM {
 // guest's bytes between runs gets a fresh translation every time.
 func TestNestedGuestMemo(t *testing.T) {
 	inner := make([]byte, 1<<20) // STOP, then a megabyte of zeros
-	evm := runMemoGuest(t, loopingCaller(inner, 50, false))
+	evm, _ := runMemoGuest(t, loopingCaller(inner, 50, false))
 	if evm.guests.misses != 1 || evm.guests.hits != 49 {
 		t.Errorf("unchanged memory: %d memo hits, %d misses; want 49 and 1", evm.guests.hits, evm.guests.misses)
 	}
-	evm = runMemoGuest(t, loopingCaller(inner, 50, true))
+	evm, _ = runMemoGuest(t, loopingCaller(inner, 50, true))
 	if evm.guests.misses != 50 || evm.guests.hits != 0 {
 		t.Errorf("memory written between calls: %d memo hits, %d misses; want 0 and 50", evm.guests.hits, evm.guests.misses)
 	}
@@ -83,15 +85,7 @@ func BenchmarkNestedGuest(b *testing.B) {
 		b.Run(map[int]string{32: "32B", 1 << 20: "1MB"}[size], func(b *testing.B) {
 			var gas uint64
 			for b.Loop() {
-				st := NewMemoryState()
-				st.SetNonce(memoHyVM, 1, tracing.NonceChangeUnspecified)
-				block := vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000, Difficulty: new(big.Int), BaseFee: new(big.Int)}
-				evm := NewEVM(block, st, blocks.Prague, Config{HyVM: []HyVMContract{{Address: memoHyVM, CodeHash: common.Hash{1}}}})
-				_, left, err := evm.RunGuest(context.Background(), GuestCall{HyVM: memoHyVM, Host: memoHost, Caller: memoOwner, Gas: 30_000_000, Depth: 1}, guest)
-				if err != nil {
-					b.Fatal(err)
-				}
-				gas = 30_000_000 - left
+				_, gas = runMemoGuest(b, guest)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(gas), "ns/gas")
 		})
