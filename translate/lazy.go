@@ -258,6 +258,10 @@ type scratch struct {
 	ents    []symEnt
 	ops     []opFn
 	empties []emptyBlock
+	// fold holds constant operands and the result while an instruction is
+	// folded: the cores are called through a table (pureCores), and words
+	// on the builder's stack would escape to the heap on every call.
+	fold foldWords
 }
 
 // translateAt decodes and translates the block starting at pc into b, and

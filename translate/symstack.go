@@ -56,6 +56,7 @@ type symBlock struct {
 	limit  int // slots lie in [-req, limit)
 	h      int // current height above the entry height
 	spOff  int // physical sp minus the entry sp
+	fold   *foldWords
 }
 
 // newSymBlock returns the state for a block, its positions in sc.
@@ -67,7 +68,7 @@ func newSymBlock(req, growth int, sc *scratch) symBlock {
 	for p := -req; p < 0; p++ {
 		ents[p+req] = slotEnt(p)
 	}
-	return symBlock{req: req, limit: growth, ents: ents}
+	return symBlock{req: req, limit: growth, ents: ents, fold: &sc.fold}
 }
 
 func (s *symBlock) ent(p int) *symEnt { return &s.ents[p+s.req] }

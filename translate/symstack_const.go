@@ -20,14 +20,20 @@ var folded = [256]bool{
 	blocks.SHL: true, blocks.SHR: true,
 }
 
-// foldPure computes a pure operation over constant operands (x[0] is the
-// top) with its core; ok is false for operations it does not fold.
-func foldPure(op blocks.Opcode, x [3]uint256.Int) (z uint256.Int, ok bool) {
+// foldWords are the operands (x[0] is the top) and the result z of a fold.
+type foldWords struct {
+	x [3]uint256.Int
+	z uint256.Int
+}
+
+// foldPure computes a pure operation over the constant operands w.x into
+// w.z with its core; it reports false for operations it does not fold.
+func foldPure(op blocks.Opcode, w *foldWords) bool {
 	if !folded[op] {
-		return z, false
+		return false
 	}
-	pureCores[op](nil, &z, &x[0], &x[1], &x[2])
-	return z, true
+	pureCores[op](nil, &w.z, &w.x[0], &w.x[1], &w.x[2])
+	return true
 }
 
 // powerOfTwo returns k if c == 2^k.
@@ -211,7 +217,8 @@ func constLoad(c *uint256.Int, d int) opFn {
 func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	info := op.Info()
 	n := info.Pops
-	var cs [3]uint256.Int
+	cs := &s.fold.x
+	*cs = [3]uint256.Int{}
 	consts := 0
 	for i := range n {
 		if e := s.ent(s.h - 1 - i); e.isConst() {
@@ -223,9 +230,9 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 		return false
 	}
 	if consts == n && info.Pushes == 1 {
-		if z, ok := foldPure(op, cs); ok {
+		if foldPure(op, s.fold) {
 			s.h -= n
-			s.push(s.constEnt(z))
+			s.push(s.constEnt(s.fold.z))
 			return true
 		}
 	}
