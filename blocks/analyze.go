@@ -58,7 +58,7 @@ func Check(code []byte, fork Fork) error {
 	if len(code) > MaxCodeSize {
 		return fmt.Errorf("analyze: code is %d bytes, over the %d-byte limit", len(code), MaxCodeSize)
 	}
-	if fork < Cancun || fork > Latest {
+	if !fork.Supported() {
 		return fmt.Errorf("analyze: unsupported fork %v", fork)
 	}
 	return nil

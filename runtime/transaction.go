@@ -36,9 +36,10 @@ func (r *ExecutionResult) Failed() bool { return r.Err != nil }
 // An error means no transaction was applied and statedb is as it was: the
 // transaction is invalid (it could not be included in a block), or its
 // execution could not be completed — ctx was cancelled, a memory cap was
-// hit, or the engine or the state failed (HaltsExecution holds for those). Otherwise the sender has paid for its
-// gas and the coinbase has been credited (and touched) even if execution
-// failed, which ExecutionResult.Err reports.
+// hit, or the engine or the state failed (HaltsExecution holds for those).
+// Otherwise the sender has paid for its gas and the coinbase has been
+// credited (and touched) even if execution failed, which
+// ExecutionResult.Err reports.
 //
 // msg.GasPrice must be the effective gas price, min(tip + base fee, fee cap),
 // as core.TransactionToMessage computes it. A non-nil BlobHashes marks a blob
