@@ -25,6 +25,9 @@ const (
 	Invalid      // the designated INVALID opcode
 	Undefined    // an opcode the fork does not define
 	SelfDestruct // SELFDESTRUCT halts the frame
+	// Abort: an opcode the profile does not implement (a HyVM guest's
+	// unsupported opcodes): the frame ends like revert(0, 0).
+	Abort
 )
 
 // Block is a maximal straight-line run of instructions: it starts at offset 0,

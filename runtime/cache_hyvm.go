@@ -15,5 +15,5 @@ func (c *Cache) HyVMProgram(hash common.Hash, guest []byte, fork blocks.Fork) (*
 	if p := c.get(key); p != nil {
 		return p, nil
 	}
-	return c.put(key, translate.CompileHyVM(guest, fork)), nil
+	return c.put(key, translate.CompileHyVM(guest, fork, translate.Options{})), nil
 }

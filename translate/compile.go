@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"sync/atomic"
 
+	"github.com/holiman/uint256"
+
 	"github.com/hyvm/hyvm/blocks"
 )
 
@@ -26,11 +28,18 @@ type block struct {
 	target atomic.Pointer[block]
 }
 
-// blockCode is kept small, fields ordered to pack: a program has a copy
-// per jump destination of a run of lone JUMPDESTs (lazy.go).
+// blockCode is a block lowered by the closure backend: its facts and its
+// operations. It is kept small, fields ordered to pack: a program has a
+// copy per jump destination of a run of lone JUMPDESTs (lazy.go).
 type blockCode struct {
+	blockHead
+	ops []opFn
+}
+
+// blockHead holds a block's facts, decided by the builder: what its IR
+// (ir.go) and every lowering of it share.
+type blockHead struct {
 	gas         uint64 // constant gas of the whole block, charged at entry
-	ops         []opFn
 	stackReq    int32
 	stackGrowth int32
 	end         uint32
@@ -46,6 +55,25 @@ type blockCode struct {
 	destOK     bool
 	cond       condKind
 	undefined  byte // the opcode of an Undefined/Invalid terminator
+}
+
+// jumpTarget returns where a jump to dest continues, and whether that is
+// a valid jump: at a JUMPDEST of the analysis, or for a guest one byte past
+// a 0x5b byte anywhere (HyVM checks only the byte).
+func (p *Program) jumpTarget(dest *uint256.Int) (uint32, bool) {
+	if !dest.IsUint64() || dest.Uint64() >= uint64(len(p.code)) {
+		return 0, false
+	}
+	d := dest.Uint64()
+	if p.guest {
+		return uint32(d) + 1, p.code[d] == byte(blocks.JUMPDEST)
+	}
+	return uint32(d), p.jumpDests.Has(d)
+}
+
+// profile returns how the program's blocks are built.
+func (p *Program) profile() irProfile {
+	return irProfile{fork: p.fork, traced: p.traced, guest: p.guest}
 }
 
 // instrList returns the instructions of b, a block of the traced path.
@@ -72,8 +100,12 @@ type Program struct {
 	// every offset (there is one such block: none are merged): kept here
 	// rather than in every block.
 	instrs []atomic.Pointer[[]blocks.Instr]
-	// native, when set, runs the program instead of the block loop: HyVM
-	// guests (hyvm_run.go) and natively served contracts.
+	// guest marks a HyVM guest (hyvm_compile.go): its blocks start
+	// anywhere and are kept in pages instead of table.
+	guest bool
+	pages []atomic.Pointer[hvPage]
+	// native, when set, runs the program instead of the block loop: the
+	// HyVM contract (hyvm_run.go) and natively served contracts.
 	native func(f *Frame) ([]byte, error)
 	// fp counts what the program retains and bounds what it may keep
 	// (footprint.go).
@@ -118,9 +150,12 @@ func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options)
 	return p
 }
 
-// translateBlock translates src into b and returns an estimate of the heap
-// objects behind b's operations (footprint.go).
+// translateBlock builds the IR of src (ir.go), lowers it into b with the
+// closure backend, and returns an estimate of the heap objects behind b's
+// operations (footprint.go).
 func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) int64 {
+	ir := &sc.ir
+	ir.reset(b.blockHead)
 	instrs := src.Instrs
 	switch src.Term {
 	case blocks.Jump, blocks.JumpI:
@@ -131,65 +166,21 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) i
 			push := instrs[n-1]
 			dest := pushValue(push.Imm, push.Op.Info().Immediate)
 			instrs = instrs[:n-1]
-			b.staticJump = true
-			if dest.IsUint64() && p.jumpDests.Has(dest.Uint64()) {
-				b.dest, b.destOK = uint32(dest.Uint64()), true
-			}
+			ir.staticJump = true
+			ir.dest, ir.destOK = p.jumpTarget(&dest)
 		}
-	case blocks.Stop, blocks.Invalid, blocks.Undefined:
+	case blocks.Stop, blocks.Invalid, blocks.Undefined, blocks.Abort:
 		last := instrs[len(instrs)-1]
 		instrs = instrs[:len(instrs)-1]
-		b.undefined = byte(last.Op)
+		ir.undefined = byte(last.Op)
 	}
-	if !p.traced {
-		translateSymbolic(b, src, instrs, p.fork, sc)
-		return int64(len(b.ops)) * closureBytes
+	if p.traced {
+		buildStackIR(ir, instrs, p.profile())
+	} else {
+		buildIR(ir, src, instrs, p.profile(), sc)
 	}
-	b.ops = make([]opFn, 0, len(instrs))
-	var n int64
-	for _, in := range instrs {
-		b.ops = append(b.ops, translateInstr(in, p.fork, 0))
-		n += instrBytes(in.Op, false)
-	}
-	return n
-}
-
-// translateInstr returns the closure for one instruction; rest is the
-// constant gas of the block after it, which an instruction that observes
-// the gas left must not see charged (withExactGas).
-func translateInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
-	fn := instrOp(in, fork)
-	if in.Op.Info().ObservesGas {
-		return withExactGas(fn, rest)
-	}
-	return fn
-}
-
-// instrOp returns the stack form of one instruction.
-func instrOp(in blocks.Instr, fork blocks.Fork) opFn {
-	op := in.Op
-	switch {
-	case op == blocks.PUSH0:
-		return makePush(pushValue(nil, 0))
-	case op.IsPush():
-		return makePush(pushValue(in.Imm, op.Info().Immediate))
-	case op >= blocks.DUP1 && op <= blocks.DUP16:
-		return makeDup(int(op-blocks.DUP1) + 1)
-	case op >= blocks.SWAP1 && op <= blocks.SWAP16:
-		return makeSwap(int(op-blocks.SWAP1) + 1)
-	case op >= blocks.LOG0 && op <= blocks.LOG4:
-		return makeLog(int(op - blocks.LOG0))
-	case op == blocks.PC:
-		return makePC(in.PC)
-	case op == blocks.CALL, op == blocks.CALLCODE, op == blocks.DELEGATECALL, op == blocks.STATICCALL:
-		return makeCall(op, fork)
-	case op == blocks.CREATE, op == blocks.CREATE2:
-		return makeCreate(op)
-	}
-	if fn := simpleOps[op]; fn != nil {
-		return fn
-	}
-	panic("translate: no implementation for " + op.String())
+	b.blockHead = ir.blockHead
+	return lowerClosures(b, ir, p.profile(), sc)
 }
 
 // simpleOps holds the instructions that need nothing bound at translation.

@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/holiman/uint256"
+
 	"github.com/hyvm/hyvm/blocks"
 )
 
@@ -158,6 +160,7 @@ const (
 	programSize = int(unsafe.Sizeof(Program{}))
 	blockSize   = int(unsafe.Sizeof(block{}))
 	ptrSize     = int(unsafe.Sizeof(uintptr(0)))
+	wordSize    = int(unsafe.Sizeof(uint256.Int{}))
 )
 
 // closureBytes estimates the heap object behind one operation of the
@@ -165,7 +168,7 @@ const (
 // (32–48 bytes).
 const closureBytes = 40
 
-// instrBytes estimates the heap object behind translateInstr's operation
+// instrBytes estimates the heap object behind the stack form of an operation
 // for op, wrapped for the exact gas left or not: pushes bind a word, DUP,
 // SWAP, LOG and PC an integer, calls and creates a kind; the other
 // operations are shared functions.

@@ -23,7 +23,7 @@ func TestMeasurePushDataGuests(t *testing.T) {
 		guest := pushDataGuest(size)
 		before := liveHeap()
 		start := time.Now()
-		p := CompileHyVM(guest, blocks.Latest)
+		p := CompileHyVM(guest, blocks.Latest, Options{})
 		_, left, err := runFrame(p, nil, 1<<62)
 		elapsed := time.Since(start)
 		if err != nil {

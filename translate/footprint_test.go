@@ -48,9 +48,9 @@ func contractCodes(t testing.TB) map[string][]byte {
 
 // buildAllGuest builds every block a run of the guest could start at
 // instruction boundaries or after a JUMPDEST: what a thorough run keeps.
-func buildAllGuest(g *hyvmGuest) {
+func buildAllGuest(g *Program) {
 	for pc := uint32(0); int(pc) < len(g.code); {
-		b := g.blockAt(pc)
+		b, _ := g.guestAt(pc)
 		if b.end > pc {
 			pc = b.end
 		} else { // a policy-checked instruction ends its block after itself
@@ -59,7 +59,7 @@ func buildAllGuest(g *hyvmGuest) {
 	}
 	for pc, c := range g.code {
 		if c == byte(blocks.JUMPDEST) {
-			g.blockAt(uint32(pc) + 1)
+			g.guestAt(uint32(pc) + 1)
 		}
 	}
 }
@@ -88,8 +88,8 @@ func TestFootprintTracksHeap(t *testing.T) {
 			return p
 		},
 		"hyvm": func(code []byte) *Program {
-			p, g := compileHyVM(code, blocks.Latest)
-			buildAllGuest(g)
+			p := CompileHyVM(code, blocks.Latest, Options{})
+			buildAllGuest(p)
 			return p
 		},
 	}
@@ -207,7 +207,7 @@ func TestPushDataGuestRetainsLittle(t *testing.T) {
 	guest := pushDataGuest(30_000)
 	budget := retainBudget(len(guest))
 	before := liveHeap()
-	p := CompileHyVM(guest, blocks.Latest)
+	p := CompileHyVM(guest, blocks.Latest, Options{})
 	_, left, err := runFrame(p, nil, 1<<40)
 	if err != nil {
 		t.Fatalf("guest failed: %v", err)
@@ -271,7 +271,7 @@ func TestRunWithoutKeeping(t *testing.T) {
 		}
 	}
 	for name, guest := range guests {
-		full, starved := CompileHyVM(guest, blocks.Latest), CompileHyVM(guest, blocks.Latest)
+		full, starved := CompileHyVM(guest, blocks.Latest, Options{}), CompileHyVM(guest, blocks.Latest, Options{})
 		starved.Attach(NewLedger(1, 1<<62, nil))
 		base := starved.Retained()
 		compareRuns(t, "hyvm "+name, nil, full, starved)
@@ -311,8 +311,8 @@ func TestLedgerFollowsPrograms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gp, g := compileHyVM(code, blocks.Latest)
-		progs = append(progs, p, gp)
+		g := CompileHyVM(code, blocks.Latest, Options{})
+		progs = append(progs, p, g)
 		builds = append(builds, p.TranslateAll, func() { buildAllGuest(g) })
 	}
 	for _, p := range progs {
@@ -379,13 +379,13 @@ func TestLedgerCallsOver(t *testing.T) {
 func TestGuestBlockEndsAtPublishedBlock(t *testing.T) {
 	// 100 × (PUSH1 1 POP): one straight run, no JUMPDEST.
 	guest := bytes.Repeat([]byte{0x60, 0x01, 0x50}, 100)
-	_, g := compileHyVM(guest, blocks.Latest)
-	later := g.blockAt(30)
-	if n := len(later.ops); n != hvMaxInstrs {
-		t.Errorf("block at 30 has %d operations, want the cap %d", n, hvMaxInstrs)
+	g := CompileHyVM(guest, blocks.Latest, Options{})
+	later, _ := g.guestAt(30)
+	if want := uint32(30 + hvMaxInstrs/2*3); later.end != want {
+		t.Errorf("block at 30 ends at %d, want %d after the cap of %d instructions", later.end, want, hvMaxInstrs)
 	}
-	first := g.blockAt(0)
-	if first.end != 30 || len(first.ops) != 20 {
-		t.Errorf("block at 0 ends at %d with %d operations, want 30 and 20 (where the block at 30 starts)", first.end, len(first.ops))
+	first, _ := g.guestAt(0)
+	if first.end != 30 || first.gas != 10*(guestGas(blocks.PUSH1)+guestGas(blocks.POP)) {
+		t.Errorf("block at 0 ends at %d with gas %d, want 30 and the gas of 10 PUSH1 POP (where the block at 30 starts)", first.end, first.gas)
 	}
 }

@@ -8,38 +8,19 @@ import (
 	"github.com/hyvm/hyvm/blocks"
 )
 
-// HyVM mode translates a guest (the calldata of a DELEGATECALL into HyVM)
-// with the same blocks and the same instruction closures as EVM mode. What
-// differs is decided here, at translation time: HyVM's overhead is folded
-// into each block's static gas, memory offsets get a rewriting pre-step,
-// opcodes HyVM lacks end the block with revert(0, 0), and the stack limit is
-// HyVM's. There is no JUMPDEST analysis: blocks start wherever execution
-// arrives (offset 0, after a JUMPI, one past a jump's 0x5b target) and are
-// built on first use.
-
-// hvTerm says how a HyVM block ends.
-type hvTerm uint8
-
-const (
-	hvFallthrough hvTerm = iota // continue at end (past the code: the STOP block)
-	hvJump
-	hvJumpI
-	hvStop
-	hvReturn
-	hvRevert
-	hvAbort   // HyVM's revert(0, 0): an opcode it does not implement
-	hvInvalid // INVALID: exceptional halt
-)
-
-// hvBlock is a translated HyVM block; immutable once published.
-type hvBlock struct {
-	gas      uint64 // static gas of the block, HyVM overhead included
-	stackReq int    // items needed at entry
-	stackMax int    // highest height above entry the limit applies to
-	ops      []opFn
-	term     hvTerm
-	end      uint32 // where fallthrough and JUMPI-not-taken continue
-}
+// HyVM mode is a profile of the same builder and the same run loop as EVM
+// mode (irProfile.guest): a guest (the calldata of a DELEGATECALL into
+// HyVM) is decoded into the same blocks, built into the same IR with the
+// same symbolic-stack fusion, lowered by the same backends. What differs is
+// decided while building: HyVM's overhead is folded into each block's
+// static gas (guestGas), memory offsets get a rewriting pre-step (or are
+// rewritten at build time when constant), opcodes HyVM lacks end the block
+// (blocks.Abort: revert(0, 0)), the policy is a pre-step of the
+// instructions it is asked about, and the stack limit is HyVM's. There is
+// no JUMPDEST analysis: a jump is valid if the byte at its destination is
+// 0x5b, and resumes after it; blocks start wherever execution arrives
+// (offset 0, after a JUMPI, one past a jump's 0x5b target) and are built on
+// first use, into pages indexed by start.
 
 // A block built at an arbitrary jump target must cost little even in
 // adversarial code, where every byte may start one (jumps into PUSH data):
@@ -61,83 +42,82 @@ const (
 const hvPageBits = 6
 
 // hvPage holds the blocks of 64 consecutive start offsets.
-type hvPage [1 << hvPageBits]atomic.Pointer[hvBlock]
+type hvPage [1 << hvPageBits]atomic.Pointer[block]
 
-// Sizes counted in a guest's footprint.
-const (
-	hvPageSize  = int(unsafe.Sizeof(hvPage{}))
-	hvBlockSize = int(unsafe.Sizeof(hvBlock{}))
-	hvGuestSize = int(unsafe.Sizeof(hyvmGuest{}))
-	methodValue = 2 * ptrSize // the closure of Program.native
-)
+const hvPageSize = int(unsafe.Sizeof(hvPage{}))
 
-// hyvmGuest is a guest's translation. Blocks are built on demand and
-// published with compare-and-swap into a two-level table indexed by start
-// offset, so concurrent runs share them without locks and each block is
-// kept once (a lost race only discards a duplicate). Past the program's
-// budget, blocks are built, run and dropped.
-type hyvmGuest struct {
-	code  []byte
-	fork  blocks.Fork
-	pages []atomic.Pointer[hvPage]
-	fp    *footprint // the program's
-}
+// stackLimitGap is how much lower a guest's stack limit is than the EVM's:
+// added to a guest block's stack growth, the one entry check of the run
+// loop applies HyVM's limit.
+const stackLimitGap = StackLimit - blocks.HyVMStackLimit
 
 // CompileHyVM translates guest bytecode for HyVM mode. The program's Run
 // executes it as a HyVM frame: start-up cost, reserved memory, the guest's
 // empty calldata and HyVM's control flow. Blocks are translated lazily, so
-// compiling is O(1) whatever the size of the guest.
-func CompileHyVM(code []byte, fork blocks.Fork) *Program {
-	p, _ := compileHyVM(code, fork)
-	return p
-}
-
-func compileHyVM(code []byte, fork blocks.Fork) (*Program, *hyvmGuest) {
+// compiling is O(1) whatever the size of the guest. Blocks are published
+// with compare-and-swap into a two-level table indexed by start offset, so
+// concurrent runs share them without locks and each block is kept once (a
+// lost race only discards a duplicate). Past the program's budget, blocks
+// are built, run and dropped.
+func CompileHyVM(code []byte, fork blocks.Fork, opt Options) *Program {
 	// A guest is the calldata of a DELEGATECALL, usually a view of the
 	// caller's memory, and its blocks are built lazily long after that
 	// memory has changed: the program keeps its own copy.
 	code = bytes.Clone(code)
-	p := new(Program)
-	g := &hyvmGuest{code: code, fork: fork, pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1), fp: &p.fp}
-	p.native = g.run
+	p := &Program{code: code, fork: fork, guest: true, traced: opt.PerInstructionGas,
+		pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1)}
+	if p.traced {
+		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
+	}
 	p.fp.budget.Store(retainBudget(len(code)))
-	p.fp.charge(allocSize(programSize) + allocSize(hvGuestSize) + allocSize(methodValue) +
-		allocSize(cap(code)) + allocSize(ptrSize*len(g.pages)))
-	return p, g
+	p.fp.charge(allocSize(programSize) + allocSize(cap(code)) +
+		allocSize(ptrSize*len(p.pages)) + allocSize(ptrSize*len(p.instrs)))
+	return p
 }
 
-// blockAt returns the block starting at pc (0 <= pc <= len(code)).
-func (g *hyvmGuest) blockAt(pc uint32) *hvBlock {
-	pp := &g.pages[pc>>hvPageBits]
+// guestAt returns the guest block starting at pc (0 <= pc <= len(code)),
+// and whether it is the published one (else it is new and kept by no one).
+func (p *Program) guestAt(pc uint32) (*block, bool) {
+	pp := &p.pages[pc>>hvPageBits]
 	page := pp.Load()
 	if page != nil {
 		if b := page[pc&(1<<hvPageBits-1)].Load(); b != nil {
-			return b
+			return b, true
 		}
 	}
-	b, cost := g.build(pc)
+	b, cost := p.buildGuest(pc)
 	if page == nil {
-		if !g.fp.reserve(allocSize(hvPageSize) + cost) {
-			return b
+		if !p.fp.reserve(allocSize(hvPageSize) + cost) {
+			return b, false
 		}
 		if page = new(hvPage); !pp.CompareAndSwap(nil, page) {
-			g.fp.release(allocSize(hvPageSize))
+			p.fp.release(allocSize(hvPageSize))
 			page = pp.Load()
 		}
-	} else if !g.fp.reserve(cost) {
-		return b
+	} else if !p.fp.reserve(cost) {
+		return b, false
 	}
 	slot := &page[pc&(1<<hvPageBits-1)]
 	if !slot.CompareAndSwap(nil, b) {
-		g.fp.release(cost)
-		return slot.Load()
+		p.fp.release(cost)
+		return slot.Load(), true
+	}
+	return b, true
+}
+
+// guestLink returns the guest block starting at pc and caches it in slot,
+// a link to it, if it is published.
+func (p *Program) guestLink(slot *atomic.Pointer[block], pc uint32) *block {
+	b, ok := p.guestAt(pc)
+	if ok {
+		slot.Store(b)
 	}
 	return b
 }
 
 // published reports whether a block starting at pc is published.
-func (g *hyvmGuest) published(pc uint32) bool {
-	page := g.pages[pc>>hvPageBits].Load()
+func (p *Program) published(pc uint32) bool {
+	page := p.pages[pc>>hvPageBits].Load()
 	return page != nil && page[pc&(1<<hvPageBits-1)].Load() != nil
 }
 
@@ -145,22 +125,63 @@ func (g *hyvmGuest) published(pc uint32) bool {
 // byte after it, straight-line code executes it, so both start blocks there.
 func splitAtJumpdest(uint64) bool { return true }
 
-// build decodes and translates the block starting at start, and returns it
-// with the bytes it retains.
-func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
-	if int(start) >= len(g.code) {
-		return &hvBlock{gas: blocks.HyVMStopGas, term: hvStop, end: start}, allocSize(hvBlockSize)
+// guestGas returns the constant gas of a guest instruction: its native
+// gas and HyVM's overhead, or for the instructions that end a block what
+// HyVM charges for the outcome charged at entry (a jump's cheaper one).
+func guestGas(op blocks.Opcode) uint64 {
+	info := op.Info()
+	switch {
+	case !info.HyVM.Supported:
+		return blocks.HyVMAbortGas
+	case op == blocks.INVALID:
+		return 0 // an exceptional halt: all gas goes
+	case op == blocks.JUMP:
+		return blocks.HyVMJumpGas
+	case op == blocks.JUMPI:
+		return blocks.HyVMJumpINotTakenGas
+	case op == blocks.STOP:
+		return blocks.HyVMStopGas
 	}
-	sc, _ := scratchPool.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
+	return info.Gas + info.HyVM.Overhead
+}
+
+// guestTerm returns how a guest block ending with op ends, Fallthrough if
+// op does not end one.
+func guestTerm(op blocks.Opcode) blocks.Terminator {
+	switch {
+	case !op.Info().HyVM.Supported:
+		return blocks.Abort
+	case op == blocks.INVALID:
+		return blocks.Invalid
+	case op == blocks.JUMP:
+		return blocks.Jump
+	case op == blocks.JUMPI:
+		return blocks.JumpI
+	case op == blocks.STOP:
+		return blocks.Stop
+	case op == blocks.RETURN:
+		return blocks.Return
+	case op == blocks.REVERT:
+		return blocks.Revert
 	}
+	return blocks.Fallthrough
+}
+
+// buildGuest decodes the guest block starting at start, builds and lowers
+// it, and returns it with the bytes it retains.
+func (p *Program) buildGuest(start uint32) (*block, int64) {
+	if int(start) >= len(p.code) {
+		// Past the end HyVM runs STOP.
+		b := &block{blockCode: blockCode{blockHead: blockHead{gas: blocks.HyVMStopGas, term: blocks.Stop, start: start, end: start}}}
+		return b, allocSize(blockSize)
+	}
+	sc := getScratch()
 	defer scratchPool.Put(sc)
-	limit := min(len(g.code), int(start)+hvWindow)
-	src, buf := blocks.BuildBlockInto(g.code[:limit], start, g.fork, splitAtJumpdest, sc.instrs[:0])
+	limit := min(len(p.code), int(start)+hvWindow)
+	src, buf := blocks.BuildBlockInto(p.code[:limit], start, p.fork, splitAtJumpdest, sc.instrs[:0])
 	sc.instrs = buf[:0]
 	instrs, end := src.Instrs, src.End
-	if n := len(instrs); limit < len(g.code) && n > 1 {
+	if n := len(instrs); limit < len(p.code) && n > 1 {
 		// A PUSH cut by the window is decoded again by the next block.
 		if last := instrs[n-1]; last.Op.IsPush() && int(last.PC)+1+last.Op.Info().Immediate > limit {
 			instrs, end = instrs[:n-1], last.PC
@@ -172,109 +193,35 @@ func (g *hyvmGuest) build(start uint32) (*hvBlock, int64) {
 	for i := 1; i < len(instrs); i++ {
 		// Where a block starts already, continue in it rather than
 		// translate its instructions again.
-		if g.published(instrs[i].PC) {
+		if p.published(instrs[i].PC) {
 			instrs, end = instrs[:i], instrs[i].PC
 			break
 		}
 	}
-	b := &hvBlock{term: hvFallthrough, end: end}
-	var costs [hvMaxInstrs]uint64
+	g := blocks.Block{Start: start, End: end}
 	height := 0
 	for i, in := range instrs {
 		op, info := in.Op, in.Op.Info()
-		switch {
-		case !info.HyVM.Supported:
-			b.term, b.gas = hvAbort, b.gas+blocks.HyVMAbortGas
-		case op == blocks.INVALID:
-			b.term = hvInvalid
-		case op == blocks.JUMP:
-			b.term, b.gas = hvJump, b.gas+blocks.HyVMJumpGas
-			b.stackReq = max(b.stackReq, 1-height)
-		case op == blocks.JUMPI:
-			b.term, b.gas = hvJumpI, b.gas+blocks.HyVMJumpINotTakenGas
-			b.stackReq = max(b.stackReq, 2-height)
-		case op == blocks.STOP:
-			b.term, b.gas = hvStop, b.gas+blocks.HyVMStopGas
+		g.Gas += guestGas(op)
+		if g.Term = guestTerm(op); g.Term != blocks.Abort {
+			g.StackReq = max(g.StackReq, info.Pops-height)
 		}
-		if b.term != hvFallthrough {
-			instrs = instrs[:i]
+		if g.Term != blocks.Fallthrough || info.HyVM.Policy {
+			// A policy may end the guest at its instruction with its gas
+			// left, so the block must not have charged for what follows.
+			instrs, g.End = instrs[:i+1], in.PC+1
 			break
 		}
-		b.stackReq = max(b.stackReq, info.Pops-height)
 		height += info.Pushes - info.Pops
-		b.stackMax = max(b.stackMax, height)
+		g.StackGrowth = max(g.StackGrowth, height)
 		if op.IsPush() {
-			b.stackMax = max(b.stackMax, height+blocks.HyVMPushStackHeadroom)
-		}
-		cost := info.Gas + info.HyVM.Overhead
-		costs[i] = cost
-		b.gas += cost
-		if info.HyVM.Policy {
-			// A policy may end the guest here with its gas left, so the
-			// block must not have charged for what follows.
-			b.end = in.PC + 1
-			instrs = instrs[:i+1]
-			break
-		}
-		if op == blocks.RETURN || op == blocks.REVERT {
-			b.term = hvReturn
-			if op == blocks.REVERT {
-				b.term = hvRevert
-			}
-			instrs = instrs[:i+1]
-			break
+			g.StackGrowth = max(g.StackGrowth, height+blocks.HyVMPushStackHeadroom)
 		}
 	}
-	rest := b.gas
-	ops := make([]opFn, 0, len(instrs))
-	cost := allocSize(hvBlockSize)
-	for i, in := range instrs {
-		rest -= costs[i]
-		if fn := translateHyVMInstr(in, g.fork, rest); fn != nil {
-			ops = append(ops, fn)
-			cost += hvOpBytes(in.Op, rest)
-		}
-	}
-	if len(ops) > 0 {
-		b.ops = ops
-		cost += allocSize(ptrSize * cap(ops))
-	}
-	return b, cost
-}
-
-// translateHyVMInstr returns the closure of a supported, non-jump guest
-// instruction: EVM mode's, behind HyVM's offset rewriting where it applies.
-func translateHyVMInstr(in blocks.Instr, fork blocks.Fork, rest uint64) opFn {
-	switch in.Op {
-	case blocks.JUMPDEST:
-		return nil // gas only
-	case blocks.MSIZE:
-		return opHyVMMsize
-	}
-	fn := withPolicy(translateInstr(in, fork, rest), in.Op, rest)
-	switch offs := in.Op.Info().HyVM.Offsets; {
-	case offs[1] >= 0:
-		return withFixedOffsets(fn, int(offs[0]), int(offs[1]))
-	case offs[0] >= 0:
-		return withFixedOffset(fn, int(offs[0]))
-	}
-	return fn
-}
-
-// hvOpBytes estimates the heap objects behind translateHyVMInstr's
-// operation for op: translateInstr's, and HyVM's policy and offset
-// wrappers.
-func hvOpBytes(op blocks.Opcode, rest uint64) int64 {
-	if op == blocks.JUMPDEST || op == blocks.MSIZE {
-		return 0
-	}
-	n := instrBytes(op, rest != 0)
-	hv := op.Info().HyVM
-	if hv.Policy {
-		n += 48 + 16 // the wrapper and its allow function
-	}
-	if hv.Offsets[0] >= 0 {
-		n += 32
-	}
-	return n
+	g.Instrs = instrs
+	b := &block{blockCode: blockCode{blockHead: blockHead{gas: g.Gas, stackReq: int32(g.StackReq),
+		stackGrowth: int32(g.StackGrowth + stackLimitGap), term: g.Term, end: g.End, start: start}}}
+	cost := p.keepInstrs(start, instrs)
+	cost += p.translateBlock(&b.blockCode, &g, sc)
+	return b, cost + allocSize(blockSize) + allocSize(ptrSize*cap(b.ops))
 }

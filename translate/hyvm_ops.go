@@ -17,6 +17,44 @@ func fixOffset(off *uint256.Int) {
 	off.AddUint64(off, blocks.HyVMMemStart)
 }
 
+// withGuestOffsets rewrites the memory offsets of op's row (HyVM.Offsets)
+// on the materialised stack, then runs fn.
+func withGuestOffsets(fn opFn, op blocks.Opcode) opFn {
+	switch offs := op.Info().HyVM.Offsets; {
+	case offs[1] >= 0:
+		return withFixedOffsets(fn, int(offs[0]), int(offs[1]))
+	case offs[0] >= 0:
+		return withFixedOffset(fn, int(offs[0]))
+	}
+	return fn
+}
+
+// guestSlotOps are the slot forms of the memory instructions with a slot
+// form for an offset read from a slot: the slot may hold the value of
+// another stack position too (the builder fuses DUPs), so the rewritten
+// offset is a copy.
+var guestSlotOps = [256]func(x [3]int, d int) opFn{
+	blocks.MLOAD: func(x [3]int, d int) opFn {
+		a := x[0]
+		return func(f *Frame) error { off := guestOffset(f.at(a)); return coreMload(f, f.at(d), &off) }
+	},
+	blocks.MSTORE: func(x [3]int, _ int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { off := guestOffset(f.at(a)); return coreMstore(f, &off, f.at(b)) }
+	},
+	blocks.MSTORE8: func(x [3]int, _ int) opFn {
+		a, b := x[0], x[1]
+		return func(f *Frame) error { off := guestOffset(f.at(a)); return coreMstore8(f, &off, f.at(b)) }
+	},
+}
+
+// guestOffset returns the rewritten offset *off.
+func guestOffset(off *uint256.Int) uint256.Int {
+	v := *off
+	fixOffset(&v)
+	return v
+}
+
 func withFixedOffset(op opFn, pos int) opFn {
 	return func(f *Frame) error {
 		fixOffset(f.back(pos))

@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"github.com/holiman/uint256"
-
 	"github.com/hyvm/hyvm/blocks"
 )
 
@@ -28,6 +26,9 @@ import (
 func (p *Program) entryBlock() *block {
 	if b := p.entry.Load(); b != nil {
 		return b
+	}
+	if p.guest {
+		return p.guestLink(&p.entry, 0)
 	}
 	return p.link(&p.entry, 0)
 }
@@ -81,8 +82,12 @@ func (p *Program) keep(slot *atomic.Pointer[block], b *block, cost int64) *block
 	return b
 }
 
-// follow returns b's successor (nil past the end of the code), caching it.
+// follow returns b's successor (nil past the end of the code, where a
+// guest has a STOP block), caching it.
 func (p *Program) follow(b *block) *block {
+	if p.guest {
+		return p.guestLink(&b.next, b.end)
+	}
 	if int(b.end) >= len(p.code) {
 		return nil
 	}
@@ -93,6 +98,9 @@ func (p *Program) follow(b *block) *block {
 func (p *Program) targetOf(b *block) *block {
 	if !b.destOK {
 		return nil
+	}
+	if p.guest {
+		return p.guestLink(&b.target, b.dest)
 	}
 	t, ok := p.dest(b.dest)
 	if ok {
@@ -116,10 +124,7 @@ func (p *Program) targetOf(b *block) *block {
 // Without ok nothing is published and the returned block is the caller's
 // alone.
 func (p *Program) build(pc uint32) (b *block, cost int64, ok bool) {
-	sc, _ := scratchPool.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
-	}
+	sc := getScratch()
 	defer scratchPool.Put(sc)
 	empties := sc.empties[:0]
 	defer func() { sc.empties = empties[:0] }()
@@ -252,11 +257,21 @@ func (n *block) mergeInto(m *block, e *emptyBlock, start uint32) {
 // translating a new program does not grow them afresh.
 var scratchPool sync.Pool
 
+// getScratch returns a scratch buffer from the pool, for scratchPool.Put.
+func getScratch() *scratch {
+	sc, _ := scratchPool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{instrs: make([]blocks.Instr, 0, 64)}
+	}
+	return sc
+}
+
 // scratch is the working space of translating blocks, reused between them.
 type scratch struct {
 	instrs  []blocks.Instr
 	ents    []symEnt
 	ops     []opFn
+	ir      irBlock
 	empties []emptyBlock
 	// fold holds constant operands and the result while an instruction is
 	// folded: the cores are called through a table (pureCores), and words
@@ -272,27 +287,33 @@ type scratch struct {
 func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) int64 {
 	src, buf := blocks.BuildBlockInto(p.code, pc, p.fork, p.jumpDests.Has, sc.instrs[:0])
 	sc.instrs = buf[:0]
-	*b = blockCode{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
-		term: src.Term, end: src.End, start: pc}
-	if p.traced && p.instrs[pc].Load() == nil {
-		instrs := slices.Clone(src.Instrs)
-		if p.instrs[pc].CompareAndSwap(nil, &instrs) {
-			p.fp.charge(allocSize(int(unsafe.Sizeof(instrs))) + allocSize(cap(instrs)*int(unsafe.Sizeof(blocks.Instr{}))))
-		}
-	}
+	*b = blockCode{blockHead: blockHead{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
+		term: src.Term, end: src.End, start: pc}}
+	p.keepInstrs(pc, src.Instrs)
 	closures := p.translateBlock(b, &src, sc)
-	cost := allocSize(blockSize) + allocSize(ptrSize*cap(b.ops)) + closures
-	if n := countPushes(src.Instrs); n > 0 && !p.traced {
-		cost += allocSize(n * int(unsafe.Sizeof(uint256.Int{}))) // the block's constants
+	return allocSize(blockSize) + allocSize(ptrSize*cap(b.ops)) + closures
+}
+
+// keepInstrs keeps, on the traced path, the instructions of the block at
+// pc for its run (one list per block start, so they grow with the code
+// only), charged to the program whether or not the block is kept; it
+// returns 0, the block's own cost being none of it.
+func (p *Program) keepInstrs(pc uint32, instrs []blocks.Instr) int64 {
+	if !p.traced || p.instrs[pc].Load() != nil {
+		return 0
 	}
-	return cost
+	kept := slices.Clone(instrs)
+	if p.instrs[pc].CompareAndSwap(nil, &kept) {
+		p.fp.charge(allocSize(int(unsafe.Sizeof(kept))) + allocSize(cap(kept)*int(unsafe.Sizeof(blocks.Instr{}))))
+	}
+	return 0
 }
 
 // TranslateAll translates every block reachable from the entry or a jump
 // destination now, as a run would on first entry: for measuring and
 // warming up.
 func (p *Program) TranslateAll() {
-	if p.native != nil {
+	if p.native != nil || p.guest {
 		return
 	}
 	p.walk(p.entryBlock())

@@ -35,10 +35,11 @@ func TestEveryOpcodeTranslates(t *testing.T) {
 					}
 				}
 				if hyvm {
-					translates(t, name+"/hyvm", func() {
-						_, g := compileHyVM(code, fork)
-						g.build(0)
-					})
+					for _, traced := range []bool{false, true} {
+						translates(t, name+"/hyvm", func() {
+							CompileHyVM(code, fork, Options{PerInstructionGas: traced}).buildGuest(0)
+						})
+					}
 				}
 			}
 		}
@@ -77,5 +78,5 @@ func TestUndefinedOpcodeHasNoImplementation(t *testing.T) {
 			t.Error("translating an undefined opcode did not panic")
 		}
 	}()
-	translateInstr(blocks.Instr{Op: 0x0c}, blocks.Latest, 0)
+	stackOp(&irInstr{op: 0x0c}, &irBlock{}, blocks.Latest)
 }

@@ -28,7 +28,7 @@ func TestProgramsOwnTheirCode(t *testing.T) {
 				}
 			} else {
 				buf, _ = hex.DecodeString(guestCode)
-				p = CompileHyVM(buf, blocks.Latest)
+				p = CompileHyVM(buf, blocks.Latest, Options{})
 			}
 			clear(buf) // the caller reuses its buffer
 			f := new(Frame)

@@ -14,6 +14,11 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 	if p.native != nil {
 		return p.native(f)
 	}
+	if p.guest {
+		if err := enterGuest(f, p.code); err != nil {
+			return nil, err
+		}
+	}
 	if p.traced {
 		return p.runTraced(f)
 	}
@@ -47,6 +52,12 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 func (p *Program) leave(b *block, f *Frame) (*block, error) {
 	switch b.term {
 	case blocks.Fallthrough:
+		// Guest blocks are cut every hvWindow bytes: checking here bounds
+		// a cancelled run of long straight-line guest code.
+		if p.guest && f.Env.Abort.Load() {
+			f.out = nil
+			return nil, ErrAborted
+		}
 		return p.next(b, f), nil
 	case blocks.Jump:
 		return p.jump(b, f)
@@ -75,6 +86,9 @@ func (p *Program) leave(b *block, f *Frame) (*block, error) {
 		return nil, nil
 	case blocks.Revert:
 		return nil, errExecReverted
+	case blocks.Abort:
+		f.out = nil
+		return nil, errExecReverted
 	default: // Invalid, Undefined
 		f.out = nil
 		return nil, &invalidOpcodeError{b.undefined}
@@ -89,10 +103,14 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 		return nil, ErrAborted
 	}
 	if b.staticJump {
-		if t := b.target.Load(); t != nil {
-			return t, nil
+		t := b.target.Load()
+		if t == nil {
+			t = p.targetOf(b)
 		}
-		if t := p.targetOf(b); t != nil {
+		if p.guest {
+			return p.guestJumped(b, f, t)
+		}
+		if t != nil {
 			return t, nil
 		}
 		f.out = nil
@@ -101,6 +119,13 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 	dest := f.pop()
 	if b.term == blocks.JumpI {
 		f.sp--
+	}
+	if p.guest {
+		var t *block
+		if start, ok := p.jumpTarget(dest); ok {
+			t, _ = p.guestAt(start)
+		}
+		return p.guestJumped(b, f, t)
 	}
 	if dest.IsUint64() && dest.Uint64() < uint64(len(p.table)) {
 		if t := p.table[dest.Uint64()].Load(); t != nil {

@@ -1,21 +1,20 @@
 package translate
 
 import (
-	"slices"
-
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
 )
 
-// The symbolic stack: the block-path translator tracks, for every stack
-// position of a block, where its value lives (a slot of the physical stack,
-// or a constant) instead of emitting code for PUSH, DUP, SWAP, POP and
-// JUMPDEST. Operations are bound to the slots of their operands and result,
-// relative to the frame's sp, which does not move inside the block until the
-// stack is materialised: before any instruction that needs the real stack
-// (see symOps) and at the block's end, where one closure moves the values to
-// their positions and adjusts sp once.
+// The symbolic stack: the builder of the block IR (ir.go) tracks, for every
+// stack position of a block, where its value lives (a slot of the physical
+// stack, or a constant) instead of emitting instructions for PUSH, DUP,
+// SWAP, POP and JUMPDEST. Operations are bound to the slots of their
+// operands and result, relative to the frame's sp, which does not move
+// inside the block until the stack is materialised: before any instruction
+// that needs the real stack (one without a slot form, see symOps) and at the
+// block's end, where one irMoves puts the values in their positions and
+// adjusts sp once.
 //
 // Positions and slots are counted from the block's entry height (negative:
 // items that were on the stack at entry). Block entry checks
@@ -24,7 +23,8 @@ import (
 // bounds.
 
 // symEnt is where the value of one stack position lives: a slot, or the
-// constant consts[cidx-1] of its block (kept apart so positions stay small).
+// constant consts[cidx-1] of its block's IR (kept apart so positions stay
+// small).
 type symEnt struct {
 	slot int32 // entry-relative slot, when cidx == 0
 	cidx int32
@@ -36,27 +36,22 @@ func slotEnt(k int) symEnt { return symEnt{slot: int32(k)} }
 
 // constEnt returns a position holding c.
 func (s *symBlock) constEnt(c uint256.Int) symEnt {
-	s.consts = append(s.consts, c)
-	return symEnt{cidx: int32(len(s.consts))}
+	return symEnt{cidx: s.ir.constant(c) + 1}
 }
 
 // constOf returns the constant of a constant position.
-func (s *symBlock) constOf(e symEnt) uint256.Int { return s.consts[e.cidx-1] }
+func (s *symBlock) constOf(e symEnt) uint256.Int { return s.ir.consts[e.cidx-1] }
 
-// constPtr returns where the constant of a constant position is kept; the
-// block's constants never change once made, so closures may share them.
-func (s *symBlock) constPtr(e symEnt) *uint256.Int { return &s.consts[e.cidx-1] }
-
-// symBlock is the translation state of one block.
+// symBlock is the builder's state for one block.
 type symBlock struct {
-	ops    []opFn
-	ents   []symEnt // ents[p+req] describes position p
-	consts []uint256.Int
-	req    int // lowest position is -req
-	limit  int // slots lie in [-req, limit)
-	h      int // current height above the entry height
-	spOff  int // physical sp minus the entry sp
-	fold   *foldWords
+	ir    *irBlock
+	pr    irProfile
+	ents  []symEnt // ents[p+req] describes position p
+	req   int      // lowest position is -req
+	limit int      // slots lie in [-req, limit)
+	h     int      // current height above the entry height
+	spOff int      // physical sp minus the entry sp
+	fold  *foldWords
 }
 
 // newSymBlock returns the state for a block, its positions in sc.
@@ -119,7 +114,7 @@ func (s *symBlock) operand(p int) int {
 	e := s.ent(p)
 	if e.isConst() {
 		k := s.freeSlot(s.h, p)
-		s.ops = append(s.ops, makeSetConst(k-s.spOff, s.constOf(*e)))
+		s.ir.emit(irInstr{form: irSetConst, dst: int32(k - s.spOff), c: e.cidx - 1})
 		*e = slotEnt(k)
 	}
 	return int(e.slot) - s.spOff
@@ -159,48 +154,49 @@ func (s *symBlock) freeSlotBelow(base int, prefer []int) int {
 // materialize emits what makes the physical stack hold the symbolic one:
 // position p in slot p for every live position, and sp at the top.
 func (s *symBlock) materialize() {
-	var slotBuf, orderBuf [24]move
-	var constBuf [8]constMove
-	slots, consts := slotBuf[:0], constBuf[:0]
+	var slotBuf [24]move
+	slots, ir := slotBuf[:0], s.ir
+	clo := len(ir.constMoves)
 	for p := -s.req; p < s.h; p++ {
 		e := s.ent(p)
 		if e.isConst() {
-			consts = append(consts, constMove{dst: int32(p - s.spOff), c: s.constOf(*e)})
+			ir.constMoves = append(ir.constMoves, constMove{dst: int32(p - s.spOff), c: s.constOf(*e)})
 		} else if int(e.slot) != p {
 			slots = append(slots, move{dst: int32(p), src: e.slot})
 		}
 		*e = slotEnt(p)
 	}
-	ordered := orderMoves(slots, orderBuf[:0])
-	for i := range ordered {
-		if ordered[i].dst != tmpSlot {
-			ordered[i].dst -= int32(s.spOff)
+	lo := len(ir.moves)
+	ir.moves = orderMoves(slots, ir.moves)
+	for i := lo; i < len(ir.moves); i++ {
+		if m := &ir.moves[i]; m.dst != tmpSlot {
+			m.dst -= int32(s.spOff)
 		}
-		if ordered[i].src != tmpSlot {
-			ordered[i].src -= int32(s.spOff)
+		if m := &ir.moves[i]; m.src != tmpSlot {
+			m.src -= int32(s.spOff)
 		}
 	}
-	if fn := makeMoves(ordered, consts, s.h-s.spOff); fn != nil {
-		s.ops = append(s.ops, fn)
+	if delta := s.h - s.spOff; lo < len(ir.moves) || clo < len(ir.constMoves) || delta != 0 {
+		ir.emit(irInstr{form: irMoves, dst: int32(delta),
+			lo: int32(lo), hi: int32(len(ir.moves)), clo: int32(clo), chi: int32(len(ir.constMoves))})
 	}
 	s.spOff = s.h
 }
 
-// translateSymbolic translates a block's instructions (its terminator and a
-// static jump's PUSH excluded) on the symbolic stack.
-func translateSymbolic(b *blockCode, src *blocks.Block, instrs []blocks.Instr, fork blocks.Fork, sc *scratch) {
-	// The translation is built in scratch space and copied out at its size.
+// buildIR builds the IR of a block's instructions (its terminator and a
+// static jump's PUSH excluded) on the symbolic stack; b holds the block's
+// facts, ir.consts its constants.
+func buildIR(ir *irBlock, src *blocks.Block, instrs []blocks.Instr, pr irProfile, sc *scratch) {
 	s := newSymBlock(src.StackReq, src.StackGrowth, sc)
-	s.ops = sc.ops[:0]
-	defer func() { sc.ops = s.ops[:0] }()
+	s.ir, s.pr = ir, pr
 	if n := countPushes(instrs); n > 0 {
-		s.consts = make([]uint256.Int, 0, n)
+		ir.consts = make([]uint256.Int, 0, n)
 	}
-	instrs, negate := trailingIszeros(b, instrs)
-	rest := src.Gas
+	instrs, negate := trailingIszeros(&ir.blockHead, instrs)
+	rest := ir.gas
 	for _, in := range instrs {
 		op := in.Op
-		rest -= op.Info().Gas
+		rest -= pr.cost(op)
 		switch {
 		case op == blocks.PUSH0:
 			s.push(s.constEnt(uint256.Int{}))
@@ -217,10 +213,10 @@ func translateSymbolic(b *blockCode, src *blocks.Block, instrs []blocks.Instr, f
 			s.h--
 		case op == blocks.JUMPDEST:
 		case symOps[op] != nil:
-			s.emitBound(op)
+			s.emitBound(op, in.PC)
 		default:
 			s.materialize()
-			s.ops = append(s.ops, translateInstr(in, fork, rest))
+			ir.emit(irInstr{op: op, pc: in.PC, pre: pr.pre(op), rest: rest})
 			info := op.Info()
 			s.h += info.Pushes - info.Pops
 			s.spOff = s.h
@@ -229,16 +225,17 @@ func translateSymbolic(b *blockCode, src *blocks.Block, instrs []blocks.Instr, f
 			}
 		}
 	}
-	s.bindCond(b, negate)
+	s.bindCond(negate)
 	s.materialize()
-	if len(s.ops) > 0 {
-		b.ops = slices.Clone(s.ops)
-	}
 }
 
 // emitBound emits an operation bound to the slots of its operands.
-func (s *symBlock) emitBound(op blocks.Opcode) {
-	if s.emitConst(op) {
+func (s *symBlock) emitBound(op blocks.Opcode, pc uint32) {
+	pre := s.pr.pre(op)
+	if pre&preGuestMemory != 0 && s.fixConstOffsets(op) {
+		pre &^= preGuestMemory
+	}
+	if s.emitConst(op, pc, pre) {
 		return
 	}
 	info := op.Info()
@@ -252,7 +249,29 @@ func (s *symBlock) emitBound(op blocks.Opcode) {
 	} else {
 		s.h -= info.Pops
 	}
-	s.ops = append(s.ops, symOps[op](x, d))
+	s.ir.emit(irInstr{op: op, form: irSlots, pre: pre, pc: pc, dst: int32(d),
+		src: [3]int32{int32(x[0]), int32(x[1]), int32(x[2])}})
+}
+
+// fixConstOffsets rewrites, at build time, the memory offsets of a guest's
+// op that are constants, as HyVM would at run time; it reports whether all
+// of them were, so that nothing is left to rewrite when it runs.
+func (s *symBlock) fixConstOffsets(op blocks.Opcode) bool {
+	all := true
+	for _, k := range op.Info().HyVM.Offsets {
+		if k < 0 {
+			continue
+		}
+		e := s.ent(s.h - 1 - int(k))
+		if !e.isConst() {
+			all = false
+			continue
+		}
+		c := s.constOf(*e)
+		fixOffset(&c)
+		*e = s.constEnt(c)
+	}
+	return all
 }
 
 // countPushes returns the number of constants a block's PUSH and PC

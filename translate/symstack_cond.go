@@ -26,7 +26,7 @@ func (b *block) takeCond(f *Frame) bool {
 
 // trailingIszeros strips the ISZEROs right before a static JUMPI and
 // reports whether their number is odd.
-func trailingIszeros(b *blockCode, instrs []blocks.Instr) ([]blocks.Instr, bool) {
+func trailingIszeros(b *blockHead, instrs []blocks.Instr) ([]blocks.Instr, bool) {
 	if b.term != blocks.JumpI || !b.staticJump {
 		return instrs, false
 	}
@@ -41,7 +41,8 @@ func trailingIszeros(b *blockCode, instrs []blocks.Instr) ([]blocks.Instr, bool)
 // bindCond takes a static JUMPI's condition off the symbolic stack if it
 // can be read after materialisation: it is a constant, or its slot is not
 // written by the materialising moves.
-func (s *symBlock) bindCond(b *blockCode, negate bool) {
+func (s *symBlock) bindCond(negate bool) {
+	b := &s.ir.blockHead
 	if b.term != blocks.JumpI || !b.staticJump {
 		return
 	}
@@ -52,6 +53,9 @@ func (s *symBlock) bindCond(b *blockCode, negate bool) {
 		// A decided JUMPI is a JUMP or a fallthrough.
 		if c := s.constOf(*e); c.IsZero() == negate {
 			b.term = blocks.Jump
+			if s.pr.guest {
+				s.takenAtEntry(hvJumpITakenExtra)
+			}
 		} else {
 			b.term = blocks.Fallthrough
 		}
@@ -64,11 +68,22 @@ func (s *symBlock) bindCond(b *blockCode, negate bool) {
 		if negate { // compute the stripped ISZERO for the pop
 			x := int(e.slot) - s.spOff
 			d := s.result(1, x)
-			s.ops = append(s.ops, symOps[blocks.ISZERO]([3]int{x}, d))
+			s.ir.emit(irInstr{op: blocks.ISZERO, form: irSlots, src: [3]int32{int32(x)}, dst: int32(d)})
 		}
 		return
 	}
 	s.h--
 	// materialize leaves sp at the height without the condition.
 	b.condSlot -= int32(s.h)
+}
+
+// takenAtEntry moves what HyVM charges for taking a JUMPI that always is
+// into the block's gas, the JUMP it became charging only a bad
+// destination's extra (which is the same for both). Every instruction's gas
+// still due grows by as much.
+func (s *symBlock) takenAtEntry(extra uint64) {
+	s.ir.gas += extra
+	for i := range s.ir.instrs {
+		s.ir.instrs[i].rest += extra
+	}
 }

@@ -214,7 +214,7 @@ func constLoad(c *uint256.Int, d int) opFn {
 }
 
 // emitConst emits op with constant operands folded, if it has such a form.
-func (s *symBlock) emitConst(op blocks.Opcode) bool {
+func (s *symBlock) emitConst(op blocks.Opcode, pc uint32, pre irPre) bool {
 	info := op.Info()
 	n := info.Pops
 	cs := &s.fold.x
@@ -240,8 +240,8 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 		if !memOffsetOK(&cs[0]) {
 			return false
 		}
-		c := s.constPtr(*s.ent(s.h - 1))
-		s.ops = append(s.ops, constLoad(c, s.result(1)))
+		c := s.ent(s.h-1).cidx - 1
+		s.ir.emit(irInstr{op: op, form: irConst, pre: pre, pc: pc, c: c, dst: int32(s.result(1))})
 		return true
 	}
 	if n != 2 {
@@ -251,8 +251,8 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	if !s.ent(s.h - 1).isConst() {
 		ci = 1
 	}
-	c := s.constPtr(*s.ent(s.h - 1 - ci))
-	if !hasConstForm(op, ci, c) {
+	c := s.ent(s.h-1-ci).cidx - 1
+	if !hasConstForm(op, ci, &s.ir.consts[c]) {
 		return false
 	}
 	src := s.operand(s.h - 1 - (1 - ci))
@@ -262,6 +262,7 @@ func (s *symBlock) emitConst(op blocks.Opcode) bool {
 	} else {
 		s.h -= 2
 	}
-	s.ops = append(s.ops, constForm(op, ci, c, src, d))
+	s.ir.emit(irInstr{op: op, form: irConst, pre: pre, pc: pc, ci: int8(ci), c: c,
+		src: [3]int32{int32(src)}, dst: int32(d)})
 	return true
 }
