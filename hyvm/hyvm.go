@@ -13,6 +13,7 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -59,6 +60,12 @@ type Context struct {
 	// MemoryLimits caps memory per frame and per run (zero: the defaults,
 	// runtime.DefaultMaxFrameMemory and runtime.DefaultMaxMemory).
 	MemoryLimits runtime.MemoryLimits
+	// Tracer, when set, receives per-instruction events (OnOpcode, OnFault;
+	// an EIP-3155 logger works) of the guest and of every frame it calls:
+	// a guest's lines have guest pcs and HyVM's gas, and show the guest's
+	// memory and stack as the guest sees them (past HyVM's 0x340 bytes,
+	// offsets as it pushed them). Traced runs take the per-instruction tier.
+	Tracer *tracing.Hooks
 }
 
 // Result is the outcome of a guest run.
@@ -118,7 +125,7 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (res *Resu
 	}
 
 	evm := runtime.NewEVM(c.Block, rec, fork, runtime.Config{ChainID: c.ChainID, Cache: c.Cache,
-		HyVM: []runtime.HyVMContract{dep}, MemoryLimits: c.MemoryLimits})
+		HyVM: []runtime.HyVMContract{dep}, MemoryLimits: c.MemoryLimits, Tracer: c.Tracer})
 	gasPrice := c.GasPrice
 	if gasPrice == nil {
 		gasPrice = new(uint256.Int)

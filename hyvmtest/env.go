@@ -113,13 +113,14 @@ func bigOf(b *hexutil.Big) *big.Int {
 	return b.ToInt()
 }
 
-// run executes one case's guest on a fresh copy of the pre-state.
-func (w *world) run(c *Case) (*hyvm.Result, error) {
+// run executes one case's guest on a fresh copy of the pre-state, traced
+// by tracer if it is set.
+func (w *world) run(c *Case, tracer *tracing.Hooks) (*hyvm.Result, error) {
 	st, err := state.New(w.root, w.db)
 	if err != nil {
 		return nil, err
 	}
 	ctx := w.ctx
-	ctx.Gas = c.Gas
+	ctx.Gas, ctx.Tracer = c.Gas, tracer
 	return hyvm.Run(context.Background(), st, ctx, c.Code)
 }

@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ethereum/go-ethereum/core/tracing"
+
+	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -13,9 +16,18 @@ import (
 // "N passed, M failed" line to w. err reports a file that cannot be read or
 // set up, or an engine error; failing cases are counted, not errors.
 func Run(paths []string, w io.Writer) (passed, failed int, err error) {
+	return runAll(paths, w, nil)
+}
+
+// traceCheck, given a case, returns the tracer to run it with and a check
+// of what the tracer saw once it ran: the traced tier's conformance run
+// also checks its trace.
+type traceCheck func(c *Case) (*tracing.Hooks, func(*hyvm.Result) error)
+
+func runAll(paths []string, w io.Writer, check traceCheck) (passed, failed int, err error) {
 	cache := runtime.NewCache(0)
 	for _, path := range paths {
-		p, f, err := runFile(path, cache, w)
+		p, f, err := runFile(path, cache, w, check)
 		passed, failed = passed+p, failed+f
 		if err != nil {
 			fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
@@ -26,7 +38,7 @@ func Run(paths []string, w io.Writer) (passed, failed int, err error) {
 	return passed, failed, nil
 }
 
-func runFile(path string, cache *runtime.Cache, w io.Writer) (passed, failed int, err error) {
+func runFile(path string, cache *runtime.Cache, w io.Writer, check traceCheck) (passed, failed int, err error) {
 	file, err := Load(path)
 	if err != nil {
 		return 0, 0, err
@@ -37,13 +49,24 @@ func runFile(path string, cache *runtime.Cache, w io.Writer) (passed, failed int
 	}
 	for i := range file.Cases {
 		c := &file.Cases[i]
-		res, err := world.run(c)
+		var tracer *tracing.Hooks
+		var verify func(*hyvm.Result) error
+		if check != nil {
+			tracer, verify = check(c)
+		}
+		res, err := world.run(c, tracer)
 		if err != nil {
 			fmt.Fprintf(w, "FAIL %s: engine error: %v\n", c.Name, err)
 			failed++
 			continue
 		}
-		if diffs := Compare(c, res); len(diffs) > 0 {
+		diffs := Compare(c, res)
+		if verify != nil {
+			if err := verify(res); err != nil {
+				diffs = append(diffs, "trace: "+err.Error())
+			}
+		}
+		if len(diffs) > 0 {
 			fmt.Fprintf(w, "FAIL %s: %s\n", c.Name, strings.Join(diffs, "; "))
 			failed++
 			continue

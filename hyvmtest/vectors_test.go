@@ -41,21 +41,35 @@ func sharedVectors(t *testing.T) string {
 	}
 }
 
+// tiers are the ways the vectors run: one line per tier. The traced tier
+// also checks each guest's trace (checkGuestTrace).
+var tiers = []struct {
+	name  string
+	check traceCheck
+}{
+	{"closure", nil},
+	{"traced", checkGuestTrace},
+}
+
 func TestVectors(t *testing.T) {
 	path := sharedVectors(t)
-	var out bytes.Buffer
-	passed, failed, err := Run([]string{path}, &out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if failed > 0 {
-		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-		if len(lines) > 40 {
-			lines = append(lines[:40], "…")
-		}
-		t.Errorf("%d passed, %d failed:\n%s", passed, failed, strings.Join(lines, "\n"))
-	}
-	if passed == 0 {
-		t.Error("no case ran")
+	for _, tier := range tiers {
+		t.Run(tier.name, func(t *testing.T) {
+			var out bytes.Buffer
+			passed, failed, err := runAll([]string{path}, &out, tier.check)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if failed > 0 {
+				lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+				if len(lines) > 40 {
+					lines = append(lines[:40], "…")
+				}
+				t.Errorf("%d passed, %d failed:\n%s", passed, failed, strings.Join(lines, "\n"))
+			}
+			if passed == 0 {
+				t.Error("no case ran")
+			}
+		})
 	}
 }

@@ -95,7 +95,7 @@ func TestCacheAccountingUnderConcurrency(t *testing.T) {
 				if i%2 == 0 {
 					p, err = cache.Program(hash, code, blocks.Latest, false)
 				} else {
-					p, err = cache.HyVMProgram(hash, code, blocks.Latest)
+					p, err = cache.HyVMProgram(hash, code, blocks.Latest, false)
 				}
 				if err != nil {
 					t.Error(err)

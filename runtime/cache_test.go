@@ -85,12 +85,12 @@ func TestCacheHitDoesNotAllocate(t *testing.T) {
 	if _, err := cache.Program(hash, code, blocks.Latest, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cache.HyVMProgram(hash, code, blocks.Latest); err != nil {
+	if _, err := cache.HyVMProgram(hash, code, blocks.Latest, false); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(100, func() {
 		cache.Program(hash, code, blocks.Latest, false)
-		cache.HyVMProgram(hash, code, blocks.Latest)
+		cache.HyVMProgram(hash, code, blocks.Latest, false)
 	})
 	if allocs != 0 {
 		t.Fatalf("a cache hit allocates %.1f times", allocs)

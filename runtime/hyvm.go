@@ -111,7 +111,7 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 			}
 		}
 	}
-	p, err := e.cache.HyVMProgram(codeHash(code), code, e.env.Fork)
+	p, err := e.cache.HyVMProgram(codeHash(code), code, e.env.Fork, e.traced)
 	if err == nil && mem != nil {
 		e.guests.remember(mem, off, uint64(len(code)), p)
 	}

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -153,10 +154,33 @@ func (f *Frame) opContext() tracing.OpContext { return opContext{f} }
 // with Frame's exported fields).
 type opContext struct{ f *Frame }
 
-func (c opContext) MemoryData() []byte       { return c.f.Mem.store }
-func (c opContext) StackData() []uint256.Int { return c.f.stack[:c.f.sp] }
-func (c opContext) Caller() common.Address   { return c.f.Caller }
-func (c opContext) Address() common.Address  { return c.f.Address }
-func (c opContext) CallValue() *uint256.Int  { return &c.f.Value }
-func (c opContext) CallInput() []byte        { return c.f.Input }
-func (c opContext) ContractCode() []byte     { return c.f.Code }
+// MemoryData is a guest's memory for a guest's instruction: HyVM's own area
+// below blocks.HyVMMemStart is not the guest's.
+func (c opContext) MemoryData() []byte {
+	if c.f.trace.guest && len(c.f.Mem.store) >= blocks.HyVMMemStart {
+		return c.f.Mem.store[blocks.HyVMMemStart:]
+	}
+	return c.f.Mem.store
+}
+
+// StackData shows a guest's memory offsets as the guest pushed them, also
+// once HyVM has rewritten them for the instruction.
+func (c opContext) StackData() []uint256.Int {
+	st := c.f.stack[:c.f.sp]
+	fx := &c.f.trace.fixed
+	if !fx[0].set && !fx[1].set {
+		return st
+	}
+	st = slices.Clone(st)
+	for _, x := range fx {
+		if x.set {
+			st[len(st)-1-x.pos] = x.orig
+		}
+	}
+	return st
+}
+func (c opContext) Caller() common.Address  { return c.f.Caller }
+func (c opContext) Address() common.Address { return c.f.Address }
+func (c opContext) CallValue() *uint256.Int { return &c.f.Value }
+func (c opContext) CallInput() []byte       { return c.f.Input }
+func (c opContext) ContractCode() []byte    { return c.f.Code }

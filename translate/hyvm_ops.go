@@ -18,9 +18,22 @@ func fixOffset(off *uint256.Int) {
 }
 
 // withGuestOffsets rewrites the memory offsets of op's row (HyVM.Offsets)
-// on the materialised stack, then runs fn.
-func withGuestOffsets(fn opFn, op blocks.Opcode) opFn {
-	switch offs := op.Info().HyVM.Offsets; {
+// on the materialised stack, then runs fn. Traced, it records the guest's
+// values for the trace first.
+func withGuestOffsets(fn opFn, op blocks.Opcode, traced bool) opFn {
+	offs := op.Info().HyVM.Offsets
+	if traced {
+		return func(f *Frame) error {
+			for i, k := range offs {
+				if k >= 0 {
+					f.trace.fixed[i] = fixedOffset{set: true, pos: int(k), orig: *f.back(int(k))}
+					fixOffset(f.back(int(k)))
+				}
+			}
+			return fn(f)
+		}
+	}
+	switch {
 	case offs[1] >= 0:
 		return withFixedOffsets(fn, int(offs[0]), int(offs[1]))
 	case offs[0] >= 0:

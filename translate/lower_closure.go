@@ -17,7 +17,7 @@ func lowerClosures(b *blockCode, ir *irBlock, pr irProfile, sc *scratch) int64 {
 	ops := sc.ops[:0]
 	var n int64
 	for i := range ir.instrs {
-		fn, size := lowerInstr(&ir.instrs[i], ir, pr.fork)
+		fn, size := lowerInstr(&ir.instrs[i], ir, pr)
 		ops = append(ops, fn)
 		n += size
 	}
@@ -34,7 +34,7 @@ func lowerClosures(b *blockCode, ir *irBlock, pr irProfile, sc *scratch) int64 {
 
 // lowerInstr returns the closure of one instruction and an estimate of the
 // heap objects behind it.
-func lowerInstr(in *irInstr, ir *irBlock, fork blocks.Fork) (opFn, int64) {
+func lowerInstr(in *irInstr, ir *irBlock, pr irProfile) (opFn, int64) {
 	x := [3]int{int(in.src[0]), int(in.src[1]), int(in.src[2])}
 	d := int(in.dst)
 	switch in.form {
@@ -54,7 +54,7 @@ func lowerInstr(in *irInstr, ir *irBlock, fork blocks.Fork) (opFn, int64) {
 		}
 		return constForm(in.op, int(in.ci), c, x[0], d), closureBytes
 	}
-	fn := stackOp(in, ir, fork)
+	fn := stackOp(in, ir, pr.fork)
 	exact := in.pre&preExactGas != 0 && in.rest != 0
 	n := instrBytes(in.op, exact)
 	if exact {
@@ -65,7 +65,7 @@ func lowerInstr(in *irInstr, ir *irBlock, fork blocks.Fork) (opFn, int64) {
 		n += 48 + 16 // the wrapper and its allow function
 	}
 	if in.pre&preGuestMemory != 0 && in.op != blocks.MSIZE {
-		fn = withGuestOffsets(fn, in.op)
+		fn = withGuestOffsets(fn, in.op, pr.traced)
 		n += 32
 	}
 	return fn, n

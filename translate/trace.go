@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"github.com/holiman/uint256"
+
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
 
@@ -19,6 +21,18 @@ type traceState struct {
 	op      byte
 	gas     uint64 // gas before the instruction
 	cost    uint64 // its constant gas, plus its dynamic gas once emitted
+	// guest marks a HyVM guest's instruction: the trace shows the guest's
+	// memory (past HyVM's area) and its memory offsets as the guest wrote
+	// them, fixed recording which HyVM has rewritten by now.
+	guest bool
+	fixed [2]fixedOffset
+}
+
+// fixedOffset is a stack position whose guest value HyVM has rewritten.
+type fixedOffset struct {
+	set  bool
+	pos  int
+	orig uint256.Int
 }
 
 // emitTrace reports the current instruction with its dynamic gas included.
@@ -61,23 +75,47 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 	}()
 	b := p.entryBlock()
 	for b != nil {
+		if p.guest && int(b.start) >= len(p.code) {
+			return nil, p.traceGuestEnd(f, b)
+		}
 		for i, in := range p.instrList(b) {
 			info := in.Op.Info()
-			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas}
-			if !in.Op.Defined(p.fork) {
+			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas, guest: p.guest}
+			if !p.guest && !in.Op.Defined(p.fork) {
 				// go-ethereum runs an undefined opcode as a free instruction
 				// that fails: its line, then a fault line.
 				f.emitTrace(0)
 				return nil, &invalidOpcodeError{byte(in.Op)}
 			}
-			f.trace.cost = info.Gas
+			gas, limit, pushes := info.Gas, StackLimit, info.Pushes
+			if p.guest {
+				gas, limit = guestGas(in.Op), blocks.HyVMStackLimit
+				if in.Op.IsPush() {
+					pushes += blocks.HyVMPushStackHeadroom
+				}
+			}
+			f.trace.cost = gas
+			if p.guest && !info.HyVM.Supported {
+				// HyVM's revert(0, 0): the guest never sees the operands.
+				if f.Gas < gas {
+					return nil, errOutOfGas
+				}
+				f.Gas -= gas
+				f.emitTrace(0)
+				continue
+			}
 			if f.sp < info.Pops {
 				return nil, &stackError{len: f.sp, bound: info.Pops}
 			}
-			if f.sp-info.Pops+info.Pushes > StackLimit {
-				return nil, &stackError{over: true, len: f.sp, bound: StackLimit + info.Pops - info.Pushes}
+			if f.sp-info.Pops+pushes > limit {
+				return nil, &stackError{over: true, len: f.sp, bound: limit + info.Pops - pushes}
 			}
-			if f.Gas < info.Gas {
+			if p.guest && (in.Op == blocks.JUMP || in.Op == blocks.JUMPI) {
+				// HyVM prices a jump by its outcome: the line shows it, the
+				// block charges the base and the jump the rest.
+				f.trace.cost = p.guestJumpGas(in.Op, f)
+			}
+			if f.Gas < gas {
 				if in.Op == blocks.EXP {
 					// go-ethereum prices all of EXP as dynamic gas, so its
 					// failing line shows the whole cost.
@@ -85,7 +123,7 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 				}
 				return nil, errOutOfGas
 			}
-			f.Gas -= info.Gas
+			f.Gas -= gas
 			if !info.DynamicGas {
 				// Else the instruction emits its line once it has
 				// computed its dynamic gas, before any effect.
@@ -124,4 +162,34 @@ func (p *Program) endPC(b *block) uint64 {
 	}
 	last := instrs[len(instrs)-1]
 	return uint64(last.PC) + 1 + uint64(last.Op.Info().Immediate)
+}
+
+// traceGuestEnd traces the STOP HyVM runs past the end of a guest, whose
+// block b charges it.
+func (p *Program) traceGuestEnd(f *Frame, b *block) error {
+	f.trace = traceState{pending: true, pc: uint64(b.start), op: byte(blocks.STOP), gas: f.Gas, cost: b.gas, guest: true}
+	if f.Gas < b.gas {
+		return errOutOfGas
+	}
+	f.Gas -= b.gas
+	f.emitTrace(0)
+	return nil
+}
+
+// guestJumpGas returns what HyVM charges for a guest's JUMP or JUMPI with
+// its operands on the stack: by outcome (taken or not, 0x5b or not).
+func (p *Program) guestJumpGas(op blocks.Opcode, f *Frame) uint64 {
+	if op == blocks.JUMPI && f.back(1).IsZero() {
+		return blocks.HyVMJumpINotTakenGas
+	}
+	_, ok := p.jumpTarget(f.back(0))
+	switch {
+	case op == blocks.JUMP && ok:
+		return blocks.HyVMJumpGas
+	case op == blocks.JUMP:
+		return blocks.HyVMJumpBadGas
+	case ok:
+		return blocks.HyVMJumpITakenGas
+	}
+	return blocks.HyVMJumpIBadGas
 }

@@ -133,24 +133,37 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 	}
 	m := newMachine(block, statedb, opts.fork, tracer)
 	m.SetTxContext(vm.TxContext{Origin: opts.sender, GasPrice: new(uint256.Int)})
-	if tracer != nil && tracer.OnTxStart != nil {
-		tx := types.NewTx(&types.LegacyTx{To: &opts.receiver, Data: opts.input, Value: opts.value.ToBig(), Gas: opts.gas})
-		tracer.OnTxStart(&tracing.VMContext{
-			Coinbase:    block.Coinbase,
-			BlockNumber: block.BlockNumber,
-			Time:        block.Time,
-			Random:      block.Random,
-			BaseFee:     block.BaseFee,
-			StateDB:     statedb,
-		}, tx, opts.sender)
-	}
+	traceTxStart(tracer, &block, statedb, opts, opts.input)
 	out, left, err := m.Call(opts.context(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
 	res := &runResult{output: out, gasUsed: opts.gas - left, err: err}
 	if runtime.HaltsExecution(err) {
 		res.gasUsed = 0 // the run did not happen: nothing was paid
 	}
-	if tracer != nil && tracer.OnTxEnd != nil {
-		tracer.OnTxEnd(&types.Receipt{GasUsed: res.gasUsed}, err)
-	}
+	traceTxEnd(tracer, res)
 	return res
+}
+
+// traceTxStart tells tracer, if set, that the run's transaction (to the
+// receiver with data) starts, as go-ethereum's runtime.Call does: its
+// loggers read the state through the context it is given.
+func traceTxStart(tracer *tracing.Hooks, block *vm.BlockContext, statedb tracing.StateDB, opts *runOptions, data []byte) {
+	if tracer == nil || tracer.OnTxStart == nil {
+		return
+	}
+	tx := types.NewTx(&types.LegacyTx{To: &opts.receiver, Data: data, Value: opts.value.ToBig(), Gas: opts.gas})
+	tracer.OnTxStart(&tracing.VMContext{
+		Coinbase:    block.Coinbase,
+		BlockNumber: block.BlockNumber,
+		Time:        block.Time,
+		Random:      block.Random,
+		BaseFee:     block.BaseFee,
+		StateDB:     statedb,
+	}, tx, opts.sender)
+}
+
+// traceTxEnd tells tracer, if set, that the run's transaction ended.
+func traceTxEnd(tracer *tracing.Hooks, res *runResult) {
+	if tracer != nil && tracer.OnTxEnd != nil {
+		tracer.OnTxEnd(&types.Receipt{GasUsed: res.gasUsed}, res.err)
+	}
 }

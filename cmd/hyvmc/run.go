@@ -27,7 +27,8 @@ used. Exit status 1 when the run reverted or halted with an error.
 receiver, a wallet, with the value; the wallet delegatecalls the HyVM
 contract with CODE as calldata and all the gas, and what is printed is that
 HyVM frame's outcome: HyVM's gas, its memory layout (guest memory starts at
-0x340, MSIZE excludes it) and its empty calldata (no --input, no --trace).
+0x340, MSIZE excludes it) and its empty calldata (no --input). --trace
+traces the guest with guest pcs and HyVM's gas per instruction.
 
 --mode evm: CODE is installed at the receiver and called by the sender with
 the given input, gas and value, as go-ethereum's "evm run" does.
@@ -63,7 +64,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
-	if err := checkMode(*mode, *inputHex, *trace); err != nil {
+	if err := checkMode(*mode, *inputHex); err != nil {
 		return usageError(stderr, cmd, err)
 	}
 	opts.gas = *gas
@@ -85,7 +86,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	opts.ctx = ctx
 	var res *runResult
 	if *mode == modeHyVM {
-		res = executeGuest(opts)
+		res = executeGuest(opts, stderr)
 	} else {
 		res = execute(opts, newHyvm(), stderr)
 	}

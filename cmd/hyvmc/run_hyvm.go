@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 
 	"github.com/hyvm/hyvm/hyvm"
 )
@@ -15,19 +17,15 @@ const (
 	modeEVM  = "evm"  // contract code, run as go-ethereum's "evm run" does
 )
 
-// checkMode rejects a mode the run command does not know and the flags
-// HyVM mode cannot honour: a guest's calldata is always empty and guests
-// run on the untraced path.
-func checkMode(mode, inputHex string, trace bool) error {
+// checkMode rejects a mode the run command does not know and the flag
+// HyVM mode cannot honour: a guest's calldata is always empty.
+func checkMode(mode, inputHex string) error {
 	switch mode {
 	case modeEVM:
 		return nil
 	case modeHyVM:
 		if inputHex != "" {
 			return errors.New("--input: a HyVM guest's calldata is empty; use --mode evm to pass call data")
-		}
-		if trace {
-			return errors.New("--trace: HyVM guests are not traced; use --mode evm")
 		}
 		return nil
 	}
@@ -39,7 +37,7 @@ func checkMode(mode, inputHex string, trace bool) error {
 // delegatecalls the Reference HyVM deployment with the guest as calldata and
 // all the gas. The result is that HyVM frame's (depth 1): the guest sees
 // ADDRESS = receiver, CALLER = ORIGIN = sender, CALLVALUE = value.
-func executeGuest(opts *runOptions) *runResult {
+func executeGuest(opts *runOptions, traceOut io.Writer) *runResult {
 	block := runBlock(opts.gas)
 	wallet := *opts
 	wallet.code = nil
@@ -50,14 +48,21 @@ func executeGuest(opts *runOptions) *runResult {
 	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
 	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)
 	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
+	var tracer *tracing.Hooks
+	if opts.trace != nil {
+		tracer = logger.NewJSONLogger(opts.trace, traceOut)
+	}
+	traceTxStart(tracer, &block, st, opts, opts.code)
 	res, err := hyvm.Run(opts.context(), st, hyvm.Context{
 		Fork:   opts.fork,
 		Block:  block,
 		Origin: opts.sender, Host: opts.receiver, Caller: opts.sender,
-		Value: opts.value, Gas: opts.gas, Depth: 1,
+		Value: opts.value, Gas: opts.gas, Depth: 1, Tracer: tracer,
 	}, opts.code)
-	if err != nil {
-		return &runResult{err: err}
+	out := &runResult{err: err}
+	if err == nil {
+		out = &runResult{output: res.ReturnData, gasUsed: res.GasUsed, err: res.Err}
 	}
-	return &runResult{output: res.ReturnData, gasUsed: res.GasUsed, err: res.Err}
+	traceTxEnd(tracer, out)
+	return out
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common/hexutil"
 )
 
 // In HyVM mode (the default) CODE is a guest: HyVM's gas (start-up 204,
@@ -63,12 +67,60 @@ func TestRunModeErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--input", "0x01", "00"}, "--input: a HyVM guest's calldata is empty"},
-		{[]string{"--trace", "00"}, "--trace: HyVM guests are not traced"},
 		{[]string{"--mode", "wasm", "00"}, `--mode: unknown mode "wasm"`},
 	} {
 		code, stdout, stderr := hyvmc(t, append([]string{"run"}, tt.args...)...)
 		if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want one line containing %q", tt.args, code, stdout, stderr, tt.want)
 		}
+	}
+}
+
+// TestRunHyVMTrace checks a guest's trace: guest pcs, HyVM's gas per
+// instruction (native gas plus the overheads of gas-overhead.md: PUSH1 109,
+// MSTORE 77, RETURN 77, after HyVM's start-up of 204) adding up to the gas
+// used, and the guest's view of memory and of its offsets.
+func TestRunHyVMTrace(t *testing.T) {
+	code, stdout, stderr := hyvmc(t, "run", "--trace", "602a60005260206000f3")
+	if code != exitOK || !strings.Contains(stdout, "gas used: 812") {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	type line struct {
+		PC      uint64         `json:"pc"`
+		Gas     hexutil.Uint64 `json:"gas"`
+		Cost    hexutil.Uint64 `json:"gasCost"`
+		MemSize int            `json:"memSize"`
+		Stack   []*hexutil.Big `json:"stack"`
+		Op      string         `json:"opName"`
+	}
+	want := []struct {
+		pc      uint64
+		op      string
+		cost    uint64
+		memSize int
+		stack   string
+	}{
+		{0, "PUSH1", 3 + 109, 0, "[]"},
+		{2, "PUSH1", 3 + 109, 0, "[0x2a]"},
+		{4, "MSTORE", 3 + 77 + 3, 0, "[0x2a 0x0]"}, // the offset as the guest pushed it
+		{5, "PUSH1", 3 + 109, 32, "[]"},            // the guest's memory, not HyVM's 0x340 bytes
+		{7, "PUSH1", 3 + 109, 32, "[0x20]"},
+		{9, "RETURN", 0 + 77, 32, "[0x20 0x0]"},
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) != len(want)+1 {
+		t.Fatalf("%d trace lines, want %d and the summary:\n%s", len(lines), len(want), stderr)
+	}
+	gas := uint64(10_000_000_000 - 204)
+	for i, w := range want {
+		var l line
+		if err := json.Unmarshal([]byte(lines[i]), &l); err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		stack := fmt.Sprint(l.Stack)
+		if l.PC != w.pc || l.Op != w.op || uint64(l.Cost) != w.cost || uint64(l.Gas) != gas || l.MemSize != w.memSize || stack != w.stack {
+			t.Errorf("line %d: %s\nwant pc %d %s gas %d cost %d memSize %d stack %s", i, lines[i], w.pc, w.op, gas, w.cost, w.memSize, w.stack)
+		}
+		gas -= w.cost
 	}
 }
