@@ -67,7 +67,7 @@ const (
 	// FrameExitOffset is Frame.exit, the ExitState generated code stores
 	// before it returns to Go; ExitCodeOffset, ExitBlockOffset and
 	// ExitPCOffset are its fields, each a uint32.
-	FrameExitOffset = 33296
+	FrameExitOffset = 33400
 	ExitCodeOffset  = 0
 	ExitBlockOffset = 4
 	ExitPCOffset    = 8

@@ -119,12 +119,6 @@ type Options struct {
 	PerInstructionGas bool
 }
 
-// Compile prepares an analysed program for running; its blocks are
-// translated when first entered.
-func Compile(a *blocks.Program, opt Options) *Program {
-	return newProgram(a.Code, a.Fork, a.JumpDests, opt)
-}
-
 // CompileCode prepares code for running without analysing it up front:
 // only its jump destinations are found now.
 func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {

@@ -18,11 +18,10 @@ func runCode(t *testing.T, code string, gas uint64, traced bool) (*Frame, []byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := blocks.Analyze(raw, blocks.Latest)
+	p, err := CompileCode(raw, blocks.Latest, Options{PerInstructionGas: traced})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := Compile(a, Options{PerInstructionGas: traced})
 	f := new(Frame)
 	f.Reset(&Env{Fork: blocks.Latest}, 1)
 	f.Gas = gas
