@@ -130,11 +130,25 @@ func hyvmPayloads(tb testing.TB, w *world) []payload {
 	})
 	loop.Op(vm.PUSH0, vm.SLOAD).PushUint(0).Op(vm.MSTORE).PushUint(32).PushUint(0).Op(vm.RETURN)
 
+	// 500 rounds of 8 arithmetic steps on a word in memory: compute only,
+	// where the guest's own instructions are the cost.
+	arith := new(guest.Builder).Loop(500, func(b *guest.Builder) {
+		for k := range uint64(8) {
+			// m[0] = (m[0]*c_k + i) ^ (m[0] >> (k+3))
+			b.PushUint(0).Op(vm.MLOAD, vm.DUP1)
+			b.Push(new(uint256.Int).Lsh(uint256.NewInt(0x9e3779b97f4a7c15+k), 130))
+			b.Op(vm.MUL, vm.DUP3, vm.ADD, vm.SWAP1).PushUint(k+3).Op(vm.SHR, vm.XOR)
+			b.PushUint(0).Op(vm.MSTORE)
+		}
+	})
+	arith.PushUint(32).PushUint(0).Op(vm.RETURN)
+
 	return []payload{
 		{"approve_swap_check", swap.Bytes()},
 		{"transfer_batch_24", batch.Bytes()},
 		{"weth_wrap_pay_approve", wrap.Bytes()},
 		{"mix_loop_sstore", loop.Bytes()},
+		{"arith_loop_mem", arith.Bytes()},
 	}
 }
 

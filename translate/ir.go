@@ -35,9 +35,9 @@ const (
 	irConst
 	// irSetConst stores the block constant c in slot dst.
 	irSetConst
-	// irMoves materialises the symbolic stack: the slot moves
-	// moves[lo:hi] in order (a parallel move, sequenced), the constant
-	// stores constMoves[clo:chi], then the stack pointer moves by dst.
+	// irMoves materialises the symbolic stack: the slot moves of
+	// moveSets[c] in order (a parallel move, sequenced), its constant
+	// stores, then the stack pointer moves by dst.
 	irMoves
 )
 
@@ -67,30 +67,31 @@ type irInstr struct {
 	pc   uint32 // the instruction's offset in the code
 	dst  int32  // the result slot; irMoves: the stack pointer's move
 	src  [3]int32
-	c    int32 // a constant's index in irBlock.consts
-	// irMoves: its ranges of irBlock.moves and irBlock.constMoves.
-	lo, hi, clo, chi int32
+	c    int32 // a constant's index in irBlock.consts; irMoves: its move set
 	// rest is the constant gas of the block after this instruction, which
 	// block entry charged in advance.
 	rest uint64
 }
 
-// irBlock is a block in the IR. The instruction, move and constant-move
-// lists are the builder's scratch space; consts is the block's own, and a
-// backend may keep pointers into it.
+// irBlock is a block in the IR. Its lists are the builder's scratch space,
+// reused from block to block: a backend copies out what it keeps.
 type irBlock struct {
 	blockHead
 	instrs     []irInstr
 	consts     []uint256.Int
+	moveSets   []moveSet
 	moves      []move
 	constMoves []constMove
 }
 
+// moveSet is what one irMoves does: moves[lo:hi], then constMoves[clo:chi].
+type moveSet struct{ lo, hi, clo, chi int32 }
+
 // reset empties ir for building the block head into its scratch lists.
 func (ir *irBlock) reset(head blockHead) {
 	ir.blockHead = head
-	ir.instrs, ir.consts = ir.instrs[:0], nil
-	ir.moves, ir.constMoves = ir.moves[:0], ir.constMoves[:0]
+	ir.instrs, ir.consts = ir.instrs[:0], ir.consts[:0]
+	ir.moveSets, ir.moves, ir.constMoves = ir.moveSets[:0], ir.moves[:0], ir.constMoves[:0]
 }
 
 // emit appends an instruction.

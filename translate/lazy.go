@@ -272,6 +272,7 @@ type scratch struct {
 	ents    []symEnt
 	ops     []opFn
 	ir      irBlock
+	keptAt  []int32 // the closure backend's index of a kept constant
 	empties []emptyBlock
 	// fold holds constant operands and the result while an instruction is
 	// folded: the cores are called through a table (pureCores), and words

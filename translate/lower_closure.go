@@ -3,6 +3,8 @@ package translate
 import (
 	"slices"
 
+	"github.com/holiman/uint256"
+
 	"github.com/hyvm/hyvm/blocks"
 )
 
@@ -14,10 +16,38 @@ import (
 // lowerClosures lowers ir into b.ops and returns an estimate of the heap
 // objects behind them and the constants they share (footprint.go).
 func lowerClosures(b *blockCode, ir *irBlock, pr irProfile, sc *scratch) int64 {
-	ops := sc.ops[:0]
-	var n int64
+	// The constant operands of irConst instructions are shared by pointer,
+	// each once per block however many instructions use it; every other
+	// constant is copied into its closure.
+	at := sc.keptAt[:0]
+	k := 0
 	for i := range ir.instrs {
-		fn, size := lowerInstr(&ir.instrs[i], ir, pr)
+		if in := &ir.instrs[i]; in.form == irConst {
+			for len(at) <= int(in.c) {
+				at = append(at, -1)
+			}
+			if at[in.c] < 0 {
+				at[in.c] = int32(k)
+				k++
+			}
+		}
+	}
+	sc.keptAt = at
+	var kept []uint256.Int
+	var n int64
+	if k > 0 {
+		kept = make([]uint256.Int, k)
+		n += allocSize(k * wordSize)
+	}
+	ops := sc.ops[:0]
+	for i := range ir.instrs {
+		in := &ir.instrs[i]
+		var c *uint256.Int
+		if in.form == irConst {
+			c = &kept[at[in.c]]
+			*c = ir.consts[in.c]
+		}
+		fn, size := lowerInstr(in, c, ir, pr)
 		ops = append(ops, fn)
 		n += size
 	}
@@ -26,20 +56,19 @@ func lowerClosures(b *blockCode, ir *irBlock, pr irProfile, sc *scratch) int64 {
 	}
 	clear(ops) // scratch must not keep closures alive
 	sc.ops = ops[:0]
-	if len(ir.consts) > 0 && !pr.traced { // the traced tier's PUSHes copy theirs
-		n += allocSize(cap(ir.consts) * wordSize)
-	}
 	return n
 }
 
 // lowerInstr returns the closure of one instruction and an estimate of the
-// heap objects behind it.
-func lowerInstr(in *irInstr, ir *irBlock, pr irProfile) (opFn, int64) {
+// heap objects behind it; c is where an irConst instruction's constant is
+// kept.
+func lowerInstr(in *irInstr, c *uint256.Int, ir *irBlock, pr irProfile) (opFn, int64) {
 	x := [3]int{int(in.src[0]), int(in.src[1]), int(in.src[2])}
 	d := int(in.dst)
 	switch in.form {
 	case irMoves:
-		return makeMoves(ir.moves[in.lo:in.hi], ir.constMoves[in.clo:in.chi], d), closureBytes
+		m := ir.moveSets[in.c]
+		return makeMoves(ir.moves[m.lo:m.hi], ir.constMoves[m.clo:m.chi], d), closureBytes
 	case irSetConst:
 		return makeSetConst(d, ir.consts[in.c]), closureBytes
 	case irSlots:
@@ -48,7 +77,6 @@ func lowerInstr(in *irInstr, ir *irBlock, pr irProfile) (opFn, int64) {
 		}
 		return symOps[in.op](x, d), closureBytes
 	case irConst:
-		c := &ir.consts[in.c]
 		if in.op == blocks.MLOAD {
 			return constLoad(c, d), closureBytes
 		}

@@ -177,8 +177,8 @@ func (s *symBlock) materialize() {
 		}
 	}
 	if delta := s.h - s.spOff; lo < len(ir.moves) || clo < len(ir.constMoves) || delta != 0 {
-		ir.emit(irInstr{form: irMoves, dst: int32(delta),
-			lo: int32(lo), hi: int32(len(ir.moves)), clo: int32(clo), chi: int32(len(ir.constMoves))})
+		ir.moveSets = append(ir.moveSets, moveSet{lo: int32(lo), hi: int32(len(ir.moves)), clo: int32(clo), chi: int32(len(ir.constMoves))})
+		ir.emit(irInstr{form: irMoves, dst: int32(delta), c: int32(len(ir.moveSets) - 1)})
 	}
 	s.spOff = s.h
 }
@@ -189,9 +189,6 @@ func (s *symBlock) materialize() {
 func buildIR(ir *irBlock, src *blocks.Block, instrs []blocks.Instr, pr irProfile, sc *scratch) {
 	s := newSymBlock(src.StackReq, src.StackGrowth, sc)
 	s.ir, s.pr = ir, pr
-	if n := countPushes(instrs); n > 0 {
-		ir.consts = make([]uint256.Int, 0, n)
-	}
 	instrs, negate := trailingIszeros(&ir.blockHead, instrs)
 	rest := ir.gas
 	for _, in := range instrs {
@@ -272,16 +269,4 @@ func (s *symBlock) fixConstOffsets(op blocks.Opcode) bool {
 		*e = s.constEnt(c)
 	}
 	return all
-}
-
-// countPushes returns the number of constants a block's PUSH and PC
-// instructions make, to size their list once.
-func countPushes(instrs []blocks.Instr) int {
-	n := 0
-	for _, in := range instrs {
-		if in.Op == blocks.PUSH0 || in.Op.IsPush() || in.Op == blocks.PC {
-			n++
-		}
-	}
-	return n
 }
