@@ -146,7 +146,7 @@ func (pr irProfile) pre(op blocks.Opcode) irPre {
 // instruction.
 func buildStackIR(ir *irBlock, instrs []blocks.Instr, pr irProfile) {
 	for _, in := range instrs {
-		x := irInstr{op: in.Op, pc: in.PC, pre: pr.pre(in.Op)}
+		x := irInstr{op: in.Op, form: irStack, pc: in.PC, pre: pr.pre(in.Op)}
 		if in.Op == blocks.PUSH0 || in.Op.IsPush() {
 			x.c = ir.constant(pushValue(in.Imm, in.Op.Info().Immediate))
 		}

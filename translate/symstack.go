@@ -213,7 +213,7 @@ func buildIR(ir *irBlock, src *blocks.Block, instrs []blocks.Instr, pr irProfile
 			s.emitBound(op, in.PC)
 		default:
 			s.materialize()
-			ir.emit(irInstr{op: op, pc: in.PC, pre: pr.pre(op), rest: rest})
+			ir.emit(irInstr{op: op, form: irStack, pc: in.PC, pre: pr.pre(op), rest: rest})
 			info := op.Info()
 			s.h += info.Pushes - info.Pops
 			s.spOff = s.h
