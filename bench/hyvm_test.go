@@ -193,6 +193,29 @@ func (s *hyvmScene) newGuestRunner(tb testing.TB, p payload) *hyvmRun {
 	}}
 }
 
+// publicRunner runs p through hyvm.Run, the public path, as a wallet
+// back end would: cache nil translates everything afresh on every run
+// (one-shot); fresh makes the guest new on every run (as newGuestRunner).
+func (s *hyvmScene) publicRunner(tb testing.TB, p payload, cache *runtime.Cache, fresh bool) *hyvmRun {
+	st := s.open(tb, nil)
+	c := hyvm.Context{Fork: Fork, Block: blockContext(hyvmGas, contractsTime), Origin: Sender,
+		GasPrice: uint256.NewInt(1), Host: hyvmWallet, Caller: Sender, Gas: hyvmGas, Depth: 1,
+		Cache: cache, InTransaction: true}
+	var n uint64
+	return &hyvmRun{st: st, run: func() ([]byte, error) {
+		guest := p.guest
+		if fresh {
+			n++
+			guest = binary.BigEndian.AppendUint64(p.guest[:len(p.guest):len(p.guest)], n)
+		}
+		res, err := hyvm.Run(context.Background(), st, c, guest)
+		if err != nil {
+			return nil, err
+		}
+		return res.ReturnData, res.Err
+	}}
+}
+
 // hyvmEVM returns a warmed state and a function running a guest in the
 // wallet on it; cache nil gives every run a fresh cache.
 func (s *hyvmScene) hyvmEVM(tb testing.TB, cache *runtime.Cache) (*state.StateDB, func([]byte) ([]byte, error)) {
@@ -324,8 +347,10 @@ func TestHyVMPayloads(t *testing.T) {
 // variants geth-contract (the bytes as a contract on go-ethereum),
 // hyvm-oneshot (a fresh translation cache on every run: guest and contracts
 // translated, then run), hyvm-newguest (contracts cached, the guest new on
-// every run) and hyvm-cached (everything cached). The hyvm variants also report
-// geth/hyvm, go-ethereum's time over theirs (above 1 hyvm is faster).
+// every run) and hyvm-cached (everything cached) on one reused EVM, and the
+// same three through hyvm.Run, the public path (run-oneshot, run-newguest,
+// run-cached). The hyvm variants also report geth/hyvm, go-ethereum's time
+// over theirs (above 1 hyvm is faster).
 func BenchmarkHyVM(b *testing.B) {
 	s := newHyVMScene(b)
 	for _, p := range s.payloads {
@@ -339,6 +364,9 @@ func BenchmarkHyVM(b *testing.B) {
 			{"hyvm-oneshot", func() *hyvmRun { return s.hyvmRunner(b, p, nil) }},
 			{"hyvm-newguest", func() *hyvmRun { return s.newGuestRunner(b, p) }},
 			{"hyvm-cached", func() *hyvmRun { return s.hyvmRunner(b, p, runtime.NewCache(0)) }},
+			{"run-oneshot", func() *hyvmRun { return s.publicRunner(b, p, nil, false) }},
+			{"run-newguest", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), true) }},
+			{"run-cached", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), false) }},
 		}
 		want, err := s.gethRunner(b, p).once()
 		if err != nil {

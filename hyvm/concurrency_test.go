@@ -56,7 +56,7 @@ func TestConcurrentGuests(t *testing.T) {
 					got, err := hyvm.Run(context.Background(), newState(t), hyvm.Context{
 						Fork:  blocks.Prague,
 						Block: vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
-						Host:  host, Caller: owner, Origin: owner, Gas: 1_000_000, Depth: 1, Cache: cache,
+						Host:  host, Caller: owner, Origin: owner, Gas: 1_000_000, Depth: 1, Cache: cache, StateDiff: true,
 					}, g)
 					if err != nil || got.GasUsed != want[i].GasUsed || got.Success != want[i].Success ||
 						!bytes.Equal(got.ReturnData, want[i].ReturnData) || !reflect.DeepEqual(got.StateDiff, want[i].StateDiff) {

@@ -38,7 +38,7 @@ func ExamplePolicyFuncs() {
 		Fork:   blocks.Prague,
 		Block:  vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
 		Origin: owner, Host: wallet, Caller: owner,
-		Gas: 100_000, Depth: 1, Policy: lowSlots,
+		Gas: 100_000, Depth: 1, Policy: lowSlots, StateDiff: true,
 	}, guest)
 	if err != nil {
 		panic(err)

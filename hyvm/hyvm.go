@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -60,6 +61,19 @@ type Context struct {
 	// MemoryLimits caps memory per frame and per run (zero: the defaults,
 	// runtime.DefaultMaxFrameMemory and runtime.DefaultMaxMemory).
 	MemoryLimits runtime.MemoryLimits
+	// StateDiff asks for Result.StateDiff, what the run changed. Recording
+	// it puts a wrapper in front of every state access and reads each
+	// changed account and slot before its first change; without it st is
+	// used directly.
+	StateDiff bool
+	// InTransaction runs the guest inside a transaction the caller has
+	// opened on st (go-ethereum's StateDB.Prepare, or earlier runs): Run
+	// neither prepares st (access list, transient storage) nor finalises
+	// it, so the caller can revert to a snapshot taken before Run, run more
+	// in the same transaction, and finalise when it chooses (EIP-161 then
+	// deletes the empty accounts the run touched, such as a host without
+	// code, balance or nonce). Caller, HyVM and Warm are still warmed.
+	InTransaction bool
 	// Tracer, when set, receives per-instruction events (OnOpcode, OnFault;
 	// an EIP-3155 logger works) of the guest and of every frame it calls:
 	// a guest's lines have guest pcs and HyVM's gas, and show the guest's
@@ -78,19 +92,70 @@ type Result struct {
 	// error on an exceptional halt.
 	Err       error
 	Logs      []*types.Log // logs that survive the run; none if it failed
-	StateDiff StateDiff    // what the run changed; empty if it failed
+	StateDiff StateDiff    // with Context.StateDiff, what the run changed; empty if it failed
 	Refund    uint64       // the SSTORE refund counter after the run (not applied)
 }
 
-// Run executes guest through HyVM against st, as c describes. It warms
-// the addresses a transaction from Origin to Host would (Origin, Host,
-// Coinbase, precompiles) plus Caller, HyVM and c.Warm, then runs the HyVM
-// frame and finalises st (EIP-161). Anything the guest does, however
-// malformed, is a Result. An error means the run did not happen and st is as
-// it was (but for warm addresses): bad arguments, ctx cancelled
-// (runtime.ErrAborted), a memory cap (runtime.ErrMemoryLimit) or a failure
-// of the engine or of st (runtime.ErrInternal).
-func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (res *Result, err error) {
+// Run executes guest through HyVM against st, as c describes: as one
+// transaction, unless c.InTransaction. It warms the addresses a
+// transaction from Origin to Host would (Origin, Host, Coinbase,
+// precompiles) plus Caller, HyVM and c.Warm, then runs the HyVM frame and
+// finalises st (EIP-161). Anything the
+// guest does, however malformed, is a Result. An error means the run did
+// not happen and st is as it was (but for warm addresses): bad arguments,
+// ctx cancelled (runtime.ErrAborted), a memory cap (runtime.ErrMemoryLimit)
+// or a failure of the engine or of st (runtime.ErrInternal).
+//
+// Run takes a Runner from a pool, so consecutive runs reuse an EVM and its
+// frames; with a nil c.Cache nothing is translated ahead and nothing is
+// kept (a one-shot run). Use a Runner directly to keep its own cache, or
+// share a Cache between runs and goroutines.
+func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, error) {
+	r := runners.Get().(*Runner)
+	defer runners.Put(r)
+	cache := c.Cache
+	if cache == nil {
+		cache = runtime.NewCache(0)
+	}
+	res, err := r.run(ctx, st, c, guest, cache)
+	if r.evm != nil {
+		r.evm.Idle() // a pooled Runner keeps no caller's state or cache
+	}
+	return res, err
+}
+
+// runners holds idle Runners for Run.
+var runners = sync.Pool{New: func() any { return new(Runner) }}
+
+// Runner runs guests one after another, keeping between runs what one run
+// allocated and the next can reuse: an EVM with its call frames and HyVM
+// kernel, the recorder of the run's changes and, for a nil Context.Cache,
+// its own translation cache. A run then costs its work. A Runner is not
+// safe for concurrent use: give each goroutine its own and let them share
+// a Cache.
+type Runner struct {
+	evm   *runtime.EVM
+	rec   recorder
+	cache *runtime.Cache // for runs without Context.Cache
+}
+
+// NewRunner returns a Runner.
+func NewRunner() *Runner { return new(Runner) }
+
+// Run is Run on r: the same arguments and outcome, with what r keeps. With
+// a nil c.Cache, r's own cache keeps translations between its runs.
+func (r *Runner) Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, error) {
+	cache := c.Cache
+	if cache == nil {
+		if r.cache == nil {
+			r.cache = runtime.NewCache(0)
+		}
+		cache = r.cache
+	}
+	return r.run(ctx, st, c, guest, cache)
+}
+
+func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte, cache *runtime.Cache) (res *Result, err error) {
 	switch {
 	case ctx == nil:
 		return nil, errors.New("hyvm: nil context")
@@ -100,8 +165,8 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (res *Resu
 		return nil, fmt.Errorf("hyvm: depth %d out of range [0, %d]", c.Depth, runtime.MaxCallDepth)
 	}
 	defer func() { // a state that fails outside the guest's frame
-		if r := recover(); r != nil {
-			res, err = nil, fmt.Errorf("%w: %v", runtime.ErrInternal, r)
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("%w: %v", runtime.ErrInternal, p)
 		}
 	}()
 	fork := c.Fork
@@ -116,16 +181,26 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (res *Resu
 		dep = Reference
 	}
 	rules := runtime.Rules(fork)
-	rec := newRecorder(st)
-	rec.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
+	rec := &r.rec
+	rec.reset(st, c.StateDiff)
+	defer rec.release()
+	if !c.InTransaction {
+		rec.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
+	}
 	rec.AddAddressToAccessList(c.Caller)
 	rec.AddAddressToAccessList(dep.Address)
 	for _, a := range c.Warm {
 		rec.AddAddressToAccessList(a)
 	}
 
-	evm := runtime.NewEVM(c.Block, rec, fork, runtime.Config{ChainID: c.ChainID, Cache: c.Cache,
-		HyVM: []runtime.HyVMContract{dep}, MemoryLimits: c.MemoryLimits, Tracer: c.Tracer})
+	cfg := runtime.Config{ChainID: c.ChainID, Cache: cache, HyVM: []runtime.HyVMContract{dep},
+		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer}
+	if r.evm == nil {
+		r.evm = runtime.NewEVM(c.Block, rec, fork, cfg)
+	} else {
+		r.evm.Reset(c.Block, rec, fork, cfg)
+	}
+	evm := r.evm
 	gasPrice := c.GasPrice
 	if gasPrice == nil {
 		gasPrice = new(uint256.Int)
@@ -140,10 +215,14 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (res *Resu
 	if res.ReturnData == nil {
 		res.ReturnData = []byte{}
 	}
-	st.Finalise(rules)
+	if !c.InTransaction {
+		st.Finalise(rules)
+	}
 	if res.Success {
 		res.Logs = rec.logs
 	}
-	res.StateDiff = rec.diff(st)
+	if c.StateDiff {
+		res.StateDiff = rec.diff(st)
+	}
 	return res, nil
 }

@@ -33,7 +33,7 @@ func runPolicy(t testing.TB, st *state.StateDB, guest []byte, gas uint64, static
 	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork:  blocks.Prague,
 		Block: vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
-		Host:  host, Caller: owner, Origin: owner, Gas: gas, Static: static, Depth: 1, Policy: p,
+		Host:  host, Caller: owner, Origin: owner, Gas: gas, Static: static, Depth: 1, Policy: p, StateDiff: true,
 	}, guest)
 	if err != nil {
 		t.Fatalf("guest %x: %v", guest, err)

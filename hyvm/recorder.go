@@ -8,10 +8,10 @@ import (
 	"github.com/hyvm/hyvm/internal/statewatch"
 )
 
-// recorder wraps the state of a run: it remembers the value of every
-// account and slot before its first change (told by statewatch), and the
-// logs that survive reverts, so that the run's effects can be reported as a
-// diff.
+// recorder wraps the state of a run: it keeps the logs that survive
+// reverts and, when asked for a diff, remembers the value of every account
+// and slot before its first change (told by statewatch), so that the run's
+// effects can be reported as a diff.
 type recorder struct {
 	vm.StateDB // the watched state; base is the state it wraps
 	base       vm.StateDB
@@ -28,11 +28,31 @@ type accountPre struct {
 	code    []byte
 }
 
-func newRecorder(st vm.StateDB) *recorder {
-	r := &recorder{base: st, accounts: map[common.Address]*accountPre{},
-		slots: map[common.Address]map[common.Hash]common.Hash{}, snaps: map[int]int{}}
-	r.StateDB = statewatch.Wrap(st, statewatch.Hooks{Account: r.touch, Slot: r.touchSlot})
-	return r
+// reset makes r record a run over st, keeping its maps' storage: the logs
+// that survive, and with diff the values before the run of what it changes
+// (through a wrapper that sees every write).
+func (r *recorder) reset(st vm.StateDB, diff bool) {
+	if r.accounts == nil {
+		r.accounts = map[common.Address]*accountPre{}
+		r.slots = map[common.Address]map[common.Hash]common.Hash{}
+		r.snaps = map[int]int{}
+	}
+	clear(r.accounts)
+	clear(r.slots)
+	clear(r.snaps)
+	r.base, r.logs = st, nil
+	r.StateDB = st
+	if diff {
+		r.StateDB = statewatch.Wrap(st, statewatch.Hooks{Account: r.touch, Slot: r.touchSlot})
+	}
+}
+
+// release lets go of the run's state and values: the result owns the logs.
+func (r *recorder) release() {
+	clear(r.accounts)
+	clear(r.slots)
+	clear(r.snaps)
+	r.base, r.StateDB, r.logs = nil, nil, nil
 }
 
 func (r *recorder) touch(a common.Address) {

@@ -46,7 +46,7 @@ func run(t testing.TB, guest []byte, gas uint64, static bool, cache *runtime.Cac
 	res, err := hyvm.Run(context.Background(), newState(t), hyvm.Context{
 		Fork:  blocks.Prague,
 		Block: vm.BlockContext{BlockNumber: big.NewInt(1), GasLimit: 30_000_000},
-		Host:  host, Caller: owner, Origin: owner, Gas: gas, Static: static, Depth: 1, Cache: cache,
+		Host:  host, Caller: owner, Origin: owner, Gas: gas, Static: static, Depth: 1, Cache: cache, StateDiff: true,
 	}, guest)
 	if err != nil {
 		t.Fatalf("guest %x: %v", guest, err)

@@ -208,7 +208,7 @@ func (w *walletWorld) exec(t *testing.T, method string, guest []byte, static boo
 	// transaction's frame as 0: the HyVM frame's depth as Context has it.
 	ref, err := hyvm.Run(context.Background(), w.state(t), hyvm.Context{
 		Fork: walletFork, Block: w.block, Origin: owner, GasPrice: gwei2,
-		Host: f.host, Caller: f.from, Gas: f.gas, Static: static, Depth: f.depth, Policy: cfg.HyVMPolicy,
+		Host: f.host, Caller: f.from, Gas: f.gas, Static: static, Depth: f.depth, Policy: cfg.HyVMPolicy, StateDiff: true,
 	}, guest)
 	if err != nil {
 		t.Fatal(err)

@@ -94,7 +94,7 @@ func newWorld(env *Environment, cache *runtime.Cache) (*world, error) {
 		Fork: fork, ChainID: new(big.Int).SetUint64(env.ChainID), Block: block,
 		Origin: env.Origin, GasPrice: gasPrice, HyVM: dep,
 		Host: env.Host, Caller: env.Caller, Value: value,
-		Depth: 1, Warm: env.Warm, Cache: cache,
+		Depth: 1, Warm: env.Warm, Cache: cache, StateDiff: true,
 	}}, nil
 }
 

@@ -62,6 +62,8 @@ type EVM struct {
 	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
 
 	kernels map[common.Hash]*translate.Program // natively served code by hash (hyvm.go)
+	hyvm    []HyVMContract                     // the deployments kernels serve
+	hyvmSt  hyvmState                          // their code over the state
 
 	lastHash common.Hash        // the code hash of lastProg
 	lastProg *translate.Program // the program last returned by the cache
@@ -70,25 +72,40 @@ type EVM struct {
 
 // NewEVM returns an EVM for one block, running fork's rules over statedb.
 func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Config) *EVM {
+	e := new(EVM)
+	e.Reset(block, statedb, fork, cfg)
+	return e
+}
+
+// Reset makes e what NewEVM(block, statedb, fork, cfg) returns, keeping
+// what it allocated: its call frames (33 KB each, one per depth reached)
+// and, for the same HyVM deployments, their kernels. Reusing an EVM this
+// way is what makes a run cost only its work; it also clears a Cancel.
+// Not while e runs.
+func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Config) {
 	chainID := cfg.ChainID
 	if chainID == nil {
 		chainID = big.NewInt(1)
 	}
-	e := &EVM{
-		rules:       Rules(fork),
-		precompiles: precompileSets[fork],
-		cache:       cfg.Cache,
-		traced:      cfg.Tracer != nil,
-	}
+	e.rules = Rules(fork)
+	e.precompiles = precompileSets[fork]
+	e.cache = cfg.Cache
 	if e.cache == nil {
 		e.cache = NewCache(0)
 	}
+	e.traced = cfg.Tracer != nil
+	e.cancelled.Store(false)
+	e.depth = 0
+	e.lastHash, e.lastProg = common.Hash{}, nil
+	e.guests = guestMemo{}
 	env := &e.env
 	env.State = statedb
 	env.Block = &block
+	env.Tx = vm.TxContext{}
 	env.Fork = fork
 	env.Host = host{e}
 	env.Tracer = cfg.Tracer
+	env.Abort.Store(false)
 	env.ChainID.SetFromBig(chainID)
 	setWord(&env.Number, block.BlockNumber)
 	setWord(&env.BaseFee, block.BaseFee)
@@ -99,7 +116,15 @@ func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Con
 	e.setupHyVM(cfg.HyVM)
 	env.HyVMPolicy = cfg.HyVMPolicy
 	env.MemoryLimits = cfg.MemoryLimits
-	return e
+}
+
+// Idle drops what e refers to of its last run (state, cache, tracer,
+// policy, programs) so that an EVM kept for reuse holds only its own
+// allocations; Reset prepares it again.
+func (e *EVM) Idle() {
+	e.cache, e.lastProg, e.guests = nil, nil, guestMemo{}
+	e.env.State, e.env.Block, e.env.Tracer, e.env.HyVMPolicy = nil, nil, nil, nil
+	e.hyvmSt.StateDB = nil
 }
 
 func setWord(w *uint256.Int, v *big.Int) {

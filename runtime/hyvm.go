@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -42,21 +43,21 @@ type hyvmCode struct {
 	hash common.Hash
 }
 
-func (s hyvmState) GetCode(a common.Address) []byte {
+func (s *hyvmState) GetCode(a common.Address) []byte {
 	if c, ok := s.code[a]; ok {
 		return c.code
 	}
 	return s.StateDB.GetCode(a)
 }
 
-func (s hyvmState) GetCodeHash(a common.Address) common.Hash {
+func (s *hyvmState) GetCodeHash(a common.Address) common.Hash {
 	if c, ok := s.code[a]; ok {
 		return c.hash
 	}
 	return s.StateDB.GetCodeHash(a)
 }
 
-func (s hyvmState) GetCodeSize(a common.Address) int {
+func (s *hyvmState) GetCodeSize(a common.Address) int {
 	if c, ok := s.code[a]; ok {
 		return len(c.code)
 	}
@@ -64,7 +65,7 @@ func (s hyvmState) GetCodeSize(a common.Address) int {
 }
 
 // Empty is false for an account with code (EIP-161).
-func (s hyvmState) Empty(a common.Address) bool {
+func (s *hyvmState) Empty(a common.Address) bool {
 	if _, ok := s.code[a]; ok {
 		return false
 	}
@@ -73,24 +74,29 @@ func (s hyvmState) Empty(a common.Address) bool {
 
 // setupHyVM registers the HyVM deployments of cfg: their code overlays the
 // state and their code hash selects the native kernel instead of a
-// translation.
+// translation. The same deployments as the last time keep their kernels.
 func (e *EVM) setupHyVM(contracts []HyVMContract) {
 	if len(contracts) == 0 {
+		e.kernels, e.hyvm, e.hyvmSt = nil, nil, hyvmState{}
 		return
 	}
-	st := hyvmState{StateDB: e.env.State, code: make(map[common.Address]hyvmCode, len(contracts))}
-	e.kernels = make(map[common.Hash]*translate.Program, len(contracts))
-	for _, c := range contracts {
-		size := c.CodeSize
-		if size <= 0 {
-			size = HyVMCodeSize
+	if !slices.Equal(contracts, e.hyvm) {
+		e.hyvm = slices.Clone(contracts)
+		e.hyvmSt.code = make(map[common.Address]hyvmCode, len(contracts))
+		e.kernels = make(map[common.Hash]*translate.Program, len(contracts))
+		for _, c := range contracts {
+			size := c.CodeSize
+			if size <= 0 {
+				size = HyVMCodeSize
+			}
+			code := make([]byte, max(size, common.HashLength))[:size]
+			copy(code[max(0, size-common.AddressLength):], c.Address[:])
+			e.hyvmSt.code[c.Address] = hyvmCode{code: code, hash: c.CodeHash}
+			e.kernels[c.CodeHash] = translate.NewHyVMKernel(c.Address, e.guestProgram)
 		}
-		code := make([]byte, max(size, common.HashLength))[:size]
-		copy(code[max(0, size-common.AddressLength):], c.Address[:])
-		st.code[c.Address] = hyvmCode{code: code, hash: c.CodeHash}
-		e.kernels[c.CodeHash] = translate.NewHyVMKernel(c.Address, e.guestProgram)
 	}
-	e.env.State = st
+	e.hyvmSt.StateDB = e.env.State
+	e.env.State = &e.hyvmSt
 }
 
 // guestProgram returns the HyVM-mode translation of the guest that frame f

@@ -169,7 +169,7 @@ func runGuest(t *testing.T, pre *difftest.PreState, env *difftest.Env, c *diffte
 	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork: c.Fork, Block: env.Block, Origin: difftest.Sender,
 		Host: difftest.Target, Caller: difftest.Sender, Gas: gas, Depth: 1,
-		Cache: cache, Tracer: guestTiers[ti].tracer(),
+		Cache: cache, Tracer: guestTiers[ti].tracer(), StateDiff: true,
 	}, c.Code)
 	if err != nil {
 		t.Fatalf("%s on tier %s: %v", c.Name, guestTiers[ti].name, err)
