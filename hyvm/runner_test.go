@@ -37,7 +37,10 @@ func TestRunnerReuse(t *testing.T) {
 	}
 	denyStores := hyvm.PolicyFuncs{Store: func(*hyvm.StoreRequest) bool { return false }}
 	var lines int
-	tracer := &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) { lines++ }}
+	tracer := &tracing.Hooks{
+		OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) { lines++ },
+		OnEnter:  func(int, byte, common.Address, common.Address, []byte, uint64, *big.Int) { lines++ },
+	}
 	contexts := []func(c *hyvm.Context){
 		func(c *hyvm.Context) {},
 		func(c *hyvm.Context) { c.Fork = blocks.Cancun; c.Block.BlockNumber = big.NewInt(7) },
