@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/translate"
 )
 
 // BenchmarkTranslate measures preparing code and translating all of it,
@@ -21,7 +22,7 @@ func BenchmarkTranslate(b *testing.B) {
 			b.SetBytes(int64(len(code)))
 			b.ReportAllocs()
 			for b.Loop() {
-				p, err := runtime.Translate(code, Fork, false)
+				p, err := runtime.Translate(code, Fork, translate.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}

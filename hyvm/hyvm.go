@@ -61,6 +61,10 @@ type Context struct {
 	// MemoryLimits caps memory per frame and per run (zero: the defaults,
 	// runtime.DefaultMaxFrameMemory and runtime.DefaultMaxMemory).
 	MemoryLimits runtime.MemoryLimits
+	// Backend is how code runs: the guest and the contracts it calls
+	// (runtime.Backend; the zero value is auto: interpreted first,
+	// closures once hot).
+	Backend runtime.Backend
 	// StateDiff asks for Result.StateDiff, what the run changed. Recording
 	// it puts a wrapper in front of every state access and reads each
 	// changed account and slot before its first change; without it st is
@@ -194,7 +198,7 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	}
 
 	cfg := runtime.Config{ChainID: c.ChainID, Cache: cache, HyVM: []runtime.HyVMContract{dep},
-		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer}
+		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer, Backend: c.Backend}
 	if r.evm == nil {
 		r.evm = runtime.NewEVM(c.Block, rec, fork, cfg)
 	} else {

@@ -16,7 +16,7 @@ import (
 // "N passed, M failed" line to w. err reports a file that cannot be read or
 // set up, or an engine error; failing cases are counted, not errors.
 func Run(paths []string, w io.Writer) (passed, failed int, err error) {
-	return runAll(paths, w, nil)
+	return runAll(paths, w, tier{})
 }
 
 // traceCheck, given a case, returns the tracer to run it with and a check
@@ -24,10 +24,16 @@ func Run(paths []string, w io.Writer) (passed, failed int, err error) {
 // also checks its trace.
 type traceCheck func(c *Case) (*tracing.Hooks, func(*hyvm.Result) error)
 
-func runAll(paths []string, w io.Writer, check traceCheck) (passed, failed int, err error) {
+// tier is how runAll runs the cases: a backend, or with a trace check.
+type tier struct {
+	backend runtime.Backend
+	check   traceCheck
+}
+
+func runAll(paths []string, w io.Writer, t tier) (passed, failed int, err error) {
 	cache := runtime.NewCache(0)
 	for _, path := range paths {
-		p, f, err := runFile(path, cache, w, check)
+		p, f, err := runFile(path, cache, w, t)
 		passed, failed = passed+p, failed+f
 		if err != nil {
 			fmt.Fprintf(w, "%d passed, %d failed\n", passed, failed)
@@ -38,7 +44,7 @@ func runAll(paths []string, w io.Writer, check traceCheck) (passed, failed int, 
 	return passed, failed, nil
 }
 
-func runFile(path string, cache *runtime.Cache, w io.Writer, check traceCheck) (passed, failed int, err error) {
+func runFile(path string, cache *runtime.Cache, w io.Writer, t tier) (passed, failed int, err error) {
 	file, err := Load(path)
 	if err != nil {
 		return 0, 0, err
@@ -51,10 +57,10 @@ func runFile(path string, cache *runtime.Cache, w io.Writer, check traceCheck) (
 		c := &file.Cases[i]
 		var tracer *tracing.Hooks
 		var verify func(*hyvm.Result) error
-		if check != nil {
-			tracer, verify = check(c)
+		if t.check != nil {
+			tracer, verify = t.check(c)
 		}
-		res, err := world.run(c, tracer)
+		res, err := world.run(c, tracer, t.backend)
 		if err != nil {
 			fmt.Fprintf(w, "FAIL %s: engine error: %v\n", c.Name, err)
 			failed++

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hyvm/hyvm/runtime"
 )
 
 // sharedVectors finds shared/hyvm/vectors.json: the shared directory sits
@@ -44,11 +46,13 @@ func sharedVectors(t *testing.T) string {
 // tiers are the ways the vectors run: one line per tier. The traced tier
 // also checks each guest's trace (checkGuestTrace).
 var tiers = []struct {
-	name  string
-	check traceCheck
+	name string
+	tier tier
 }{
-	{"closure", nil},
-	{"traced", checkGuestTrace},
+	{"auto", tier{backend: runtime.BackendAuto}},
+	{"interp", tier{backend: runtime.BackendInterp}},
+	{"closure", tier{backend: runtime.BackendClosure}},
+	{"traced", tier{check: checkGuestTrace}},
 }
 
 func TestVectors(t *testing.T) {
@@ -56,7 +60,7 @@ func TestVectors(t *testing.T) {
 	for _, tier := range tiers {
 		t.Run(tier.name, func(t *testing.T) {
 			var out bytes.Buffer
-			passed, failed, err := runAll([]string{path}, &out, tier.check)
+			passed, failed, err := runAll([]string{path}, &out, tier.tier)
 			if err != nil {
 				t.Fatal(err)
 			}

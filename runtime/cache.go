@@ -53,10 +53,10 @@ type CacheStats struct {
 }
 
 type cacheKey struct {
-	hash   common.Hash
-	fork   blocks.Fork
-	traced bool
-	hyvm   bool // a HyVM guest (cache_hyvm.go)
+	hash common.Hash
+	fork blocks.Fork
+	opt  translate.Options // traced, tier
+	hyvm bool              // a HyVM guest (cache_hyvm.go)
 }
 
 type cacheEntry struct {
@@ -84,12 +84,12 @@ func (c *Cache) shrink() {
 
 // Program returns the translation of code, whose keccak256 hash is hash,
 // translating it on a miss.
-func (c *Cache) Program(hash common.Hash, code []byte, fork blocks.Fork, traced bool) (*translate.Program, error) {
-	key := cacheKey{hash: hash, fork: fork, traced: traced}
+func (c *Cache) Program(hash common.Hash, code []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
+	key := cacheKey{hash: hash, fork: fork, opt: opt}
 	if p := c.get(key); p != nil {
 		return p, nil
 	}
-	p, err := Translate(code, fork, traced)
+	p, err := Translate(code, fork, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (c *Cache) Stats() CacheStats {
 }
 
 // Translate prepares code for running without caching; its blocks are
-// translated as they are first entered.
-func Translate(code []byte, fork blocks.Fork, traced bool) (*translate.Program, error) {
-	return translate.CompileCode(code, fork, translate.Options{PerInstructionGas: traced})
+// built as they are first entered.
+func Translate(code []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
+	return translate.CompileCode(code, fork, opt)
 }

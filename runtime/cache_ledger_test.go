@@ -46,7 +46,7 @@ func TestEvictedProgramStopsCounting(t *testing.T) {
 	cache := NewCache(64 << 10)
 	lookup := func(i uint32) *translate.Program {
 		code := SmallProgram(i)
-		p, err := cache.Program(crypto.Keccak256Hash(code), code, blocks.Latest, false)
+		p, err := cache.Program(crypto.Keccak256Hash(code), code, blocks.Latest, translate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,9 +93,9 @@ func TestCacheAccountingUnderConcurrency(t *testing.T) {
 				var p *translate.Program
 				var err error
 				if i%2 == 0 {
-					p, err = cache.Program(hash, code, blocks.Latest, false)
+					p, err = cache.Program(hash, code, blocks.Latest, translate.Options{})
 				} else {
-					p, err = cache.HyVMProgram(hash, code, blocks.Latest, false)
+					p, err = cache.HyVMProgram(hash, code, blocks.Latest, translate.Options{})
 				}
 				if err != nil {
 					t.Error(err)

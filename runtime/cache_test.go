@@ -12,6 +12,7 @@ import (
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/translate"
 )
 
 // returnsWord reports whether out is the 32-byte word i.
@@ -82,15 +83,15 @@ func TestCacheHitDoesNotAllocate(t *testing.T) {
 	cache := runtime.NewCache(0)
 	code := runtime.SmallProgram(1)
 	hash := crypto.Keccak256Hash(code)
-	if _, err := cache.Program(hash, code, blocks.Latest, false); err != nil {
+	if _, err := cache.Program(hash, code, blocks.Latest, translate.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cache.HyVMProgram(hash, code, blocks.Latest, false); err != nil {
+	if _, err := cache.HyVMProgram(hash, code, blocks.Latest, translate.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(100, func() {
-		cache.Program(hash, code, blocks.Latest, false)
-		cache.HyVMProgram(hash, code, blocks.Latest, false)
+		cache.Program(hash, code, blocks.Latest, translate.Options{})
+		cache.HyVMProgram(hash, code, blocks.Latest, translate.Options{})
 	})
 	if allocs != 0 {
 		t.Fatalf("a cache hit allocates %.1f times", allocs)
@@ -126,7 +127,7 @@ func TestCacheKeepsOneProgramOverTheBound(t *testing.T) {
 	if s.Entries != 1 || s.Misses != 2 {
 		t.Fatalf("stats %+v: want the big program alone, translated once", s)
 	}
-	p, err := cache.Program(crypto.Keccak256Hash(big), big, blocks.Latest, false)
+	p, err := cache.Program(crypto.Keccak256Hash(big), big, blocks.Latest, translate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,9 @@ type Config struct {
 	// HyVMPolicy, when set, may deny the calls, creations and storage
 	// writes of every HyVM guest the EVM runs (hyvm_policy.go).
 	HyVMPolicy HyVMPolicy
+	// Backend selects how code runs (backend.go); the zero value is
+	// BackendAuto.
+	Backend Backend
 	// MemoryLimits caps the memory of a frame and of all frames of an
 	// execution together (zero fields: translate.DefaultMaxFrameMemory and
 	// translate.DefaultMaxMemory). Past a cap the execution fails with
@@ -51,6 +54,7 @@ type EVM struct {
 	precompiles vm.PrecompiledContracts
 	cache       *Cache
 	traced      bool
+	opts        translate.Options // how programs are translated: traced, tier
 
 	cancelled atomic.Bool // Cancel was called: every execution aborts
 
@@ -94,6 +98,10 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 		e.cache = NewCache(0)
 	}
 	e.traced = cfg.Tracer != nil
+	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier()}
+	if e.traced {
+		e.opts.Tier = translate.TierClosure // one traced tier: keep one cache key
+	}
 	e.cancelled.Store(false)
 	e.depth = 0
 	e.lastHash, e.lastProg = common.Hash{}, nil
@@ -184,7 +192,7 @@ func (e *EVM) program(hash common.Hash, code []byte) (*translate.Program, error)
 	if e.lastProg != nil && e.lastHash == hash {
 		return e.lastProg, nil
 	}
-	p, err := e.cache.Program(hash, code, e.env.Fork, e.traced)
+	p, err := e.cache.Program(hash, code, e.env.Fork, e.opts)
 	if err == nil {
 		e.lastHash, e.lastProg = hash, p
 	}

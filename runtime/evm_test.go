@@ -21,6 +21,7 @@ import (
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/internal/reference"
 	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/translate"
 )
 
 var (
@@ -212,7 +213,7 @@ func TestCacheBounded(t *testing.T) {
 	cache := runtime.NewCache(100)
 	for i := range 50 {
 		code := []byte{0x60, byte(i), 0x00}
-		if _, err := cache.Program(common.Hash{byte(i)}, code, blocks.Latest, false); err != nil {
+		if _, err := cache.Program(common.Hash{byte(i)}, code, blocks.Latest, translate.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}

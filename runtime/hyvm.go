@@ -117,7 +117,7 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 			}
 		}
 	}
-	p, err := e.cache.HyVMProgram(codeHash(code), code, e.env.Fork, e.traced)
+	p, err := e.cache.HyVMProgram(codeHash(code), code, e.env.Fork, e.opts)
 	if err == nil && mem != nil {
 		e.guests.remember(mem, off, uint64(len(code)), p)
 	}

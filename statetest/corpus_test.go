@@ -51,24 +51,30 @@ func referenceRunner() *statetest.Runner {
 	}
 }
 
-// hyvmRunner runs tests on hyvm's engine, all sharing one translation cache.
-func hyvmRunner() *statetest.Runner {
+// hyvmRunner runs tests on hyvm's engine with backend, all sharing one
+// translation cache.
+func hyvmRunner(backend runtime.Backend) *statetest.Runner {
 	cache := runtime.NewCache(0)
 	return &statetest.Runner{
 		NewMachine: func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork) runtime.Machine {
-			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache, MemoryLimits: statetest.MemoryLimits})
+			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache, MemoryLimits: statetest.MemoryLimits, Backend: backend})
 		},
 	}
 }
 
-// TestHyvmCorpus runs the whole corpus on hyvm's engine: every test must
-// pass. With -short only the ported ethereum/tests VMTests run.
-func TestHyvmCorpus(t *testing.T) { runCorpus(t, hyvmRunner()) }
+// TestHyvmCorpus runs the whole corpus on hyvm's engine with every backend
+// (auto, the default; the interpreter and closures forced): every test
+// must pass. With -short only the ported ethereum/tests VMTests run.
+func TestHyvmCorpus(t *testing.T) {
+	for _, b := range runtime.Backends() {
+		t.Run(b.String(), func(t *testing.T) { runCorpus(t, hyvmRunner(b)) })
+	}
+}
 
 // TestHyvmOverlayCorpus runs the whole corpus on hyvm's engine over
 // hyvmstate's overlay, flushed into go-ethereum's StateDB for the root.
 func TestHyvmOverlayCorpus(t *testing.T) {
-	r := hyvmRunner()
+	r := hyvmRunner(runtime.BackendAuto)
 	r.Overlay = true
 	runCorpus(t, r)
 }

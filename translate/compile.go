@@ -33,7 +33,8 @@ type block struct {
 // copy per jump destination of a run of lone JUMPDESTs (lazy.go).
 type blockCode struct {
 	blockHead
-	ops []opFn
+	ops    []opFn
+	interp *interpCode // the interpreter's code, instead of ops (interp.go)
 }
 
 // blockHead holds a block's facts, decided by the builder: what its IR
@@ -103,6 +104,10 @@ type Program struct {
 	// guest marks a HyVM guest (hyvm_compile.go): its blocks start
 	// anywhere and are kept in pages instead of table.
 	guest bool
+	// tier is how blocks run (tier.go); promo, for TierAuto, its heat and
+	// the closure program it was promoted to.
+	tier  Tier
+	promo promotion
 	pages []atomic.Pointer[hvPage]
 	// native, when set, runs the program instead of the block loop: the
 	// HyVM contract (hyvm_run.go) and natively served contracts.
@@ -117,6 +122,9 @@ type Options struct {
 	// PerInstructionGas translates for the per-instruction (traced) path:
 	// no instruction fusion and gas charged instruction by instruction.
 	PerInstructionGas bool
+	// Tier selects how untraced blocks run (tier.go); the zero value,
+	// TierClosure, translates them all.
+	Tier Tier
 }
 
 // CompileCode prepares code for running without analysing it up front:
@@ -134,7 +142,7 @@ func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 
 func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options) *Program {
 	p := &Program{code: code, fork: fork, jumpDests: dests,
-		table: make([]atomic.Pointer[block], len(code)), traced: opt.PerInstructionGas}
+		table: make([]atomic.Pointer[block], len(code)), traced: opt.PerInstructionGas, tier: opt.Tier}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
 	}
@@ -156,7 +164,7 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) i
 		instrs = instrs[:len(instrs)-1]
 		// A jump whose destination was pushed right before it is resolved
 		// now; the PUSH's gas and stack effect stay in the block totals.
-		if n := len(instrs); !p.traced && n > 0 && instrs[n-1].Op.IsPush() {
+		if n := len(instrs); p.fused() && n > 0 && instrs[n-1].Op.IsPush() {
 			push := instrs[n-1]
 			dest := pushValue(push.Imm, push.Op.Info().Immediate)
 			instrs = instrs[:n-1]
@@ -168,14 +176,21 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) i
 		instrs = instrs[:len(instrs)-1]
 		ir.undefined = byte(last.Op)
 	}
-	if p.traced {
+	if !p.fused() {
 		buildStackIR(ir, instrs, p.profile())
 	} else {
 		buildIR(ir, src, instrs, p.profile(), sc)
 	}
 	b.blockHead = ir.blockHead
+	if !p.traced && p.tier != TierClosure {
+		return lowerInterp(b, ir, p.profile())
+	}
 	return lowerClosures(b, ir, p.profile(), sc)
 }
+
+// fused reports whether blocks are built on the symbolic stack: only for
+// closures, not for the traced tier or the interpreter.
+func (p *Program) fused() bool { return !p.traced && p.tier == TierClosure }
 
 // simpleOps holds the instructions that need nothing bound at translation.
 var simpleOps = [256]opFn{

@@ -142,6 +142,9 @@ func (p *Program) Attach(l *Ledger) {
 // retains: an evicted program may still be running, and what it builds
 // then no longer counts against the cache.
 func (p *Program) Detach() {
+	if q := p.promo.to.Load(); q != nil {
+		q.Detach()
+	}
 	fp := &p.fp
 	for {
 		old := fp.state.Load()

@@ -63,8 +63,14 @@ func CompileHyVM(code []byte, fork blocks.Fork, opt Options) *Program {
 	// A guest is the calldata of a DELEGATECALL, usually a view of the
 	// caller's memory, and its blocks are built lazily long after that
 	// memory has changed: the program keeps its own copy.
-	code = bytes.Clone(code)
-	p := &Program{code: code, fork: fork, guest: true, traced: opt.PerInstructionGas,
+	p := newGuest(bytes.Clone(code), fork, opt.PerInstructionGas)
+	p.tier = opt.Tier
+	return p
+}
+
+// newGuest returns a guest program of code, which it keeps.
+func newGuest(code []byte, fork blocks.Fork, traced bool) *Program {
+	p := &Program{code: code, fork: fork, guest: true, traced: traced,
 		pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1)}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)

@@ -142,7 +142,7 @@ func (p *Program) build(pc uint32) (b *block, cost int64, ok bool) {
 			}
 		}
 		lastCost = p.translateAt(pc, &code, sc)
-		if p.traced || code.term != blocks.Fallthrough || len(code.ops) != 0 || int(code.end) >= len(p.code) {
+		if !p.fused() || code.term != blocks.Fallthrough || len(code.ops) != 0 || int(code.end) >= len(p.code) {
 			break
 		}
 		empties = append(empties, emptyBlock{gas: code.gas, stackReq: code.stackReq, stackGrowth: code.stackGrowth, start: code.start, n: 1})
@@ -203,9 +203,9 @@ func (p *Program) mergeRun(last *block, empties []emptyBlock, publish bool) *blo
 
 // jumpdestRun returns the number n of blocks from pc on that are a lone
 // JUMPDEST followed by a jump destination, stopping before a published one,
-// and the offset q after them. The traced path keeps every block.
+// and the offset q after them. Unfused tiers keep every block.
 func (p *Program) jumpdestRun(pc uint32) (n, q uint32) {
-	if p.traced {
+	if !p.fused() {
 		return 0, pc
 	}
 	code := p.code

@@ -39,6 +39,7 @@ type runOptions struct {
 	sender, receiver common.Address
 	fork             blocks.Fork
 	trace            *logger.Config // nil: no trace
+	backend          runtime.Backend
 	// ctx ends the run early (Ctrl-C, --timeout); nil: never.
 	ctx context.Context
 
@@ -65,10 +66,10 @@ type runResult struct {
 // (nil when not tracing).
 type machineFactory func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine
 
-// newHyvm returns a factory of hyvm EVMs.
-func newHyvm() machineFactory {
+// newHyvm returns a factory of hyvm EVMs running code with backend.
+func newHyvm(backend runtime.Backend) machineFactory {
 	return func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine {
-		return runtime.NewEVM(block, statedb, fork, runtime.Config{Tracer: tracer})
+		return runtime.NewEVM(block, statedb, fork, runtime.Config{Tracer: tracer, Backend: backend})
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/runtime"
 )
 
 const runUsage = `Usage: hyvmc run [flags] CODE
@@ -55,6 +56,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		noStack   = fs.Bool("trace.nostack", false, "leave the stack out of the trace")
 		noRetData = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
 		timeout   = fs.Duration("timeout", 0, "abort the run after `DURATION` (0: none; Ctrl-C aborts too)")
+		backend   = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto (interpreted, closures once hot), interp or closure")
 	)
 	positional, err := parseFlags(fs, args, runUsage, stdout)
 	if err != nil {
@@ -63,6 +65,9 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	opts, err := runOptionsFrom(positional, *codeFile, *inputHex, *value, *sender, *receiver, *forkName)
 	if err != nil {
 		return usageError(stderr, cmd, err)
+	}
+	if opts.backend, err = runtime.ParseBackend(*backend); err != nil {
+		return usageError(stderr, cmd, fmt.Errorf("--backend: %w", err))
 	}
 	if err := checkMode(*mode, *inputHex); err != nil {
 		return usageError(stderr, cmd, err)
@@ -88,7 +93,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	if *mode == modeHyVM {
 		res = executeGuest(opts, stderr)
 	} else {
-		res = execute(opts, newHyvm(), stderr)
+		res = execute(opts, newHyvm(opts.backend), stderr)
 	}
 	if *jsonOut {
 		if err := writeJSONResult(stdout, res); err != nil {

@@ -57,7 +57,7 @@ func executeGuest(opts *runOptions, traceOut io.Writer) *runResult {
 		Fork:   opts.fork,
 		Block:  block,
 		Origin: opts.sender, Host: opts.receiver, Caller: opts.sender,
-		Value: opts.value, Gas: opts.gas, Depth: 1, Tracer: tracer,
+		Value: opts.value, Gas: opts.gas, Depth: 1, Tracer: tracer, Backend: opts.backend,
 	}, opts.code)
 	out := &runResult{err: err}
 	if err == nil {

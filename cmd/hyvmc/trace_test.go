@@ -225,7 +225,7 @@ func TestTraceConformance(t *testing.T) {
 				continue
 			}
 			t.Run(fmt.Sprintf("%s/%v", p.name, fork), func(t *testing.T) {
-				got, gotRes := traceLines(t, p, fork, newHyvm())
+				got, gotRes := traceLines(t, p, fork, newHyvm(runtime.BackendAuto))
 				want, wantRes := traceLines(t, p, fork, newGeth())
 				programs++
 				lines += len(want)
@@ -328,7 +328,7 @@ func TestTraceConformanceGasSweep(t *testing.T) {
 				continue // 0 means the default gas
 			}
 			t.Run(fmt.Sprintf("%s/%d", name, g), func(t *testing.T) {
-				got, _ := traceLines(t, q, blocks.Latest, newHyvm())
+				got, _ := traceLines(t, q, blocks.Latest, newHyvm(runtime.BackendAuto))
 				want, _ := traceLines(t, q, blocks.Latest, newGeth())
 				compareTraces(t, got, want)
 				runs++

@@ -118,6 +118,8 @@ type Case struct {
 	// Traced attaches a tracer to both engines, which puts hyvm on its
 	// per-instruction path.
 	Traced bool
+	// Backend is how hyvm runs the case untraced.
+	Backend runtime.Backend
 }
 
 // Env is the block and transaction environment every case runs in.

@@ -21,15 +21,19 @@ import (
 	"github.com/hyvm/hyvm/runtime"
 )
 
-// guestTiers are the tiers a HyVM guest runs on: fused block closures, and
-// the traced tier, which charges gas and checks the stack instruction by
-// instruction as the HyVM contract does. A new tier joins with one line.
+// guestTiers are the tiers a HyVM guest runs on: fused block closures, the
+// interpreter, auto (interpreted, then closures once hot), and the traced
+// tier, which charges gas and checks the stack instruction by instruction
+// as the HyVM contract does. A new tier joins with one line.
 var guestTiers = []struct {
-	name   string
-	tracer func() *tracing.Hooks
+	name    string
+	backend runtime.Backend
+	tracer  func() *tracing.Hooks
 }{
-	{"closure", func() *tracing.Hooks { return nil }},
-	{"traced", func() *tracing.Hooks {
+	{"closure", runtime.BackendClosure, func() *tracing.Hooks { return nil }},
+	{"interp", runtime.BackendInterp, func() *tracing.Hooks { return nil }},
+	{"auto", runtime.BackendAuto, func() *tracing.Hooks { return nil }},
+	{"traced", runtime.BackendAuto, func() *tracing.Hooks {
 		return &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) {}}
 	}},
 }
@@ -169,7 +173,7 @@ func runGuest(t *testing.T, pre *difftest.PreState, env *difftest.Env, c *diffte
 	res, err := hyvm.Run(context.Background(), st, hyvm.Context{
 		Fork: c.Fork, Block: env.Block, Origin: difftest.Sender,
 		Host: difftest.Target, Caller: difftest.Sender, Gas: gas, Depth: 1,
-		Cache: cache, Tracer: guestTiers[ti].tracer(), StateDiff: true,
+		Cache: cache, Tracer: guestTiers[ti].tracer(), StateDiff: true, Backend: guestTiers[ti].backend,
 	}, c.Code)
 	if err != nil {
 		t.Fatalf("%s on tier %s: %v", c.Name, guestTiers[ti].name, err)

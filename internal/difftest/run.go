@@ -141,7 +141,7 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	var m runtime.Machine
 	switch engine {
 	case Hyvm:
-		m = runtime.NewEVM(env.Block, sdb, c.Fork, runtime.Config{Cache: r.Cache, Tracer: hooks})
+		m = runtime.NewEVM(env.Block, sdb, c.Fork, runtime.Config{Cache: r.Cache, Tracer: hooks, Backend: c.Backend})
 	default:
 		m = reference.New(env.Block, sdb, ChainConfig(c.Fork), vm.Config{Tracer: hooks})
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hyvm/hyvm/internal/difftest"
+	"github.com/hyvm/hyvm/runtime"
 )
 
 // tier is one way of running hyvm: a name and how a case selects it. Every
@@ -21,8 +22,10 @@ type tier struct {
 // tiers lists hyvm's execution tiers; a new backend joins the conformance
 // suite below by adding one line here.
 var tiers = []tier{
-	{"closure", func(c *difftest.Case) { c.Traced = false }}, // no tracer: block closures
-	{"traced", func(c *difftest.Case) { c.Traced = true }},   // a no-op tracer: per-instruction gas
+	{"auto", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendAuto }},       // interpreted, then closures once hot
+	{"interp", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendInterp }},   // the interpreter only
+	{"closure", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendClosure }}, // block closures only
+	{"traced", func(c *difftest.Case) { c.Traced = true }},                                      // a no-op tracer: per-instruction gas
 }
 
 // onTier returns a copy of c configured for t.
