@@ -11,7 +11,7 @@ func TestCompare(t *testing.T) {
 		{Suite: "micro", Benchmark: "store", Input: "a", Code: []byte{0x60, 0x01, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3}, Gas: 100_000},
 	}
 	var steps []string
-	cfg := Config{Engines: Engines(), Time: time.Millisecond, Count: 2, Progress: func(step, total int, what string) {
+	cfg := Config{Engines: []string{EngineHyvm, EngineGeth}, Time: time.Millisecond, Count: 2, Progress: func(step, total int, what string) {
 		steps = append(steps, what)
 		if step != len(steps) || total != 3 {
 			t.Errorf("step %d of %d at %q", step, total, what)

@@ -20,14 +20,24 @@ import (
 	"github.com/hyvm/hyvm/runtime"
 )
 
-// Engine names, as they appear in benchmark names.
+// Engine names, as they appear in benchmark names: hyvm is its default
+// backend (auto: interpreted, closures once hot); the others force one.
 const (
-	EngineHyvm = "hyvm"
-	EngineGeth = "geth"
+	EngineHyvm        = "hyvm"
+	EngineHyvmInterp  = "hyvm-interp"
+	EngineHyvmClosure = "hyvm-closure"
+	EngineGeth        = "geth"
 )
 
 // Engines lists the engines every case runs on; go-ethereum is the reference.
-func Engines() []string { return []string{EngineHyvm, EngineGeth} }
+func Engines() []string {
+	return []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineGeth}
+}
+
+// hyvmBackends maps hyvm's engine names to their backends.
+var hyvmBackends = map[string]runtime.Backend{
+	EngineHyvm: runtime.BackendAuto, EngineHyvmInterp: runtime.BackendInterp, EngineHyvmClosure: runtime.BackendClosure,
+}
 
 // Addresses used by every benchmark.
 var (
@@ -94,7 +104,7 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 	// hyvm runs on its own state overlay over go-ethereum's StateDB;
 	// go-ethereum keeps its StateDB, as its users would.
 	var runState vm.StateDB = st
-	if engine == EngineHyvm {
+	if _, hyvm := hyvmBackends[engine]; hyvm {
 		runState = hyvmstate.New(st)
 	}
 	r := &Runner{c: c, call: call, state: runState}
@@ -130,10 +140,10 @@ func blockContext(gasLimit, time uint64) vm.BlockContext {
 // newMachine returns engine over st, with Sender as the transaction origin.
 func newMachine(engine string, block vm.BlockContext, st vm.StateDB, cache *runtime.Cache) (runtime.Machine, error) {
 	var m runtime.Machine
-	switch engine {
-	case EngineHyvm:
-		m = runtime.NewEVM(block, st, Fork, runtime.Config{Cache: cache})
-	case EngineGeth:
+	switch backend, hyvm := hyvmBackends[engine]; {
+	case hyvm:
+		m = runtime.NewEVM(block, st, Fork, runtime.Config{Cache: cache, Backend: backend})
+	case engine == EngineGeth:
 		m = reference.New(block, st, runtime.ChainConfig(Fork), vm.Config{})
 	default:
 		return nil, fmt.Errorf("bench: unknown engine %q", engine)

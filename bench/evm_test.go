@@ -54,10 +54,14 @@ func checked(tb testing.TB) []string {
 // go-ethereum's StateDB. A runner wired to the wrong engine would otherwise
 // agree with go-ethereum trivially.
 func engineOf(r *Runner) string {
-	switch r.machine.(type) {
+	switch m := r.machine.(type) {
 	case *runtime.EVM:
 		if _, ok := r.state.(*hyvmstate.Overlay); ok {
-			return EngineHyvm
+			for name, b := range hyvmBackends {
+				if m.Backend() == b {
+					return name
+				}
+			}
 		}
 	case *reference.EVM:
 		if _, ok := r.state.(*state.StateDB); ok {

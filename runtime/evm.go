@@ -55,6 +55,7 @@ type EVM struct {
 	cache       *Cache
 	traced      bool
 	opts        translate.Options // how programs are translated: traced, tier
+	backend     Backend
 
 	cancelled atomic.Bool // Cancel was called: every execution aborts
 
@@ -98,6 +99,7 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 		e.cache = NewCache(0)
 	}
 	e.traced = cfg.Tracer != nil
+	e.backend = cfg.Backend
 	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier()}
 	if e.traced {
 		e.opts.Tier = translate.TierClosure // one traced tier: keep one cache key
@@ -150,6 +152,9 @@ func (e *EVM) Cancel() {
 	e.cancelled.Store(true)
 	e.env.Abort.Store(true)
 }
+
+// Backend returns how the EVM runs code.
+func (e *EVM) Backend() Backend { return e.backend }
 
 // Cancelled reports whether Cancel was called.
 func (e *EVM) Cancelled() bool { return e.cancelled.Load() }

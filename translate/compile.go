@@ -33,8 +33,7 @@ type block struct {
 // copy per jump destination of a run of lone JUMPDESTs (lazy.go).
 type blockCode struct {
 	blockHead
-	ops    []opFn
-	interp *interpCode // the interpreter's code, instead of ops (interp.go)
+	ops []opFn
 }
 
 // blockHead holds a block's facts, decided by the builder: what its IR
@@ -104,8 +103,9 @@ type Program struct {
 	// guest marks a HyVM guest (hyvm_compile.go): its blocks start
 	// anywhere and are kept in pages instead of table.
 	guest bool
-	// tier is how blocks run (tier.go); promo, for TierAuto, its heat and
-	// the closure program it was promoted to.
+	// tier is how the program runs (tier.go): interpreted (interp.go) or
+	// as blocks of closures; promo, for TierAuto, its heat and the closure
+	// program it was promoted to.
 	tier  Tier
 	promo promotion
 	pages []atomic.Pointer[hvPage]
@@ -141,8 +141,11 @@ func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 }
 
 func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options) *Program {
-	p := &Program{code: code, fork: fork, jumpDests: dests,
-		table: make([]atomic.Pointer[block], len(code)), traced: opt.PerInstructionGas, tier: opt.Tier}
+	p := &Program{code: code, fork: fork, jumpDests: dests, traced: opt.PerInstructionGas, tier: opt.Tier}
+	if p.traced || p.tier == TierClosure {
+		// The interpreter builds no blocks: it needs no table of them.
+		p.table = make([]atomic.Pointer[block], len(code))
+	}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
 	}
@@ -182,9 +185,6 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) i
 		buildIR(ir, src, instrs, p.profile(), sc)
 	}
 	b.blockHead = ir.blockHead
-	if !p.traced && p.tier != TierClosure {
-		return lowerInterp(b, ir, p.profile())
-	}
 	return lowerClosures(b, ir, p.profile(), sc)
 }
 

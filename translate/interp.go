@@ -1,184 +1,216 @@
 package translate
 
-import (
-	"unsafe"
+import "github.com/hyvm/hyvm/blocks"
 
-	"github.com/holiman/uint256"
+// The interpreter: the tier that builds nothing. It runs a program's bytes
+// directly, one instruction after the other, charging each instruction's
+// constant gas and checking its stack bounds as it comes (go-ethereum's and
+// evmone baseline's model), so code that runs once costs its execution and
+// a jump-destination scan, never a translation. Every instruction's meaning
+// is the one the other tiers use: PUSH, DUP, SWAP, POP, JUMPDEST, PC and the
+// jumps are run inline, everything else is its stack form (simpleOps, or
+// the closure the closure backend binds for LOG, the CALL and CREATE
+// families), behind the same HyVM pre-steps (offset rewriting, policy,
+// MSIZE) for a guest. Gas observed by GAS, calls and SSTORE is exact by
+// construction: nothing is charged ahead.
 
-	"github.com/hyvm/hyvm/blocks"
-)
+// stackForms holds, per fork and profile (EVM or HyVM guest), the
+// function the interpreter runs for each opcode it does not run inline;
+// nil for the opcodes the profile lacks. Built once, never written after.
+var stackForms = buildStackForms()
 
-// The interpreter: the backend that builds nothing per instruction. It
-// lowers a block's one-instruction-at-a-time IR (buildStackIR, the traced
-// tier's) to a compact list the run loop dispatches with one switch, with
-// the block's gas and stack bounds checked at its entry as for closures.
-// PUSH, DUP, SWAP, POP, PC and the commonest arithmetic run inline; other
-// instructions without pre-steps run their stack form (simpleOps); the few
-// with pre-steps or a bound argument (the CALL and CREATE families, LOG,
-// GAS, SSTORE, a guest's memory and policy steps) run the closure the
-// closure backend builds for them, so every semantics is the core's.
+type formTable [256]opFn
 
-// interpKind says how the interpreter runs an instruction.
-type interpKind uint8
-
-const (
-	kSimple interpKind = iota // simpleOps[op]
-	kFn                       // interpCode.fns[n]
-	kPush                     // push interpCode.consts[n]
-	kDup                      // DUPn
-	kSwap                     // SWAPn
-	kPop
-	kNop // JUMPDEST
-	kPC  // push pc
-	kAdd
-	kSub
-	kMul
-	kLt
-	kGt
-	kEq
-	kIszero
-	kAnd
-	kOr
-	kShl
-	kShr
-	kMload
-	kMstore
-)
-
-// inlineKinds are the kinds of the instructions run inline when they have
-// no pre-step.
-var inlineKinds = [256]interpKind{
-	blocks.POP: kPop, blocks.JUMPDEST: kNop, blocks.PC: kPC,
-	blocks.ADD: kAdd, blocks.SUB: kSub, blocks.MUL: kMul, blocks.LT: kLt, blocks.GT: kGt,
-	blocks.EQ: kEq, blocks.ISZERO: kIszero, blocks.AND: kAnd, blocks.OR: kOr,
-	blocks.SHL: kShl, blocks.SHR: kShr, blocks.MLOAD: kMload, blocks.MSTORE: kMstore,
-}
-
-// interpInstr is one interpreted instruction.
-type interpInstr struct {
-	kind interpKind
-	op   blocks.Opcode
-	n    int32 // kPush: constant; kDup, kSwap: depth; kFn: closure
-	pc   uint32
-}
-
-// interpCode is an interpreted block's code.
-type interpCode struct {
-	instrs []interpInstr
-	consts []uint256.Int
-	fns    []opFn
-}
-
-const (
-	interpInstrSize = int(unsafe.Sizeof(interpInstr{}))
-	interpCodeSize  = int(unsafe.Sizeof(interpCode{}))
-)
-
-// lowerInterp lowers ir, a block's one-instruction-at-a-time IR, into
-// b.interp and returns an estimate of the bytes that retains.
-func lowerInterp(b *blockCode, ir *irBlock, pr irProfile) int64 {
-	if len(ir.instrs) == 0 {
-		return 0
-	}
-	c := &interpCode{instrs: make([]interpInstr, len(ir.instrs))}
-	n := allocSize(interpCodeSize) + allocSize(len(c.instrs)*interpInstrSize)
-	if len(ir.consts) > 0 {
-		c.consts = append([]uint256.Int(nil), ir.consts...)
-		n += allocSize(cap(c.consts) * wordSize)
-	}
-	rest := b.gas
-	for i := range ir.instrs {
-		in := &ir.instrs[i]
-		rest -= pr.cost(in.op)
-		x := &c.instrs[i]
-		x.op, x.pc = in.op, in.pc
-		op := in.op
-		switch {
-		case in.pre != 0 || op.Info().ObservesGas || simpleOps[op] == nil && !stackOnly(op):
-			in.rest = rest
-			fn, size := lowerInstr(in, nil, ir, pr)
-			x.kind, x.n = kFn, int32(len(c.fns))
-			c.fns = append(c.fns, fn)
-			n += size
-		case op == blocks.PUSH0 || op.IsPush():
-			x.kind, x.n = kPush, in.c
-		case op >= blocks.DUP1 && op <= blocks.DUP16:
-			x.kind, x.n = kDup, int32(op-blocks.DUP1)+1
-		case op >= blocks.SWAP1 && op <= blocks.SWAP16:
-			x.kind, x.n = kSwap, int32(op-blocks.SWAP1)+1
-		default:
-			x.kind = inlineKinds[op] // kSimple where none
+func buildStackForms() (t [blocks.Latest + 1][2]*formTable) {
+	for _, fork := range blocks.Forks() {
+		for g, guest := range []bool{false, true} {
+			ft := new(formTable)
+			pr := irProfile{fork: fork, guest: guest}
+			var ir irBlock
+			for op := range 256 {
+				o := blocks.Opcode(op)
+				switch {
+				case guest && !o.Info().HyVM.Supported, !guest && !o.Defined(fork),
+					stackOnly(o), o.Info().Term != blocks.Fallthrough && o != blocks.RETURN && o != blocks.REVERT && o != blocks.SELFDESTRUCT:
+					continue
+				}
+				in := irInstr{op: o, pre: pr.pre(o)} // rest 0: gas is charged per instruction
+				ft[op], _ = lowerInstr(&in, nil, &ir, pr)
+			}
+			t[fork][g] = ft
 		}
 	}
-	if len(c.fns) > 0 {
-		n += allocSize(cap(c.fns) * ptrSize)
-	}
-	b.interp = c
-	return n
+	return t
 }
 
 // stackOnly reports whether op is one of the stack instructions the
 // interpreter runs itself.
 func stackOnly(op blocks.Opcode) bool {
-	return op == blocks.PUSH0 || op.IsPush() || op >= blocks.DUP1 && op <= blocks.SWAP16 || op == blocks.PC
+	return op == blocks.PUSH0 || op.IsPush() || op >= blocks.DUP1 && op <= blocks.SWAP16 ||
+		op == blocks.POP || op == blocks.JUMPDEST || op == blocks.PC
 }
 
-// interpret runs an interpreted block's instructions in f; the run loop has
-// charged the block's gas and checked its stack bounds.
-func interpret(c *interpCode, f *Frame) error {
-	for i := range c.instrs {
-		in := &c.instrs[i]
-		var err error
-		switch in.kind {
-		case kPush:
-			f.stack[f.sp] = c.consts[in.n]
-			f.sp++
-		case kDup:
-			f.stack[f.sp] = f.stack[f.sp-int(in.n)]
-			f.sp++
-		case kSwap:
-			top := f.sp - 1
-			f.stack[top], f.stack[top-int(in.n)] = f.stack[top-int(in.n)], f.stack[top]
-		case kPop:
-			f.sp--
-		case kNop:
-		case kPC:
-			f.stack[f.sp].SetUint64(uint64(in.pc))
-			f.sp++
-		case kAdd:
-			err = opAdd(f)
-		case kSub:
-			err = opSub(f)
-		case kMul:
-			err = opMul(f)
-		case kLt:
-			err = opLt(f)
-		case kGt:
-			err = opGt(f)
-		case kEq:
-			err = opEq(f)
-		case kIszero:
-			err = opIszero(f)
-		case kAnd:
-			err = opAnd(f)
-		case kOr:
-			err = opOr(f)
-		case kShl:
-			err = opSHL(f)
-		case kShr:
-			err = opSHR(f)
-		case kMload:
-			err = opMload(f)
-		case kMstore:
-			err = opMstore(f)
-		case kFn:
-			err = c.fns[in.n](f)
-		default:
-			err = simpleOps[in.op](f)
-		}
-		if err != nil {
-			return err
-		}
+// interpret runs p's code in f from pc until the frame halts, or, for a
+// TierAuto program promoted meanwhile, until it can continue in the closure
+// program. It returns the frame's output and outcome as Run does.
+func (p *Program) interpret(f *Frame, pc uint64) ([]byte, error) {
+	out, steps, err := p.interpretSteps(f, pc)
+	if p.tier == TierAuto && steps > 0 {
+		// A short frame's work counts too: many short calls to a
+		// contract make it hot.
+		p.warm(steps)
 	}
-	return nil
+	return out, err
+}
+
+// interpretSteps is interpret, also returning the instructions it ran and
+// has not added to p's heat.
+func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, err error) {
+	code, guest := p.code, p.guest
+	g := 0
+	limit := StackLimit
+	if guest {
+		g, limit = 1, blocks.HyVMStackLimit
+	}
+	forms := stackForms[p.fork][g]
+	for {
+		if pc >= uint64(len(code)) {
+			// Past the end: an implicit STOP, which HyVM charges.
+			if guest && !f.useGas(blocks.HyVMStopGas) {
+				return nil, steps, errOutOfGas
+			}
+			f.out = nil
+			return nil, steps, nil
+		}
+		op := blocks.Opcode(code[pc])
+		info := op.Info()
+		cost := info.Gas
+		if guest {
+			if !info.HyVM.Supported { // HyVM's revert(0, 0)
+				if !f.useGas(blocks.HyVMAbortGas) {
+					return nil, steps, errOutOfGas
+				}
+				f.out = nil
+				return nil, steps, errExecReverted
+			}
+			cost = guestGas(op)
+		} else if !op.Defined(p.fork) {
+			f.out = nil
+			return nil, steps, &invalidOpcodeError{byte(op)}
+		}
+		if f.sp < info.Pops {
+			return nil, steps, &stackError{len: f.sp, bound: info.Pops}
+		}
+		pushes := info.Pushes
+		if guest && op.IsPush() {
+			pushes += blocks.HyVMPushStackHeadroom
+		}
+		if f.sp-info.Pops+pushes > limit {
+			return nil, steps, &stackError{over: true, len: f.sp, bound: limit + info.Pops - pushes}
+		}
+		if f.Gas < cost {
+			return nil, steps, errOutOfGas
+		}
+		f.Gas -= cost
+		steps++
+		switch {
+		case op >= blocks.PUSH1 && op <= blocks.PUSH32:
+			n := uint64(op-blocks.PUSH1) + 1
+			if end := pc + 1 + n; end <= uint64(len(code)) {
+				f.stack[f.sp].SetBytes(code[pc+1 : end])
+			} else {
+				f.stack[f.sp] = pushValue(code[pc+1:], int(n))
+			}
+			f.sp++
+			pc += 1 + n
+			continue
+		case op >= blocks.DUP1 && op <= blocks.DUP16:
+			f.stack[f.sp] = f.stack[f.sp-int(op-blocks.DUP1)-1]
+			f.sp++
+		case op >= blocks.SWAP1 && op <= blocks.SWAP16:
+			top, n := f.sp-1, int(op-blocks.SWAP1)+1
+			f.stack[top], f.stack[top-n] = f.stack[top-n], f.stack[top]
+		}
+		switch op {
+		case blocks.PUSH0:
+			f.stack[f.sp].Clear()
+			f.sp++
+		case blocks.POP:
+			f.sp--
+		case blocks.JUMPDEST:
+		case blocks.PC:
+			f.stack[f.sp].SetUint64(pc)
+			f.sp++
+		case blocks.STOP:
+			f.out = nil
+			return nil, steps, nil
+		case blocks.INVALID:
+			f.out = nil
+			return nil, steps, &invalidOpcodeError{byte(op)}
+		case blocks.JUMP, blocks.JUMPI:
+			dest := f.pop()
+			taken := true
+			if op == blocks.JUMPI {
+				taken = !f.pop().IsZero()
+			}
+			if !taken {
+				break
+			}
+			// Every loop takes a jump, so checking here bounds a
+			// cancelled run.
+			if f.Env.Abort.Load() {
+				f.out = nil
+				return nil, steps, ErrAborted
+			}
+			start, ok := p.jumpTarget(dest)
+			if guest {
+				extra := uint64(hvJumpBadExtra)
+				switch {
+				case op == blocks.JUMPI && ok:
+					extra = hvJumpITakenExtra
+				case op == blocks.JUMPI:
+					extra = hvJumpIBadExtra
+				case ok:
+					extra = 0
+				}
+				if !f.useGas(extra) {
+					f.out = nil
+					return nil, steps, errOutOfGas
+				}
+				if !ok {
+					f.out = nil
+					return nil, steps, errExecReverted
+				}
+			} else if !ok {
+				f.out = nil
+				return nil, steps, errInvalidJump
+			}
+			pc = uint64(start)
+			if p.tier == TierAuto && steps >= heatFlush {
+				q := p.warm(steps)
+				if steps = 0; q != nil {
+					out, err := q.runBlocks(f, q.entryAt(start))
+					return out, 0, err
+				}
+			}
+			continue
+		default:
+			if op.IsPush() || op >= blocks.DUP1 && op <= blocks.SWAP16 {
+				break
+			}
+			if err := forms[op](f); err != nil {
+				return nil, steps, err
+			}
+			switch op {
+			case blocks.RETURN:
+				return f.out, steps, nil
+			case blocks.REVERT:
+				return f.out, steps, errExecReverted
+			case blocks.SELFDESTRUCT:
+				f.out = nil
+				return nil, steps, nil
+			}
+		}
+		pc++
+	}
 }

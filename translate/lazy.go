@@ -314,7 +314,7 @@ func (p *Program) keepInstrs(pc uint32, instrs []blocks.Instr) int64 {
 // destination now, as a run would on first entry: for measuring and
 // warming up.
 func (p *Program) TranslateAll() {
-	if p.native != nil || p.guest {
+	if p.native != nil || p.guest || p.table == nil {
 		return
 	}
 	p.walk(p.entryBlock())

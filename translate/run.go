@@ -22,11 +22,19 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 	if p.traced {
 		return p.runTraced(f)
 	}
-	if q := p.promo.to.Load(); q != nil {
+	if p.tier != TierClosure {
+		q := p.promo.to.Load()
+		if q == nil {
+			return p.interpret(f, 0)
+		}
 		p = q
 	}
-	b := p.entryBlock()
-	heat, to := 0, (*Program)(nil)
+	return p.runBlocks(f, p.entryBlock())
+}
+
+// runBlocks runs the blocks of a closure program from b until the frame
+// halts.
+func (p *Program) runBlocks(f *Frame, b *block) ([]byte, error) {
 	for b != nil {
 		if f.Gas < b.gas {
 			return nil, errOutOfGas
@@ -43,25 +51,9 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 				return nil, err
 			}
 		}
-		if c := b.interp; c != nil {
-			if err := interpret(c, f); err != nil {
-				return nil, err
-			}
-			heat++
-		}
 		var err error
 		if b, err = p.leave(b, f); b == nil {
 			return f.out, err
-		}
-		if p.tier == TierAuto {
-			if heat >= heatFlush {
-				to, heat = p.warm(heat), 0
-			}
-			// Hot enough: continue in the closure program from the next
-			// block it can enter.
-			if to != nil && p.canSwitchAt(b.start) {
-				p, b, to = to, to.entryAt(b.start), nil
-			}
 		}
 	}
 	return nil, nil

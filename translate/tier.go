@@ -6,15 +6,14 @@ import (
 	"sync/atomic"
 )
 
-// Tiers: how a program's blocks run. A block translated to closures costs
-// far more to build than to run once (the symbolic-stack pass, a closure
-// per fused operation); code that runs once — a fresh HyVM payload, most
-// of a contract called once — is cheaper interpreted. TierAuto starts every
-// program interpreted (blocks decoded on first entry, nothing else built)
-// and promotes it to closures once it has run enough blocks to repay their
-// translation; a frame running the interpreted program continues in the
-// closure one at its next jump destination, as the two share the frame and
-// its layout.
+// Tiers: how a program runs. A block translated to closures costs far more
+// to build than to run once (the symbolic-stack pass, a closure per fused
+// operation); code that runs once — a fresh HyVM payload, most of a
+// contract called once — is cheaper interpreted (interp.go), which builds
+// nothing. TierAuto starts every program interpreted and promotes it to
+// closures once it has run enough instructions to repay their translation; a
+// frame being interpreted continues in the closure program at the jump
+// that finds it promoted, as the two share the frame and its layout.
 
 // Tier selects how a program's blocks run.
 type Tier uint8
@@ -47,15 +46,20 @@ func ParseTier(s string) (Tier, error) {
 	return 0, fmt.Errorf("unknown tier %q (want %s)", s, strings.Join(tierNames[:], ", "))
 }
 
-// PromoteAfter is how many interpreted block entries a TierAuto program
-// runs before it is promoted to closures (see BenchmarkPromote for how it
-// was chosen).
-const PromoteAfter = 2048
+// PromoteAfter is how many instructions a TierAuto program runs
+// interpreted before it is promoted to closures. Measured with
+// BenchmarkOneShot (main suite) and BenchmarkHyVM's run-oneshot and
+// run-newguest at 4Ki, 16Ki, 64Ki, 256Ki and 1Mi: one-shot geomean over
+// go-ethereum 1.15×, 1.07×, 1.10×, 0.99×, 1.04×; the compute payload
+// one-shot 2.0× at 4Ki against 1.0× at 64Ki (a loop repays its
+// translation within a few thousand instructions); call-bound payloads
+// within noise of each other.
+const PromoteAfter = 4096
 
-// heatFlush is how many block entries a run counts locally before adding
-// them to its program's heat, so that runs on many goroutines do not
-// contend on one counter.
-const heatFlush = 64
+// heatFlush is how many instructions a run counts locally before adding
+// them to its program's heat (at its next taken jump), so that runs on many
+// goroutines do not contend on one counter.
+const heatFlush = 1024
 
 // promotion is what a TierAuto program keeps to be promoted.
 type promotion struct {
@@ -63,7 +67,7 @@ type promotion struct {
 	to   atomic.Pointer[Program] // the closure program, once promoted
 }
 
-// warm adds n interpreted block entries to p's heat, promoting p when it
+// warm adds n interpreted instructions to p's heat, promoting p when it
 // passes PromoteAfter, and returns the program to continue in (nil: p).
 func (p *Program) warm(n int) *Program {
 	if q := p.promo.to.Load(); q != nil {
@@ -99,19 +103,13 @@ func (p *Program) promote() *Program {
 	return q
 }
 
-// entryAt returns q's block starting at pc, a jump destination (a guest's
-// block start), where a frame moves from an interpreted program to q.
+// entryAt returns q's block starting at pc, a jump destination (for a
+// guest, one byte past a 0x5b), where a frame moves from an interpreted
+// program to q.
 func (q *Program) entryAt(pc uint32) *block {
 	if q.guest {
 		b, _ := q.guestAt(pc)
 		return b
 	}
 	return q.destBlock(pc)
-}
-
-// canSwitchAt reports whether a frame of p may continue in its closure
-// program at the block starting at pc: where that program can find a block
-// without a predecessor (any start for a guest, a jump destination else).
-func (p *Program) canSwitchAt(pc uint32) bool {
-	return p.guest || p.jumpDests.Has(uint64(pc))
 }

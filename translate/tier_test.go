@@ -1,0 +1,85 @@
+package translate
+
+import (
+	"bytes"
+	"encoding/hex"
+	"testing"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// loopCode counts from n down to 0 in a loop of 9 instructions, storing the
+// counter at memory 0 each time, and returns the word at 0 and the gas left
+// when it ends.
+func loopCode(n uint16) []byte {
+	code, _ := hex.DecodeString("61" + hex.EncodeToString([]byte{byte(n >> 8), byte(n)}) +
+		"5b" + // 3: JUMPDEST
+		"80600052" + // DUP1 PUSH1 0 MSTORE
+		"6001900380" + // PUSH1 1 SWAP1 SUB DUP1
+		"600357" + // PUSH1 3 JUMPI
+		"5a602052" + // GAS PUSH1 32 MSTORE
+		"60406000f3") // return memory [0, 64)
+	return code
+}
+
+// runTier runs code compiled for tier in a fresh frame with gas.
+func runTier(t *testing.T, p *Program, gas uint64) ([]byte, uint64, error) {
+	t.Helper()
+	f := new(Frame)
+	f.Reset(&Env{Fork: blocks.Latest}, 1)
+	f.Gas = gas
+	f.Code = p.code
+	out, err := p.Run(f)
+	return bytes.Clone(out), f.Gas, err
+}
+
+// TestPromotion checks that a TierAuto program is promoted once it has run
+// PromoteAfter instructions — in one long run, or over many short ones —
+// and that every run, the one that switches to closures mid-loop included,
+// ends exactly as on the closure and interpreter tiers: output, gas left
+// (GAS inside the run observes it too) and outcome.
+func TestPromotion(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		n    uint16
+		runs int
+	}{
+		{"one long run", 2000, 1},    // 9 × 2000 instructions: promoted in the loop
+		{"many short runs", 10, 100}, // 9 × 10 per run: promoted over runs
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code := loopCode(tt.n)
+			auto, err := CompileCode(code, blocks.Latest, Options{Tier: TierAuto})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for run := range tt.runs {
+				got, gotGas, gotErr := runTier(t, auto, 10_000_000)
+				for _, tier := range []Tier{TierClosure, TierInterp} {
+					p, _ := CompileCode(code, blocks.Latest, Options{Tier: tier})
+					want, wantGas, wantErr := runTier(t, p, 10_000_000)
+					if !bytes.Equal(got, want) || gotGas != wantGas || gotErr != wantErr {
+						t.Fatalf("run %d: auto %x, gas %d, %v; %v %x, gas %d, %v", run, got, gotGas, gotErr, tier, want, wantGas, wantErr)
+					}
+				}
+			}
+			if auto.promo.to.Load() == nil {
+				t.Errorf("not promoted after %d runs of %d iterations (heat %d)", tt.runs, tt.n, auto.promo.heat.Load())
+			}
+		})
+	}
+}
+
+// TestInterpreterNeverPromotes checks that TierInterp stays interpreted.
+func TestInterpreterNeverPromotes(t *testing.T) {
+	p, err := CompileCode(loopCode(5000), blocks.Latest, Options{Tier: TierInterp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runTier(t, p, 10_000_000); err != nil {
+		t.Fatal(err)
+	}
+	if p.promo.to.Load() != nil || p.table != nil {
+		t.Error("an interpreted program was promoted or built a block table")
+	}
+}
