@@ -42,7 +42,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		suite     = fs.String("suite", "", "evm-benchmarks `DIR` (default: ../shared/benchmarks/evm-benchmarks beside a parent of the working directory)")
 		contracts = fs.String("contracts", "", "contract build `DIR` (default: testdata/contracts in the working directory or a parent)")
 		out       = fs.String("out", "", "also write bench.md and bench.svg to `DIR`")
-		engines   = fs.String("engines", strings.Join(bench.Engines(), ","), "comma-separated `LIST` of engines to time")
+		engines   = fs.String("engines", bench.EngineHyvm+","+bench.EngineGeth, "comma-separated `LIST` of engines to time (of "+strings.Join(bench.Engines(), ", ")+")")
 	)
 	positional, err := parseFlags(fs, args, benchUsage, stdout)
 	if err != nil {
