@@ -16,7 +16,7 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvm"
-	"github.com/hyvm/hyvm/internal/guest"
+	"github.com/hyvm/hyvm/hyvm/guest"
 	"github.com/hyvm/hyvm/internal/reference"
 	"github.com/hyvm/hyvm/runtime"
 )

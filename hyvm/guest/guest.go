@@ -1,7 +1,9 @@
-// Package guest assembles HyVM guest payloads for tests and benchmarks: the
-// EVM bytecode a wallet hands to HyVM, made of contract calls, storage
-// writes, logs and loops. Guests only jump to JUMPDESTs, so the same bytes
-// also run as a plain contract (to compare HyVM with native execution).
+// Package guest assembles HyVM guest payloads in Go: the EVM bytecode a
+// wallet hands to HyVM, made of contract calls, storage writes, logs and
+// loops, for hyvm.Run and hyvm.Runner. Guests only jump to JUMPDESTs, so
+// the same bytes also run as a plain contract (to compare HyVM with native
+// execution). Jump targets are PUSH3 immediates: a guest may be up to
+// 16 MiB, far more than a transaction carries.
 package guest
 
 import (
@@ -14,7 +16,7 @@ import (
 // 0; a call that fails makes the guest revert with the callee's output.
 type Builder struct {
 	code  []byte
-	fails []int // offsets of PUSH2 immediates to patch with the fail handler
+	fails []int // offsets of PUSH3 immediates to patch with the fail handler
 }
 
 // Op appends opcodes.
@@ -86,9 +88,9 @@ func (b *Builder) callNoValue(op vm.OpCode, to common.Address, data []byte) *Bui
 
 // onFailure jumps to the fail handler when the top of the stack is zero.
 func (b *Builder) onFailure() *Builder {
-	b.Op(vm.ISZERO, vm.PUSH2)
+	b.Op(vm.ISZERO, vm.PUSH3)
 	b.fails = append(b.fails, len(b.code))
-	b.code = append(b.code, 0, 0)
+	b.code = append(b.code, 0, 0, 0)
 	return b.Op(vm.JUMPI)
 }
 
@@ -125,7 +127,7 @@ func (b *Builder) Loop(n uint64, body func(*Builder)) *Builder {
 	b.Op(vm.JUMPDEST)
 	body(b)
 	b.PushUint(1).Op(vm.SWAP1, vm.SUB, vm.DUP1)
-	b.code = append(b.code, byte(vm.PUSH2), byte(head>>8), byte(head))
+	b.code = append(b.code, byte(vm.PUSH3), byte(head>>16), byte(head>>8), byte(head))
 	return b.Op(vm.JUMPI, vm.POP)
 }
 
@@ -144,7 +146,7 @@ func (b *Builder) Bytes() []byte {
 	code = append(code, byte(vm.JUMPDEST), byte(vm.RETURNDATASIZE), byte(vm.PUSH0), byte(vm.PUSH0), byte(vm.RETURNDATACOPY),
 		byte(vm.RETURNDATASIZE), byte(vm.PUSH0), byte(vm.REVERT))
 	for _, at := range b.fails {
-		code[at], code[at+1] = byte(fail>>8), byte(fail)
+		code[at], code[at+1], code[at+2] = byte(fail>>16), byte(fail>>8), byte(fail)
 	}
 	return code
 }
