@@ -14,40 +14,106 @@ import "github.com/hyvm/hyvm/blocks"
 // MSIZE) for a guest. Gas observed by GAS, calls and SSTORE is exact by
 // construction: nothing is charged ahead.
 
-// stackForms holds, per fork and profile (EVM or HyVM guest), the
-// function the interpreter runs for each opcode it does not run inline;
-// nil for the opcodes the profile lacks. Built once, never written after.
-var stackForms = buildStackForms()
+// stepKind says how the interpreter runs an opcode.
+type stepKind uint8
 
-type formTable [256]opFn
+const (
+	sUndefined stepKind = iota // not in the fork: invalid opcode
+	sAbort                     // a guest's opcode HyVM lacks: revert(0, 0)
+	sForm                      // its stack form (fn)
+	sPush                      // PUSHn, n bytes
+	sPush0
+	sDup // DUPn
+	sSwap
+	sPop
+	sNop
+	sPC
+	sStop
+	sInvalid
+	sJump
+	sJumpI
+	sReturn
+	sRevert
+	sSelfdestruct
+)
 
-func buildStackForms() (t [blocks.Latest + 1][2]*formTable) {
+// step is what the interpreter knows of an opcode under a fork and a
+// profile: one table lookup per instruction.
+type step struct {
+	gas  uint64 // constant gas, HyVM's overhead included for a guest
+	fn   opFn   // sForm, sReturn, sRevert, sSelfdestruct
+	pops int32
+	grow int32 // pushes - pops, and for a guest's PUSH HyVM's headroom
+	kind stepKind
+	n    uint8 // sPush: immediate bytes; sDup, sSwap: depth
+}
+
+type stepTable [256]step
+
+// stepTables holds the step table of every fork and profile (EVM, HyVM guest).
+// Built once, never written after.
+var stepTables = buildSteps()
+
+func buildSteps() (t [blocks.Latest + 1][2]*stepTable) {
 	for _, fork := range blocks.Forks() {
 		for g, guest := range []bool{false, true} {
-			ft := new(formTable)
+			st := new(stepTable)
 			pr := irProfile{fork: fork, guest: guest}
 			var ir irBlock
-			for op := range 256 {
-				o := blocks.Opcode(op)
-				switch {
-				case guest && !o.Info().HyVM.Supported, !guest && !o.Defined(fork),
-					stackOnly(o), o.Info().Term != blocks.Fallthrough && o != blocks.RETURN && o != blocks.REVERT && o != blocks.SELFDESTRUCT:
-					continue
+			for i := range 256 {
+				op := blocks.Opcode(i)
+				info := op.Info()
+				s := &st[i]
+				s.gas, s.pops, s.grow = pr.cost(op), int32(info.Pops), int32(info.Pushes-info.Pops)
+				if guest && op.IsPush() {
+					s.grow += blocks.HyVMPushStackHeadroom
 				}
-				in := irInstr{op: o, pre: pr.pre(o)} // rest 0: gas is charged per instruction
-				ft[op], _ = lowerInstr(&in, nil, &ir, pr)
+				switch {
+				case guest && !info.HyVM.Supported:
+					s.kind = sAbort
+				case !guest && !op.Defined(fork):
+					s.kind = sUndefined
+				case op.IsPush():
+					s.kind, s.n = sPush, uint8(info.Immediate)
+				case op == blocks.PUSH0:
+					s.kind = sPush0
+				case op >= blocks.DUP1 && op <= blocks.DUP16:
+					s.kind, s.n = sDup, uint8(op-blocks.DUP1)+1
+				case op >= blocks.SWAP1 && op <= blocks.SWAP16:
+					s.kind, s.n = sSwap, uint8(op-blocks.SWAP1)+1
+				case op == blocks.POP:
+					s.kind = sPop
+				case op == blocks.JUMPDEST:
+					s.kind = sNop
+				case op == blocks.PC:
+					s.kind = sPC
+				case op == blocks.STOP:
+					s.kind = sStop
+				case op == blocks.INVALID:
+					s.kind = sInvalid
+				case op == blocks.JUMP:
+					s.kind = sJump
+				case op == blocks.JUMPI:
+					s.kind = sJumpI
+				default:
+					in := irInstr{op: op, pre: pr.pre(op)} // rest 0: gas is charged per instruction
+					s.fn, _ = lowerInstr(&in, nil, &ir, pr)
+					switch op {
+					case blocks.RETURN:
+						s.kind = sReturn
+					case blocks.REVERT:
+						s.kind = sRevert
+					case blocks.SELFDESTRUCT:
+						s.kind = sSelfdestruct
+					default:
+						s.kind = sForm
+					}
+				}
 			}
-			t[fork][g] = ft
+			t[fork][g] = st
 		}
 	}
 	return t
-}
-
-// stackOnly reports whether op is one of the stack instructions the
-// interpreter runs itself.
-func stackOnly(op blocks.Opcode) bool {
-	return op == blocks.PUSH0 || op.IsPush() || op >= blocks.DUP1 && op <= blocks.SWAP16 ||
-		op == blocks.POP || op == blocks.JUMPDEST || op == blocks.PC
 }
 
 // interpret runs p's code in f from pc until the frame halts, or, for a
@@ -67,12 +133,11 @@ func (p *Program) interpret(f *Frame, pc uint64) ([]byte, error) {
 // has not added to p's heat.
 func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, err error) {
 	code, guest := p.code, p.guest
-	g := 0
-	limit := StackLimit
+	g, limit := 0, StackLimit
 	if guest {
 		g, limit = 1, blocks.HyVMStackLimit
 	}
-	forms := stackForms[p.fork][g]
+	table := stepsOf(p.fork, g)
 	for {
 		if pc >= uint64(len(code)) {
 			// Past the end: an implicit STOP, which HyVM charges.
@@ -82,40 +147,33 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			f.out = nil
 			return nil, steps, nil
 		}
-		op := blocks.Opcode(code[pc])
-		info := op.Info()
-		cost := info.Gas
-		if guest {
-			if !info.HyVM.Supported { // HyVM's revert(0, 0)
-				if !f.useGas(blocks.HyVMAbortGas) {
-					return nil, steps, errOutOfGas
-				}
-				f.out = nil
-				return nil, steps, errExecReverted
-			}
-			cost = guestGas(op)
-		} else if !op.Defined(p.fork) {
+		op := code[pc]
+		s := &table[op]
+		switch s.kind {
+		case sUndefined:
 			f.out = nil
-			return nil, steps, &invalidOpcodeError{byte(op)}
+			return nil, steps, &invalidOpcodeError{op}
+		case sAbort: // HyVM's revert(0, 0)
+			if !f.useGas(blocks.HyVMAbortGas) {
+				return nil, steps, errOutOfGas
+			}
+			f.out = nil
+			return nil, steps, errExecReverted
 		}
-		if f.sp < info.Pops {
-			return nil, steps, &stackError{len: f.sp, bound: info.Pops}
+		if f.sp < int(s.pops) {
+			return nil, steps, &stackError{len: f.sp, bound: int(s.pops)}
 		}
-		pushes := info.Pushes
-		if guest && op.IsPush() {
-			pushes += blocks.HyVMPushStackHeadroom
+		if f.sp+int(s.grow) > limit {
+			return nil, steps, &stackError{over: true, len: f.sp, bound: limit - int(s.grow)}
 		}
-		if f.sp-info.Pops+pushes > limit {
-			return nil, steps, &stackError{over: true, len: f.sp, bound: limit + info.Pops - pushes}
-		}
-		if f.Gas < cost {
+		if f.Gas < s.gas {
 			return nil, steps, errOutOfGas
 		}
-		f.Gas -= cost
+		f.Gas -= s.gas
 		steps++
-		switch {
-		case op >= blocks.PUSH1 && op <= blocks.PUSH32:
-			n := uint64(op-blocks.PUSH1) + 1
+		switch s.kind {
+		case sPush:
+			n := uint64(s.n)
 			if end := pc + 1 + n; end <= uint64(len(code)) {
 				f.stack[f.sp].SetBytes(code[pc+1 : end])
 			} else {
@@ -124,37 +182,51 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			f.sp++
 			pc += 1 + n
 			continue
-		case op >= blocks.DUP1 && op <= blocks.DUP16:
-			f.stack[f.sp] = f.stack[f.sp-int(op-blocks.DUP1)-1]
-			f.sp++
-		case op >= blocks.SWAP1 && op <= blocks.SWAP16:
-			top, n := f.sp-1, int(op-blocks.SWAP1)+1
-			f.stack[top], f.stack[top-n] = f.stack[top-n], f.stack[top]
-		}
-		switch op {
-		case blocks.PUSH0:
+		case sPush0:
 			f.stack[f.sp].Clear()
 			f.sp++
-		case blocks.POP:
+		case sDup:
+			f.stack[f.sp] = f.stack[f.sp-int(s.n)]
+			f.sp++
+		case sSwap:
+			top, n := f.sp-1, int(s.n)
+			f.stack[top], f.stack[top-n] = f.stack[top-n], f.stack[top]
+		case sPop:
 			f.sp--
-		case blocks.JUMPDEST:
-		case blocks.PC:
+		case sNop:
+		case sPC:
 			f.stack[f.sp].SetUint64(pc)
 			f.sp++
-		case blocks.STOP:
+		case sForm:
+			if err := s.fn(f); err != nil {
+				return nil, steps, err
+			}
+		case sStop:
 			f.out = nil
 			return nil, steps, nil
-		case blocks.INVALID:
+		case sInvalid:
 			f.out = nil
-			return nil, steps, &invalidOpcodeError{byte(op)}
-		case blocks.JUMP, blocks.JUMPI:
-			dest := f.pop()
-			taken := true
-			if op == blocks.JUMPI {
-				taken = !f.pop().IsZero()
+			return nil, steps, &invalidOpcodeError{op}
+		case sReturn:
+			if err := s.fn(f); err != nil {
+				return nil, steps, err
 			}
-			if !taken {
-				break
+			return f.out, steps, nil
+		case sRevert:
+			if err := s.fn(f); err != nil {
+				return nil, steps, err
+			}
+			return f.out, steps, errExecReverted
+		case sSelfdestruct:
+			if err := s.fn(f); err != nil {
+				return nil, steps, err
+			}
+			f.out = nil
+			return nil, steps, nil
+		case sJump, sJumpI:
+			dest := f.pop()
+			if s.kind == sJumpI && f.pop().IsZero() {
+				break // not taken
 			}
 			// Every loop takes a jump, so checking here bounds a
 			// cancelled run.
@@ -166,9 +238,9 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			if guest {
 				extra := uint64(hvJumpBadExtra)
 				switch {
-				case op == blocks.JUMPI && ok:
+				case s.kind == sJumpI && ok:
 					extra = hvJumpITakenExtra
-				case op == blocks.JUMPI:
+				case s.kind == sJumpI:
 					extra = hvJumpIBadExtra
 				case ok:
 					extra = 0
@@ -194,23 +266,10 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 				}
 			}
 			continue
-		default:
-			if op.IsPush() || op >= blocks.DUP1 && op <= blocks.SWAP16 {
-				break
-			}
-			if err := forms[op](f); err != nil {
-				return nil, steps, err
-			}
-			switch op {
-			case blocks.RETURN:
-				return f.out, steps, nil
-			case blocks.REVERT:
-				return f.out, steps, errExecReverted
-			case blocks.SELFDESTRUCT:
-				f.out = nil
-				return nil, steps, nil
-			}
 		}
 		pc++
 	}
 }
+
+// stepsOf returns the step table of fork for the profile g (1: guest).
+func stepsOf(fork blocks.Fork, g int) *stepTable { return stepTables[fork][g] }
