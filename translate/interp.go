@@ -35,7 +35,30 @@ const (
 	sReturn
 	sRevert
 	sSelfdestruct
+	// The commonest stack forms, called directly rather than through fn.
+	sAdd
+	sSub
+	sMul
+	sAnd
+	sOr
+	sXor
+	sLt
+	sGt
+	sEq
+	sIszero
+	sShl
+	sShr
+	sMload
+	sMstore
 )
+
+// directKinds are the opcodes with a kind of their own, when they have no
+// pre-step (a guest's MLOAD and MSTORE do).
+var directKinds = map[blocks.Opcode]stepKind{
+	blocks.ADD: sAdd, blocks.SUB: sSub, blocks.MUL: sMul, blocks.AND: sAnd, blocks.OR: sOr,
+	blocks.XOR: sXor, blocks.LT: sLt, blocks.GT: sGt, blocks.EQ: sEq, blocks.ISZERO: sIszero,
+	blocks.SHL: sShl, blocks.SHR: sShr, blocks.MLOAD: sMload, blocks.MSTORE: sMstore,
+}
 
 // step is what the interpreter knows of an opcode under a fork and a
 // profile: one table lookup per instruction.
@@ -107,6 +130,9 @@ func buildSteps() (t [blocks.Latest + 1][2]*stepTable) {
 						s.kind = sSelfdestruct
 					default:
 						s.kind = sForm
+						if k, ok := directKinds[op]; ok && in.pre == 0 {
+							s.kind = k
+						}
 					}
 				}
 			}
@@ -199,6 +225,38 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			f.sp++
 		case sForm:
 			if err := s.fn(f); err != nil {
+				return nil, steps, err
+			}
+		case sAdd:
+			opAdd(f)
+		case sSub:
+			opSub(f)
+		case sMul:
+			opMul(f)
+		case sAnd:
+			opAnd(f)
+		case sOr:
+			opOr(f)
+		case sXor:
+			opXor(f)
+		case sLt:
+			opLt(f)
+		case sGt:
+			opGt(f)
+		case sEq:
+			opEq(f)
+		case sIszero:
+			opIszero(f)
+		case sShl:
+			opSHL(f)
+		case sShr:
+			opSHR(f)
+		case sMload:
+			if err := opMload(f); err != nil {
+				return nil, steps, err
+			}
+		case sMstore:
+			if err := opMstore(f); err != nil {
 				return nil, steps, err
 			}
 		case sStop:
