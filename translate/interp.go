@@ -196,7 +196,12 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			return nil, steps, errOutOfGas
 		}
 		f.Gas -= s.gas
-		steps++
+		// Loops take jumps, which check for cancellation; a guest may also
+		// be megabytes of straight-line code.
+		if steps++; steps&0xfff == 0 && f.Env.Abort.Load() {
+			f.out = nil
+			return nil, steps, ErrAborted
+		}
 		switch s.kind {
 		case sPush:
 			n := uint64(s.n)

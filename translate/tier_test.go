@@ -83,3 +83,27 @@ func TestInterpreterNeverPromotes(t *testing.T) {
 		t.Error("an interpreted program was promoted or built a block table")
 	}
 }
+
+// TestInterpreterAbortsStraightLineCode checks that a cancelled run of
+// straight-line code, which takes no jump, stops within a few thousand
+// instructions on the interpreter, for contracts and guests (a guest may
+// be megabytes of it).
+func TestInterpreterAbortsStraightLineCode(t *testing.T) {
+	code := append(bytes.Repeat([]byte{byte(blocks.PUSH0), byte(blocks.POP)}, 20_000), byte(blocks.STOP))
+	for _, p := range []*Program{
+		func() *Program { p, _ := CompileCode(code, blocks.Latest, Options{Tier: TierInterp}); return p }(),
+		CompileHyVM(code, blocks.Latest, Options{Tier: TierInterp}),
+	} {
+		f := new(Frame)
+		env := &Env{Fork: blocks.Latest}
+		f.Reset(env, 1)
+		f.Gas, f.Code = 100_000_000, p.code
+		env.Abort.Store(true)
+		if _, err := p.Run(f); err != ErrAborted {
+			t.Errorf("guest %v: %v, want ErrAborted", p.guest, err)
+		}
+		if used := 100_000_000 - f.Gas; used > 10_000*200 {
+			t.Errorf("guest %v: %d gas used before stopping", p.guest, used)
+		}
+	}
+}
