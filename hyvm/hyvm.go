@@ -141,6 +141,7 @@ type Runner struct {
 	evm   *runtime.EVM
 	rec   recorder
 	cache *runtime.Cache // for runs without Context.Cache
+	deps  [1]runtime.HyVMContract
 }
 
 // NewRunner returns a Runner.
@@ -197,7 +198,8 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		rec.AddAddressToAccessList(a)
 	}
 
-	cfg := runtime.Config{ChainID: c.ChainID, Cache: cache, HyVM: []runtime.HyVMContract{dep},
+	r.deps[0] = dep
+	cfg := runtime.Config{ChainID: c.ChainID, Cache: cache, HyVM: r.deps[:],
 		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer, Backend: c.Backend}
 	if r.evm == nil {
 		r.evm = runtime.NewEVM(c.Block, rec, fork, cfg)

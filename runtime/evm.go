@@ -66,6 +66,7 @@ type EVM struct {
 	depth  int                // depth of the running frame; 0 outside any
 	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
 
+	block   vm.BlockContext                    // env.Block points here
 	kernels map[common.Hash]*translate.Program // natively served code by hash (hyvm.go)
 	hyvm    []HyVMContract                     // the deployments kernels serve
 	hyvmSt  hyvmState                          // their code over the state
@@ -110,7 +111,8 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 	e.guests = guestMemo{}
 	env := &e.env
 	env.State = statedb
-	env.Block = &block
+	e.block = block // kept in e: a reset allocates no block context
+	env.Block = &e.block
 	env.Tx = vm.TxContext{}
 	env.Fork = fork
 	env.Host = host{e}
