@@ -17,9 +17,11 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -128,6 +130,28 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, 
 	return res, err
 }
 
+// flushRun adds a run's logs to st's transaction, writes the run's changes
+// from ov into st and finalises st. If st fails on the way, what was
+// written is reverted (unless st fails inside its own Finalise, after which
+// nothing can be) and the run is an error.
+func flushRun(ov *hyvmstate.Overlay, rules params.Rules, st vm.StateDB, logs []*types.Log) (err error) {
+	snap := st.Snapshot()
+	defer func() {
+		if p := recover(); p != nil {
+			func() {
+				defer func() { _ = recover() }() // a finalised journal cannot revert
+				st.RevertToSnapshot(snap)
+			}()
+			err = fmt.Errorf("%w: writing the run's changes: %v", runtime.ErrInternal, p)
+		}
+	}()
+	for _, l := range logs {
+		st.AddLog(l)
+	}
+	ov.Flush(rules)
+	return nil
+}
+
 // runners holds idle Runners for Run.
 var runners = sync.Pool{New: func() any { return new(Runner) }}
 
@@ -142,6 +166,7 @@ type Runner struct {
 	rec   recorder
 	cache *runtime.Cache // for runs without Context.Cache
 	deps  [1]runtime.HyVMContract
+	ov    *hyvmstate.Overlay // the state of runs that are their own transaction
 }
 
 // NewRunner returns a Runner.
@@ -186,8 +211,22 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		dep = Reference
 	}
 	rules := runtime.Rules(fork)
+	// A run that is its own transaction works on an overlay of st, flushed
+	// into st when it ends: go-ethereum's StateDB costs several times more
+	// per access (journal entries, maps of objects) than hyvmstate's flat
+	// overlay, which the run leaves behind whole or not at all.
+	work := st
+	if !c.InTransaction {
+		if r.ov == nil {
+			r.ov = hyvmstate.New(st)
+		} else {
+			r.ov.Reset(st)
+		}
+		work = r.ov
+		defer r.ov.Reset(nil)
+	}
 	rec := &r.rec
-	rec.reset(st, c.StateDiff)
+	rec.reset(work, c.StateDiff)
 	defer rec.release()
 	if !c.InTransaction {
 		rec.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
@@ -217,15 +256,17 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	if runtime.HaltsExecution(err) {
 		return nil, err
 	}
-	res = &Result{Success: err == nil, ReturnData: bytes.Clone(ret), GasUsed: c.Gas - left, Err: err, Refund: st.GetRefund()}
+	res = &Result{Success: err == nil, ReturnData: bytes.Clone(ret), GasUsed: c.Gas - left, Err: err, Refund: work.GetRefund()}
 	if res.ReturnData == nil {
 		res.ReturnData = []byte{}
 	}
-	if !c.InTransaction {
-		st.Finalise(rules)
-	}
 	if res.Success {
 		res.Logs = rec.logs
+	}
+	if !c.InTransaction {
+		if err := flushRun(r.ov, rules, st, res.Logs); err != nil {
+			return nil, err
+		}
 	}
 	if c.StateDiff {
 		res.StateDiff = rec.diff(st)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/hyvm"
+	"github.com/hyvm/hyvm/internal/faultstate"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -110,5 +111,42 @@ func TestRunRefusesBadArguments(t *testing.T) {
 	c.Depth = runtime.MaxCallDepth + 1
 	if _, err := hyvm.Run(context.Background(), newState(t), c, guest); err == nil {
 		t.Error("depth over the limit accepted")
+	}
+}
+
+// TestRunStateFaults runs a guest that writes storage, moves value and
+// logs through hyvm.Run over a state failing at its N-th call, for every N
+// the run makes: each fault is runtime.ErrInternal and the state is left
+// as it was — whether the fault hits while the guest runs (on the overlay,
+// which is then dropped) or while its changes are written into the state
+// (reverted). Without a fault the run's logs reach the state's
+// transaction, as they would have through go-ethereum.
+func TestRunStateFaults(t *testing.T) {
+	// sstore(1, 7); log1(0, 0, topic 0xaa); call(gas, owner, 1 wei, 0, 0, 0, 0); stop
+	guest := common.FromHex("6007600155" + "60aa60006000a1" + "6000600060006000600173" + owner.Hex()[2:] + "5af1" + "00")
+	count := faultstate.Wrap(newState(t), 0)
+	res, err := hyvm.Run(context.Background(), count, guestContext(1_000_000), guest)
+	if err != nil || !res.Success || len(res.Logs) != 1 {
+		t.Fatalf("fault-free run: %+v, %v", res, err)
+	}
+	calls := count.Calls
+	st := newState(t)
+	if _, err := hyvm.Run(context.Background(), st, guestContext(1_000_000), guest); err != nil || len(st.Logs()) != 1 {
+		t.Fatalf("the state holds %d logs after the run (%v), want 1", len(st.Logs()), err)
+	}
+	for n := 1; n <= calls; n++ {
+		st := newState(t)
+		root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
+		faulty := faultstate.Wrap(st, n)
+		res, err := hyvm.Run(context.Background(), faulty, guestContext(1_000_000), guest)
+		if !faulty.Fired {
+			continue
+		}
+		if !errors.Is(err, runtime.ErrInternal) || res != nil {
+			t.Fatalf("fault at call %d of %d: %+v, %v; want ErrInternal", n, calls, res, err)
+		}
+		if got := st.IntermediateRoot(runtime.Rules(blocks.Prague)); got != root || len(st.Logs()) != 0 {
+			t.Fatalf("fault at call %d of %d left the state changed (root %v, was %v; %d logs)", n, calls, got, root, len(st.Logs()))
+		}
 	}
 }
