@@ -133,21 +133,22 @@ func splitAtJumpdest(uint64) bool { return true }
 
 // guestGas returns the constant gas of a guest instruction: its native
 // gas and HyVM's overhead, or for the instructions that end a block what
-// HyVM charges for the outcome charged at entry (a jump's cheaper one).
+// HyVM charges for it (for a jump, the cheaper outcome: guestJumpExtra is
+// the rest).
 func guestGas(op blocks.Opcode) uint64 {
-	info := op.Info()
-	switch {
-	case !info.HyVM.Supported:
+	switch guestTerm(op) {
+	case blocks.Abort:
 		return blocks.HyVMAbortGas
-	case op == blocks.INVALID:
+	case blocks.Invalid:
 		return 0 // an exceptional halt: all gas goes
-	case op == blocks.JUMP:
+	case blocks.Jump:
 		return blocks.HyVMJumpGas
-	case op == blocks.JUMPI:
+	case blocks.JumpI:
 		return blocks.HyVMJumpINotTakenGas
-	case op == blocks.STOP:
+	case blocks.Stop:
 		return blocks.HyVMStopGas
 	}
+	info := op.Info()
 	return info.Gas + info.HyVM.Overhead
 }
 

@@ -8,13 +8,20 @@ import (
 	"github.com/hyvm/hyvm/blocks"
 )
 
-// A block ending with a jump charged the cheaper outcome (blocks.HyVMJump*);
-// the jump charges the difference.
-const (
-	hvJumpBadExtra    = blocks.HyVMJumpBadGas - blocks.HyVMJumpGas
-	hvJumpITakenExtra = blocks.HyVMJumpITakenGas - blocks.HyVMJumpINotTakenGas
-	hvJumpIBadExtra   = blocks.HyVMJumpIBadGas - blocks.HyVMJumpINotTakenGas
-)
+// guestJumpExtra returns what a guest's taken JUMP (or JUMPI, jumpi) costs
+// beyond guestGas, which charged the cheaper outcome: HyVM prices a jump by
+// its outcome, ok telling that the target byte is 0x5b.
+func guestJumpExtra(jumpi, ok bool) uint64 {
+	switch {
+	case jumpi && ok:
+		return blocks.HyVMJumpITakenGas - blocks.HyVMJumpINotTakenGas
+	case jumpi:
+		return blocks.HyVMJumpIBadGas - blocks.HyVMJumpINotTakenGas
+	case ok:
+		return 0
+	}
+	return blocks.HyVMJumpBadGas - blocks.HyVMJumpGas
+}
 
 // enterGuest makes f a HyVM frame running code: f's address, caller,
 // value and gas are those of the DELEGATECALL into HyVM; HyVM's start-up
@@ -34,26 +41,17 @@ func enterGuest(f *Frame, code []byte) error {
 }
 
 // guestJumped charges a guest's taken jump to t (nil: the byte there is
-// not 0x5b) what its block did not: HyVM prices a jump by its outcome, and
-// a jump to anything but 0x5b is revert(0, 0).
+// not 0x5b) what its block did not (guestJumpExtra); a jump to anything but
+// 0x5b is revert(0, 0).
 func (p *Program) guestJumped(b *block, f *Frame, t *block) (*block, error) {
-	good, bad := uint64(0), uint64(hvJumpBadExtra)
-	if b.term == blocks.JumpI {
-		good, bad = hvJumpITakenExtra, hvJumpIBadExtra
-	}
-	if t == nil {
-		f.out = nil
-		if f.Gas < bad {
-			return nil, errOutOfGas
-		}
-		f.Gas -= bad
-		return nil, errExecReverted
-	}
-	if f.Gas < good {
+	if !f.useGas(guestJumpExtra(b.term == blocks.JumpI, t != nil)) {
 		f.out = nil
 		return nil, errOutOfGas
 	}
-	f.Gas -= good
+	if t == nil {
+		f.out = nil
+		return nil, errExecReverted
+	}
 	return t, nil
 }
 

@@ -18,23 +18,17 @@ import "github.com/hyvm/hyvm/blocks"
 type stepKind uint8
 
 const (
-	sUndefined stepKind = iota // not in the fork: invalid opcode
-	sAbort                     // a guest's opcode HyVM lacks: revert(0, 0)
-	sForm                      // its stack form (fn)
-	sPush                      // PUSHn, n bytes
+	sForm stepKind = iota // its stack form (fn)
+	sHalt                 // ends the frame (term), after fn if any
+	sPush                 // PUSHn, n bytes
 	sPush0
 	sDup // DUPn
 	sSwap
 	sPop
 	sNop
 	sPC
-	sStop
-	sInvalid
 	sJump
 	sJumpI
-	sReturn
-	sRevert
-	sSelfdestruct
 	// The commonest stack forms, called directly rather than through fn.
 	sAdd
 	sSub
@@ -52,9 +46,11 @@ const (
 	sMstore
 )
 
-// directKinds are the opcodes with a kind of their own, when they have no
-// pre-step (a guest's MLOAD and MSTORE do).
-var directKinds = map[blocks.Opcode]stepKind{
+// inlineKinds are the opcodes run by a kind of their own when they have
+// no pre-step (a guest's MLOAD and MSTORE have one); PUSHn, DUPn and SWAPn
+// are found by range.
+var inlineKinds = map[blocks.Opcode]stepKind{
+	blocks.PUSH0: sPush0, blocks.POP: sPop, blocks.JUMPDEST: sNop, blocks.PC: sPC,
 	blocks.ADD: sAdd, blocks.SUB: sSub, blocks.MUL: sMul, blocks.AND: sAnd, blocks.OR: sOr,
 	blocks.XOR: sXor, blocks.LT: sLt, blocks.GT: sGt, blocks.EQ: sEq, blocks.ISZERO: sIszero,
 	blocks.SHL: sShl, blocks.SHR: sShr, blocks.MLOAD: sMload, blocks.MSTORE: sMstore,
@@ -64,17 +60,18 @@ var directKinds = map[blocks.Opcode]stepKind{
 // profile: one table lookup per instruction.
 type step struct {
 	gas  uint64 // constant gas, HyVM's overhead included for a guest
-	fn   opFn   // sForm, sReturn, sRevert, sSelfdestruct
+	fn   opFn   // sForm, and sHalt for RETURN, REVERT and SELFDESTRUCT
 	pops int32
 	grow int32 // pushes - pops, and for a guest's PUSH HyVM's headroom
 	kind stepKind
-	n    uint8 // sPush: immediate bytes; sDup, sSwap: depth
+	term blocks.Terminator // sHalt
+	n    uint8             // sPush: immediate bytes; sDup, sSwap: depth
 }
 
 type stepTable [256]step
 
-// stepTables holds the step table of every fork and profile (EVM, HyVM guest).
-// Built once, never written after.
+// stepTables holds the step table of every fork and profile (EVM, HyVM
+// guest). Built once, never written after.
 var stepTables = buildSteps()
 
 func buildSteps() (t [blocks.Latest + 1][2]*stepTable) {
@@ -82,59 +79,8 @@ func buildSteps() (t [blocks.Latest + 1][2]*stepTable) {
 		for g, guest := range []bool{false, true} {
 			st := new(stepTable)
 			pr := irProfile{fork: fork, guest: guest}
-			var ir irBlock
 			for i := range 256 {
-				op := blocks.Opcode(i)
-				info := op.Info()
-				s := &st[i]
-				s.gas, s.pops, s.grow = pr.cost(op), int32(info.Pops), int32(info.Pushes-info.Pops)
-				if guest && op.IsPush() {
-					s.grow += blocks.HyVMPushStackHeadroom
-				}
-				switch {
-				case guest && !info.HyVM.Supported:
-					s.kind = sAbort
-				case !guest && !op.Defined(fork):
-					s.kind = sUndefined
-				case op.IsPush():
-					s.kind, s.n = sPush, uint8(info.Immediate)
-				case op == blocks.PUSH0:
-					s.kind = sPush0
-				case op >= blocks.DUP1 && op <= blocks.DUP16:
-					s.kind, s.n = sDup, uint8(op-blocks.DUP1)+1
-				case op >= blocks.SWAP1 && op <= blocks.SWAP16:
-					s.kind, s.n = sSwap, uint8(op-blocks.SWAP1)+1
-				case op == blocks.POP:
-					s.kind = sPop
-				case op == blocks.JUMPDEST:
-					s.kind = sNop
-				case op == blocks.PC:
-					s.kind = sPC
-				case op == blocks.STOP:
-					s.kind = sStop
-				case op == blocks.INVALID:
-					s.kind = sInvalid
-				case op == blocks.JUMP:
-					s.kind = sJump
-				case op == blocks.JUMPI:
-					s.kind = sJumpI
-				default:
-					in := irInstr{op: op, pre: pr.pre(op)} // rest 0: gas is charged per instruction
-					s.fn, _ = lowerInstr(&in, nil, &ir, pr)
-					switch op {
-					case blocks.RETURN:
-						s.kind = sReturn
-					case blocks.REVERT:
-						s.kind = sRevert
-					case blocks.SELFDESTRUCT:
-						s.kind = sSelfdestruct
-					default:
-						s.kind = sForm
-						if k, ok := directKinds[op]; ok && in.pre == 0 {
-							s.kind = k
-						}
-					}
-				}
+				st[i] = pr.step(blocks.Opcode(i))
 			}
 			t[fork][g] = st
 		}
@@ -142,65 +88,107 @@ func buildSteps() (t [blocks.Latest + 1][2]*stepTable) {
 	return t
 }
 
+// steps returns p's step table and the stack limit its profile sets.
+func (p *Program) steps() (*stepTable, int) {
+	if p.guest {
+		return stepTables[p.fork][1], blocks.HyVMStackLimit
+	}
+	return stepTables[p.fork][0], StackLimit
+}
+
+// step returns the interpreter's step for op under the profile.
+func (pr irProfile) step(op blocks.Opcode) step {
+	info := op.Info()
+	s := step{gas: pr.cost(op), pops: int32(info.Pops), grow: int32(info.Pushes - info.Pops), term: pr.term(op)}
+	if pr.guest && op.IsPush() {
+		s.grow += blocks.HyVMPushStackHeadroom
+	}
+	switch s.term {
+	case blocks.Jump:
+		s.kind = sJump
+		return s
+	case blocks.JumpI:
+		s.kind = sJumpI
+		return s
+	case blocks.Undefined:
+		// Invalid before anything is charged or checked, as go-ethereum.
+		s.kind, s.gas, s.pops, s.grow = sHalt, 0, 0, 0
+		return s
+	case blocks.Abort:
+		// HyVM's dispatch and revert(0, 0): the operands are never read.
+		s.kind, s.pops, s.grow = sHalt, 0, 0
+		return s
+	case blocks.Fallthrough:
+	default:
+		s.kind = sHalt
+	}
+	switch {
+	case op.IsPush():
+		s.kind, s.n = sPush, uint8(info.Immediate)
+		return s
+	case op >= blocks.DUP1 && op <= blocks.DUP16:
+		s.kind, s.n = sDup, uint8(op-blocks.DUP1)+1
+		return s
+	case op >= blocks.SWAP1 && op <= blocks.SWAP16:
+		s.kind, s.n = sSwap, uint8(op-blocks.SWAP1)+1
+		return s
+	}
+	in := irInstr{op: op, pre: pr.pre(op)} // rest 0: gas is charged per instruction
+	if k, ok := inlineKinds[op]; ok && in.pre == 0 {
+		s.kind = k
+		return s
+	}
+	if op == blocks.STOP || op == blocks.INVALID {
+		return s // a halt with nothing to run first
+	}
+	s.fn, _ = lowerInstr(&in, nil, &irBlock{}, pr)
+	return s
+}
+
 // interpret runs p's code in f from pc until the frame halts, or, for a
 // TierAuto program promoted meanwhile, until it can continue in the closure
 // program. It returns the frame's output and outcome as Run does.
 func (p *Program) interpret(f *Frame, pc uint64) ([]byte, error) {
-	out, steps, err := p.interpretSteps(f, pc)
-	if p.tier == TierAuto && steps > 0 {
+	out, ran, err := p.interpretSteps(f, pc)
+	if p.tier == TierAuto && ran > 0 {
 		// A short frame's work counts too: many short calls to a
 		// contract make it hot.
-		p.warm(steps)
+		p.warm(ran)
 	}
 	return out, err
 }
 
 // interpretSteps is interpret, also returning the instructions it ran and
 // has not added to p's heat.
-func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, err error) {
+func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err error) {
 	code, guest := p.code, p.guest
-	g, limit := 0, StackLimit
-	if guest {
-		g, limit = 1, blocks.HyVMStackLimit
-	}
-	table := stepsOf(p.fork, g)
+	table, limit := p.steps()
 	for {
 		if pc >= uint64(len(code)) {
 			// Past the end: an implicit STOP, which HyVM charges.
 			if guest && !f.useGas(blocks.HyVMStopGas) {
-				return nil, steps, errOutOfGas
+				return nil, ran, errOutOfGas
 			}
 			f.out = nil
-			return nil, steps, nil
+			return nil, ran, nil
 		}
 		op := code[pc]
 		s := &table[op]
-		switch s.kind {
-		case sUndefined:
-			f.out = nil
-			return nil, steps, &invalidOpcodeError{op}
-		case sAbort: // HyVM's revert(0, 0)
-			if !f.useGas(blocks.HyVMAbortGas) {
-				return nil, steps, errOutOfGas
-			}
-			f.out = nil
-			return nil, steps, errExecReverted
-		}
 		if f.sp < int(s.pops) {
-			return nil, steps, &stackError{len: f.sp, bound: int(s.pops)}
+			return nil, ran, &stackError{len: f.sp, bound: int(s.pops)}
 		}
 		if f.sp+int(s.grow) > limit {
-			return nil, steps, &stackError{over: true, len: f.sp, bound: limit - int(s.grow)}
+			return nil, ran, &stackError{over: true, len: f.sp, bound: limit - int(s.grow)}
 		}
 		if f.Gas < s.gas {
-			return nil, steps, errOutOfGas
+			return nil, ran, errOutOfGas
 		}
 		f.Gas -= s.gas
 		// Loops take jumps, which check for cancellation; a guest may also
 		// be megabytes of straight-line code.
-		if steps++; steps&0xfff == 0 && f.Env.Abort.Load() {
+		if ran++; ran&0xfff == 0 && f.Env.Abort.Load() {
 			f.out = nil
-			return nil, steps, ErrAborted
+			return nil, ran, ErrAborted
 		}
 		switch s.kind {
 		case sPush:
@@ -230,7 +218,7 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			f.sp++
 		case sForm:
 			if err := s.fn(f); err != nil {
-				return nil, steps, err
+				return nil, ran, err
 			}
 		case sAdd:
 			opAdd(f)
@@ -258,34 +246,20 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			opSHR(f)
 		case sMload:
 			if err := opMload(f); err != nil {
-				return nil, steps, err
+				return nil, ran, err
 			}
 		case sMstore:
 			if err := opMstore(f); err != nil {
-				return nil, steps, err
+				return nil, ran, err
 			}
-		case sStop:
-			f.out = nil
-			return nil, steps, nil
-		case sInvalid:
-			f.out = nil
-			return nil, steps, &invalidOpcodeError{op}
-		case sReturn:
-			if err := s.fn(f); err != nil {
-				return nil, steps, err
+		case sHalt:
+			if s.fn != nil {
+				if err := s.fn(f); err != nil {
+					return nil, ran, err
+				}
 			}
-			return f.out, steps, nil
-		case sRevert:
-			if err := s.fn(f); err != nil {
-				return nil, steps, err
-			}
-			return f.out, steps, errExecReverted
-		case sSelfdestruct:
-			if err := s.fn(f); err != nil {
-				return nil, steps, err
-			}
-			f.out = nil
-			return nil, steps, nil
+			err := f.halt(s.term, op)
+			return f.out, ran, err
 		case sJump, sJumpI:
 			dest := f.pop()
 			if s.kind == sJumpI && f.pop().IsZero() {
@@ -295,35 +269,26 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 			// cancelled run.
 			if f.Env.Abort.Load() {
 				f.out = nil
-				return nil, steps, ErrAborted
+				return nil, ran, ErrAborted
 			}
 			start, ok := p.jumpTarget(dest)
 			if guest {
-				extra := uint64(hvJumpBadExtra)
-				switch {
-				case s.kind == sJumpI && ok:
-					extra = hvJumpITakenExtra
-				case s.kind == sJumpI:
-					extra = hvJumpIBadExtra
-				case ok:
-					extra = 0
-				}
-				if !f.useGas(extra) {
+				if !f.useGas(guestJumpExtra(s.kind == sJumpI, ok)) {
 					f.out = nil
-					return nil, steps, errOutOfGas
+					return nil, ran, errOutOfGas
 				}
 				if !ok {
 					f.out = nil
-					return nil, steps, errExecReverted
+					return nil, ran, errExecReverted
 				}
 			} else if !ok {
 				f.out = nil
-				return nil, steps, errInvalidJump
+				return nil, ran, errInvalidJump
 			}
 			pc = uint64(start)
-			if p.tier == TierAuto && steps >= heatFlush {
-				q := p.warm(steps)
-				if steps = 0; q != nil {
+			if p.tier == TierAuto && ran >= heatFlush {
+				q := p.warm(ran)
+				if ran = 0; q != nil {
 					out, err := q.runBlocks(f, q.entryAt(start))
 					return out, 0, err
 				}
@@ -333,6 +298,3 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, steps int, er
 		pc++
 	}
 }
-
-// stepsOf returns the step table of fork for the profile g (1: guest).
-func stepsOf(fork blocks.Fork, g int) *stepTable { return stepTables[fork][g] }

@@ -123,6 +123,15 @@ func (pr irProfile) cost(op blocks.Opcode) uint64 {
 	return op.Info().Gas
 }
 
+// term returns how a block ending with op ends under the profile:
+// blocks.Fallthrough if op does not end one.
+func (pr irProfile) term(op blocks.Opcode) blocks.Terminator {
+	if pr.guest {
+		return guestTerm(op)
+	}
+	return op.TermIn(pr.fork)
+}
+
 // pre returns the pre-steps of op under the profile.
 func (pr irProfile) pre(op blocks.Opcode) irPre {
 	var p irPre

@@ -91,20 +91,29 @@ func (p *Program) leave(b *block, f *Frame) (*block, error) {
 			f.sp -= 2
 		}
 		return p.next(b, f), nil
-	case blocks.Stop, blocks.SelfDestruct:
-		f.out = nil
-		return nil, nil
-	case blocks.Return:
-		return nil, nil
-	case blocks.Revert:
-		return nil, errExecReverted
-	case blocks.Abort:
-		f.out = nil
-		return nil, errExecReverted
-	default: // Invalid, Undefined
-		f.out = nil
-		return nil, &invalidOpcodeError{b.undefined}
+	default:
+		return nil, f.halt(b.term, b.undefined)
 	}
+}
+
+// halt ends the frame at a terminator t other than a fallthrough or a jump
+// (op is the opcode of an invalid one) and returns the frame's outcome:
+// f.out keeps what RETURN or REVERT set, and is emptied for the others.
+func (f *Frame) halt(t blocks.Terminator, op byte) error {
+	switch t {
+	case blocks.Return:
+		return nil
+	case blocks.Revert:
+		return errExecReverted
+	}
+	f.out = nil
+	switch t {
+	case blocks.Stop, blocks.SelfDestruct:
+		return nil
+	case blocks.Abort: // HyVM's revert(0, 0)
+		return errExecReverted
+	}
+	return &invalidOpcodeError{op} // Invalid, Undefined
 }
 
 // jump takes a JUMP, or a taken JUMPI (whose condition is below the target).

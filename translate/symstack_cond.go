@@ -54,7 +54,7 @@ func (s *symBlock) bindCond(negate bool) {
 		if c := s.constOf(*e); c.IsZero() == negate {
 			b.term = blocks.Jump
 			if s.pr.guest {
-				s.takenAtEntry(hvJumpITakenExtra)
+				s.takenAtEntry(guestJumpExtra(true, true))
 			}
 		} else {
 			b.term = blocks.Fallthrough

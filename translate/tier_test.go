@@ -107,3 +107,15 @@ func TestInterpreterAbortsStraightLineCode(t *testing.T) {
 		}
 	}
 }
+
+// TestDecidedJumpIPricing pins what the builder assumes when it turns a
+// guest's JUMPI whose condition is a nonzero constant into a JUMP, moving
+// the taken extra to block entry (takenAtEntry): a bad destination then
+// costs the JUMP's bad extra on top, which must equal what a taken JUMPI to
+// a bad destination costs beyond a taken one.
+func TestDecidedJumpIPricing(t *testing.T) {
+	taken, bad := guestJumpExtra(true, true), guestJumpExtra(true, false)
+	if taken+guestJumpExtra(false, false) != bad || guestJumpExtra(false, true) != 0 {
+		t.Errorf("JUMPI taken +%d, bad +%d; JUMP bad +%d: a decided JUMPI would be mispriced", taken, bad, guestJumpExtra(false, false))
+	}
+}

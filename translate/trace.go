@@ -73,48 +73,42 @@ func (p *Program) runTraced(f *Frame) (out []byte, err error) {
 		}
 		f.trace.pending = false
 	}()
+	table, limit := p.steps() // each instruction's gas and stack bounds, as the interpreter's
 	b := p.entryBlock()
 	for b != nil {
 		if p.guest && int(b.start) >= len(p.code) {
 			return nil, p.traceGuestEnd(f, b)
 		}
 		for i, in := range p.instrList(b) {
-			info := in.Op.Info()
-			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas, guest: p.guest}
-			if !p.guest && !in.Op.Defined(p.fork) {
+			info, s := in.Op.Info(), &table[in.Op]
+			f.trace = traceState{pending: true, pc: uint64(in.PC), op: byte(in.Op), gas: f.Gas, cost: s.gas, guest: p.guest}
+			if s.term == blocks.Undefined {
 				// go-ethereum runs an undefined opcode as a free instruction
 				// that fails: its line, then a fault line.
 				f.emitTrace(0)
 				return nil, &invalidOpcodeError{byte(in.Op)}
 			}
-			gas, limit, pushes := info.Gas, StackLimit, info.Pushes
-			if p.guest {
-				gas, limit = guestGas(in.Op), blocks.HyVMStackLimit
-				if in.Op.IsPush() {
-					pushes += blocks.HyVMPushStackHeadroom
-				}
-			}
-			f.trace.cost = gas
-			if p.guest && !info.HyVM.Supported {
+			if s.term == blocks.Abort {
 				// HyVM's revert(0, 0): the guest never sees the operands.
-				if f.Gas < gas {
+				if f.Gas < s.gas {
 					return nil, errOutOfGas
 				}
-				f.Gas -= gas
+				f.Gas -= s.gas
 				f.emitTrace(0)
 				continue
 			}
-			if f.sp < info.Pops {
-				return nil, &stackError{len: f.sp, bound: info.Pops}
+			if f.sp < int(s.pops) {
+				return nil, &stackError{len: f.sp, bound: int(s.pops)}
 			}
-			if f.sp-info.Pops+pushes > limit {
-				return nil, &stackError{over: true, len: f.sp, bound: limit + info.Pops - pushes}
+			if f.sp+int(s.grow) > limit {
+				return nil, &stackError{over: true, len: f.sp, bound: limit - int(s.grow)}
 			}
-			if p.guest && (in.Op == blocks.JUMP || in.Op == blocks.JUMPI) {
+			if p.guest && (s.kind == sJump || s.kind == sJumpI) {
 				// HyVM prices a jump by its outcome: the line shows it, the
 				// block charges the base and the jump the rest.
 				f.trace.cost = p.guestJumpGas(in.Op, f)
 			}
+			gas := s.gas
 			if f.Gas < gas {
 				if in.Op == blocks.EXP {
 					// go-ethereum prices all of EXP as dynamic gas, so its
@@ -179,17 +173,10 @@ func (p *Program) traceGuestEnd(f *Frame, b *block) error {
 // guestJumpGas returns what HyVM charges for a guest's JUMP or JUMPI with
 // its operands on the stack: by outcome (taken or not, 0x5b or not).
 func (p *Program) guestJumpGas(op blocks.Opcode, f *Frame) uint64 {
-	if op == blocks.JUMPI && f.back(1).IsZero() {
-		return blocks.HyVMJumpINotTakenGas
+	jumpi := op == blocks.JUMPI
+	if jumpi && f.back(1).IsZero() {
+		return guestGas(op)
 	}
 	_, ok := p.jumpTarget(f.back(0))
-	switch {
-	case op == blocks.JUMP && ok:
-		return blocks.HyVMJumpGas
-	case op == blocks.JUMP:
-		return blocks.HyVMJumpBadGas
-	case ok:
-		return blocks.HyVMJumpITakenGas
-	}
-	return blocks.HyVMJumpIBadGas
+	return guestGas(op) + guestJumpExtra(jumpi, ok)
 }
