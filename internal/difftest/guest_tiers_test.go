@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	goruntime "runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -63,21 +61,10 @@ func TestGuestTiers(t *testing.T) {
 	for i := range caches {
 		caches[i] = runtime.NewCache(64 << 20)
 	}
-	var next, failed, runs atomic.Int64
-	var wg sync.WaitGroup
-	for range goruntime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(n) || failed.Load() >= maxReports {
-					return
-				}
-				seed := *flagFirst + uint64(i)
-				failed.Add(int64(checkGuestTiers(t, pre, env, guestCase(seed), caches, &runs)))
-			}
-		})
-	}
-	wg.Wait()
+	var runs atomic.Int64
+	parallelSeeds(t, n, func() func(uint64) int {
+		return func(seed uint64) int { return checkGuestTiers(t, pre, env, guestCase(seed), caches, &runs) }
+	})
 	for i, code := range guestCorpus {
 		c := difftest.GenerateFromBytes(uint64(i), hexBytes(t, code))
 		c.Name, c.Gas = fmt.Sprintf("corpus-%d", i), 1_000_000

@@ -1,9 +1,6 @@
 package difftest_test
 
 import (
-	goruntime "runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,31 +38,20 @@ func TestDifferentialOverlay(t *testing.T) {
 			}
 		}
 	}
-	var (
-		next, failed atomic.Int64
-		wg           sync.WaitGroup
-	)
 	start := time.Now()
-	for range goruntime.GOMAXPROCS(0) {
+	parallelSeeds(t, n, func() func(uint64) int {
 		r := newRunner()
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(n) || failed.Load() >= maxReports {
-					return
-				}
-				seed := *flagFirst + uint64(i)
-				msg, err := check(r, difftest.Generate(seed), regasFor(seed))
-				if err != nil {
-					t.Errorf("seed %d: %v", seed, err)
-				}
-				if msg != "" {
-					failed.Add(1)
-					t.Errorf("mismatch: %s", msg)
-				}
+		return func(seed uint64) int {
+			msg, err := check(r, difftest.Generate(seed), regasFor(seed))
+			if err != nil {
+				t.Errorf("seed %d: %v", seed, err)
 			}
-		})
-	}
-	wg.Wait()
+			if msg != "" {
+				t.Errorf("mismatch: %s", msg)
+				return 1
+			}
+			return 0
+		}
+	})
 	t.Logf("%d corpus cases and %d programs in %v", len(corpus)*len(blocks.Forks()), n, time.Since(start).Round(time.Millisecond))
 }

@@ -128,27 +128,41 @@ func TestDifferentialRandom(t *testing.T) {
 // stops early once maxReports mismatches are reported. It returns the cache.
 func forEachSeed(t *testing.T, n int, run func(r *difftest.Runner, seed uint64) (mismatches int)) *runtime.Cache {
 	cache := runtime.NewCache(1 << 20)
+	parallelSeeds(t, n, func() func(uint64) int {
+		r, err := difftest.NewRunner(cache)
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		r.CompareTraces = *flagTraces
+		return func(seed uint64) int { return run(r, seed) }
+	})
+	return cache
+}
+
+// parallelSeeds checks n seeds from -difftest.seed on with one worker per
+// core, each made by newWorker (nil: it could not be made) and returning
+// the mismatches it reported for a seed, and stops early once maxReports
+// mismatches are reported.
+func parallelSeeds(t *testing.T, n int, newWorker func() func(seed uint64) (mismatches int)) {
 	var (
 		next, failed atomic.Int64
 		wg           sync.WaitGroup
 	)
 	for range goruntime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			r, err := difftest.NewRunner(cache)
-			if err != nil {
-				t.Error(err)
+			check := newWorker()
+			if check == nil {
 				return
 			}
-			r.CompareTraces = *flagTraces
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(n) || failed.Load() >= maxReports {
 					return
 				}
-				failed.Add(int64(run(r, *flagFirst+uint64(i))))
+				failed.Add(int64(check(*flagFirst + uint64(i))))
 			}
 		})
 	}
 	wg.Wait()
-	return cache
 }
