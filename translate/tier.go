@@ -2,7 +2,6 @@ package translate
 
 import (
 	"fmt"
-	"strings"
 	"sync/atomic"
 )
 
@@ -34,16 +33,6 @@ func (t Tier) String() string {
 		return tierNames[t]
 	}
 	return fmt.Sprintf("Tier(%d)", t)
-}
-
-// ParseTier returns the tier named s (auto, interp or closure).
-func ParseTier(s string) (Tier, error) {
-	for t, name := range tierNames {
-		if s == name {
-			return Tier(t), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown tier %q (want %s)", s, strings.Join(tierNames[:], ", "))
 }
 
 // PromoteAfter is how many instructions a TierAuto program runs
