@@ -80,3 +80,29 @@ func TestUndefinedOpcodeHasNoImplementation(t *testing.T) {
 	}()
 	stackOp(&irInstr{op: 0x0c}, &irBlock{}, blocks.Latest)
 }
+
+// TestEveryOpcodeInterprets checks the interpreter's step tables: every
+// opcode a fork defines (for a guest, every one HyVM supports) runs inline,
+// through a function, or halts as its profile's terminator says; the
+// others halt as undefined or INVALID, or as HyVM's revert(0, 0).
+func TestEveryOpcodeInterprets(t *testing.T) {
+	for _, fork := range blocks.Forks() {
+		for g, table := range stepTables[fork] {
+			for i := range 256 {
+				op, s := blocks.Opcode(i), table[i]
+				supported := op.Defined(fork)
+				if g == 1 {
+					supported = op.Info().HyVM.Supported
+				}
+				switch {
+				case !supported && (s.kind != sHalt || s.term != blocks.Undefined && s.term != blocks.Abort && s.term != blocks.Invalid):
+					t.Errorf("%v/guest=%d: %v is not supported but does not halt as such (%+v)", fork, g, op, s)
+				case supported && s.kind == sForm && s.fn == nil:
+					t.Errorf("%v/guest=%d: %v has no function", fork, g, op)
+				case supported && s.kind == sHalt && s.term == blocks.Fallthrough:
+					t.Errorf("%v/guest=%d: %v halts without a terminator", fork, g, op)
+				}
+			}
+		}
+	}
+}
