@@ -300,7 +300,21 @@ func (s *hyvmScene) checkPayload(tb testing.TB, p payload) {
 	if a, b := viaHyVM.st.Logs(), native.st.Logs(); !sameLogs(a, b) {
 		tb.Fatalf("%s: %d logs through HyVM, %d natively, or they differ", p.name, len(a), len(b))
 	}
-	viaHyVM.st.IntermediateRoot(runtime.Rules(Fork))
+	// hyvm.Run inside the open transaction (on an overlay merged into it)
+	// leaves the state the engine leaves working on it directly.
+	public := s.publicRunner(tb, p, nil, false)
+	if got, err := public.run(); err != nil || !bytes.Equal(got, want) {
+		tb.Fatalf("%s through hyvm.Run: output %x, error %v; natively %x", p.name, got, err, want)
+	}
+	if a, b := public.st.Logs(), viaHyVM.st.Logs(); !sameLogs(a, b) {
+		tb.Fatalf("%s: %d logs through hyvm.Run, %d through the engine, or they differ", p.name, len(a), len(b))
+	}
+	if a, b := public.st.GetRefund(), viaHyVM.st.GetRefund(); a != b {
+		tb.Fatalf("%s: refund %d through hyvm.Run, %d through the engine", p.name, a, b)
+	}
+	if a, b := public.st.IntermediateRoot(runtime.Rules(Fork)), viaHyVM.st.IntermediateRoot(runtime.Rules(Fork)); a != b {
+		tb.Fatalf("%s: root %v through hyvm.Run, %v through the engine", p.name, a, b)
+	}
 	native.st.IntermediateRoot(runtime.Rules(Fork))
 	for _, a := range touched(native.st) {
 		x, y := viaHyVM.st, native.st

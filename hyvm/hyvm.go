@@ -108,7 +108,7 @@ type Result struct {
 // precompiles) plus Caller, HyVM and c.Warm, then runs the HyVM frame and
 // finalises st (EIP-161). Anything the
 // guest does, however malformed, is a Result. An error means the run did
-// not happen and st is as it was (but for warm addresses): bad arguments,
+// not happen and st is as it was: bad arguments,
 // ctx cancelled (runtime.ErrAborted), a memory cap (runtime.ErrMemoryLimit)
 // or a failure of the engine or of st (runtime.ErrInternal).
 //
@@ -130,11 +130,12 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, 
 	return res, err
 }
 
-// flushRun adds a run's logs to st's transaction, writes the run's changes
-// from ov into st and finalises st. If st fails on the way, what was
-// written is reverted (unless st fails inside its own Finalise, after which
-// nothing can be) and the run is an error.
-func flushRun(ov *hyvmstate.Overlay, rules params.Rules, st vm.StateDB, logs []*types.Log) (err error) {
+// flushRun writes a run's changes from ov into st: into the transaction
+// st has open (ov joined it), or as a transaction of their own, with the
+// run's logs, finalised. If st fails on the way, what was written is
+// reverted (unless st fails inside its own Finalise, after which nothing
+// can be) and the run is an error.
+func flushRun(ov *hyvmstate.Overlay, inTx bool, rules params.Rules, st vm.StateDB, logs []*types.Log) (err error) {
 	snap := st.Snapshot()
 	defer func() {
 		if p := recover(); p != nil {
@@ -145,6 +146,10 @@ func flushRun(ov *hyvmstate.Overlay, rules params.Rules, st vm.StateDB, logs []*
 			err = fmt.Errorf("%w: writing the run's changes: %v", runtime.ErrInternal, p)
 		}
 	}()
+	if inTx {
+		ov.Merge() // the logs included
+		return nil
+	}
 	for _, l := range logs {
 		st.AddLog(l)
 	}
@@ -166,7 +171,7 @@ type Runner struct {
 	rec   recorder
 	cache *runtime.Cache // for runs without Context.Cache
 	deps  [1]runtime.HyVMContract
-	ov    *hyvmstate.Overlay // the state of runs that are their own transaction
+	ov    *hyvmstate.Overlay // the state runs work on
 }
 
 // NewRunner returns a Runner.
@@ -211,20 +216,22 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		dep = Reference
 	}
 	rules := runtime.Rules(fork)
-	// A run that is its own transaction works on an overlay of st, flushed
-	// into st when it ends: go-ethereum's StateDB costs several times more
-	// per access (journal entries, maps of objects) than hyvmstate's flat
-	// overlay, which the run leaves behind whole or not at all.
-	work := st
-	if !c.InTransaction {
-		if r.ov == nil {
-			r.ov = hyvmstate.New(st)
-		} else {
-			r.ov.Reset(st)
-		}
-		work = r.ov
-		defer r.ov.Reset(nil)
+	// The run works on an overlay of st, written into st when it ends:
+	// go-ethereum's StateDB costs several times more per access (journal
+	// entries, maps of objects) than hyvmstate's flat overlay, which the
+	// run leaves behind whole or not at all. In a transaction the caller
+	// has open, the overlay continues it and its changes become the
+	// transaction's (journaled in st, so a snapshot of st reverts them).
+	if r.ov == nil {
+		r.ov = hyvmstate.New(nil)
 	}
+	if c.InTransaction {
+		r.ov.Join(st)
+	} else {
+		r.ov.Reset(st)
+	}
+	work := r.ov
+	defer r.ov.Reset(nil)
 	rec := &r.rec
 	rec.reset(work, c.StateDiff)
 	defer rec.release()
@@ -263,10 +270,8 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	if res.Success {
 		res.Logs = rec.logs
 	}
-	if !c.InTransaction {
-		if err := flushRun(r.ov, rules, st, res.Logs); err != nil {
-			return nil, err
-		}
+	if err := flushRun(r.ov, c.InTransaction, rules, st, res.Logs); err != nil {
+		return nil, err
 	}
 	if c.StateDiff {
 		res.StateDiff = rec.diff(st)

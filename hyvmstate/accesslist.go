@@ -64,6 +64,10 @@ func (o *Overlay) SlotInAccessList(addr common.Address, slot common.Hash) (addre
 		return false, false // a slot is never warm without its address
 	}
 	i, ok := o.findSlot(a, slot)
+	if !ok && o.joined { // the open transaction may have warmed it
+		_, s := o.slotOf(a, slot)
+		return true, s.warm == o.alEpoch
+	}
 	return true, ok && o.slotAt(i).warm == o.alEpoch
 }
 

@@ -70,14 +70,26 @@ func fuzzPreState(t testing.TB) (*state.StateDB, *state.StateDB) {
 	return a, b
 }
 
+// loggedState is a state that lists its logs, as both sides do.
+type loggedState interface {
+	vm.StateDB
+	Logs() []*types.Log
+}
+
 type fuzzRun struct {
 	t     *testing.T
+	seed  int
 	rng   *rand.Rand
 	ref   *state.StateDB
-	ov    *Overlay
+	side  loggedState // compared with ref: ov, or (TestJoinAndMerge) its backing state
+	ov    *Overlay    // nil while side is a StateDB
 	rules params.Rules
-	snaps [][2]int // reference and overlay snapshot ids
-	trace []string
+	// joined: side is an overlay joined to a transaction, which it cannot
+	// end; its logs are ref's from the index logBase on, not yet stamped.
+	joined  bool
+	logBase int
+	snaps   [][2]int // reference and overlay snapshot ids
+	trace   []string
 }
 
 func (f *fuzzRun) addr() common.Address { return fuzzAddrs[f.rng.IntN(len(fuzzAddrs))] }
@@ -91,7 +103,7 @@ func (f *fuzzRun) amount() *uint256.Int {
 func (f *fuzzRun) both(name string, op func(s vm.StateDB)) {
 	f.trace = append(f.trace, name)
 	op(f.ref)
-	op(f.ov)
+	op(f.side)
 }
 
 func (f *fuzzRun) step() {
@@ -164,17 +176,19 @@ func (f *fuzzRun) step() {
 		f.both(fmt.Sprintf("AddLog(%x)", a[19]), func(s vm.StateDB) { s.AddLog(&types.Log{Address: a}) })
 	case 15, 16:
 		f.trace = append(f.trace, fmt.Sprintf("Snapshot #%d", len(f.snaps)))
-		f.snaps = append(f.snaps, [2]int{f.ref.Snapshot(), f.ov.Snapshot()})
+		f.snaps = append(f.snaps, [2]int{f.ref.Snapshot(), f.side.Snapshot()})
 	case 17:
 		if len(f.snaps) > 0 {
 			i := f.rng.IntN(len(f.snaps))
 			f.trace = append(f.trace, fmt.Sprintf("RevertToSnapshot #%d", i))
 			f.ref.RevertToSnapshot(f.snaps[i][0])
-			f.ov.RevertToSnapshot(f.snaps[i][1])
+			f.side.RevertToSnapshot(f.snaps[i][1])
 			f.snaps = f.snaps[:i]
 		}
 	case 18:
-		f.newTx()
+		if !f.joined {
+			f.newTx()
+		}
 	case 19:
 		f.both(fmt.Sprintf("Touch(%x)", a[19]), func(s vm.StateDB) { s.Touch(a) })
 	}
@@ -183,7 +197,7 @@ func (f *fuzzRun) step() {
 // newTx finalises the transaction on both sides and prepares the next.
 func (f *fuzzRun) newTx() {
 	f.snaps = f.snaps[:0]
-	if f.rng.IntN(3) == 0 {
+	if f.ov != nil && f.rng.IntN(3) == 0 {
 		f.trace = append(f.trace, "Flush")
 		f.ref.Finalise(f.rules)
 		f.ov.Flush(f.rules)
@@ -202,10 +216,10 @@ func (f *fuzzRun) newTx() {
 // compare fails on the first observable that differs.
 func (f *fuzzRun) compare() {
 	f.t.Helper()
-	r, o := f.ref, f.ov
+	r, o := f.ref, f.side
 	fail := func(what string, got, want any) {
 		f.t.Helper()
-		f.t.Fatalf("%s: overlay %v, go-ethereum %v\nafter:\n%v", what, got, want, f.trace)
+		f.t.Fatalf("seed %d: %s: overlay %v, go-ethereum %v\nafter:\n%v", f.seed, what, got, want, f.trace)
 	}
 	for _, a := range fuzzAddrs {
 		if g, w := o.Exist(a), r.Exist(a); g != w {
@@ -261,11 +275,15 @@ func (f *fuzzRun) compare() {
 		fail("GetRefund", g, w)
 	}
 	gl, wl := o.Logs(), r.Logs()
+	if f.joined {
+		wl = wl[min(f.logBase, len(wl)):]
+	}
 	if len(gl) != len(wl) {
 		fail("len(Logs)", len(gl), len(wl))
 	}
 	for i := range gl {
-		if g, w := *gl[i], *wl[i]; g.Address != w.Address || g.TxHash != w.TxHash || g.TxIndex != w.TxIndex || g.Index != w.Index {
+		g, w := *gl[i], *wl[i]
+		if g.Address != w.Address || !f.joined && (g.TxHash != w.TxHash || g.TxIndex != w.TxIndex || g.Index != w.Index) {
 			fail(fmt.Sprintf("log %d", i), g, w)
 		}
 	}
@@ -283,7 +301,8 @@ func TestDifferentialAgainstGeth(t *testing.T) {
 	}
 	for seed := range seeds {
 		ref, backing := fuzzPreState(t)
-		f := &fuzzRun{t: t, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, ov: New(backing), rules: fuzzRules}
+		ov := New(backing)
+		f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, side: ov, ov: ov, rules: fuzzRules}
 		if seed%4 == 3 { // empty accounts survive without EIP-161
 			f.rules.IsEIP158 = false
 		}
@@ -298,5 +317,63 @@ func TestDifferentialAgainstGeth(t *testing.T) {
 			t.Fatalf("seed %d: flushed root %x, go-ethereum %x\nafter:\n%v", seed, g, w, f.trace)
 		}
 		f.compare() // the overlay stays consistent after a Flush
+	}
+}
+
+// TestJoinAndMerge checks an overlay that joins a transaction already open
+// on go-ethereum's StateDB (after random operations there, earlier
+// transactions included): every observable agrees with go-ethereum's while
+// it runs; after Merge the backing state agrees too, a snapshot taken
+// before the join reverts the merged changes, and the transaction goes on
+// and ends with go-ethereum's root.
+func TestJoinAndMerge(t *testing.T) {
+	seeds, steps := 400, 120
+	if testing.Short() {
+		seeds = 50
+	}
+	if *flagSeeds > 0 {
+		seeds = *flagSeeds
+	}
+	for seed := range seeds {
+		ref, backing := fuzzPreState(t)
+		f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), 2)), ref: ref, side: backing, rules: fuzzRules}
+		if seed%4 == 3 {
+			f.rules.IsEIP158 = false
+		}
+		f.newTx()
+		for range steps { // the transaction so far, and earlier ones
+			f.step()
+		}
+		f.compare()
+
+		before := [2]int{ref.Snapshot(), backing.Snapshot()}
+		ov := New(nil)
+		ov.Join(backing)
+		f.trace = append(f.trace, "Join")
+		f.side, f.ov, f.joined, f.logBase, f.snaps = ov, ov, true, len(ref.Logs()), nil
+		for range steps {
+			f.step()
+			f.compare()
+		}
+		ov.Merge()
+		f.trace = append(f.trace, "Merge")
+		f.side, f.ov, f.joined, f.snaps = backing, nil, false, nil
+		f.compare()
+
+		if seed%3 == 0 {
+			f.trace = append(f.trace, "RevertToSnapshot(before Join)")
+			ref.RevertToSnapshot(before[0])
+			backing.RevertToSnapshot(before[1])
+			f.compare()
+		}
+		for range steps {
+			f.step()
+			f.compare()
+		}
+		ref.Finalise(f.rules)
+		backing.Finalise(f.rules)
+		if g, w := backing.IntermediateRoot(f.rules), ref.IntermediateRoot(f.rules); g != w {
+			t.Fatalf("seed %d: root %x after Merge, go-ethereum %x\nafter:\n%v", seed, g, w, f.trace)
+		}
 	}
 }

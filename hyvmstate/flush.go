@@ -21,6 +21,9 @@ type balanceSetter interface {
 // (through SelfDestruct), so a recreated account starts from empty storage.
 // The overlay stays usable and consistent with the backing state.
 func (o *Overlay) Flush(rules params.Rules) {
+	if o.joined {
+		panic("hyvmstate: Flush of an overlay joined to an open transaction (use Merge)")
+	}
 	o.Finalise(rules)
 	b := o.backing
 	deleted := false
@@ -55,11 +58,21 @@ func (o *Overlay) Flush(rules params.Rules) {
 	b.Finalise(rules)
 }
 
-// flushAccount writes a's balance, nonce and code where they differ.
-func (o *Overlay) flushAccount(a *account) {
+// flushAccount writes a's existence, EIP-6780 marks (set only between
+// Join and Merge), balance, nonce and code where they differ, and reports
+// whether it wrote anything.
+func (o *Overlay) flushAccount(a *account) (wrote bool) {
 	b, addr, d := o.backing, a.addr, &a.data
 	if !b.Exist(addr) {
 		b.CreateAccount(addr)
+		wrote = true
+	}
+	if d.newContract && !b.IsNewContract(addr) {
+		b.CreateContract(addr) // not a change go-ethereum's Finalise sees
+	}
+	if d.selfDestructed && !b.HasSelfDestructed(addr) {
+		b.SelfDestruct(addr) // before the balance: it may zero it
+		wrote = true
 	}
 	if cur := b.GetBalance(addr); !cur.Eq(&d.balance) {
 		const why = tracing.BalanceChangeUnspecified
@@ -70,11 +83,15 @@ func (o *Overlay) flushAccount(a *account) {
 		} else {
 			b.SubBalance(addr, new(uint256.Int).Sub(cur, &d.balance), why)
 		}
+		wrote = true
 	}
 	if b.GetNonce(addr) != d.nonce {
 		b.SetNonce(addr, d.nonce, tracing.NonceChangeUnspecified)
+		wrote = true
 	}
 	if h := b.GetCodeHash(addr); h != d.codeHash && !(h == (common.Hash{}) && d.codeHash == types.EmptyCodeHash) {
 		b.SetCode(addr, o.code(a), tracing.CodeChangeUnspecified)
+		wrote = true
 	}
+	return wrote
 }

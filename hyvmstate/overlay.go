@@ -13,6 +13,7 @@ import (
 // New; the zero value is not usable.
 type Overlay struct {
 	backing vm.StateDB
+	joined  bool // backing has a transaction open that the overlay continues (Join)
 
 	accounts map[common.Address]*account
 	last     *account // the account looked up last: the EVM asks about one address many times in a row
@@ -61,6 +62,7 @@ type account struct {
 	inc       uint32       // storage incarnation: bumped on deletion, it invalidates cached slots
 	wiped     bool         // deleted since the last Flush: committed storage reads as zero
 	flush     bool         // in Overlay.flushAccounts
+	mutated   bool         // Merge: the joined transaction changed it (more than marking it a new contract)
 }
 
 // accountData is an account's state as the journal saves it.
@@ -125,7 +127,7 @@ func New(backing vm.StateDB) *Overlay {
 // Reset discards everything the overlay holds, flushed or not, and makes it
 // an empty overlay over backing, keeping its buffers for reuse.
 func (o *Overlay) Reset(backing vm.StateDB) {
-	o.backing = backing
+	o.backing, o.joined = backing, false
 	clear(o.accounts)
 	o.last = nil
 	clear(o.slotIndex)
@@ -163,6 +165,12 @@ func (o *Overlay) account(addr common.Address) *account {
 		if b := o.backing; b.Exist(addr) {
 			a.data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
 			a.data.balance.Set(b.GetBalance(addr))
+			if o.joined { // what the open transaction has done to it so far
+				a.data.selfDestructed, a.data.newContract = b.HasSelfDestructed(addr), b.IsNewContract(addr)
+			}
+		}
+		if o.joined && o.backing.AddressInAccessList(addr) {
+			a.warm = o.alEpoch
 		}
 		o.accounts[addr] = a
 	}
@@ -208,6 +216,11 @@ func (o *Overlay) slotOf(a *account, key common.Hash) (uint32, *slot) {
 	o.nslots++
 	s := o.slotAt(i)
 	*s = slot{key: slotKey{a.addr, key}, acct: a}
+	if o.joined {
+		if _, warm := o.backing.SlotInAccessList(a.addr, key); warm {
+			s.warm = o.alEpoch
+		}
+	}
 	o.slotIndex[s.key] = i
 	o.lastKey, o.lastSlot, o.lastOK = s.key, i, true
 	return i, s
@@ -218,11 +231,16 @@ func (o *Overlay) slotOf(a *account, key common.Hash) (uint32, *slot) {
 func (o *Overlay) load(s *slot) *slot {
 	a := s.acct
 	if !s.loaded || s.inc != a.inc {
-		var v common.Hash
-		if !a.wiped {
+		var v, origin common.Hash
+		switch {
+		case a.wiped:
+		case o.joined: // the open transaction may have written it
+			v, origin = o.backing.GetStateAndCommittedState(a.addr, s.key.slot)
+		default:
 			v = o.backing.GetState(a.addr, s.key.slot)
+			origin = v
 		}
-		s.value, s.origin, s.inc, s.loaded, s.flush = v, v, a.inc, true, false
+		s.value, s.origin, s.inc, s.loaded, s.flush = v, origin, a.inc, true, false
 	}
 	return s
 }

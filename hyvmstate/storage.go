@@ -46,6 +46,9 @@ func (o *Overlay) GetTransientState(addr common.Address, key common.Hash) common
 	if i, ok := o.transientIndex[slotKey{addr, key}]; ok {
 		return o.transient[i].value
 	}
+	if o.joined {
+		return o.backing.GetTransientState(addr, key)
+	}
 	return common.Hash{}
 }
 
@@ -54,11 +57,15 @@ func (o *Overlay) SetTransientState(addr common.Address, key, value common.Hash)
 	k := slotKey{addr, key}
 	i, ok := o.transientIndex[k]
 	if !ok {
-		if value == (common.Hash{}) {
+		var cur common.Hash
+		if o.joined {
+			cur = o.backing.GetTransientState(addr, key)
+		}
+		if value == cur {
 			return
 		}
 		i = uint32(len(o.transient))
-		o.transient = append(o.transient, transientSlot{key: k})
+		o.transient = append(o.transient, transientSlot{key: k, value: cur})
 		o.transientIndex[k] = i
 	}
 	t := &o.transient[i]
