@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -117,9 +118,20 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 			}
 		}
 	}
-	p, err := e.cache.HyVMProgram(codeHash(code), code, e.env.Fork, e.opts)
-	if err == nil && mem != nil {
+	var hash common.Hash
+	known := mem == nil && bytes.Equal(e.guestHash.code, code) && e.guestHash.code != nil
+	if known {
+		hash = e.guestHash.hash
+	} else {
+		hash = codeHash(code)
+	}
+	p, err := e.cache.HyVMProgram(hash, code, e.env.Fork, e.opts)
+	switch {
+	case err != nil:
+	case mem != nil:
 		e.guests.remember(mem, off, uint64(len(code)), p)
+	case !known:
+		e.guestHash.code, e.guestHash.hash = p.Code(), hash
 	}
 	return p, err
 }
