@@ -78,7 +78,10 @@ type Context struct {
 	// it, so the caller can revert to a snapshot taken before Run, run more
 	// in the same transaction, and finalise when it chooses (EIP-161 then
 	// deletes the empty accounts the run touched, such as a host without
-	// code, balance or nonce). Caller, HyVM and Warm are still warmed.
+	// code, balance or nonce). Caller, HyVM and Warm are still warmed. The
+	// run reads st's transaction so far (access list, transient storage,
+	// refund, original values) and its changes, logs included, become that
+	// transaction's, journaled in st when the run ends.
 	InTransaction bool
 	// Tracer, when set, receives per-instruction events (OnOpcode, OnFault;
 	// an EIP-3155 logger works) of the guest and of every frame it calls:

@@ -357,6 +357,16 @@ func TestJoinAndMerge(t *testing.T) {
 		}
 		ov.Merge()
 		f.trace = append(f.trace, "Merge")
+		if seed%2 == 0 { // the overlay goes on in the same transaction
+			f.snaps, f.logBase = nil, len(ref.Logs())
+			f.compare()
+			for range steps {
+				f.step()
+				f.compare()
+			}
+			ov.Merge()
+			f.trace = append(f.trace, "Merge")
+		}
 		f.side, f.ov, f.joined, f.snaps = backing, nil, false, nil
 		f.compare()
 

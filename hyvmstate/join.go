@@ -28,7 +28,7 @@ func (o *Overlay) Join(backing vm.StateDB) {
 // before still reverts them: accounts created, marked as new contracts or
 // self-destructed, balances, nonces, code and storage, accounts touched
 // (EIP-161), access-list additions, transient storage, the refund counter
-// and the logs, in order. The overlay is then empty again over the same
+// and the logs, in order. The overlay then goes on over the same
 // transaction. Merge panics if the overlay was not joined.
 func (o *Overlay) Merge() {
 	if !o.joined {
@@ -61,6 +61,7 @@ func (o *Overlay) Merge() {
 		s := o.slotAt(i)
 		s.flush, s.acct.mutated = false, false
 		b.SetState(s.key.addr, s.key.slot, s.value)
+		s.base = s.value
 	}
 	// An account changed and changed back must still be changed in the
 	// backing state: go-ethereum's Finalise deletes it if empty (EIP-161)
@@ -93,7 +94,13 @@ func (o *Overlay) Merge() {
 	for _, l := range o.logs {
 		b.AddLog(l)
 	}
-	o.Join(b)
+	// The overlay's records now equal the backing's: it goes on over the
+	// same transaction with an empty journal.
+	refund := o.refund
+	o.resetJournal()
+	o.refund = refund
+	clear(o.logs)
+	o.logs = o.logs[:0]
 }
 
 // mergeAccount queues a for Merge once; mutated says the journal changed
@@ -113,7 +120,7 @@ func (o *Overlay) mergeSlot(i uint32) {
 	if s.flush {
 		return
 	}
-	if o.backing.GetState(s.key.addr, s.key.slot) != s.value {
+	if s.value != s.base {
 		s.flush = true
 		o.flushSlots = append(o.flushSlots, i)
 	}

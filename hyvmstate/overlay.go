@@ -92,6 +92,7 @@ type slot struct {
 	acct   *account
 	value  common.Hash // current value, when loaded for incarnation inc
 	origin common.Hash // value at the start of the transaction (EIP-2200's original)
+	base   common.Hash // the backing state's value (as loaded, or as Merge wrote it)
 	inc    uint32
 	warm   uint32 // access-list epoch the slot was added in
 	loaded bool
@@ -240,7 +241,7 @@ func (o *Overlay) load(s *slot) *slot {
 			v = o.backing.GetState(a.addr, s.key.slot)
 			origin = v
 		}
-		s.value, s.origin, s.inc, s.loaded, s.flush = v, origin, a.inc, true, false
+		s.value, s.origin, s.base, s.inc, s.loaded, s.flush = v, origin, v, a.inc, true, false
 	}
 	return s
 }
