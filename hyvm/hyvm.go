@@ -271,7 +271,7 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		res.ReturnData = []byte{}
 	}
 	if res.Success {
-		res.Logs = rec.logs
+		res.Logs = r.ov.Logs() // before they are written to st
 	}
 	if err := flushRun(r.ov, c.InTransaction, rules, st, res.Logs); err != nil {
 		return nil, err

@@ -2,23 +2,20 @@ package hyvm
 
 import (
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 	"github.com/hyvm/hyvm/internal/statewatch"
 )
 
-// recorder wraps the state of a run: it keeps the logs that survive
-// reverts and, when asked for a diff, remembers the value of every account
-// and slot before its first change (told by statewatch), so that the run's
-// effects can be reported as a diff.
+// recorder wraps the state of a run when asked for a diff: it remembers
+// the value of every account and slot before its first change (told by
+// statewatch), so that the run's effects can be reported as a diff. (The
+// run's logs are the overlay's, which drops those of reverted frames.)
 type recorder struct {
 	vm.StateDB // the watched state; base is the state it wraps
 	base       vm.StateDB
 	accounts   map[common.Address]*accountPre
 	slots      map[common.Address]map[common.Hash]common.Hash
-	logs       []*types.Log
-	snaps      map[int]int // snapshot id -> number of logs when it was taken
 }
 
 type accountPre struct {
@@ -28,31 +25,27 @@ type accountPre struct {
 	code    []byte
 }
 
-// reset makes r record a run over st, keeping its maps' storage: the logs
-// that survive, and with diff the values before the run of what it changes
-// (through a wrapper that sees every write).
+// reset makes r record a run over st, keeping its maps' storage: with diff
+// the values before the run of what it changes (through a wrapper that
+// sees every write); without, st is used as it is.
 func (r *recorder) reset(st vm.StateDB, diff bool) {
 	if r.accounts == nil {
 		r.accounts = map[common.Address]*accountPre{}
 		r.slots = map[common.Address]map[common.Hash]common.Hash{}
-		r.snaps = map[int]int{}
 	}
 	clear(r.accounts)
 	clear(r.slots)
-	clear(r.snaps)
-	r.base, r.logs = st, nil
-	r.StateDB = st
+	r.base, r.StateDB = st, st
 	if diff {
 		r.StateDB = statewatch.Wrap(st, statewatch.Hooks{Account: r.touch, Slot: r.touchSlot})
 	}
 }
 
-// release lets go of the run's state and values: the result owns the logs.
+// release lets go of the run's state and values.
 func (r *recorder) release() {
 	clear(r.accounts)
 	clear(r.slots)
-	clear(r.snaps)
-	r.base, r.StateDB, r.logs = nil, nil, nil
+	r.base, r.StateDB = nil, nil
 }
 
 func (r *recorder) touch(a common.Address) {
@@ -72,22 +65,4 @@ func (r *recorder) touchSlot(a common.Address, k common.Hash) {
 	if _, ok := s[k]; !ok {
 		s[k] = r.base.GetState(a, k)
 	}
-}
-
-func (r *recorder) AddLog(l *types.Log) {
-	r.logs = append(r.logs, l)
-	r.StateDB.AddLog(l)
-}
-
-func (r *recorder) Snapshot() int {
-	id := r.StateDB.Snapshot()
-	r.snaps[id] = len(r.logs)
-	return id
-}
-
-func (r *recorder) RevertToSnapshot(id int) {
-	if n, ok := r.snaps[id]; ok {
-		r.logs = r.logs[:n]
-	}
-	r.StateDB.RevertToSnapshot(id)
 }

@@ -299,9 +299,10 @@ func TestDifferentialAgainstGeth(t *testing.T) {
 	if *flagSeeds > 0 {
 		seeds = *flagSeeds
 	}
+	ov := New(nil) // one overlay for every seed: Reset must leave nothing behind
 	for seed := range seeds {
 		ref, backing := fuzzPreState(t)
-		ov := New(backing)
+		ov.Reset(backing)
 		f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, side: ov, ov: ov, rules: fuzzRules}
 		if seed%4 == 3 { // empty accounts survive without EIP-161
 			f.rules.IsEIP158 = false
@@ -334,6 +335,7 @@ func TestJoinAndMerge(t *testing.T) {
 	if *flagSeeds > 0 {
 		seeds = *flagSeeds
 	}
+	ov := New(nil) // one overlay for every seed: Join must leave nothing behind
 	for seed := range seeds {
 		ref, backing := fuzzPreState(t)
 		f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), 2)), ref: ref, side: backing, rules: fuzzRules}
@@ -347,7 +349,6 @@ func TestJoinAndMerge(t *testing.T) {
 		f.compare()
 
 		before := [2]int{ref.Snapshot(), backing.Snapshot()}
-		ov := New(nil)
 		ov.Join(backing)
 		f.trace = append(f.trace, "Join")
 		f.side, f.ov, f.joined, f.logBase, f.snaps = ov, ov, true, len(ref.Logs()), nil

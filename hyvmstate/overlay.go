@@ -15,8 +15,10 @@ type Overlay struct {
 	backing vm.StateDB
 	joined  bool // backing has a transaction open that the overlay continues (Join)
 
-	accounts map[common.Address]*account
-	last     *account // the account looked up last: the EVM asks about one address many times in a row
+	accounts  map[common.Address]*account
+	last      *account                 // the account looked up last: the EVM asks about one address many times in a row
+	acctPages []*[acctsPerPage]account // the records in accounts, reused after Reset
+	naccts    uint32
 
 	slotIndex map[slotKey]uint32 // (address, slot) to its record's index in slotPages
 	slotPages []*[slotsPerPage]slot
@@ -46,6 +48,10 @@ type Overlay struct {
 	cells []uint256.Int // unused balance cells of the current chunk (GetBalance)
 	zero  uint256.Int   // the balance of absent accounts
 }
+
+// acctsPerPage is the number of account records allocated at once: an
+// overlay reset for every run reuses them instead of allocating anew.
+const acctsPerPage = 16
 
 // slotsPerPage is the number of slot records allocated at once: pages keep
 // records in place as more are added, so pointers to them stay valid.
@@ -131,6 +137,10 @@ func (o *Overlay) Reset(backing vm.StateDB) {
 	o.backing, o.joined = backing, false
 	clear(o.accounts)
 	o.last = nil
+	for i := range (o.naccts + acctsPerPage - 1) / acctsPerPage {
+		clear(o.acctPages[i][:]) // drop code and balance cells
+	}
+	o.naccts = 0
 	clear(o.slotIndex)
 	for _, p := range o.slotPages {
 		clear(p[:]) // drop account pointers
@@ -162,7 +172,7 @@ func (o *Overlay) account(addr common.Address) *account {
 	}
 	a := o.accounts[addr]
 	if a == nil {
-		a = &account{addr: addr}
+		a = o.newAccount(addr)
 		if b := o.backing; b.Exist(addr) {
 			a.data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
 			a.data.balance.Set(b.GetBalance(addr))
@@ -176,6 +186,18 @@ func (o *Overlay) account(addr common.Address) *account {
 		o.accounts[addr] = a
 	}
 	o.last = a
+	return a
+}
+
+// newAccount returns a new record for addr, kept in place until Reset.
+func (o *Overlay) newAccount(addr common.Address) *account {
+	i := o.naccts
+	if int(i/acctsPerPage) == len(o.acctPages) {
+		o.acctPages = append(o.acctPages, new([acctsPerPage]account))
+	}
+	o.naccts++
+	a := &o.acctPages[i/acctsPerPage][i%acctsPerPage]
+	*a = account{addr: addr}
 	return a
 }
 
