@@ -51,7 +51,7 @@ type Env struct {
 	// MemoryLimits caps frame memory (memory_limit.go).
 	MemoryLimits MemoryLimits
 	memHeld      uint64 // bytes of memory held by frames waiting on a call
-	slotHashes   slotHashMemo
+	shortHashes  shortHashMemo
 }
 
 // Frame is the execution state of one call frame. Frames are reused: the

@@ -18,8 +18,8 @@ type keccakHasher struct {
 }
 
 func (f *Frame) keccak(data []byte) common.Hash {
-	if len(data) == slotHashInput {
-		return f.Env.slotHashes.digest(f, data)
+	if len(data) <= shortHashInput {
+		return f.Env.shortHashes.digest(f, data)
 	}
 	return f.hash(data)
 }
@@ -36,47 +36,55 @@ func (f *Frame) hash(data []byte) common.Hash {
 	return k.buf
 }
 
-// slotHashInput is the size of a Solidity mapping slot's preimage: the key
-// and the mapping's slot, a word each.
-const slotHashInput = 64
+// shortHashInput is the longest input shortHashMemo keeps: a Solidity
+// mapping slot's preimage is 64 bytes (the key and the mapping's slot), a
+// pair's CREATE2 address 85 (0xff, factory, salt, init-code hash) and its
+// salt 40 (the two tokens).
+const shortHashInput = 96
 
-// slotHashMemoSize is the number of digests slotHashMemo keeps (a power of
-// two): 256 × 104 bytes per EVM, enough for the balances and allowances
-// one simulation touches.
-const slotHashMemoSize = 256
+// shortHashMemoSize is the number of digests shortHashMemo keeps (a power
+// of two): 256 × 136 bytes per EVM, enough for the balances, allowances
+// and pair addresses one simulation touches.
+const shortHashMemoSize = 256
 
-// slotHashMemo remembers the digests of recent 64-byte KECCAK256 inputs.
-// Solidity finds mapping entries at keccak(key . slot), and a contract
-// hashes the same few (a token's balance of its sender, read then written)
-// again and again within a transaction, and across the transactions of a
-// reused EVM; a permutation costs a few hundred nanoseconds, a lookup here a
-// 64-byte compare. The table is direct-mapped and keyed by the whole input,
-// so a hit is exact. It belongs to one EVM (Env) and is allocated on first
-// use.
-type slotHashMemo struct {
-	table *[slotHashMemoSize]slotHashEntry
+// shortHashMemo remembers the digests of recent short KECCAK256 inputs.
+// Solidity finds mapping entries at keccak(key . slot) and routers find
+// pairs by hashing their tokens, and a contract hashes the same few (a
+// token's balance of its sender, read then written) again and again within
+// a transaction, and across the transactions of a reused EVM; a
+// permutation costs a few hundred nanoseconds, a lookup here a compare of
+// at most 96 bytes. The table is direct-mapped and keyed by the whole
+// input, so a hit is exact. It belongs to one EVM (Env) and is allocated on
+// first use.
+type shortHashMemo struct {
+	table *[shortHashMemoSize]shortHashEntry
 }
 
-type slotHashEntry struct {
-	in  [slotHashInput]byte
-	out common.Hash
+type shortHashEntry struct {
+	in  [shortHashInput]byte
+	n   uint8 // how much of in is the input
 	ok  bool
+	out common.Hash
 }
 
-func (m *slotHashMemo) digest(f *Frame, data []byte) common.Hash {
+func (m *shortHashMemo) digest(f *Frame, data []byte) common.Hash {
 	if m.table == nil {
-		m.table = new([slotHashMemoSize]slotHashEntry)
+		m.table = new([shortHashMemoSize]shortHashEntry)
 	}
-	var mix uint64
-	for i := 0; i < slotHashInput; i += 8 {
+	mix := uint64(len(data))
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
 		mix = (mix ^ le.LittleEndian.Uint64(data[i:])) * 0x9e3779b97f4a7c15
 	}
+	for ; i < len(data); i++ {
+		mix = (mix ^ uint64(data[i])) * 0x9e3779b97f4a7c15
+	}
 	e := &m.table[mix>>(64-8)]
-	if e.ok && string(e.in[:]) == string(data) {
+	if e.ok && int(e.n) == len(data) && string(e.in[:e.n]) == string(data) {
 		return e.out
 	}
 	e.out = f.hash(data)
-	copy(e.in[:], data)
+	e.n = uint8(copy(e.in[:], data))
 	e.ok = true
 	return e.out
 }
