@@ -19,11 +19,12 @@ func (b Bitmap) Has(i uint64) bool {
 func JumpDests(code []byte) Bitmap {
 	b := newBitmap(len(code))
 	for pc := 0; pc < len(code); pc++ {
-		op := Opcode(code[pc])
-		if op == JUMPDEST {
+		// Raw bytes and arithmetic, not the opcode table: this scan is all
+		// the work fresh code costs the interpreter before it runs.
+		if op := code[pc]; op == byte(JUMPDEST) {
 			b.set(pc)
-		} else if op.IsPush() {
-			pc += op.Info().Immediate
+		} else if op >= byte(PUSH1) && op <= byte(PUSH32) {
+			pc += int(op-byte(PUSH1)) + 1
 		}
 	}
 	return b

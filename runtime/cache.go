@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"container/list"
+	"hash/maphash"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -41,6 +42,8 @@ type Cache struct {
 	lru     *list.List // of *cacheEntry, most recent first
 	entries map[cacheKey]*list.Element
 	stats   CacheStats // Hits, Misses, Evictions
+
+	guestSeeds [2]maphash.Seed // GuestKey's
 }
 
 // CacheStats describes a cache's use since it was made.
@@ -70,7 +73,8 @@ func NewCache(maxBytes int) *Cache {
 	if maxBytes <= 0 {
 		maxBytes = DefaultCacheBytes
 	}
-	c := &Cache{maxBytes: int64(maxBytes), lru: list.New(), entries: make(map[cacheKey]*list.Element)}
+	c := &Cache{maxBytes: int64(maxBytes), lru: list.New(), entries: make(map[cacheKey]*list.Element),
+		guestSeeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	c.ledger = translate.NewLedger(c.maxBytes/4, c.maxBytes, c.shrink)
 	return c
 }

@@ -1,20 +1,44 @@
 package runtime
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
+
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/translate"
 )
 
-// HyVMProgram returns the HyVM-mode translation of a guest whose keccak256
-// hash is hash. Guests are cached apart from contracts with the same code:
-// the same bytes mean a different program under HyVM. opt selects the
-// tier, as for contracts.
-func (c *Cache) HyVMProgram(hash common.Hash, guest []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
-	key := cacheKey{hash: hash, fork: fork, hyvm: true, opt: opt}
-	if p := c.get(key); p != nil {
+// HyVMProgram returns the HyVM-mode translation of guest, cached under
+// key: an identity of the guest's bytes, its keccak256 hash or GuestKey. A
+// cached program is returned only if its bytes are guest's (two guests
+// under one key get one translation each; the second is not cached).
+// Guests are cached apart from contracts with the same code: the same
+// bytes mean a different program under HyVM. opt selects the tier, as for
+// contracts.
+func (c *Cache) HyVMProgram(key common.Hash, guest []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
+	k := cacheKey{hash: key, fork: fork, hyvm: true, opt: opt}
+	if p := c.get(k); p != nil && bytes.Equal(p.Code(), guest) {
 		return p, nil
 	}
-	return c.put(key, translate.CompileHyVM(guest, fork, opt)), nil
+	p := translate.CompileHyVM(guest, fork, opt)
+	if q := c.put(k, p); bytes.Equal(q.Code(), guest) {
+		return q, nil
+	}
+	return p, nil
+}
+
+// GuestKey returns a key identifying guest's bytes for HyVMProgram: two
+// keyed hashes (hash/maphash, with seeds drawn for this cache) and the
+// length. It costs a fraction of keccak256, which an EVM would otherwise
+// compute over every guest it is handed; distinct guests get distinct keys
+// but by a chance HyVMProgram's byte compare covers.
+func (c *Cache) GuestKey(guest []byte) common.Hash {
+	var k common.Hash
+	binary.LittleEndian.PutUint64(k[0:], maphash.Bytes(c.guestSeeds[0], guest))
+	binary.LittleEndian.PutUint64(k[8:], maphash.Bytes(c.guestSeeds[1], guest))
+	binary.LittleEndian.PutUint64(k[16:], uint64(len(guest)))
+	return k
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
@@ -98,6 +99,32 @@ func TestCacheHitDoesNotAllocate(t *testing.T) {
 	}
 	if s := cache.Stats(); s.Hits != 202 || s.Misses != 2 || s.Entries != 2 {
 		t.Fatalf("stats %+v: want 202 hits, 2 misses, 2 entries", s)
+	}
+}
+
+// TestGuestKeys checks that guests are told apart by their bytes: GuestKey
+// differs for guests one byte or one length apart, and two guests cached
+// under one key (a collision) each get their own program.
+func TestGuestKeys(t *testing.T) {
+	cache := runtime.NewCache(0)
+	a, b := []byte{0x60, 0x01, 0x00}, []byte{0x60, 0x02, 0x00}
+	if cache.GuestKey(a) == cache.GuestKey(b) || cache.GuestKey(a) == cache.GuestKey(a[:2]) {
+		t.Fatal("GuestKey does not tell guests apart")
+	}
+	if cache.GuestKey(a) != cache.GuestKey(bytes.Clone(a)) {
+		t.Fatal("GuestKey differs for the same bytes")
+	}
+	var key common.Hash // one key for both: a collision
+	for range 2 {
+		for _, g := range [][]byte{a, b} {
+			p, err := cache.HyVMProgram(key, g, blocks.Latest, translate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(p.Code(), g) {
+				t.Fatalf("guest %x got the program of %x", g, p.Code())
+			}
+		}
 	}
 }
 

@@ -74,14 +74,6 @@ type EVM struct {
 	lastHash common.Hash        // the code hash of lastProg
 	lastProg *translate.Program // the program last returned by the cache
 	guests   guestMemo          // nested guests run from frame memory (guest_memo.go)
-	// guestHash is the code hash of the guest last run from outside any
-	// frame (RunGuest), with that guest's bytes: a wallet running one
-	// payload again skips hashing it. It is kept across Reset: it only
-	// says what the bytes hash to.
-	guestHash struct {
-		code []byte // the program's own copy, never modified
-		hash common.Hash
-	}
 }
 
 // NewEVM returns an EVM for one block, running fork's rules over statedb.

@@ -5,7 +5,7 @@ import "github.com/hyvm/hyvm/translate"
 // guestMemo remembers the last few HyVM guests an EVM ran from a calling
 // frame's memory, with a watch on those bytes: while the caller has not
 // written them, the same range is the same guest, so a loop that runs a
-// nested guest again and again skips hashing it (keccak over the whole
+// nested guest again and again skips hashing it (a hash over the whole
 // guest, per iteration) and the cache lookup.
 type guestMemo struct {
 	entries      [4]guestMemoEntry

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -101,7 +100,7 @@ func (e *EVM) setupHyVM(contracts []HyVMContract) {
 }
 
 // guestProgram returns the HyVM-mode translation of the guest that frame f
-// runs (its input), cached by its hash like any code. A guest passed from
+// runs (its input), cached by its bytes (Cache.GuestKey). A guest passed from
 // the memory of a calling frame is remembered with that memory (guestMemo),
 // so running it again from unchanged memory costs neither a hash nor a
 // lookup, whatever its size.
@@ -118,20 +117,9 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 			}
 		}
 	}
-	var hash common.Hash
-	known := mem == nil && bytes.Equal(e.guestHash.code, code) && e.guestHash.code != nil
-	if known {
-		hash = e.guestHash.hash
-	} else {
-		hash = codeHash(code)
-	}
-	p, err := e.cache.HyVMProgram(hash, code, e.env.Fork, e.opts)
-	switch {
-	case err != nil:
-	case mem != nil:
+	p, err := e.cache.HyVMProgram(e.cache.GuestKey(code), code, e.env.Fork, e.opts)
+	if err == nil && mem != nil {
 		e.guests.remember(mem, off, uint64(len(code)), p)
-	case !known:
-		e.guestHash.code, e.guestHash.hash = p.Code(), hash
 	}
 	return p, err
 }
