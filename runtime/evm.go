@@ -63,8 +63,8 @@ type EVM struct {
 	// and frames copy values), so sharing it saves an allocation per call.
 	zero uint256.Int
 
-	depth  int                // depth of the running frame; 0 outside any
-	frames []*translate.Frame // frames[d] is reused for every frame at depth d+1
+	depth int       // depth of the running frame; 0 outside any
+	fs    *frameSet // the frames, one reused for every frame at its depth (frames.go)
 
 	block   vm.BlockContext                    // env.Block points here
 	kernels map[common.Hash]*translate.Program // natively served code by hash (hyvm.go)
@@ -79,6 +79,7 @@ type EVM struct {
 // NewEVM returns an EVM for one block, running fork's rules over statedb.
 func NewEVM(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, cfg Config) *EVM {
 	e := new(EVM)
+	e.trackFrames()
 	e.Reset(block, statedb, fork, cfg)
 	return e
 }
@@ -181,10 +182,7 @@ func (e *EVM) Context() *vm.BlockContext { return e.env.Block }
 
 // frame returns the reusable frame for depth d (1-based), reset.
 func (e *EVM) frame(d int) *translate.Frame {
-	for len(e.frames) < d {
-		e.frames = append(e.frames, new(translate.Frame))
-	}
-	f := e.frames[d-1]
+	f := e.frameAt(d)
 	f.Reset(&e.env, d)
 	return f
 }
@@ -235,8 +233,11 @@ func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
 		return nil, 0, fmt.Errorf("translate code of %v: %w", s.address, err)
 	}
 	e.depth++
-	defer func() { e.depth-- }()
 	f := e.frame(e.depth)
+	defer func() {
+		e.depth--
+		f.Env = nil // a frame between runs points to no EVM (frames.go)
+	}()
 	f.Gas = s.gas
 	f.Caller, f.Address = s.caller, s.address
 	if s.value != nil {

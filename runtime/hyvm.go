@@ -108,8 +108,7 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 	code := f.Input
 	var mem *translate.Memory
 	var off uint64
-	if d := f.Depth; d >= 2 && d-2 < len(e.frames) {
-		caller := e.frames[d-2]
+	if caller := e.callerFrame(f.Depth - 1); caller != nil {
 		if off = caller.CallInputOffset(); caller.Mem.Holds(code, off) {
 			mem = &caller.Mem
 			if p := e.guests.lookup(mem, off, uint64(len(code))); p != nil {

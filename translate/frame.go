@@ -115,6 +115,21 @@ func (f *Frame) Reset(env *Env, depth int) {
 	f.trace = traceState{}
 }
 
+// Recycle prepares f, whose EVM is gone, for another EVM: it drops what a
+// caller of its last run may still hold (the output buffer, which the
+// run's return data aliases) and every pointer to the old EVM's data,
+// keeping the stack array and the memory buffer for reuse.
+func (f *Frame) Recycle() {
+	f.out, f.outBuf, f.ReturnData, f.Input, f.Code, f.Env = nil, nil, nil, nil, nil, nil
+	f.Mem.reset()
+	if cap(f.Mem.store) > recycledMemory {
+		f.Mem.store = nil // an idle frame does not keep a large memory
+	}
+}
+
+// recycledMemory is the largest memory buffer a recycled frame keeps.
+const recycledMemory = 64 << 10
+
 // CallInputOffset returns the memory offset of the input of the call the
 // frame is making; Mem.Holds tells whether a callee's input is that memory.
 func (f *Frame) CallInputOffset() uint64 { return f.callInOff }
