@@ -92,8 +92,8 @@ type Program struct {
 	fork      blocks.Fork
 	jumpDests blocks.Bitmap
 	// table holds, for every JUMPDEST offset, the block starting there once
-	// it is built: a dynamic jump is one index.
-	table  []atomic.Pointer[block]
+	// it is built (pages made on first use, block_table.go).
+	table  blockTable
 	entry  atomic.Pointer[block]
 	traced bool
 	// instrs holds, on the traced path, the code of the block starting at
@@ -144,14 +144,14 @@ func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options)
 	p := &Program{code: code, fork: fork, jumpDests: dests, traced: opt.PerInstructionGas, tier: opt.Tier}
 	if p.traced || p.tier == TierClosure {
 		// The interpreter builds no blocks: it needs no table of them.
-		p.table = make([]atomic.Pointer[block], len(code))
+		p.table = newBlockTable(len(code))
 	}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
 	}
 	p.fp.budget.Store(retainBudget(len(code)))
 	p.fp.charge(allocSize(programSize) + allocSize(cap(code)) + allocSize(8*len(dests)) +
-		allocSize(ptrSize*len(p.table)) + allocSize(ptrSize*len(p.instrs)))
+		allocSize(ptrSize*len(p.table.pages)) + allocSize(ptrSize*len(p.instrs)))
 	return p
 }
 

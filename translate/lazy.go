@@ -42,15 +42,14 @@ func (p *Program) destBlock(pc uint32) *block {
 // dest returns the block starting at the jump destination pc, and whether
 // it is the published one (else it is new and kept by no one).
 func (p *Program) dest(pc uint32) (*block, bool) {
-	slot := &p.table[pc]
-	if b := slot.Load(); b != nil {
+	if b := p.table.load(pc); b != nil {
 		return b, true
 	}
 	b, cost, ok := p.build(pc)
 	if !ok {
 		return b, false
 	}
-	return p.keep(slot, b, cost), true
+	return p.keep(p.table.slot(pc, &p.fp), b, cost), true
 }
 
 // link returns the block starting at pc and caches it in slot, a link to
@@ -136,8 +135,8 @@ func (p *Program) build(pc uint32) (b *block, cost int64, ok bool) {
 		// and need no decoding: a run of them is one entry.
 		if n, q := p.jumpdestRun(pc); n > 0 {
 			empties = append(empties, emptyBlock{gas: blocks.JUMPDEST.Info().Gas, start: pc, n: n})
-			if pc = q; p.table[pc].Load() != nil {
-				last = p.table[pc].Load()
+			if pc = q; p.table.load(pc) != nil {
+				last = p.table.load(pc)
 				break
 			}
 		}
@@ -147,7 +146,7 @@ func (p *Program) build(pc uint32) (b *block, cost int64, ok bool) {
 		}
 		empties = append(empties, emptyBlock{gas: code.gas, stackReq: code.stackReq, stackGrowth: code.stackGrowth, start: code.start, n: 1})
 		pc = code.end // a JUMPDEST: fallthrough blocks end before one
-		if last = p.table[pc].Load(); last != nil {
+		if last = p.table.load(pc); last != nil {
 			break
 		}
 	}
@@ -212,7 +211,7 @@ func (p *Program) jumpdestRun(pc uint32) (n, q uint32) {
 	for q = pc; int(q)+1 < len(code) && code[q] == byte(blocks.JUMPDEST) &&
 		code[q+1] == byte(blocks.JUMPDEST) && p.jumpDests.Has(uint64(q+1)); {
 		n, q = n+1, q+1
-		if p.table[q].Load() != nil {
+		if p.table.load(q) != nil {
 			break
 		}
 	}
@@ -222,8 +221,8 @@ func (p *Program) jumpdestRun(pc uint32) (n, q uint32) {
 // publish stores b as the block at its JUMPDEST start unless one is there,
 // and returns the one that is.
 func (p *Program) publish(b *block) *block {
-	if !p.table[b.start].CompareAndSwap(nil, b) {
-		return p.table[b.start].Load()
+	if slot := p.table.slot(b.start, &p.fp); !slot.CompareAndSwap(nil, b) {
+		return slot.Load()
 	}
 	return b
 }
@@ -314,7 +313,7 @@ func (p *Program) keepInstrs(pc uint32, instrs []blocks.Instr) int64 {
 // destination now, as a run would on first entry: for measuring and
 // warming up.
 func (p *Program) TranslateAll() {
-	if p.native != nil || p.guest || p.table == nil {
+	if p.native != nil || p.guest || p.table.pages == nil {
 		return
 	}
 	p.walk(p.entryBlock())

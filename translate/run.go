@@ -148,8 +148,8 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 		}
 		return p.guestJumped(b, f, t)
 	}
-	if dest.IsUint64() && dest.Uint64() < uint64(len(p.table)) {
-		if t := p.table[dest.Uint64()].Load(); t != nil {
+	if dest.IsUint64() && dest.Uint64() < uint64(len(p.code)) && p.table.has(dest.Uint64()) {
+		if t := p.table.load(uint32(dest.Uint64())); t != nil {
 			return t, nil
 		}
 		if p.jumpDests.Has(dest.Uint64()) {

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"testing"
@@ -102,7 +103,10 @@ func sameError(got, want error) bool {
 	return errors.Is(got, want)
 }
 
-func TestJumpTableIsDense(t *testing.T) {
+// TestJumpTable checks that blocks are published at the JUMPDESTs that
+// start them and nowhere else, and that a long program makes table pages
+// only where blocks were built.
+func TestJumpTable(t *testing.T) {
 	// JUMPDESTs at 0 and 3, a 0x5b inside PUSH data at 2.
 	raw, _ := hex.DecodeString("5b605b5b00")
 	p, err := CompileCode(raw, blocks.Latest, Options{})
@@ -110,12 +114,40 @@ func TestJumpTableIsDense(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.TranslateAll()
-	if len(p.table) != len(raw) {
-		t.Fatalf("jump table has %d entries for %d bytes of code", len(p.table), len(raw))
-	}
 	for pc, want := range []bool{true, false, false, true, false} {
-		if got := p.table[pc].Load() != nil; got != want {
+		if got := p.table.load(uint32(pc)) != nil; got != want {
 			t.Errorf("table[%d] set = %v, want %v", pc, got, want)
+		}
+	}
+
+	// 4 KiB of JUMPDEST STOP pairs: a block at every other byte, one page
+	// per 64 bytes once all are built, none before.
+	long := bytes.Repeat([]byte{0x5b, 0x00}, 2048)
+	if p, err = CompileCode(long, blocks.Latest, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	made := func() (n int) {
+		for i := range p.table.pages {
+			if p.table.pages[i].Load() != nil {
+				n++
+			}
+		}
+		return n
+	}
+	if n := made(); n != 0 {
+		t.Fatalf("%d pages before any block was built", n)
+	}
+	p.destBlock(2048)
+	if n := made(); n != 1 {
+		t.Fatalf("%d pages after one block was built", n)
+	}
+	p.TranslateAll()
+	if n := made(); n != len(long)/64 {
+		t.Fatalf("%d pages after every block was built, want %d", n, len(long)/64)
+	}
+	for pc := range len(long) {
+		if got, want := p.table.load(uint32(pc)) != nil, pc%2 == 0; got != want {
+			t.Fatalf("table[%d] set = %v, want %v", pc, got, want)
 		}
 	}
 }

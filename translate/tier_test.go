@@ -79,7 +79,7 @@ func TestInterpreterNeverPromotes(t *testing.T) {
 	if _, _, err := runTier(t, p, 10_000_000); err != nil {
 		t.Fatal(err)
 	}
-	if p.promo.to.Load() != nil || p.table != nil {
+	if p.promo.to.Load() != nil || p.table.pages != nil {
 		t.Error("an interpreted program was promoted or built a block table")
 	}
 }
