@@ -39,7 +39,8 @@ func (o *Overlay) Flush(rules params.Rules) {
 	for _, a := range o.flushAccounts {
 		a.flush, a.wiped = false, false // the backing state has no storage left for a wiped account
 		if a.data.exists {
-			o.flushAccount(a)
+			cur := o.readBacking(a.addr)
+			o.flushAccount(a, &cur)
 		}
 	}
 	for _, i := range o.flushSlots {
@@ -58,38 +59,57 @@ func (o *Overlay) Flush(rules params.Rules) {
 	b.Finalise(rules)
 }
 
+// backingAccount is what the backing state holds for an account, as far
+// as writing the overlay's account into it is concerned.
+type backingAccount struct {
+	balance                             uint256.Int
+	nonce                               uint64
+	codeHash                            common.Hash
+	exists, newContract, selfDestructed bool
+}
+
+// readBacking reads addr's backingAccount from the backing state.
+func (o *Overlay) readBacking(addr common.Address) backingAccount {
+	b := o.backing
+	cur := backingAccount{exists: b.Exist(addr), nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr),
+		newContract: b.IsNewContract(addr), selfDestructed: b.HasSelfDestructed(addr)}
+	cur.balance.Set(b.GetBalance(addr))
+	return cur
+}
+
 // flushAccount writes a's existence, EIP-6780 marks (set only between
-// Join and Merge), balance, nonce and code where they differ, and reports
-// whether it wrote anything.
-func (o *Overlay) flushAccount(a *account) (wrote bool) {
+// Join and Merge), balance, nonce and code where they differ from cur, the
+// backing state's, and reports whether it wrote anything.
+func (o *Overlay) flushAccount(a *account, cur *backingAccount) (wrote bool) {
 	b, addr, d := o.backing, a.addr, &a.data
-	if !b.Exist(addr) {
+	if !cur.exists {
 		b.CreateAccount(addr)
 		wrote = true
 	}
-	if d.newContract && !b.IsNewContract(addr) {
+	if d.newContract && !cur.newContract {
 		b.CreateContract(addr) // not a change go-ethereum's Finalise sees
 	}
-	if d.selfDestructed && !b.HasSelfDestructed(addr) {
-		b.SelfDestruct(addr) // before the balance: it may zero it
+	if d.selfDestructed && !cur.selfDestructed {
+		b.SelfDestruct(addr) // before the balance, which it may zero
+		cur.balance.Set(b.GetBalance(addr))
 		wrote = true
 	}
-	if cur := b.GetBalance(addr); !cur.Eq(&d.balance) {
+	if !cur.balance.Eq(&d.balance) {
 		const why = tracing.BalanceChangeUnspecified
 		if s, ok := b.(balanceSetter); ok {
 			s.SetBalance(addr, d.balance.Clone(), why) // go-ethereum keeps the pointer
-		} else if cur.Lt(&d.balance) {
-			b.AddBalance(addr, new(uint256.Int).Sub(&d.balance, cur), why)
+		} else if cur.balance.Lt(&d.balance) {
+			b.AddBalance(addr, new(uint256.Int).Sub(&d.balance, &cur.balance), why)
 		} else {
-			b.SubBalance(addr, new(uint256.Int).Sub(cur, &d.balance), why)
+			b.SubBalance(addr, new(uint256.Int).Sub(&cur.balance, &d.balance), why)
 		}
 		wrote = true
 	}
-	if b.GetNonce(addr) != d.nonce {
+	if cur.nonce != d.nonce {
 		b.SetNonce(addr, d.nonce, tracing.NonceChangeUnspecified)
 		wrote = true
 	}
-	if h := b.GetCodeHash(addr); h != d.codeHash && !(h == (common.Hash{}) && d.codeHash == types.EmptyCodeHash) {
+	if h := cur.codeHash; h != d.codeHash && !(h == (common.Hash{}) && d.codeHash == types.EmptyCodeHash) {
 		b.SetCode(addr, o.code(a), tracing.CodeChangeUnspecified)
 		wrote = true
 	}

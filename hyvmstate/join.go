@@ -53,9 +53,13 @@ func (o *Overlay) Merge() {
 	}
 	// Accounts first: storage of an account the overlay created needs it.
 	for _, a := range o.flushAccounts {
-		if a.data.exists && o.flushAccount(a) {
+		if !a.data.exists {
+			continue
+		}
+		if o.flushAccount(a, &a.base) {
 			a.mutated = false // written, so changed in the backing state too
 		}
+		a.base = a.data.backing()
 	}
 	for _, i := range o.flushSlots {
 		s := o.slotAt(i)

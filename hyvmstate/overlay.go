@@ -62,13 +62,14 @@ const slotsPerPage = 64
 type account struct {
 	addr      common.Address
 	data      accountData
-	cell      *uint256.Int // data.balance as last returned by GetBalance; nil when stale
-	warm      uint32       // access-list epoch the address was added in
-	finalised uint32       // finalise epoch that last processed the account
-	inc       uint32       // storage incarnation: bumped on deletion, it invalidates cached slots
-	wiped     bool         // deleted since the last Flush: committed storage reads as zero
-	flush     bool         // in Overlay.flushAccounts
-	mutated   bool         // Merge: the joined transaction changed it (more than marking it a new contract)
+	cell      *uint256.Int   // data.balance as last returned by GetBalance; nil when stale
+	warm      uint32         // access-list epoch the address was added in
+	finalised uint32         // finalise epoch that last processed the account
+	inc       uint32         // storage incarnation: bumped on deletion, it invalidates cached slots
+	wiped     bool           // deleted since the last Flush: committed storage reads as zero
+	flush     bool           // in Overlay.flushAccounts
+	mutated   bool           // Merge: the joined transaction changed it (more than marking it a new contract)
+	base      backingAccount // joined: the backing state's account, as loaded or as Merge wrote it
 }
 
 // accountData is an account's state as the journal saves it.
@@ -81,6 +82,12 @@ type accountData struct {
 	exists         bool
 	selfDestructed bool
 	newContract    bool
+}
+
+// backing returns d as the backing state holds it once written there.
+func (d *accountData) backing() backingAccount {
+	return backingAccount{balance: d.balance, nonce: d.nonce, codeHash: d.codeHash,
+		exists: d.exists, newContract: d.newContract, selfDestructed: d.selfDestructed}
 }
 
 func (d *accountData) empty() bool {
@@ -179,6 +186,9 @@ func (o *Overlay) account(addr common.Address) *account {
 			if o.joined { // what the open transaction has done to it so far
 				a.data.selfDestructed, a.data.newContract = b.HasSelfDestructed(addr), b.IsNewContract(addr)
 			}
+		}
+		if o.joined {
+			a.base = a.data.backing()
 		}
 		if o.joined && o.backing.AddressInAccessList(addr) {
 			a.warm = o.alEpoch
