@@ -69,8 +69,8 @@ type Context struct {
 	Backend runtime.Backend
 	// StateDiff asks for Result.StateDiff, what the run changed. Recording
 	// it puts a wrapper in front of every state access and reads each
-	// changed account and slot before its first change; without it st is
-	// used directly.
+	// changed account and slot before its first change; without it the
+	// run's state is used directly.
 	StateDiff bool
 	// InTransaction runs the guest inside a transaction the caller has
 	// opened on st (go-ethereum's StateDB.Prepare, or earlier runs): Run
@@ -235,25 +235,31 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	}
 	work := r.ov
 	defer r.ov.Reset(nil)
+	// The EVM runs on the overlay itself unless a diff is recorded: the
+	// recorder's forwarding costs a call per state access.
+	var sdb vm.StateDB = work
 	rec := &r.rec
-	rec.reset(work, c.StateDiff)
-	defer rec.release()
-	if !c.InTransaction {
-		rec.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
+	if c.StateDiff {
+		rec.reset(work)
+		defer rec.release()
+		sdb = rec
 	}
-	rec.AddAddressToAccessList(c.Caller)
-	rec.AddAddressToAccessList(dep.Address)
+	if !c.InTransaction {
+		sdb.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
+	}
+	sdb.AddAddressToAccessList(c.Caller)
+	sdb.AddAddressToAccessList(dep.Address)
 	for _, a := range c.Warm {
-		rec.AddAddressToAccessList(a)
+		sdb.AddAddressToAccessList(a)
 	}
 
 	r.deps[0] = dep
 	cfg := runtime.Config{ChainID: c.ChainID, Cache: cache, HyVM: r.deps[:],
 		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer, Backend: c.Backend}
 	if r.evm == nil {
-		r.evm = runtime.NewEVM(c.Block, rec, fork, cfg)
+		r.evm = runtime.NewEVM(c.Block, sdb, fork, cfg)
 	} else {
-		r.evm.Reset(c.Block, rec, fork, cfg)
+		r.evm.Reset(c.Block, sdb, fork, cfg)
 	}
 	evm := r.evm
 	gasPrice := c.GasPrice

@@ -25,20 +25,18 @@ type accountPre struct {
 	code    []byte
 }
 
-// reset makes r record a run over st, keeping its maps' storage: with diff
-// the values before the run of what it changes (through a wrapper that
-// sees every write); without, st is used as it is.
-func (r *recorder) reset(st vm.StateDB, diff bool) {
+// reset makes r record a run over st, keeping its maps' storage: the
+// values before the run of what it changes, through a wrapper that sees
+// every write.
+func (r *recorder) reset(st vm.StateDB) {
 	if r.accounts == nil {
 		r.accounts = map[common.Address]*accountPre{}
 		r.slots = map[common.Address]map[common.Hash]common.Hash{}
 	}
 	clear(r.accounts)
 	clear(r.slots)
-	r.base, r.StateDB = st, st
-	if diff {
-		r.StateDB = statewatch.Wrap(st, statewatch.Hooks{Account: r.touch, Slot: r.touchSlot})
-	}
+	r.base = st
+	r.StateDB = statewatch.Wrap(st, statewatch.Hooks{Account: r.touch, Slot: r.touchSlot})
 }
 
 // release lets go of the run's state and values.
