@@ -291,22 +291,34 @@ func (f *fuzzRun) compare() {
 
 var flagSeeds = flag.Int("hyvmstate.seeds", 0, "random operation sequences to compare (0: 400, or 50 with -short)")
 
+// fuzzSeeds is how many operation sequences a differential test runs.
+func fuzzSeeds() int {
+	switch {
+	case *flagSeeds > 0:
+		return *flagSeeds
+	case testing.Short():
+		return 50
+	}
+	return 400
+}
+
+// newFuzzRun starts sequence seed of a test's random stream, comparing
+// side (ov, if side is an overlay) with ref.
+func newFuzzRun(t *testing.T, seed int, stream uint64, ref *state.StateDB, side loggedState, ov *Overlay) *fuzzRun {
+	f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), stream)), ref: ref, side: side, ov: ov, rules: fuzzRules}
+	if seed%4 == 3 { // empty accounts survive without EIP-161
+		f.rules.IsEIP158 = false
+	}
+	return f
+}
+
 func TestDifferentialAgainstGeth(t *testing.T) {
-	seeds, steps := 400, 300
-	if testing.Short() {
-		seeds = 50
-	}
-	if *flagSeeds > 0 {
-		seeds = *flagSeeds
-	}
+	const steps = 300
 	ov := New(nil) // one overlay for every seed: Reset must leave nothing behind
-	for seed := range seeds {
+	for seed := range fuzzSeeds() {
 		ref, backing := fuzzPreState(t)
 		ov.Reset(backing)
-		f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), 1)), ref: ref, side: ov, ov: ov, rules: fuzzRules}
-		if seed%4 == 3 { // empty accounts survive without EIP-161
-			f.rules.IsEIP158 = false
-		}
+		f := newFuzzRun(t, seed, 1, ref, ov, ov)
 		f.newTx()
 		for range steps {
 			f.step()
@@ -328,20 +340,11 @@ func TestDifferentialAgainstGeth(t *testing.T) {
 // before the join reverts the merged changes, and the transaction goes on
 // and ends with go-ethereum's root.
 func TestJoinAndMerge(t *testing.T) {
-	seeds, steps := 400, 120
-	if testing.Short() {
-		seeds = 50
-	}
-	if *flagSeeds > 0 {
-		seeds = *flagSeeds
-	}
+	const steps = 120
 	ov := New(nil) // one overlay for every seed: Join must leave nothing behind
-	for seed := range seeds {
+	for seed := range fuzzSeeds() {
 		ref, backing := fuzzPreState(t)
-		f := &fuzzRun{t: t, seed: seed, rng: rand.New(rand.NewPCG(uint64(seed), 2)), ref: ref, side: backing, rules: fuzzRules}
-		if seed%4 == 3 {
-			f.rules.IsEIP158 = false
-		}
+		f := newFuzzRun(t, seed, 2, ref, backing, nil)
 		f.newTx()
 		for range steps { // the transaction so far, and earlier ones
 			f.step()
