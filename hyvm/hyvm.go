@@ -234,7 +234,7 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		r.ov.Reset(st)
 	}
 	work := r.ov
-	defer r.ov.Reset(nil)
+	defer r.ov.Release()
 	// The EVM runs on the overlay itself unless a diff is recorded: the
 	// recorder's forwarding costs a call per state access.
 	var sdb vm.StateDB = work

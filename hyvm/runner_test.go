@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	goruntime "runtime"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -96,4 +98,35 @@ func strip(r *hyvm.Result) hyvm.Result {
 		s.Logs = append(s.Logs, &types.Log{Address: l.Address, Topics: l.Topics, Data: l.Data})
 	}
 	return s
+}
+
+// TestRunnerKeepsNoState checks that a Runner between runs holds nothing of
+// the state it ran on, in either mode: a state nobody else holds is
+// collected while the Runner lives on (a pooled Runner must not keep a
+// caller's StateDB alive).
+func TestRunnerKeepsNoState(t *testing.T) {
+	r := hyvm.NewRunner()
+	for _, inTx := range []bool{false, true} {
+		collected := make(chan struct{})
+		func() {
+			st := newState(t)
+			goruntime.AddCleanup(st, func(c chan struct{}) { close(c) }, collected)
+			c := hyvm.Context{Host: host, Caller: owner, Gas: 1_000_000, Depth: 1, InTransaction: inTx}
+			if _, err := r.Run(context.Background(), st, c, hx("6007600155", "6001600a6000a1", "00")); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		deadline := time.After(10 * time.Second)
+		for done := false; !done; {
+			goruntime.GC()
+			select {
+			case <-collected:
+				done = true
+			case <-deadline:
+				t.Fatalf("InTransaction %v: the state of a finished run is still held", inTx)
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+	goruntime.KeepAlive(r)
 }

@@ -15,15 +15,15 @@ func (o *Overlay) Prepare(rules params.Rules, sender, coinbase common.Address, d
 	}
 	if rules.IsEIP2929 {
 		o.newAccessList()
-		o.account(sender).warm = o.alEpoch
+		o.record(sender).warm = o.alEpoch
 		if dst != nil {
-			o.account(*dst).warm = o.alEpoch
+			o.record(*dst).warm = o.alEpoch
 		}
 		for _, addr := range precompiles {
-			o.account(addr).warm = o.alEpoch
+			o.record(addr).warm = o.alEpoch
 		}
 		for _, el := range list {
-			a := o.account(el.Address)
+			a := o.record(el.Address)
 			a.warm = o.alEpoch
 			for _, key := range el.StorageKeys {
 				_, s := o.slotOf(a, key)
@@ -31,7 +31,7 @@ func (o *Overlay) Prepare(rules params.Rules, sender, coinbase common.Address, d
 			}
 		}
 		if rules.IsShanghai {
-			o.account(coinbase).warm = o.alEpoch
+			o.record(coinbase).warm = o.alEpoch
 		}
 	}
 	o.resetTransient()
@@ -53,13 +53,13 @@ func (o *Overlay) newAccessList() {
 
 // AddressInAccessList reports whether addr is in the access list.
 func (o *Overlay) AddressInAccessList(addr common.Address) bool {
-	return o.account(addr).warm == o.alEpoch
+	return o.record(addr).warm == o.alEpoch
 }
 
 // SlotInAccessList reports whether addr, and addr's slot, are in the access
 // list.
 func (o *Overlay) SlotInAccessList(addr common.Address, slot common.Hash) (addressOk bool, slotOk bool) {
-	a := o.account(addr)
+	a := o.record(addr)
 	if a.warm != o.alEpoch {
 		return false, false // a slot is never warm without its address
 	}
@@ -73,12 +73,12 @@ func (o *Overlay) SlotInAccessList(addr common.Address, slot common.Hash) (addre
 
 // AddAddressToAccessList adds addr to the access list.
 func (o *Overlay) AddAddressToAccessList(addr common.Address) {
-	o.warmAccount(o.account(addr))
+	o.warmAccount(o.record(addr))
 }
 
 // AddSlotToAccessList adds addr and addr's slot to the access list.
 func (o *Overlay) AddSlotToAccessList(addr common.Address, slot common.Hash) {
-	a := o.account(addr)
+	a := o.record(addr)
 	o.warmAccount(a)
 	i, s := o.slotOf(a, slot)
 	if s.warm != o.alEpoch {

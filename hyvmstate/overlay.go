@@ -69,6 +69,7 @@ type account struct {
 	wiped     bool           // deleted since the last Flush: committed storage reads as zero
 	flush     bool           // in Overlay.flushAccounts
 	mutated   bool           // Merge: the joined transaction changed it (more than marking it a new contract)
+	loaded    bool           // data (and base) read from the backing state
 	base      backingAccount // joined: the backing state's account, as loaded or as Merge wrote it
 }
 
@@ -168,28 +169,40 @@ func (o *Overlay) Reset(backing vm.StateDB) {
 	o.flushSlots = o.flushSlots[:0]
 }
 
+// Release lets go of the backing state and of the logs (the caller owns
+// them now) and keeps the rest, which the next Reset or Join discards: an
+// idle overlay keeps no caller's state alive at the cost of one clear per
+// use instead of two. It must be Reset or Joined before further use.
+func (o *Overlay) Release() {
+	o.backing = nil
+	clear(o.logs)
+	o.logs = o.logs[:0]
+}
+
 // Backing returns the state the overlay reads from and flushes to.
 func (o *Overlay) Backing() vm.StateDB { return o.backing }
 
-// account returns addr's record, reading it from the backing state the
-// first time. The pointer stays valid until Reset.
+// account returns addr's record with its data, read from the backing state
+// the first time.
 func (o *Overlay) account(addr common.Address) *account {
+	a := o.record(addr)
+	if !a.loaded {
+		o.loadAccount(a)
+	}
+	return a
+}
+
+// record returns addr's record, made the first time without its data: the
+// access list needs only the record (a transaction warms the precompiles,
+// the coinbase and its callers, most of which it never reads). The pointer
+// stays valid until Reset.
+func (o *Overlay) record(addr common.Address) *account {
 	if a := o.last; a != nil && a.addr == addr {
 		return a
 	}
 	a := o.accounts[addr]
 	if a == nil {
 		a = o.newAccount(addr)
-		if b := o.backing; b.Exist(addr) {
-			a.data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
-			a.data.balance.Set(b.GetBalance(addr))
-			if o.joined { // what the open transaction has done to it so far
-				a.data.selfDestructed, a.data.newContract = b.HasSelfDestructed(addr), b.IsNewContract(addr)
-			}
-		}
-		if o.joined {
-			a.base = a.data.backing()
-		}
 		if o.joined && o.backing.AddressInAccessList(addr) {
 			a.warm = o.alEpoch
 		}
@@ -197,6 +210,21 @@ func (o *Overlay) account(addr common.Address) *account {
 	}
 	o.last = a
 	return a
+}
+
+// loadAccount reads a's data from the backing state.
+func (o *Overlay) loadAccount(a *account) {
+	a.loaded = true
+	if b, addr := o.backing, a.addr; b.Exist(addr) {
+		a.data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
+		a.data.balance.Set(b.GetBalance(addr))
+		if o.joined { // what the open transaction has done to it so far
+			a.data.selfDestructed, a.data.newContract = b.HasSelfDestructed(addr), b.IsNewContract(addr)
+		}
+	}
+	if o.joined {
+		a.base = a.data.backing()
+	}
 }
 
 // newAccount returns a new record for addr, kept in place until Reset.
