@@ -54,7 +54,8 @@ type Context struct {
 	Depth  int            // call depth of the HyVM frame (1 under a transaction's host)
 	// Warm lists more addresses that are warm (EIP-2929) when the frame starts.
 	Warm []common.Address
-	// Cache shares guest and contract translations between runs; nil: a
+	// Cache shares guest and contract translations between runs (a guest
+	// from its second run: payloads sent once are not kept); nil: a
 	// private one.
 	Cache *runtime.Cache
 	// Policy, when set, may deny the guest's calls, creations and storage

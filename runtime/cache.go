@@ -43,7 +43,8 @@ type Cache struct {
 	entries map[cacheKey]*list.Element
 	stats   CacheStats // Hits, Misses, Evictions
 
-	guestSeeds [2]maphash.Seed // GuestKey's
+	guestSeeds [2]maphash.Seed       // GuestKey's
+	guestDoor  [guestDoorSize]uint64 // guests seen once (cache_hyvm.go)
 }
 
 // CacheStats describes a cache's use since it was made.

@@ -18,16 +18,43 @@ import (
 // Guests are cached apart from contracts with the same code: the same
 // bytes mean a different program under HyVM. opt selects the tier, as for
 // contracts.
+//
+// A guest is cached the second time it is asked for (within the last
+// guestDoorSize new guests): wallets send payloads that run once, and
+// keeping each of them would fill the cache and the heap the collector
+// walks; a template run again is kept from its second run.
 func (c *Cache) HyVMProgram(key common.Hash, guest []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
 	k := cacheKey{hash: key, fork: fork, hyvm: true, opt: opt}
 	if p := c.get(k); p != nil && bytes.Equal(p.Code(), guest) {
 		return p, nil
 	}
 	p := translate.CompileHyVM(guest, fork, opt)
+	if !c.admitGuest(key) {
+		return p, nil
+	}
 	if q := c.put(k, p); bytes.Equal(q.Code(), guest) {
 		return q, nil
 	}
 	return p, nil
+}
+
+// guestDoorSize is how many guests seen once the cache remembers (a
+// fingerprint each) to admit them when they come again.
+const guestDoorSize = 4096
+
+// admitGuest reports whether the guest under key was asked for before
+// (its fingerprint is in the door), remembering it otherwise.
+func (c *Cache) admitGuest(key common.Hash) bool {
+	fp := binary.LittleEndian.Uint64(key[:8]) | 1 // never 0, an empty slot
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	slot := &c.guestDoor[fp%guestDoorSize]
+	if *slot == fp {
+		*slot = 0
+		return true
+	}
+	*slot = fp
+	return false
 }
 
 // GuestKey returns a key identifying guest's bytes for HyVMProgram: two
