@@ -43,8 +43,9 @@ type Cache struct {
 	entries map[cacheKey]*list.Element
 	stats   CacheStats // Hits, Misses, Evictions
 
-	guestSeeds [2]maphash.Seed       // GuestKey's
-	guestDoor  [guestDoorSize]uint64 // guests seen once (cache_hyvm.go)
+	guestSeeds  [2]maphash.Seed        // GuestKey's
+	guestDoor   *[guestDoorSize]uint64 // guests seen once (cache_hyvm.go), made when needed
+	guestsTaken int                    // guests admitted on first sight
 }
 
 // CacheStats describes a cache's use since it was made.

@@ -19,10 +19,11 @@ import (
 // bytes mean a different program under HyVM. opt selects the tier, as for
 // contracts.
 //
-// A guest is cached the second time it is asked for (within the last
-// guestDoorSize new guests): wallets send payloads that run once, and
-// keeping each of them would fill the cache and the heap the collector
-// walks; a template run again is kept from its second run.
+// Once a cache has taken guestDoorAfter guests, a guest is cached the
+// second time it is asked for (within the last guestDoorSize new guests):
+// wallets send payloads that run once, and keeping each of them would fill
+// the cache and the heap the collector walks; a template run again is kept
+// from its second run. A cache made for one run never gets there.
 func (c *Cache) HyVMProgram(key common.Hash, guest []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
 	k := cacheKey{hash: key, fork: fork, hyvm: true, opt: opt}
 	if p := c.get(k); p != nil && bytes.Equal(p.Code(), guest) {
@@ -38,16 +39,28 @@ func (c *Cache) HyVMProgram(key common.Hash, guest []byte, fork blocks.Fork, opt
 	return p, nil
 }
 
-// guestDoorSize is how many guests seen once the cache remembers (a
-// fingerprint each) to admit them when they come again.
-const guestDoorSize = 4096
+// guestDoorAfter is how many guests a cache takes on first sight; then
+// guestDoorSize is how many guests seen once it remembers (a fingerprint
+// each) to admit them when they come again.
+const (
+	guestDoorAfter = 64
+	guestDoorSize  = 4096
+)
 
-// admitGuest reports whether the guest under key was asked for before
-// (its fingerprint is in the door), remembering it otherwise.
+// admitGuest reports whether the guest under key is to be cached: one of
+// the first guestDoorAfter, or asked for before (its fingerprint is in the
+// door), remembered otherwise.
 func (c *Cache) admitGuest(key common.Hash) bool {
-	fp := binary.LittleEndian.Uint64(key[:8]) | 1 // never 0, an empty slot
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.guestsTaken < guestDoorAfter {
+		c.guestsTaken++
+		return true
+	}
+	if c.guestDoor == nil {
+		c.guestDoor = new([guestDoorSize]uint64)
+	}
+	fp := binary.LittleEndian.Uint64(key[:8]) | 1 // never 0, an empty slot
 	slot := &c.guestDoor[fp%guestDoorSize]
 	if *slot == fp {
 		*slot = 0
