@@ -22,26 +22,27 @@ const (
 	BackendClosure
 )
 
-var backendNames = [...]string{BackendAuto: "auto", BackendInterp: "interp", BackendClosure: "closure"}
-
 // Backends lists the backends, the default first.
 func Backends() []Backend { return []Backend{BackendAuto, BackendInterp, BackendClosure} }
 
+// String names b as its translate tier does.
 func (b Backend) String() string {
-	if int(b) < len(backendNames) {
-		return backendNames[b]
+	if b > BackendClosure {
+		return fmt.Sprintf("Backend(%d)", b)
 	}
-	return fmt.Sprintf("Backend(%d)", b)
+	return b.tier().String()
 }
 
 // ParseBackend returns the backend named s.
 func ParseBackend(s string) (Backend, error) {
-	for b, name := range backendNames {
-		if s == name {
-			return Backend(b), nil
+	names := make([]string, 0, 3)
+	for _, b := range Backends() {
+		if s == b.String() {
+			return b, nil
 		}
+		names = append(names, b.String())
 	}
-	return 0, fmt.Errorf("unknown backend %q (want %s)", s, strings.Join(backendNames[:], ", "))
+	return 0, fmt.Errorf("unknown backend %q (want %s)", s, strings.Join(names, ", "))
 }
 
 // tier returns the translate tier of b.

@@ -153,25 +153,13 @@ func guestGas(op blocks.Opcode) uint64 {
 }
 
 // guestTerm returns how a guest block ending with op ends, Fallthrough if
-// op does not end one.
+// op does not end one: as the spec table says, but an opcode HyVM does not
+// support aborts the guest.
 func guestTerm(op blocks.Opcode) blocks.Terminator {
-	switch {
-	case !op.Info().HyVM.Supported:
-		return blocks.Abort
-	case op == blocks.INVALID:
-		return blocks.Invalid
-	case op == blocks.JUMP:
-		return blocks.Jump
-	case op == blocks.JUMPI:
-		return blocks.JumpI
-	case op == blocks.STOP:
-		return blocks.Stop
-	case op == blocks.RETURN:
-		return blocks.Return
-	case op == blocks.REVERT:
-		return blocks.Revert
+	if info := op.Info(); info.HyVM.Supported {
+		return info.Term
 	}
-	return blocks.Fallthrough
+	return blocks.Abort
 }
 
 // buildGuest decodes the guest block starting at start, builds and lowers
