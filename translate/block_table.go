@@ -2,9 +2,9 @@ package translate
 
 import "sync/atomic"
 
-// blockTable holds a contract's blocks by the jump destination they start
-// at, in pages of 64 slots made on first use (HyVM guests' pages, for
-// every offset, are the same shape). A dynamic jump is two loads; a
+// blockTable holds a program's blocks by the offset they start at (a
+// contract's jump destinations, any offset of a HyVM guest), in pages of
+// 64 slots made on first use. A dynamic jump is two loads; a
 // program whose code is large but little of it runs (a one-shot call, a
 // program promoted half-way through a run) does not allocate and clear a
 // pointer per byte of code.
@@ -42,4 +42,26 @@ func (t *blockTable) slot(pc uint32, fp *footprint) *atomic.Pointer[block] {
 		}
 	}
 	return &page[pc&(1<<hvPageBits-1)]
+}
+
+// reservedSlot returns pc's slot once fp has room for cost more bytes and,
+// if this call makes pc's page, for the page too; false (nothing reserved)
+// past fp's budget. Guests use it: a block may start at every byte of
+// adversarial code, so what a guest retains, its pages included, stays
+// within its budget.
+func (t *blockTable) reservedSlot(pc uint32, fp *footprint, cost int64) (*atomic.Pointer[block], bool) {
+	pp := &t.pages[pc>>hvPageBits]
+	page := pp.Load()
+	if page == nil {
+		if !fp.reserve(allocSize(hvPageSize) + cost) {
+			return nil, false
+		}
+		if page = new(hvPage); !pp.CompareAndSwap(nil, page) {
+			fp.release(allocSize(hvPageSize))
+			page = pp.Load()
+		}
+	} else if !fp.reserve(cost) {
+		return nil, false
+	}
+	return &page[pc&(1<<hvPageBits-1)], true
 }

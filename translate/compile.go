@@ -91,8 +91,8 @@ type Program struct {
 	code      []byte
 	fork      blocks.Fork
 	jumpDests blocks.Bitmap
-	// table holds, for every JUMPDEST offset, the block starting there once
-	// it is built (pages made on first use, block_table.go).
+	// table holds, for every JUMPDEST offset (a guest's: every offset), the
+	// block starting there once it is built (block_table.go).
 	table  blockTable
 	entry  atomic.Pointer[block]
 	traced bool
@@ -101,14 +101,13 @@ type Program struct {
 	// rather than in every block.
 	instrs []atomic.Pointer[[]blocks.Instr]
 	// guest marks a HyVM guest (hyvm_compile.go): its blocks start
-	// anywhere and are kept in pages instead of table.
+	// anywhere.
 	guest bool
 	// tier is how the program runs (tier.go): interpreted (interp.go) or
 	// as blocks of closures; promo, for TierAuto, its heat and the closure
 	// program it was promoted to.
 	tier  Tier
 	promo promotion
-	pages []atomic.Pointer[hvPage]
 	// native, when set, runs the program instead of the block loop: the
 	// HyVM contract (hyvm_run.go) and natively served contracts.
 	native func(f *Frame) ([]byte, error)

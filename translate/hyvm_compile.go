@@ -70,40 +70,27 @@ func CompileHyVM(code []byte, fork blocks.Fork, opt Options) *Program {
 
 // newGuest returns a guest program of code, which it keeps.
 func newGuest(code []byte, fork blocks.Fork, traced bool) *Program {
-	p := &Program{code: code, fork: fork, guest: true, traced: traced,
-		pages: make([]atomic.Pointer[hvPage], len(code)>>hvPageBits+1)}
+	p := &Program{code: code, fork: fork, guest: true, traced: traced, table: newBlockTable(len(code))}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
 	}
 	p.fp.budget.Store(retainBudget(len(code)))
 	p.fp.charge(allocSize(programSize) + allocSize(cap(code)) +
-		allocSize(ptrSize*len(p.pages)) + allocSize(ptrSize*len(p.instrs)))
+		allocSize(ptrSize*len(p.table.pages)) + allocSize(ptrSize*len(p.instrs)))
 	return p
 }
 
 // guestAt returns the guest block starting at pc (0 <= pc <= len(code)),
 // and whether it is the published one (else it is new and kept by no one).
 func (p *Program) guestAt(pc uint32) (*block, bool) {
-	pp := &p.pages[pc>>hvPageBits]
-	page := pp.Load()
-	if page != nil {
-		if b := page[pc&(1<<hvPageBits-1)].Load(); b != nil {
-			return b, true
-		}
+	if b := p.table.load(pc); b != nil {
+		return b, true
 	}
 	b, cost := p.buildGuest(pc)
-	if page == nil {
-		if !p.fp.reserve(allocSize(hvPageSize) + cost) {
-			return b, false
-		}
-		if page = new(hvPage); !pp.CompareAndSwap(nil, page) {
-			p.fp.release(allocSize(hvPageSize))
-			page = pp.Load()
-		}
-	} else if !p.fp.reserve(cost) {
+	slot, ok := p.table.reservedSlot(pc, &p.fp, cost)
+	if !ok {
 		return b, false
 	}
-	slot := &page[pc&(1<<hvPageBits-1)]
 	if !slot.CompareAndSwap(nil, b) {
 		p.fp.release(cost)
 		return slot.Load(), true
@@ -123,8 +110,7 @@ func (p *Program) guestLink(slot *atomic.Pointer[block], pc uint32) *block {
 
 // published reports whether a block starting at pc is published.
 func (p *Program) published(pc uint32) bool {
-	page := p.pages[pc>>hvPageBits].Load()
-	return page != nil && page[pc&(1<<hvPageBits-1)].Load() != nil
+	return p.table.load(pc) != nil
 }
 
 // splitAtJumpdest ends blocks before every JUMPDEST opcode: jumps land one
