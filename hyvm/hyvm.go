@@ -127,11 +127,7 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, 
 	if cache == nil {
 		cache = runtime.NewCache(0)
 	}
-	res, err := r.run(ctx, st, c, guest, cache)
-	if r.evm != nil {
-		r.evm.Idle() // a pooled Runner keeps no caller's state or cache
-	}
-	return res, err
+	return r.run(ctx, st, c, guest, cache)
 }
 
 // flushRun writes a run's changes from ov into st: into the transaction
@@ -206,6 +202,9 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	defer func() { // a state that fails outside the guest's frame
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("%w: %v", runtime.ErrInternal, p)
+		}
+		if r.evm != nil {
+			r.evm.Idle() // between runs the Runner keeps nothing of this one
 		}
 	}()
 	fork := c.Fork

@@ -130,6 +130,9 @@ func TestRunStateFaults(t *testing.T) {
 		t.Fatalf("fault-free run: %+v, %v", res, err)
 	}
 	calls := count.Calls
+	if calls < 10 {
+		t.Fatalf("the run made %d state calls", calls)
+	}
 	st := newState(t)
 	if _, err := hyvm.Run(context.Background(), st, guestContext(1_000_000), guest); err != nil || len(st.Logs()) != 1 {
 		t.Fatalf("the state holds %d logs after the run (%v), want 1", len(st.Logs()), err)
@@ -139,8 +142,8 @@ func TestRunStateFaults(t *testing.T) {
 		root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
 		faulty := faultstate.Wrap(st, n)
 		res, err := hyvm.Run(context.Background(), faulty, guestContext(1_000_000), guest)
-		if !faulty.Fired {
-			continue
+		if !faulty.Fired { // the run is the fault-free one up to call n
+			t.Fatalf("the fault at call %d of %d never fired", n, calls)
 		}
 		if !errors.Is(err, runtime.ErrInternal) || res != nil {
 			t.Fatalf("fault at call %d of %d: %+v, %v; want ErrInternal", n, calls, res, err)

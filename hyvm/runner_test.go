@@ -101,30 +101,40 @@ func strip(r *hyvm.Result) hyvm.Result {
 }
 
 // TestRunnerKeepsNoState checks that a Runner between runs holds nothing of
-// the state it ran on, in either mode: a state nobody else holds is
-// collected while the Runner lives on (a pooled Runner must not keep a
-// caller's StateDB alive).
+// a run, in either mode: the state, the guest's bytes and the block
+// context's callbacks of a run nobody else holds are collected while the
+// Runner lives on (a pooled Runner must not keep a caller's data alive).
 func TestRunnerKeepsNoState(t *testing.T) {
 	r := hyvm.NewRunner()
 	for _, inTx := range []bool{false, true} {
-		collected := make(chan struct{})
+		var gone [3]chan struct{}
+		for i := range gone {
+			gone[i] = make(chan struct{})
+		}
 		func() {
 			st := newState(t)
-			goruntime.AddCleanup(st, func(c chan struct{}) { close(c) }, collected)
-			c := hyvm.Context{Host: host, Caller: owner, Gas: 1_000_000, Depth: 1, InTransaction: inTx}
-			if _, err := r.Run(context.Background(), st, c, hx("6007600155", "6001600a6000a1", "00")); err != nil {
+			guest := hx("6007600155", "6001600a6000a1", "00")
+			getHash := func(uint64) common.Hash { return common.Hash{} }
+			goruntime.AddCleanup(st, func(c chan struct{}) { close(c) }, gone[0])
+			goruntime.AddCleanup(&guest[0], func(c chan struct{}) { close(c) }, gone[1])
+			goruntime.AddCleanup(&getHash, func(c chan struct{}) { close(c) }, gone[2])
+			c := hyvm.Context{Host: host, Caller: owner, Gas: 1_000_000, Depth: 1, InTransaction: inTx,
+				Block: vm.BlockContext{GetHash: getHash}}
+			if _, err := r.Run(context.Background(), st, c, guest); err != nil {
 				t.Fatal(err)
 			}
 		}()
-		deadline := time.After(10 * time.Second)
-		for done := false; !done; {
-			goruntime.GC()
-			select {
-			case <-collected:
-				done = true
-			case <-deadline:
-				t.Fatalf("InTransaction %v: the state of a finished run is still held", inTx)
-			case <-time.After(time.Millisecond):
+		for i, what := range []string{"state", "guest", "block context"} {
+			deadline := time.After(10 * time.Second)
+			for done := false; !done; {
+				goruntime.GC()
+				select {
+				case <-gone[i]:
+					done = true
+				case <-deadline:
+					t.Fatalf("InTransaction %v: the %s of a finished run is still held", inTx, what)
+				case <-time.After(time.Millisecond):
+				}
 			}
 		}
 	}

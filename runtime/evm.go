@@ -131,13 +131,20 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 	env.MemoryLimits = cfg.MemoryLimits
 }
 
-// Idle drops what e refers to of its last run (state, cache, tracer,
-// policy, programs) so that an EVM kept for reuse holds only its own
-// allocations; Reset prepares it again.
+// Idle drops what e refers to of its last run (state, cache, block and
+// transaction context, tracer, policy, programs, the frames' inputs and
+// code) so that an EVM kept for reuse holds only its own allocations;
+// Reset prepares it again.
 func (e *EVM) Idle() {
 	e.cache, e.lastProg, e.guests = nil, nil, guestMemo{}
 	e.env.State, e.env.Block, e.env.Tracer, e.env.HyVMPolicy = nil, nil, nil, nil
+	e.env.Tx, e.block = vm.TxContext{}, vm.BlockContext{}
 	e.hyvmSt.StateDB = nil
+	for _, f := range e.fs.frames {
+		if f != nil {
+			f.Forget()
+		}
+	}
 }
 
 func setWord(w *uint256.Int, v *big.Int) {

@@ -115,12 +115,19 @@ func (f *Frame) Reset(env *Env, depth int) {
 	f.trace = traceState{}
 }
 
+// Forget drops what f refers to of its last run outside its own buffers:
+// its input, code, return data and environment.
+func (f *Frame) Forget() {
+	f.out, f.ReturnData, f.Input, f.Code, f.Env = nil, nil, nil, nil, nil
+}
+
 // Recycle prepares f, whose EVM is gone, for another EVM: it drops what a
 // caller of its last run may still hold (the output buffer, which the
 // run's return data aliases) and every pointer to the old EVM's data,
 // keeping the stack array and the memory buffer for reuse.
 func (f *Frame) Recycle() {
-	f.out, f.outBuf, f.ReturnData, f.Input, f.Code, f.Env = nil, nil, nil, nil, nil, nil
+	f.Forget()
+	f.outBuf = nil
 	f.Mem.reset()
 	if cap(f.Mem.store) > recycledMemory {
 		f.Mem.store = nil // an idle frame does not keep a large memory
