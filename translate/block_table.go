@@ -16,12 +16,6 @@ func newBlockTable(codeLen int) blockTable {
 	return blockTable{pages: make([]atomic.Pointer[hvPage], codeLen>>hvPageBits+1)}
 }
 
-// has reports whether the table exists (the interpreter's programs have
-// none) and covers pc.
-func (t *blockTable) has(pc uint64) bool {
-	return pc>>hvPageBits < uint64(len(t.pages))
-}
-
 // load returns the block published at pc, nil if none; pc must be covered.
 func (t *blockTable) load(pc uint32) *block {
 	if page := t.pages[pc>>hvPageBits].Load(); page != nil {
@@ -32,36 +26,46 @@ func (t *blockTable) load(pc uint32) *block {
 
 // slot returns pc's slot, making its page (charged to fp) if needed.
 func (t *blockTable) slot(pc uint32, fp *footprint) *atomic.Pointer[block] {
-	pp := &t.pages[pc>>hvPageBits]
-	page := pp.Load()
-	if page == nil {
-		if page = new(hvPage); pp.CompareAndSwap(nil, page) {
-			fp.charge(allocSize(hvPageSize))
-		} else {
-			page = pp.Load()
-		}
-	}
-	return &page[pc&(1<<hvPageBits-1)]
+	return &t.pageOf(pc, fp, false)[pc&(1<<hvPageBits-1)]
 }
 
 // reservedSlot returns pc's slot once fp has room for cost more bytes and,
-// if this call makes pc's page, for the page too; false (nothing reserved)
+// if pc's page is to be made, for the page too; false (nothing reserved)
 // past fp's budget. Guests use it: a block may start at every byte of
 // adversarial code, so what a guest retains, its pages included, stays
 // within its budget.
 func (t *blockTable) reservedSlot(pc uint32, fp *footprint, cost int64) (*atomic.Pointer[block], bool) {
-	pp := &t.pages[pc>>hvPageBits]
-	page := pp.Load()
+	if !fp.reserve(cost) {
+		return nil, false
+	}
+	page := t.pageOf(pc, fp, true)
 	if page == nil {
-		if !fp.reserve(allocSize(hvPageSize) + cost) {
-			return nil, false
-		}
-		if page = new(hvPage); !pp.CompareAndSwap(nil, page) {
-			fp.release(allocSize(hvPageSize))
-			page = pp.Load()
-		}
-	} else if !fp.reserve(cost) {
+		fp.release(cost)
 		return nil, false
 	}
 	return &page[pc&(1<<hvPageBits-1)], true
+}
+
+// pageOf returns pc's page, making it if needed: its size is charged to
+// fp, or with reserve reserved within fp's budget (nil past it).
+func (t *blockTable) pageOf(pc uint32, fp *footprint, reserve bool) *hvPage {
+	pp := &t.pages[pc>>hvPageBits]
+	if page := pp.Load(); page != nil {
+		return page
+	}
+	size := allocSize(hvPageSize)
+	if reserve && !fp.reserve(size) {
+		return nil
+	}
+	page := new(hvPage)
+	if !pp.CompareAndSwap(nil, page) {
+		if reserve {
+			fp.release(size)
+		}
+		return pp.Load()
+	}
+	if !reserve {
+		fp.charge(size)
+	}
+	return page
 }

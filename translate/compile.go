@@ -187,11 +187,11 @@ func (p *Program) translateBlock(b *blockCode, src *blocks.Block, sc *scratch) i
 	return lowerClosures(b, ir, p.profile(), sc)
 }
 
-// fused reports whether blocks are built on the symbolic stack: only for
-// closures, not for the traced tier or the interpreter.
 // Code returns the bytecode p runs; callers must not modify it.
 func (p *Program) Code() []byte { return p.code }
 
+// fused reports whether blocks are built on the symbolic stack: only for
+// closures, not for the traced tier or the interpreter.
 func (p *Program) fused() bool { return !p.traced && p.tier == TierClosure }
 
 // simpleOps holds the instructions that need nothing bound at translation.

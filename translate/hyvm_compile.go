@@ -63,14 +63,15 @@ func CompileHyVM(code []byte, fork blocks.Fork, opt Options) *Program {
 	// A guest is the calldata of a DELEGATECALL, usually a view of the
 	// caller's memory, and its blocks are built lazily long after that
 	// memory has changed: the program keeps its own copy.
-	p := newGuest(bytes.Clone(code), fork, opt.PerInstructionGas)
-	p.tier = opt.Tier
-	return p
+	return newGuest(bytes.Clone(code), fork, opt.PerInstructionGas, opt.Tier)
 }
 
 // newGuest returns a guest program of code, which it keeps.
-func newGuest(code []byte, fork blocks.Fork, traced bool) *Program {
-	p := &Program{code: code, fork: fork, guest: true, traced: traced, table: newBlockTable(len(code))}
+func newGuest(code []byte, fork blocks.Fork, traced bool, tier Tier) *Program {
+	p := &Program{code: code, fork: fork, guest: true, traced: traced, tier: tier}
+	if traced || tier == TierClosure {
+		p.table = newBlockTable(len(code)) // the interpreter builds no blocks
+	}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
 	}
@@ -91,11 +92,7 @@ func (p *Program) guestAt(pc uint32) (*block, bool) {
 	if !ok {
 		return b, false
 	}
-	if !slot.CompareAndSwap(nil, b) {
-		p.fp.release(cost)
-		return slot.Load(), true
-	}
-	return b, true
+	return p.keep(slot, b, cost), true
 }
 
 // guestLink returns the guest block starting at pc and caches it in slot,
@@ -125,14 +122,10 @@ func guestGas(op blocks.Opcode) uint64 {
 	switch guestTerm(op) {
 	case blocks.Abort:
 		return blocks.HyVMAbortGas
-	case blocks.Invalid:
-		return 0 // an exceptional halt: all gas goes
 	case blocks.Jump:
 		return blocks.HyVMJumpGas
 	case blocks.JumpI:
 		return blocks.HyVMJumpINotTakenGas
-	case blocks.Stop:
-		return blocks.HyVMStopGas
 	}
 	info := op.Info()
 	return info.Gas + info.HyVM.Overhead

@@ -43,7 +43,7 @@ func (f *Frame) hash(data []byte) common.Hash {
 const shortHashInput = 96
 
 // shortHashMemoSize is the number of digests shortHashMemo keeps (a power
-// of two): 256 × 136 bytes per EVM, enough for the balances, allowances
+// of two): 256 × 130 bytes per EVM, enough for the balances, allowances
 // and pair addresses one simulation touches.
 const shortHashMemoSize = 256
 
@@ -57,8 +57,13 @@ const shortHashMemoSize = 256
 // input, so a hit is exact. It belongs to one EVM (Env) and is allocated on
 // first use.
 type shortHashMemo struct {
-	table *[shortHashMemoSize]shortHashEntry
+	table  *[shortHashMemoSize]shortHashEntry
+	before int // short hashes computed before the table was made
 }
+
+// shortHashMemoAfter is how many short hashes an EVM computes before it
+// makes the table (34 KB): an EVM made for one short call does not.
+const shortHashMemoAfter = 64
 
 type shortHashEntry struct {
 	in  [shortHashInput]byte
@@ -69,6 +74,9 @@ type shortHashEntry struct {
 
 func (m *shortHashMemo) digest(f *Frame, data []byte) common.Hash {
 	if m.table == nil {
+		if m.before++; m.before < shortHashMemoAfter {
+			return f.hash(data)
+		}
 		m.table = new([shortHashMemoSize]shortHashEntry)
 	}
 	mix := uint64(len(data))

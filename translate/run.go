@@ -148,7 +148,7 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 		}
 		return p.guestJumped(b, f, t)
 	}
-	if dest.IsUint64() && dest.Uint64() < uint64(len(p.code)) && p.table.has(dest.Uint64()) {
+	if dest.IsUint64() && dest.Uint64() < uint64(len(p.code)) { // a block program has a table over its code
 		if t := p.table.load(uint32(dest.Uint64())); t != nil {
 			return t, nil
 		}

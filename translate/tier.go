@@ -74,7 +74,7 @@ func (p *Program) warm(n int) *Program {
 func (p *Program) promote() *Program {
 	var q *Program
 	if p.guest {
-		q = newGuest(p.code, p.fork, false)
+		q = newGuest(p.code, p.fork, false, TierClosure)
 	} else {
 		q = newProgram(p.code, p.fork, p.jumpDests, Options{Tier: TierClosure})
 	}

@@ -63,8 +63,16 @@ func TestPromotion(t *testing.T) {
 					}
 				}
 			}
-			if auto.promo.to.Load() == nil {
-				t.Errorf("not promoted after %d runs of %d iterations (heat %d)", tt.runs, tt.n, auto.promo.heat.Load())
+			q := auto.promo.to.Load()
+			if q == nil {
+				t.Fatalf("not promoted after %d runs of %d iterations (heat %d)", tt.runs, tt.n, auto.promo.heat.Load())
+			}
+			built := false
+			for i := range q.table.pages {
+				built = built || q.table.pages[i].Load() != nil
+			}
+			if !built { // a frame that switched ran blocks of q
+				t.Error("promoted, but no run continued in the closure program")
 			}
 		})
 	}
