@@ -10,6 +10,9 @@ import (
 // the sender, the destination, the precompiles, the transaction's access
 // list and (EIP-3651) the coinbase; it always empties transient storage.
 func (o *Overlay) Prepare(rules params.Rules, sender, coinbase common.Address, dst *common.Address, precompiles []common.Address, list types.AccessList) {
+	if o.joined {
+		panic("hyvmstate: Prepare of an overlay joined to an open transaction")
+	}
 	if rules.IsEIP2929 && rules.IsEIP4762 {
 		panic("eip2929 and eip4762 are both activated")
 	}

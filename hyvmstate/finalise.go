@@ -16,6 +16,9 @@ func (o *Overlay) Finalise(rules params.Rules) *bal.ConstructionBlockAccessList 
 	if rules.IsAmsterdam {
 		panic("hyvmstate: Amsterdam rules are not supported")
 	}
+	if o.joined {
+		panic("hyvmstate: Finalise of an overlay joined to an open transaction (Merge, then finalise the transaction's state)")
+	}
 	o.finaliseEpoch++
 	if o.finaliseEpoch == 0 { // wrapped: old stamps could collide with new epochs
 		for _, a := range o.accounts {

@@ -68,11 +68,11 @@ type backingAccount struct {
 	exists, newContract, selfDestructed bool
 }
 
-// readBacking reads addr's backingAccount from the backing state.
+// readBacking reads addr's backingAccount from a finalised backing state,
+// for Flush: no account there is a new contract or self-destructed.
 func (o *Overlay) readBacking(addr common.Address) backingAccount {
 	b := o.backing
-	cur := backingAccount{exists: b.Exist(addr), nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr),
-		newContract: b.IsNewContract(addr), selfDestructed: b.HasSelfDestructed(addr)}
+	cur := backingAccount{exists: b.Exist(addr), nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
 	cur.balance.Set(b.GetBalance(addr))
 	return cur
 }

@@ -63,9 +63,10 @@ func (o *Overlay) Merge() {
 	}
 	for _, i := range o.flushSlots {
 		s := o.slotAt(i)
-		s.flush, s.acct.mutated = false, false
-		b.SetState(s.key.addr, s.key.slot, s.value)
-		s.base = s.value
+		s.flush = false
+		if b.SetState(s.key.addr, s.key.slot, s.value) != s.value {
+			s.acct.mutated = false // written, so changed in the backing state too
+		}
 	}
 	// An account changed and changed back must still be changed in the
 	// backing state: go-ethereum's Finalise deletes it if empty (EIP-161)
@@ -117,14 +118,10 @@ func (o *Overlay) mergeAccount(a *account, mutated bool) {
 	a.mutated = a.mutated || mutated
 }
 
-// mergeSlot queues slot i for Merge once, if its value is not the
-// backing's: an SSTORE loop writing one slot many times writes it once.
+// mergeSlot queues slot i for Merge once: an SSTORE loop writing one slot
+// many times writes it once (not at all if it ends as it was).
 func (o *Overlay) mergeSlot(i uint32) {
-	s := o.slotAt(i)
-	if s.flush {
-		return
-	}
-	if s.value != s.base {
+	if s := o.slotAt(i); !s.flush {
 		s.flush = true
 		o.flushSlots = append(o.flushSlots, i)
 	}

@@ -24,8 +24,10 @@ func (o *Overlay) AddLog(l *types.Log) {
 	o.logs = append(o.logs, l)
 }
 
-// Logs returns every log recorded since New or Reset, in order. Flush does
-// not pass logs on: they belong to receipts, not to the state.
+// Logs returns every log recorded since New, Reset or Join (or the last
+// Merge or Release), in order. Flush does not pass logs on: they belong to
+// receipts, not to the state. A joined overlay's logs are stamped by the
+// backing state when Merge adds them there, not before.
 func (o *Overlay) Logs() []*types.Log {
 	return append([]*types.Log(nil), o.logs...)
 }

@@ -106,7 +106,6 @@ type slot struct {
 	acct   *account
 	value  common.Hash // current value, when loaded for incarnation inc
 	origin common.Hash // value at the start of the transaction (EIP-2200's original)
-	base   common.Hash // the backing state's value (as loaded, or as Merge wrote it)
 	inc    uint32
 	warm   uint32 // access-list epoch the slot was added in
 	loaded bool
@@ -171,16 +170,14 @@ func (o *Overlay) Reset(backing vm.StateDB) {
 
 // Release lets go of the backing state and of the logs (the caller owns
 // them now) and keeps the rest, which the next Reset or Join discards: an
-// idle overlay keeps no caller's state alive at the cost of one clear per
-// use instead of two. It must be Reset or Joined before further use.
+// idle overlay keeps the backing state alive no longer (its records still
+// hold the code they read), at the cost of one clear per use instead of
+// two. It must be Reset or Joined before further use.
 func (o *Overlay) Release() {
 	o.backing = nil
 	clear(o.logs)
 	o.logs = o.logs[:0]
 }
-
-// Backing returns the state the overlay reads from and flushes to.
-func (o *Overlay) Backing() vm.StateDB { return o.backing }
 
 // account returns addr's record with its data, read from the backing state
 // the first time.
@@ -301,7 +298,7 @@ func (o *Overlay) load(s *slot) *slot {
 			v = o.backing.GetState(a.addr, s.key.slot)
 			origin = v
 		}
-		s.value, s.origin, s.base, s.inc, s.loaded, s.flush = v, origin, v, a.inc, true, false
+		s.value, s.origin, s.inc, s.loaded, s.flush = v, origin, a.inc, true, false
 	}
 	return s
 }
