@@ -43,7 +43,7 @@ type Cache struct {
 	entries map[cacheKey]*list.Element
 	stats   CacheStats // Hits, Misses, Evictions
 
-	guestSeeds  [2]maphash.Seed        // GuestKey's
+	guestSeed   maphash.Seed           // GuestKey's
 	guestDoor   *[guestDoorSize]uint64 // guests seen once (cache_hyvm.go), made when needed
 	guestsTaken int                    // guests admitted on first sight
 }
@@ -76,7 +76,7 @@ func NewCache(maxBytes int) *Cache {
 		maxBytes = DefaultCacheBytes
 	}
 	c := &Cache{maxBytes: int64(maxBytes), lru: list.New(), entries: make(map[cacheKey]*list.Element),
-		guestSeeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+		guestSeed: maphash.MakeSeed()}
 	c.ledger = translate.NewLedger(c.maxBytes/4, c.maxBytes, c.shrink)
 	return c
 }

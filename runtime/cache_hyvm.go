@@ -70,15 +70,14 @@ func (c *Cache) admitGuest(key common.Hash) bool {
 	return false
 }
 
-// GuestKey returns a key identifying guest's bytes for HyVMProgram: two
-// keyed hashes (hash/maphash, with seeds drawn for this cache) and the
-// length. It costs a fraction of keccak256, which an EVM would otherwise
-// compute over every guest it is handed; distinct guests get distinct keys
-// but by a chance HyVMProgram's byte compare covers.
+// GuestKey returns a key for guest's bytes for HyVMProgram: a keyed hash
+// (hash/maphash, with a seed drawn for this cache) and the length. It costs
+// a fraction of keccak256, which an EVM would otherwise compute over every
+// guest it is handed; guests that collide are told apart by HyVMProgram's
+// byte compare.
 func (c *Cache) GuestKey(guest []byte) common.Hash {
 	var k common.Hash
-	binary.LittleEndian.PutUint64(k[0:], maphash.Bytes(c.guestSeeds[0], guest))
-	binary.LittleEndian.PutUint64(k[8:], maphash.Bytes(c.guestSeeds[1], guest))
-	binary.LittleEndian.PutUint64(k[16:], uint64(len(guest)))
+	binary.LittleEndian.PutUint64(k[0:], maphash.Bytes(c.guestSeed, guest))
+	binary.LittleEndian.PutUint64(k[8:], uint64(len(guest)))
 	return k
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	goruntime "runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate"
 )
 
 // returnWord is code returning the 32-byte word v: PUSH32 v PUSH0 MSTORE
@@ -22,46 +24,52 @@ func returnWord(v byte) []byte {
 	return append(code, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3)
 }
 
-// TestDroppedEVMFramesAreRecycled checks that the frames of an EVM nobody
-// holds go back to idleFrames once it is collected (so frames keep no
-// pointer to their EVM), and that the output of its last call, which
-// aliased a frame's buffer, is not overwritten when other EVMs reuse them.
+// TestDroppedEVMFramesAreRecycled checks that the frame of an EVM nobody
+// holds goes back to idleFrames once it is collected (so frames keep no
+// pointer to their EVM), that the next EVM takes that very frame, and that
+// the output of the dropped EVM's last call, which aliased the frame's
+// buffer, is not overwritten when it does.
 func TestDroppedEVMFramesAreRecycled(t *testing.T) {
 	for idleFrames.get() != nil { // start from an empty store
 	}
 	st := NewMemoryState()
 	addr := common.HexToAddress("0xc0de")
-	st.SetCode(addr, returnWord(0xaa), tracing.CodeChangeUnspecified)
-	call := func(code []byte) []byte {
+	call := func(code []byte) ([]byte, *translate.Frame) {
 		st.SetCode(addr, code, tracing.CodeChangeUnspecified)
 		e := NewEVM(vm.BlockContext{}, st, blocks.Latest, Config{})
 		ret, _, err := e.Call(context.Background(), common.Address{}, addr, nil, 100_000, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ret
+		return ret, e.fs.frames[0]
 	}
-	kept := call(returnWord(0xaa))
+	kept, frame := call(returnWord(0xaa))
 	want := bytes.Clone(kept)
 
+	idle := func() bool {
+		idleFrames.mu.Lock()
+		defer idleFrames.mu.Unlock()
+		return slices.Contains(idleFrames.idle, frame)
+	}
 	deadline := time.Now().Add(10 * time.Second)
-	for {
+	for !idle() {
+		if time.Now().After(deadline) {
+			t.Fatal("the frame of a dropped EVM was never recycled: something in it keeps the EVM alive")
+		}
 		goruntime.GC() // the dropped EVM's cleanup runs after a collection
 		time.Sleep(time.Millisecond)
-		if f := idleFrames.get(); f != nil {
-			idleFrames.put(f)
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the frames of a dropped EVM were never recycled: something in them keeps the EVM alive")
-		}
 	}
-	for i := range 100 { // EVMs taking the recycled frames
-		if got := call(returnWord(byte(i))); !bytes.Equal(got, bytes.Repeat([]byte{byte(i)}, 32)) {
-			t.Fatalf("call %d returned %x", i, got)
-		}
+	for idleFrames.get() != frame { // others' frames, from EVMs collected meanwhile
+	}
+	idleFrames.put(frame)
+	got, reused := call(returnWord(0x11))
+	if reused != frame {
+		t.Fatal("the next EVM did not take the recycled frame")
+	}
+	if !bytes.Equal(got, bytes.Repeat([]byte{0x11}, 32)) {
+		t.Fatalf("the EVM on the recycled frame returned %x", got)
 	}
 	if !bytes.Equal(kept, want) {
-		t.Fatalf("the output of a dropped EVM's call changed to %x when its frames were reused", kept)
+		t.Fatalf("the output of a dropped EVM's call changed to %x when its frame was reused", kept)
 	}
 }
