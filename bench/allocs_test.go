@@ -12,7 +12,7 @@ import (
 // blocks are first entered, so runs are repeated first (warmUp): a case
 // that allocates in steady state never stops allocating.
 func TestMainSuiteDoesNotAllocate(t *testing.T) {
-	for _, engine := range []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure} {
+	for _, engine := range []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineHyvmAMD64} {
 		cache := runtime.NewCache(0)
 		for _, c := range loadSuite(t) {
 			if c.Suite != "main" {

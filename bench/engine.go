@@ -26,17 +26,19 @@ const (
 	EngineHyvm        = "hyvm"
 	EngineHyvmInterp  = "hyvm-interp"
 	EngineHyvmClosure = "hyvm-closure"
+	EngineHyvmAMD64   = "hyvm-amd64"
 	EngineGeth        = "geth"
 )
 
 // Engines lists the engines every case runs on; go-ethereum is the reference.
 func Engines() []string {
-	return []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineGeth}
+	return []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineHyvmAMD64, EngineGeth}
 }
 
 // hyvmBackends maps hyvm's engine names to their backends.
 var hyvmBackends = map[string]runtime.Backend{
 	EngineHyvm: runtime.BackendAuto, EngineHyvmInterp: runtime.BackendInterp, EngineHyvmClosure: runtime.BackendClosure,
+	EngineHyvmAMD64: runtime.BackendAMD64,
 }
 
 // Addresses used by every benchmark.

@@ -19,6 +19,11 @@ func Run(paths []string, w io.Writer) (passed, failed int, err error) {
 	return runAll(paths, w, tier{})
 }
 
+// RunBackend is Run with code run by backend.
+func RunBackend(paths []string, w io.Writer, backend runtime.Backend) (passed, failed int, err error) {
+	return runAll(paths, w, tier{backend: backend})
+}
+
 // traceCheck, given a case, returns the tracer to run it with and a check
 // of what the tracer saw once it ran: the traced tier's conformance run
 // also checks its trace.

@@ -52,6 +52,7 @@ var tiers = []struct {
 	{"auto", tier{backend: runtime.BackendAuto}},
 	{"interp", tier{backend: runtime.BackendInterp}},
 	{"closure", tier{backend: runtime.BackendClosure}},
+	{"amd64", tier{backend: runtime.BackendAMD64}}, // contracts in machine code, guests as closures
 	{"traced", tier{check: checkGuestTrace}},
 }
 

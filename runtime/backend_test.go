@@ -9,7 +9,7 @@ import (
 // TestParseBackend checks that every backend is parsed back from its name,
 // the names are the documented ones, and an unknown name is an error.
 func TestParseBackend(t *testing.T) {
-	want := []string{"auto", "interp", "closure"}
+	want := []string{"auto", "interp", "closure", "amd64"}
 	for i, b := range runtime.Backends() {
 		if b.String() != want[i] {
 			t.Errorf("backend %d is named %q, want %q", i, b, want[i])

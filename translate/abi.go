@@ -17,16 +17,18 @@ import (
 // Generated code is entered with a *Frame. It checks stack bounds and
 // charges a block's constant gas at block entry as Program.Run does, reads
 // and writes stack words in place, and leaves through an exit: it stores an
-// ExitState at FrameExitOffset and returns. Go's side is a loop (not yet
-// written; there is no code to enter):
+// ExitState at FrameExitOffset and returns. Go's side is a loop
+// (nativeProgram.run):
 //
 //	for {
-//		enter(code, f, resume)  // trampoline into machine code
+//		amd64.Enter(at, f)  // the trampoline into machine code
 //		switch f.exit.Code {
 //		case ExitCallGo:
-//			// run the instruction at f.exit.PC in Go (its closure, over
+//			// run the exit site's instruction in Go (its closure, over
 //			// the semantic core); on error halt with it, else resume
-//			// at the instruction after f.exit.PC in block f.exit.Block
+//			// at the site's resume address
+//		case ExitYield:
+//			// let the scheduler in, resume at the site
 //		default:
 //			return f.exitOutcome() // a halt: Program.Run's result
 //		}
@@ -58,6 +60,11 @@ const (
 	FrameMemDataOffset = 32784
 	FrameMemLenOffset  = 32792
 	FrameMemCapOffset  = 32800
+	// FrameMemWatchLoOffset and FrameMemWatchHiOffset bound the region of
+	// memory a caller watches for writes (memory_watch.go), two uint64s:
+	// equal when none is, and only then may generated code write memory.
+	FrameMemWatchLoOffset = 32816
+	FrameMemWatchHiOffset = 32824
 	// FrameEnvOffset is Frame.Env, a *Env.
 	FrameEnvOffset = 33000
 	// EnvAbortOffset is Env.Abort within Env: an atomic.Bool, a 4-byte
@@ -65,11 +72,11 @@ const (
 	// load reads it atomically on amd64.
 	EnvAbortOffset = 344
 	// FrameExitOffset is Frame.exit, the ExitState generated code stores
-	// before it returns to Go; ExitCodeOffset, ExitBlockOffset and
+	// before it returns to Go; ExitCodeOffset, ExitSiteOffset and
 	// ExitPCOffset are its fields, each a uint32.
 	FrameExitOffset = 33400
 	ExitCodeOffset  = 0
-	ExitBlockOffset = 4
+	ExitSiteOffset  = 4
 	ExitPCOffset    = 8
 )
 
@@ -96,17 +103,21 @@ const (
 	ExitInvalidOpcode ExitCode = 7
 	// ExitAborted: Env.Abort was set.
 	ExitAborted ExitCode = 8
-	// ExitCallGo: run the instruction at PC in Go, then re-enter after it.
-	// It is not a halt: anything generated code does not inline (calls,
-	// storage, memory growth, KECCAK256, ...) goes this way.
+	// ExitCallGo: run the instruction of the exit site in Go, then
+	// re-enter after it. It is not a halt: anything generated code does
+	// not inline (calls, storage, memory growth, KECCAK256, ...) goes this
+	// way.
 	ExitCallGo ExitCode = 9
+	// ExitYield: the code has taken many jumps; Go lets the scheduler and
+	// the garbage collector in, then re-enters at the site. Not a halt.
+	ExitYield ExitCode = 10
 
-	exitCodeCount = 10
+	exitCodeCount = 11
 )
 
 var exitCodeNames = [exitCodeCount]string{
 	"ok", "return", "revert", "out of gas", "stack underflow", "stack overflow",
-	"invalid jump", "invalid opcode", "aborted", "call Go",
+	"invalid jump", "invalid opcode", "aborted", "call Go", "yield",
 }
 
 func (c ExitCode) String() string {
@@ -120,17 +131,16 @@ func (c ExitCode) String() string {
 // FrameExitOffset) before it returns to Go.
 type ExitState struct {
 	Code ExitCode
-	// Block is the start pc of the block that exited (blocks are keyed by
-	// their start, as Program.table is), where ExitCallGo resumes.
-	Block uint32
-	// PC is the pc of the instruction that exited: the one Go runs for
-	// ExitCallGo, the invalid opcode for ExitInvalidOpcode.
+	// Site is, for ExitCallGo and ExitYield, the exit site: which
+	// instruction Go runs and where the code resumes (nativeProgram.sites).
+	Site uint32
+	// PC is the pc of the invalid opcode for ExitInvalidOpcode.
 	PC uint32
 }
 
 // exitOutcome returns what Program.Run returns for the halt recorded in
 // f.exit: the same output and the same errors as the closure backend. A
-// code that is not a halt (ExitCallGo, which the loop handles) or not an
+// code that is not a halt (ExitCallGo, ExitYield: the loop handles them) or not an
 // exit code at all is an engine fault.
 func (f *Frame) exitOutcome() ([]byte, error) {
 	switch f.exit.Code {

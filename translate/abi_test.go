@@ -42,12 +42,14 @@ func TestFrameABIOffsets(t *testing.T) {
 		{"FrameMemLenOffset", mem + ptr, FrameMemLenOffset},
 		{"FrameMemCapOffset", mem + 2*ptr, FrameMemCapOffset},
 		{"slice header size", unsafe.Sizeof(f.Mem.store), 3 * ptr},
+		{"FrameMemWatchLoOffset", mem + unsafe.Offsetof(f.Mem.watch) + unsafe.Offsetof(f.Mem.watch.lo), FrameMemWatchLoOffset},
+		{"FrameMemWatchHiOffset", mem + unsafe.Offsetof(f.Mem.watch) + unsafe.Offsetof(f.Mem.watch.hi), FrameMemWatchHiOffset},
 		{"FrameEnvOffset", unsafe.Offsetof(f.Env), FrameEnvOffset},
 		{"EnvAbortOffset", unsafe.Offsetof(e.Abort), EnvAbortOffset},
 		{"Abort size", unsafe.Sizeof(e.Abort), 4},
 		{"FrameExitOffset", unsafe.Offsetof(f.exit), FrameExitOffset},
 		{"ExitCodeOffset", unsafe.Offsetof(x.Code), ExitCodeOffset},
-		{"ExitBlockOffset", unsafe.Offsetof(x.Block), ExitBlockOffset},
+		{"ExitSiteOffset", unsafe.Offsetof(x.Site), ExitSiteOffset},
 		{"ExitPCOffset", unsafe.Offsetof(x.PC), ExitPCOffset},
 		{"ExitCode size", unsafe.Sizeof(x.Code), 4},
 		{"ExitState size", unsafe.Sizeof(x), 12},
@@ -76,7 +78,7 @@ func TestFrameABIReads(t *testing.T) {
 	f.Mem.grow(64)
 	f.Mem.store[63] = 0x9c
 	env.Abort.Store(true)
-	f.exit = ExitState{Code: ExitCallGo, Block: 7, PC: 9}
+	f.exit = ExitState{Code: ExitCallGo, Site: 7, PC: 9}
 
 	base := unsafe.Pointer(f)
 	at := func(off uintptr) unsafe.Pointer { return unsafe.Add(base, off) }
@@ -121,7 +123,7 @@ func TestFrameABIReads(t *testing.T) {
 		t.Errorf("abort flag reads %d once cleared", got)
 	}
 	exit := at(FrameExitOffset)
-	if c, b, pc := u32(exit, ExitCodeOffset), u32(exit, ExitBlockOffset), u32(exit, ExitPCOffset); c != uint32(ExitCallGo) || b != 7 || pc != 9 {
+	if c, b, pc := u32(exit, ExitCodeOffset), u32(exit, ExitSiteOffset), u32(exit, ExitPCOffset); c != uint32(ExitCallGo) || b != 7 || pc != 9 {
 		t.Errorf("exit state = %d, %d, %d", c, b, pc)
 	}
 	var _ *atomic.Bool = &env.Abort // EnvAbortOffset assumes atomic.Bool, one uint32
@@ -180,7 +182,7 @@ func TestExitOutcomeMatchesClosureBackend(t *testing.T) {
 		})
 	}
 	for c := ExitCode(0); c < exitCodeCount; c++ {
-		if !seen[c] && c != ExitCallGo {
+		if !seen[c] && c != ExitCallGo && c != ExitYield {
 			t.Errorf("no case for halting exit code %v", c)
 		}
 	}
@@ -189,7 +191,7 @@ func TestExitOutcomeMatchesClosureBackend(t *testing.T) {
 // ExitCallGo is not a halt, and an unknown code is not an exit: reaching
 // exitOutcome with either is an engine fault.
 func TestExitOutcomeFaults(t *testing.T) {
-	for _, c := range []ExitCode{ExitCallGo, exitCodeCount, 1 << 31} {
+	for _, c := range []ExitCode{ExitCallGo, ExitYield, exitCodeCount, 1 << 31} {
 		f := new(Frame)
 		f.exit = ExitState{Code: c, PC: 3}
 		out, err := f.exitOutcome()

@@ -111,6 +111,8 @@ type Program struct {
 	// native, when set, runs the program instead of the block loop: the
 	// HyVM contract (hyvm_run.go) and natively served contracts.
 	native func(f *Frame) ([]byte, error)
+	// nat is a TierAMD64 program's machine code (native.go).
+	nat nativeState
 	// fp counts what the program retains and bounds what it may keep
 	// (footprint.go).
 	fp footprint
@@ -141,7 +143,7 @@ func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 
 func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options) *Program {
 	p := &Program{code: code, fork: fork, jumpDests: dests, traced: opt.PerInstructionGas, tier: opt.Tier}
-	if p.traced || p.tier == TierClosure {
+	if p.traced || p.blocksTier() {
 		// The interpreter builds no blocks: it needs no table of them.
 		p.table = newBlockTable(len(code))
 	}
@@ -192,7 +194,11 @@ func (p *Program) Code() []byte { return p.code }
 
 // fused reports whether blocks are built on the symbolic stack: only for
 // closures, not for the traced tier or the interpreter.
-func (p *Program) fused() bool { return !p.traced && p.tier == TierClosure }
+func (p *Program) fused() bool { return !p.traced && p.blocksTier() }
+
+// blocksTier reports whether the program's tier runs blocks of closures
+// (machine code is made of them too).
+func (p *Program) blocksTier() bool { return p.tier == TierClosure || p.tier == TierAMD64 }
 
 // simpleOps holds the instructions that need nothing bound at translation.
 var simpleOps = [256]opFn{

@@ -68,6 +68,9 @@ func CompileHyVM(code []byte, fork blocks.Fork, opt Options) *Program {
 
 // newGuest returns a guest program of code, which it keeps.
 func newGuest(code []byte, fork blocks.Fork, traced bool, tier Tier) *Program {
+	if tier == TierAMD64 {
+		tier = TierClosure // guests have no machine code yet
+	}
 	p := &Program{code: code, fork: fork, guest: true, traced: traced, tier: tier}
 	if traced || tier == TierClosure {
 		p.table = newBlockTable(len(code)) // the interpreter builds no blocks

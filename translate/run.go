@@ -22,7 +22,11 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 	if p.traced {
 		return p.runTraced(f)
 	}
-	if p.tier != TierClosure {
+	if p.tier == TierAMD64 {
+		if n := p.machineCode(); n != nil {
+			return n.run(f)
+		}
+	} else if p.tier != TierClosure {
 		q := p.promo.to.Load()
 		if q == nil {
 			return p.interpret(f, 0)

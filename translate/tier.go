@@ -24,9 +24,13 @@ const (
 	TierInterp
 	// TierAuto interprets first and promotes hot programs to closures.
 	TierAuto
+	// TierAMD64 compiles a program to amd64 machine code on its first run
+	// (native.go); where that cannot be done, and for HyVM guests, it runs
+	// as TierClosure does.
+	TierAMD64
 )
 
-var tierNames = [...]string{TierClosure: "closure", TierInterp: "interp", TierAuto: "auto"}
+var tierNames = [...]string{TierClosure: "closure", TierInterp: "interp", TierAuto: "auto", TierAMD64: "amd64"}
 
 func (t Tier) String() string {
 	if int(t) < len(tierNames) {

@@ -168,3 +168,16 @@ func traceTxEnd(tracer *tracing.Hooks, res *runResult) {
 		tracer.OnTxEnd(&types.Receipt{GasUsed: res.gasUsed}, res.err)
 	}
 }
+
+// parseBackend parses a --backend value and tells stderr what that backend
+// cannot do on this platform.
+func parseBackend(name string, stderr io.Writer) (runtime.Backend, error) {
+	b, err := runtime.ParseBackend(name)
+	if err != nil {
+		return 0, fmt.Errorf("--backend: %w", err)
+	}
+	if note := b.Note(); note != "" {
+		fmt.Fprintf(stderr, "hyvmc: note: %s\n", note)
+	}
+	return b, nil
+}

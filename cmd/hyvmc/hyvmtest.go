@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/hyvm/hyvm/hyvmtest"
+	"github.com/hyvm/hyvm/runtime"
 )
 
 const hyvmTestUsage = `Usage: hyvmc hyvmtest FILE...
@@ -23,14 +24,19 @@ Flags:
 func hyvmTestCommand(args []string, stdout, stderr io.Writer) int {
 	const cmd = "hyvmc hyvmtest"
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	backendName := fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto, interp, closure or amd64 (contracts in machine code; guests as closures)")
 	paths, err := parseFlags(fs, args, hyvmTestUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
 	}
+	backend, err := parseBackend(*backendName, stderr)
+	if err != nil {
+		return usageError(stderr, cmd, err)
+	}
 	if len(paths) == 0 {
 		return usageError(stderr, cmd, errors.New("missing FILE (see 'hyvmc hyvmtest -h')"))
 	}
-	_, failed, err := hyvmtest.Run(paths, stdout)
+	_, failed, err := hyvmtest.RunBackend(paths, stdout, backend)
 	switch {
 	case err != nil:
 		return usageError(stderr, cmd, err)

@@ -56,7 +56,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		noStack   = fs.Bool("trace.nostack", false, "leave the stack out of the trace")
 		noRetData = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
 		timeout   = fs.Duration("timeout", 0, "abort the run after `DURATION` (0: none; Ctrl-C aborts too)")
-		backend   = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto (interpreted, closures once hot), interp or closure")
+		backend   = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto (interpreted, closures once hot), interp, closure or amd64 (machine code)")
 	)
 	positional, err := parseFlags(fs, args, runUsage, stdout)
 	if err != nil {
@@ -66,8 +66,8 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
-	if opts.backend, err = runtime.ParseBackend(*backend); err != nil {
-		return usageError(stderr, cmd, fmt.Errorf("--backend: %w", err))
+	if opts.backend, err = parseBackend(*backend, stderr); err != nil {
+		return usageError(stderr, cmd, err)
 	}
 	if err := checkMode(*mode, *inputHex); err != nil {
 		return usageError(stderr, cmd, err)

@@ -32,13 +32,13 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 		jobs     = fs.Int("j", 0, "run `N` tests in parallel (default: number of CPUs)")
 		forkName = fs.String("fork", "", "run only the outcomes of this fork (Cancun, Prague, Osaka)")
 		runExpr  = fs.String("run", "", "run only the tests whose name matches `REGEX`")
-		backend  = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto, interp or closure")
+		backend  = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto, interp, closure or amd64")
 	)
 	paths, err := parseFlags(fs, args, stateTestUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
 	}
-	runner, err := newStateTestRunner(paths, *jobs, *forkName, *runExpr, *backend)
+	runner, err := newStateTestRunner(paths, *jobs, *forkName, *runExpr, *backend, stderr)
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
@@ -62,13 +62,13 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 
 // newStateTestRunner validates the statetest arguments and returns a runner
 // on hyvm's engine, all tests sharing one translation cache.
-func newStateTestRunner(paths []string, jobs int, forkName, runExpr, backendName string) (*statetest.Runner, error) {
+func newStateTestRunner(paths []string, jobs int, forkName, runExpr, backendName string, stderr io.Writer) (*statetest.Runner, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("missing PATH argument (see 'hyvmc statetest -h')")
 	}
-	backend, err := runtime.ParseBackend(backendName)
+	backend, err := parseBackend(backendName, stderr)
 	if err != nil {
-		return nil, fmt.Errorf("--backend: %w", err)
+		return nil, err
 	}
 	if jobs < 0 {
 		return nil, fmt.Errorf("-j: must not be negative, got %d", jobs)

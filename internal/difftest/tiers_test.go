@@ -25,6 +25,7 @@ var tiers = []tier{
 	{"auto", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendAuto }},       // interpreted, then closures once hot
 	{"interp", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendInterp }},   // the interpreter only
 	{"closure", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendClosure }}, // block closures only
+	{"amd64", func(c *difftest.Case) { c.Traced, c.Backend = false, runtime.BackendAMD64 }},     // machine code
 	{"traced", func(c *difftest.Case) { c.Traced = true }},                                      // a no-op tracer: per-instruction gas
 }
 

@@ -1,0 +1,561 @@
+package translate
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/holiman/uint256"
+	"github.com/twitchyliquid64/golang-asm/obj"
+	"github.com/twitchyliquid64/golang-asm/obj/x86"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate/amd64"
+)
+
+// The amd64 lowering of the block IR (ir.go). It decides nothing the IR
+// does not say: a block charges its gas and checks its stack bounds at
+// entry as Program.Run does, slot instructions and moves of the arithmetic
+// and logic it inlines become word operations on the stack in place, and
+// every other instruction is an exit site where Go runs the instruction's
+// closure (the same lowering the closure tier runs) and re-enters after it.
+//
+// Registers: DI holds the frame (the stack is at its start, abi.go); R12 is
+// the address of the slot at the stack pointer (slot k is at R12+32k),
+// kept equal to DI + 32*sp wherever sp moves and reloaded from the frame
+// at every point Go enters; R11 counts down the jumps left before the code
+// yields to Go. AX, BX, CX, DX, R8-R10, R13 and X0-X3 are scratch.
+
+const (
+	regFrame = x86.REG_DI
+	regSP    = x86.REG_R12
+	regYield = x86.REG_R11
+)
+
+// nativeGen lowers a program's blocks into one piece of machine code.
+type nativeGen struct {
+	p *Program
+	n *nativeProgram
+	b *amd64.Builder
+	// starts are the labels of the blocks by start offset, made when a
+	// block or a jump to it is first lowered; placed, those placed (a
+	// jump to a label never placed would assemble to the code's start).
+	starts map[uint32]*obj.Prog
+	placed map[uint32]bool
+	entry  *obj.Prog
+	sites  []siteDraft
+	// halts are the shared stubs that store a halting exit code and return.
+	halts [exitCodeCount]*obj.Prog
+}
+
+// siteDraft is an exit site while its resume label has no address yet.
+type siteDraft struct {
+	block, instr, n uint32
+	resume          *obj.Prog
+}
+
+// Operands.
+
+func reg(r int16) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: r} }
+func imm(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
+func mem(base int16, off int64) obj.Addr {
+	return obj.Addr{Type: obj.TYPE_MEM, Reg: base, Offset: off}
+}
+
+// limb is the i-th 64-bit limb (least significant first) of slot k.
+func limb(k int32, i int) obj.Addr { return mem(regSP, int64(k)*StackWordSize+int64(8*i)) }
+
+// frameField is a field of the frame at offset off.
+func frameField(off int64) obj.Addr { return mem(regFrame, off) }
+
+func (g *nativeGen) emit(as obj.As, from, to obj.Addr) *obj.Prog {
+	p := g.b.Prog()
+	p.As, p.From, p.To = as, from, to
+	return g.b.Add(p)
+}
+
+// emit0 emits an instruction without operands.
+func (g *nativeGen) emit0(as obj.As) *obj.Prog {
+	p := g.b.Prog()
+	p.As = as
+	return g.b.Add(p)
+}
+
+// label returns a new label, placed by place.
+func (g *nativeGen) label() *obj.Prog {
+	p := g.b.Prog()
+	p.As = obj.ANOP
+	return p
+}
+
+func (g *nativeGen) place(l *obj.Prog) { g.b.Add(l) }
+
+// jump emits a jump (as: JMP or a conditional jump) to label t.
+func (g *nativeGen) jump(as obj.As, t *obj.Prog) {
+	p := g.b.Prog()
+	p.As = as
+	p.To.Type = obj.TYPE_BRANCH
+	p.To.SetTarget(t)
+	g.b.Add(p)
+}
+
+// blockLabel returns the label of the block starting at pc.
+func (g *nativeGen) blockLabel(pc uint32) *obj.Prog {
+	l := g.starts[pc]
+	if l == nil {
+		l = g.label()
+		g.starts[pc] = l
+	}
+	return l
+}
+
+// halt returns the stub that ends the run with code c.
+func (g *nativeGen) halt(c ExitCode) *obj.Prog {
+	if g.halts[c] == nil {
+		g.halts[c] = g.label()
+	}
+	return g.halts[c]
+}
+
+// emitHalts places the halt stubs used, after the blocks; a fallthrough
+// past the last block is an implicit STOP.
+func (g *nativeGen) emitHalts() {
+	g.jump(obj.AJMP, g.halt(ExitOK))
+	for c, l := range g.halts {
+		if l == nil {
+			continue
+		}
+		g.place(l)
+		g.emit(x86.AMOVL, imm(int64(c)), frameField(FrameExitOffset+ExitCodeOffset))
+		g.emit0(obj.ARET)
+	}
+}
+
+// resumePoint places a point where Go enters the code: it reloads what no
+// register keeps across Go. A site is recorded for it unless s is nil.
+func (g *nativeGen) resumePoint(s *siteDraft) *obj.Prog {
+	l := g.label()
+	g.place(l)
+	g.emit(x86.AMOVQ, frameField(FrameSPOffset), reg(regSP))
+	g.emit(x86.ASHLQ, imm(5), reg(regSP))
+	g.emit(x86.AADDQ, reg(regFrame), reg(regSP))
+	g.emit(x86.AMOVQ, imm(yieldEvery), reg(regYield))
+	if s != nil {
+		s.resume = l
+		g.sites = append(g.sites, *s)
+	}
+	return l
+}
+
+// exit leaves for Go with code c at a new site, which resumes right after;
+// for ExitCallGo Go runs n instructions of the block from instr.
+func (g *nativeGen) exit(c ExitCode, block, instr, n uint32) {
+	site := len(g.sites)
+	g.emit(x86.AMOVL, imm(int64(c)), frameField(FrameExitOffset+ExitCodeOffset))
+	g.emit(x86.AMOVL, imm(int64(site)), frameField(FrameExitOffset+ExitSiteOffset))
+	g.emit0(obj.ARET)
+	g.resumePoint(&siteDraft{block: block, instr: instr, n: n})
+}
+
+// lowerBlock lowers block bi: its entry checks, instructions, terminator.
+func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock) error {
+	h := &nb.head
+	if h.gas >= 1<<31 { // an immediate is sign-extended from 32 bits
+		return fmt.Errorf("translate: block at %d charges %d gas", h.start, h.gas)
+	}
+	g.place(g.blockLabel(h.start))
+	g.placed[h.start] = true
+	if h.gas > 0 {
+		g.emit(x86.ACMPQ, frameField(FrameGasOffset), imm(int64(h.gas)))
+		g.jump(x86.AJCS, g.halt(ExitOutOfGas))
+		g.emit(x86.ASUBQ, imm(int64(h.gas)), frameField(FrameGasOffset))
+	}
+	if h.stackReq > 0 {
+		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(h.stackReq)))
+		g.jump(x86.AJLT, g.halt(ExitStackUnderflow))
+	}
+	if h.stackGrowth > 0 {
+		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(StackLimit-h.stackGrowth)))
+		g.jump(x86.AJGT, g.halt(ExitStackOverflow))
+	}
+	for i := 0; i < len(ir.instrs); {
+		if g.inline(bi, uint32(i), ir) {
+			i++
+			continue
+		}
+		// A run of instructions Go runs is one exit.
+		j := i + 1
+		for j < len(ir.instrs) && !g.inlines(&ir.instrs[j], ir) {
+			j++
+		}
+		g.exit(ExitCallGo, bi, uint32(i), uint32(j-i))
+		i = j
+	}
+	return g.terminate(nb)
+}
+
+// terminate lowers the block's terminator.
+func (g *nativeGen) terminate(nb *nativeBlock) error {
+	h := &nb.head
+	switch h.term {
+	case blocks.Fallthrough:
+		// The next block is lowered right after this one; past the end of
+		// the code the program's last jump is to the implicit STOP.
+		return nil
+	case blocks.Stop, blocks.SelfDestruct:
+		g.jump(obj.AJMP, g.halt(ExitOK))
+	case blocks.Return:
+		g.jump(obj.AJMP, g.halt(ExitReturn))
+	case blocks.Revert:
+		g.jump(obj.AJMP, g.halt(ExitRevert))
+	case blocks.Invalid, blocks.Undefined:
+		g.emit(x86.AMOVL, imm(int64(nb.last.PC)), frameField(FrameExitOffset+ExitPCOffset))
+		g.jump(obj.AJMP, g.halt(ExitInvalidOpcode))
+	case blocks.Jump:
+		if h.staticJump {
+			g.takeStatic(h)
+		} else {
+			g.takeDynamic(false)
+		}
+	case blocks.JumpI:
+		g.jumpI(h)
+	default:
+		return fmt.Errorf("translate: no machine code for terminator %v", h.term)
+	}
+	return nil
+}
+
+// jumpI lowers a JUMPI: taken, a jump; not taken, on to the next block.
+func (g *nativeGen) jumpI(h *blockHead) {
+	if !h.staticJump {
+		// The condition is below the destination.
+		notTaken := g.label()
+		g.isZero(-2)
+		taken := g.label()
+		g.jump(x86.AJNE, taken)
+		g.moveSP(-2)
+		g.jump(obj.AJMP, notTaken)
+		g.place(taken)
+		g.takeDynamic(true)
+		g.place(notTaken)
+		return
+	}
+	k := h.condSlot
+	if h.cond == condPop {
+		g.moveSP(-1)
+		k = 0
+	}
+	g.isZero(k)
+	skip := g.label()
+	// ZF is set when the word is zero.
+	if h.cond == condZero {
+		g.jump(x86.AJNE, skip)
+	} else {
+		g.jump(x86.AJEQ, skip)
+	}
+	g.takeStatic(h)
+	g.place(skip)
+}
+
+// isZero sets ZF when slot k is zero.
+func (g *nativeGen) isZero(k int32) {
+	g.emit(x86.AMOVQ, limb(k, 0), reg(x86.REG_AX))
+	for i := 1; i < 4; i++ {
+		g.emit(x86.AORQ, limb(k, i), reg(x86.REG_AX))
+	}
+}
+
+// moveSP moves the stack pointer by n words, in the frame and in R12.
+func (g *nativeGen) moveSP(n int) {
+	if n == 0 {
+		return
+	}
+	g.emit(x86.AADDQ, imm(int64(n)), frameField(FrameSPOffset))
+	g.emit(x86.AADDQ, imm(int64(n)*StackWordSize), reg(regSP))
+}
+
+// jumpChecks is what every taken jump does first, as Program.jump: stop a
+// cancelled run, and now and then let Go in (resuming at the jump).
+func (g *nativeGen) jumpChecks() {
+	again := g.label()
+	g.place(again)
+	g.emit(x86.AMOVQ, frameField(FrameEnvOffset), reg(x86.REG_AX))
+	g.emit(x86.AMOVL, mem(x86.REG_AX, EnvAbortOffset), reg(x86.REG_AX))
+	g.emit(x86.ATESTL, reg(x86.REG_AX), reg(x86.REG_AX))
+	g.jump(x86.AJNE, g.halt(ExitAborted))
+	g.emit(x86.ADECQ, obj.Addr{}, reg(regYield))
+	cont := g.label()
+	g.jump(x86.AJNE, cont)
+	g.exit(ExitYield, 0, 0, 0)
+	g.jump(obj.AJMP, again)
+	g.place(cont)
+}
+
+// takeStatic takes a static jump: a native jump to its block.
+func (g *nativeGen) takeStatic(h *blockHead) {
+	g.jumpChecks()
+	if !h.destOK {
+		g.jump(obj.AJMP, g.halt(ExitInvalidJump))
+		return
+	}
+	g.jump(obj.AJMP, g.blockLabel(h.dest))
+}
+
+// takeDynamic takes a jump to the destination on top of the stack (with
+// the condition under it for a JUMPI) through the program's jump table.
+func (g *nativeGen) takeDynamic(jumpi bool) {
+	g.jumpChecks()
+	bad := g.halt(ExitInvalidJump)
+	g.emit(x86.AMOVQ, limb(-1, 1), reg(x86.REG_BX))
+	g.emit(x86.AORQ, limb(-1, 2), reg(x86.REG_BX))
+	g.emit(x86.AORQ, limb(-1, 3), reg(x86.REG_BX))
+	g.jump(x86.AJNE, bad)
+	g.emit(x86.AMOVQ, limb(-1, 0), reg(x86.REG_AX))
+	if jumpi {
+		g.moveSP(-2)
+	} else {
+		g.moveSP(-1)
+	}
+	g.emit(x86.ACMPQ, reg(x86.REG_AX), imm(int64(len(g.p.code))))
+	g.jump(x86.AJCC, bad)
+	g.emit(x86.AMOVQ, imm(int64(tableAddr(g.n.jumps))), reg(x86.REG_BX))
+	g.emit(x86.AMOVQ, obj.Addr{Type: obj.TYPE_MEM, Reg: x86.REG_BX, Index: x86.REG_AX, Scale: 8}, reg(x86.REG_AX))
+	g.emit(x86.ATESTQ, reg(x86.REG_AX), reg(x86.REG_AX))
+	g.jump(x86.AJEQ, bad)
+	g.emit(obj.AJMP, obj.Addr{}, reg(x86.REG_AX))
+}
+
+// inlines reports whether in has an inline form (inline lowers it).
+func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
+	switch {
+	case in.pre != 0:
+		return false
+	case in.form == irMoves, in.form == irSetConst:
+		return true
+	case in.op == blocks.MLOAD, in.op == blocks.MSTORE:
+		if in.form == irConst {
+			c := &ir.consts[in.c]
+			return c.IsUint64() && c.Uint64() <= 1<<30 && (in.op == blocks.MLOAD || in.ci == 0)
+		}
+		return in.form == irSlots
+	case in.form == irConst:
+		if _, _, ok := constShift(in, ir); ok {
+			return true
+		}
+		// NOT and ISZERO are folded by the builder: never one constant operand.
+		return inlinedWordOps[in.op] && in.op != blocks.NOT && in.op != blocks.ISZERO
+	case in.form == irSlots:
+		return inlinedWordOps[in.op]
+	}
+	return false
+}
+
+// inlinedWordOps are the word operations wordOp lowers.
+var inlinedWordOps = [256]bool{
+	blocks.ADD: true, blocks.SUB: true, blocks.AND: true, blocks.OR: true, blocks.XOR: true,
+	blocks.NOT: true, blocks.ISZERO: true, blocks.EQ: true, blocks.LT: true, blocks.GT: true,
+	blocks.SLT: true, blocks.SGT: true,
+}
+
+// inline lowers instruction i of block bi as machine code if it has an
+// inline form, and reports whether it did; the others run in Go at an exit
+// site.
+func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
+	in := &ir.instrs[i]
+	if !g.inlines(in, ir) {
+		return false
+	}
+	switch in.form {
+	case irMoves:
+		g.moves(ir, in)
+		return true
+	case irSetConst:
+		g.storeConst(in.dst, &ir.consts[in.c])
+		return true
+	}
+	if in.op == blocks.MLOAD || in.op == blocks.MSTORE {
+		return g.memOp(in, ir, bi, i)
+	}
+	if in.form == irSlots {
+		return g.wordOp(in.op, slotWord(in.src[0]), slotWord(in.src[1]), in.dst)
+	}
+	if left, k, ok := constShift(in, ir); ok {
+		g.shiftConst(left, k, in.src[0], in.dst)
+		return true
+	}
+	c := constWord(&ir.consts[in.c])
+	a, b := c, slotWord(in.src[0])
+	if in.ci == 1 {
+		a, b = b, c
+	}
+	return g.wordOp(in.op, a, b, in.dst)
+}
+
+// word is an operand: a slot, or a constant the code embeds.
+type word struct {
+	slot int32
+	c    *uint256.Int
+}
+
+func slotWord(k int32) word              { return word{slot: k} }
+func constWord(c *uint256.Int) word      { return word{c: c} }
+func (w word) imm32(i int) (int64, bool) { v := int64(w.c[i]); return v, v == int64(int32(v)) }
+
+// operand returns limb i of w as an operand of a two-operand instruction,
+// loading a constant too wide for an immediate into scratch.
+func (g *nativeGen) operand(w word, i int, scratch int16) obj.Addr {
+	if w.c == nil {
+		return limb(w.slot, i)
+	}
+	if v, ok := w.imm32(i); ok {
+		return imm(v)
+	}
+	g.emit(x86.AMOVQ, imm(int64(w.c[i])), reg(scratch))
+	return reg(scratch)
+}
+
+// load sets r to limb i of w.
+func (g *nativeGen) load(w word, i int, r int16) {
+	if w.c == nil {
+		g.emit(x86.AMOVQ, limb(w.slot, i), reg(r))
+		return
+	}
+	g.emit(x86.AMOVQ, imm(int64(w.c[i])), reg(r))
+}
+
+var wordRegs = [4]int16{x86.REG_AX, x86.REG_BX, x86.REG_CX, x86.REG_DX}
+
+// wordOp lowers an arithmetic, logic or comparison opcode over operands a
+// (the top) and b into slot d, reporting false for one it does not inline.
+// Every operand limb is read before d is written: d may be an operand.
+func (g *nativeGen) wordOp(op blocks.Opcode, a, b word, d int32) bool {
+	switch op {
+	case blocks.ADD, blocks.SUB, blocks.AND, blocks.OR, blocks.XOR:
+		as := [4]obj.As{}
+		switch op {
+		case blocks.ADD:
+			as = [4]obj.As{x86.AADDQ, x86.AADCQ, x86.AADCQ, x86.AADCQ}
+		case blocks.SUB:
+			as = [4]obj.As{x86.ASUBQ, x86.ASBBQ, x86.ASBBQ, x86.ASBBQ}
+		case blocks.AND:
+			as = [4]obj.As{x86.AANDQ, x86.AANDQ, x86.AANDQ, x86.AANDQ}
+		case blocks.OR:
+			as = [4]obj.As{x86.AORQ, x86.AORQ, x86.AORQ, x86.AORQ}
+		case blocks.XOR:
+			as = [4]obj.As{x86.AXORQ, x86.AXORQ, x86.AXORQ, x86.AXORQ}
+		}
+		// The carry chain is unbroken: MOVQ leaves the flags alone.
+		for i := range 4 {
+			g.load(a, i, wordRegs[i])
+			g.emit(as[i], g.operandNoFlags(b, i), reg(wordRegs[i]))
+		}
+		g.storeRegs(d)
+	case blocks.NOT:
+		for i := range 4 {
+			g.load(a, i, wordRegs[i])
+			g.emit(x86.ANOTQ, obj.Addr{}, reg(wordRegs[i]))
+		}
+		g.storeRegs(d)
+	case blocks.ISZERO:
+		g.load(a, 0, x86.REG_AX)
+		for i := 1; i < 4; i++ {
+			g.emit(x86.AORQ, g.operandNoFlags(a, i), reg(x86.REG_AX))
+		}
+		g.storeFlag(x86.ASETEQ, d)
+	case blocks.EQ:
+		g.load(a, 0, x86.REG_AX)
+		g.emit(x86.AXORQ, g.operandNoFlags(b, 0), reg(x86.REG_AX))
+		for i := 1; i < 4; i++ {
+			g.load(a, i, x86.REG_BX)
+			g.emit(x86.AXORQ, g.operandNoFlags(b, i), reg(x86.REG_BX))
+			g.emit(x86.AORQ, reg(x86.REG_BX), reg(x86.REG_AX))
+		}
+		g.storeFlag(x86.ASETEQ, d)
+	case blocks.LT, blocks.GT, blocks.SLT, blocks.SGT:
+		if op == blocks.GT || op == blocks.SGT {
+			a, b = b, a // a > b is b < a
+		}
+		// a - b across the limbs: the borrow out says a < b unsigned, the
+		// flags of the last limb's subtraction a < b signed.
+		for i := range 4 {
+			g.load(a, i, x86.REG_AX)
+			sub := x86.ASBBQ
+			if i == 0 {
+				sub = x86.ASUBQ
+			}
+			g.emit(sub, g.operandNoFlags(b, i), reg(x86.REG_AX))
+		}
+		if op == blocks.LT || op == blocks.GT {
+			g.storeFlag(x86.ASETCS, d)
+		} else {
+			g.storeFlag(x86.ASETLT, d)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// operandNoFlags is operand for use inside a flag chain: a wide constant
+// is loaded with MOVQ, which leaves the flags alone.
+func (g *nativeGen) operandNoFlags(w word, i int) obj.Addr { return g.operand(w, i, x86.REG_R8) }
+
+// storeRegs stores AX, BX, CX, DX as the limbs of slot d.
+func (g *nativeGen) storeRegs(d int32) {
+	for i, r := range wordRegs {
+		g.emit(x86.AMOVQ, reg(r), limb(d, i))
+	}
+}
+
+// storeFlag stores the condition set (a SETcc) as the word 0 or 1 in slot d.
+func (g *nativeGen) storeFlag(set obj.As, d int32) {
+	g.emit(set, obj.Addr{}, reg(x86.REG_AL))
+	g.emit(x86.AMOVBQZX, reg(x86.REG_AL), reg(x86.REG_AX))
+	g.emit(x86.AMOVQ, reg(x86.REG_AX), limb(d, 0))
+	for i := 1; i < 4; i++ {
+		g.emit(x86.AMOVQ, imm(0), limb(d, i))
+	}
+}
+
+// storeConst stores the constant c in slot d.
+func (g *nativeGen) storeConst(d int32, c *uint256.Int) {
+	w := constWord(c)
+	for i := range 4 {
+		g.emit(x86.AMOVQ, g.operand(w, i, x86.REG_AX), limb(d, i))
+	}
+}
+
+// moves lowers an irMoves: the parallel move, sequenced by the builder
+// (through the temporary X2:X3 where it needs one), its constant stores,
+// then the stack pointer's move.
+func (g *nativeGen) moves(ir *irBlock, in *irInstr) {
+	m := ir.moveSets[in.c]
+	for _, mv := range ir.moves[m.lo:m.hi] {
+		switch {
+		case mv.dst == tmpSlot:
+			g.emit(x86.AMOVOU, limb(mv.src, 0), reg(x86.REG_X2))
+			g.emit(x86.AMOVOU, limb(mv.src, 2), reg(x86.REG_X3))
+		case mv.src == tmpSlot:
+			g.emit(x86.AMOVOU, reg(x86.REG_X2), limb(mv.dst, 0))
+			g.emit(x86.AMOVOU, reg(x86.REG_X3), limb(mv.dst, 2))
+		default:
+			g.emit(x86.AMOVOU, limb(mv.src, 0), reg(x86.REG_X0))
+			g.emit(x86.AMOVOU, limb(mv.src, 2), reg(x86.REG_X1))
+			g.emit(x86.AMOVOU, reg(x86.REG_X0), limb(mv.dst, 0))
+			g.emit(x86.AMOVOU, reg(x86.REG_X1), limb(mv.dst, 2))
+		}
+	}
+	for i := range ir.constMoves[m.clo:m.chi] {
+		cm := &ir.constMoves[int(m.clo)+i]
+		g.storeConst(cm.dst, &cm.c)
+	}
+	g.moveSP(int(in.dst))
+}
+
+// tableAddr returns the address of a jump table's first entry, which
+// machine code embeds: the table lives as long as the program.
+func tableAddr(t []uintptr) uintptr {
+	if len(t) == 0 {
+		return 0
+	}
+	return uintptr(unsafe.Pointer(&t[0]))
+}

@@ -1,0 +1,137 @@
+package translate
+
+import (
+	"github.com/twitchyliquid64/golang-asm/obj"
+	"github.com/twitchyliquid64/golang-asm/obj/x86"
+
+	"github.com/hyvm/hyvm/blocks"
+)
+
+// Memory words and constant shifts in machine code. MLOAD and MSTORE run
+// inline when the word lies within the memory the frame already has (no
+// growth, so no gas beyond the block's) and, for MSTORE, no caller is
+// watching the memory (memory_watch.go); otherwise the instruction is an
+// exit to Go like any other, taken only on that path.
+
+// memOp lowers MLOAD or MSTORE of the IR instruction in (block bi,
+// instruction i), reporting false for a form it does not inline.
+func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) bool {
+	slow := g.label()
+	switch in.form {
+	case irConst:
+		c := &ir.consts[in.c]
+		if !c.IsUint64() || c.Uint64() > 1<<30 || (in.op == blocks.MSTORE && in.ci != 0) {
+			return false
+		}
+		g.emit(x86.ACMPQ, frameField(FrameMemLenOffset), imm(int64(c.Uint64())+32))
+		g.jump(x86.AJCS, slow)
+		g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), reg(x86.REG_SI))
+		if c.Uint64() != 0 {
+			g.emit(x86.AADDQ, imm(int64(c.Uint64())), reg(x86.REG_SI))
+		}
+	case irSlots:
+		k := in.src[0]
+		g.emit(x86.AMOVQ, limb(k, 1), reg(x86.REG_AX))
+		g.emit(x86.AORQ, limb(k, 2), reg(x86.REG_AX))
+		g.emit(x86.AORQ, limb(k, 3), reg(x86.REG_AX))
+		g.jump(x86.AJNE, slow)
+		g.emit(x86.AMOVQ, frameField(FrameMemLenOffset), reg(x86.REG_BX))
+		g.emit(x86.ASUBQ, imm(32), reg(x86.REG_BX))
+		g.jump(x86.AJCS, slow)
+		g.emit(x86.AMOVQ, limb(k, 0), reg(x86.REG_AX))
+		g.emit(x86.ACMPQ, reg(x86.REG_AX), reg(x86.REG_BX))
+		g.jump(x86.AJHI, slow) // off > len-32
+		g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), reg(x86.REG_SI))
+		g.emit(x86.AADDQ, reg(x86.REG_AX), reg(x86.REG_SI))
+	default:
+		return false
+	}
+	// SI is the word's address in memory: big-endian, so limb i is the
+	// byte-swapped quadword 24-8i.
+	if in.op == blocks.MLOAD {
+		for l, r := range wordRegs {
+			g.emit(x86.AMOVQ, mem(x86.REG_SI, int64(24-8*l)), reg(r))
+			g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
+		}
+		g.storeRegs(in.dst)
+	} else {
+		g.emit(x86.AMOVQ, frameField(FrameMemWatchLoOffset), reg(x86.REG_AX))
+		g.emit(x86.ACMPQ, reg(x86.REG_AX), frameField(FrameMemWatchHiOffset))
+		g.jump(x86.AJNE, slow) // a watched region: Go notes the write
+		v := in.src[1]
+		if in.form == irConst {
+			v = in.src[0]
+		}
+		for l, r := range wordRegs {
+			g.emit(x86.AMOVQ, limb(v, l), reg(r))
+			g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
+			g.emit(x86.AMOVQ, reg(r), mem(x86.REG_SI, int64(24-8*l)))
+		}
+	}
+	done := g.label()
+	g.jump(obj.AJMP, done)
+	g.place(slow)
+	g.exit(ExitCallGo, bi, i, 1)
+	g.place(done)
+	return true
+}
+
+// shiftConst lowers a shift of slot s by the constant k into slot d: left
+// for SHL, right for SHR; 256 or more clears.
+func (g *nativeGen) shiftConst(left bool, k uint64, s, d int32) {
+	out := [4]int16{x86.REG_R8, x86.REG_R9, x86.REG_R10, x86.REG_R13}
+	q, r := int(k/64), int64(k%64)
+	for i, o := range out {
+		// Limb i comes from limb src of s, and (for a shift that is not a
+		// whole number of limbs) the bits crossing from its neighbour.
+		src, next := i-q, i-q-1
+		shift, back := x86.ASHLQ, x86.ASHRQ
+		if !left {
+			src, next = i+q, i+q+1
+			shift, back = x86.ASHRQ, x86.ASHLQ
+		}
+		if k >= 256 || src < 0 || src > 3 {
+			g.emit(x86.AMOVQ, imm(0), reg(o))
+			continue
+		}
+		g.emit(x86.AMOVQ, limb(s, src), reg(o))
+		if r == 0 {
+			continue
+		}
+		g.emit(shift, imm(r), reg(o))
+		if next >= 0 && next <= 3 {
+			g.emit(x86.AMOVQ, limb(s, next), reg(x86.REG_AX))
+			g.emit(back, imm(64-r), reg(x86.REG_AX))
+			g.emit(x86.AORQ, reg(x86.REG_AX), reg(o))
+		}
+	}
+	for i, o := range out {
+		g.emit(x86.AMOVQ, reg(o), limb(d, i))
+	}
+}
+
+// constShift returns the shift an irConst instruction is: SHL or SHR by a
+// constant, multiplication or division by a power of two.
+func constShift(in *irInstr, ir *irBlock) (left bool, k uint64, ok bool) {
+	c := &ir.consts[in.c]
+	switch in.op {
+	case blocks.SHL, blocks.SHR:
+		if in.ci != 0 {
+			return false, 0, false
+		}
+		k = 256
+		if c.LtUint64(256) {
+			k = c.Uint64()
+		}
+		return in.op == blocks.SHL, k, true
+	case blocks.MUL:
+		if n, pow := powerOfTwo(c); pow {
+			return true, uint64(n), true
+		}
+	case blocks.DIV:
+		if n, pow := powerOfTwo(c); pow && in.ci == 1 {
+			return false, uint64(n), true
+		}
+	}
+	return false, 0, false
+}

@@ -1,0 +1,174 @@
+package translate
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/twitchyliquid64/golang-asm/obj"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate/amd64"
+)
+
+// The machine-code tier: a program's blocks lowered to amd64 by
+// lower_native.go, run through the exit protocol of abi.go. A native
+// program is made from a closure program's blocks: each block's IR is
+// lowered twice, to closures (what Go runs when the machine code exits for
+// an instruction it does not inline) and to machine code, so both halves
+// render the same IR and share the frame. Machine code lives outside the Go
+// heap (translate/amd64) and is unmapped when the program is collected.
+
+// errNoNative says this build cannot run machine code.
+var errNoNative = errors.New("translate: no machine-code tier on this platform")
+
+// nativeProgram is a program compiled to machine code, immutable once made
+// and shared by every goroutine running it.
+type nativeProgram struct {
+	code  *amd64.Code
+	entry uintptr
+	// sites are the places machine code leaves to Go and resumes: what Go
+	// runs there and where it re-enters (ExitState.Site indexes them).
+	sites []exitSite
+	// ops are the closures of the native blocks' instructions: sites name
+	// them by block and instruction.
+	ops [][]opFn
+	// jumps holds, for every offset of the code, the address of the block
+	// starting at that JUMPDEST, 0 elsewhere: the dynamic jump's table,
+	// read by machine code at its address.
+	jumps []uintptr
+}
+
+// exitSite is one place machine code exits to Go.
+type exitSite struct {
+	block, instr, n uint32 // the n instructions Go runs from instr (ExitCallGo)
+	resume          uint32 // where the code continues, as an offset in it
+}
+
+// yieldEvery is how many jumps machine code takes before it returns to Go
+// for a moment: native code is not preemptible, so a long loop must let
+// the scheduler and the garbage collector in.
+const yieldEvery = 1 << 16
+
+// nativeState is what a TierAMD64 program keeps of its machine code: made
+// once, on first run; err is why there is none (then it runs as closures).
+type nativeState struct {
+	once sync.Once
+	prog *nativeProgram
+	err  error
+}
+
+// machineCode returns p's machine code, compiling it on first use; nil
+// when it cannot be made, and the program runs as closures.
+func (p *Program) machineCode() *nativeProgram {
+	p.nat.once.Do(func() { p.nat.prog, p.nat.err = p.compileNative() })
+	return p.nat.prog
+}
+
+// NativeErr returns why a TierAMD64 program runs without machine code (nil
+// while it has it or has not run yet).
+func (p *Program) NativeErr() error { return p.nat.err }
+
+// compileNative lowers every block of p to machine code: the code is swept
+// from its start, each block starting where the previous one ended, so
+// every JUMPDEST starts one and a fallthrough needs no jump.
+func (p *Program) compileNative() (n *nativeProgram, err error) {
+	if !amd64.Supported {
+		return nil, errNoNative
+	}
+	defer func() {
+		if r := recover(); r != nil { // a lowering fault must not escape
+			n, err = nil, fmt.Errorf("%w: compiling machine code: %v", ErrInternal, r)
+		}
+	}()
+	n = &nativeProgram{jumps: make([]uintptr, len(p.code))}
+	g := nativeGen{p: p, n: n, starts: make(map[uint32]*obj.Prog), placed: make(map[uint32]bool)}
+	machine, err := amd64.Assemble(g.lowerProgram)
+	if err != nil {
+		return nil, fmt.Errorf("translate: machine code of %d bytes: %w", len(p.code), err)
+	}
+	code, err := amd64.NewCode(machine)
+	if err != nil {
+		return nil, fmt.Errorf("translate: machine code of %d bytes: %w", len(p.code), err)
+	}
+	n.code = code
+	base := code.Addr()
+	n.entry = base + uintptr(g.entry.Pc)
+	for pc := range n.jumps {
+		if p.jumpDests.Has(uint64(pc)) {
+			if l := g.starts[uint32(pc)]; l != nil {
+				n.jumps[pc] = base + uintptr(l.Pc)
+			}
+		}
+	}
+	n.sites = make([]exitSite, len(g.sites))
+	for i, s := range g.sites {
+		n.sites[i] = exitSite{block: s.block, instr: s.instr, n: s.n, resume: uint32(s.resume.Pc)}
+	}
+	return n, nil
+}
+
+// run runs the frame in machine code until it halts: Go's side of the
+// exit protocol.
+func (n *nativeProgram) run(f *Frame) ([]byte, error) {
+	frame := uintptr(unsafe.Pointer(f))
+	base := n.code.Addr()
+	at := n.entry
+	for {
+		amd64.Enter(at, frame, 0)
+		switch f.exit.Code {
+		case ExitCallGo:
+			s := &n.sites[f.exit.Site]
+			for _, op := range n.ops[s.block][s.instr : s.instr+s.n] {
+				if err := op(f); err != nil {
+					return nil, err
+				}
+			}
+			at = base + uintptr(s.resume)
+		case ExitYield:
+			runtime.Gosched()
+			at = base + uintptr(n.sites[f.exit.Site].resume)
+		default:
+			runtime.KeepAlive(n)
+			return f.exitOutcome()
+		}
+	}
+}
+
+// nativeBlock is what the sweep keeps of a block while lowering it.
+type nativeBlock struct {
+	head blockHead
+	last blocks.Instr // the block's last instruction (an invalid one's pc)
+}
+
+// lowerProgram lowers every block of p into b (the sweep of compileNative).
+func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
+	g.b = b
+	g.halts = [exitCodeCount]*obj.Prog{}
+	sc := getScratch()
+	defer scratchPool.Put(sc)
+	g.entry = g.resumePoint(nil)
+	for pc := uint32(0); int(pc) < len(g.p.code); {
+		src, buf := blocks.BuildBlockInto(g.p.code, pc, g.p.fork, g.p.jumpDests.Has, sc.instrs[:0])
+		sc.instrs = buf[:0]
+		var code blockCode
+		code.blockHead = blockHead{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
+			term: src.Term, end: src.End, start: pc}
+		g.p.translateBlock(&code, &src, sc) // leaves the block's IR in sc.ir
+		nb := nativeBlock{head: code.blockHead, last: src.Instrs[len(src.Instrs)-1]}
+		g.n.ops = append(g.n.ops, code.ops)
+		if err := g.lowerBlock(uint32(len(g.n.ops)-1), &nb, &sc.ir); err != nil {
+			return err
+		}
+		pc = src.End
+	}
+	for pc := range g.starts {
+		if !g.placed[pc] {
+			return fmt.Errorf("translate: a jump to %d, where no block was lowered", pc)
+		}
+	}
+	g.emitHalts()
+	return nil
+}

@@ -1,0 +1,309 @@
+package translate
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/triedb"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate/amd64"
+)
+
+// nativeCases are programs whose every outcome the machine-code tier must
+// reproduce: halts of each kind, both jump kinds, the block checks, and
+// instructions inlined and not.
+var nativeCases = []struct{ name, code string }{
+	{"stop", "00"},
+	{"empty", ""},
+	{"implicit stop", "6001600201"},
+	{"return sum", "6001600201" + "60005260206000f3"},
+	{"revert", "60016000526020" + "6000fd"},
+	{"invalid opcode", "6001fe"},
+	{"undefined opcode", "600121"},
+	{"static jump", "600456" + "fe" + "5b" + "602a60005260206000f3"},
+	{"static jump to a non-JUMPDEST", "600356" + "00"},
+	{"dynamic jump", "6000356004015600" + "5b00"},
+	{"dynamic jump out of the code", "61ffff56"},
+	{"dynamic jump to a non-JUMPDEST", "6000351560" + "0a" + "01" + "5600" + "5b00"},
+	{"dynamic jump past 2^64", "7f01000000000000000000000000000000000000000000000000000000000000000056"},
+	{"jumpi taken and not", "600160" + "07" + "5700" + "5b6000600b57" + "00"},
+	{"jumpi dynamic", "60003560" + "0a" + "015760" + "0000" + "5b600160005260206000f3"},
+	{"stack underflow", "01"},
+	{"stack overflow", strings.Repeat("5f", 1025)},
+	{"out of gas at a block", strings.Repeat("6001", 300) + "00"},
+	{"loop", hex.EncodeToString(loopCode(300))},
+	{"sstore exits to Go", "602a600055600054600052" + "60206000f3"},
+	{"call data", "600035602035016000526020" + "6000f3"},
+}
+
+// runNativeAndClosure runs code on the closure tier and on machine code
+// with the same input and gas, failing on any difference, and returns
+// whether machine code ran.
+func runNativeAndClosure(t *testing.T, code []byte, input []byte, gas uint64) {
+	t.Helper()
+	run := func(tier Tier) (*Program, []byte, uint64, []uint256.Int, error) {
+		p, err := CompileCode(code, blocks.Latest, Options{Tier: tier})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := new(Frame)
+		f.Reset(&Env{Fork: blocks.Latest, State: testState(t)}, 1)
+		f.Gas, f.Code, f.Input = gas, p.code, input
+		out, err := p.Run(f)
+		return p, bytes.Clone(out), f.Gas, append([]uint256.Int(nil), f.Stack()...), err
+	}
+	_, want, wantGas, wantStack, wantErr := run(TierClosure)
+	p, got, gotGas, gotStack, gotErr := run(TierAMD64)
+	if amd64.Supported && p.machineCode() == nil {
+		t.Fatalf("no machine code: %v", p.NativeErr())
+	}
+	if !bytes.Equal(got, want) || gotGas != wantGas || !sameOutcome(gotErr, wantErr) {
+		t.Errorf("amd64: %x, gas %d, %v; closures: %x, gas %d, %v", got, gotGas, gotErr, want, wantGas, wantErr)
+	}
+	if wantErr == nil && fmt.Sprint(gotStack) != fmt.Sprint(wantStack) {
+		t.Errorf("amd64 stack %v, closures %v", gotStack, wantStack)
+	}
+}
+
+// testState returns an empty state in memory.
+func testState(t *testing.T) *state.StateDB {
+	st, err := state.New(types.EmptyRootHash, state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// sameOutcome reports whether two tiers' errors are the same: the same
+// value, or errors of the same type with the same text.
+func sameOutcome(got, want error) bool {
+	if got == nil || want == nil {
+		return got == want
+	}
+	return got == want || fmt.Sprintf("%T %v", got, got) == fmt.Sprintf("%T %v", want, want)
+}
+
+// TestNativeCases checks that machine code ends every case as the closure
+// tier does: output, gas left, error and (on success) the stack.
+func TestNativeCases(t *testing.T) {
+	input := make([]byte, 64)
+	input[31], input[63] = 7, 0xff
+	for _, tt := range nativeCases {
+		t.Run(tt.name, func(t *testing.T) {
+			code, err := hex.DecodeString(tt.code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, gas := range []uint64{100_000, 1_000, 20} {
+				runNativeAndClosure(t, code, input, gas)
+			}
+		})
+	}
+}
+
+// nativeWordOps are the operations machine code inlines on words.
+var nativeWordOps = []blocks.Opcode{
+	blocks.ADD, blocks.SUB, blocks.AND, blocks.OR, blocks.XOR, blocks.NOT, blocks.ISZERO,
+	blocks.EQ, blocks.LT, blocks.GT, blocks.SLT, blocks.SGT,
+}
+
+// TestNativeWordOps checks every inlined operation on edge and random
+// words, with both operands in slots and with either one a constant the
+// code embeds (narrow and wide), against the closure tier.
+func TestNativeWordOps(t *testing.T) {
+	edges := []uint256.Int{
+		{}, {1}, {^uint64(0)}, {0, 1}, {^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)},
+		{0, 0, 0, 1 << 63}, {^uint64(0), ^uint64(0), ^uint64(0), 1<<63 - 1}, {1 << 31}, {1<<31 - 1},
+		{0xffffffff80000000, ^uint64(0), ^uint64(0), ^uint64(0)},
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 6 {
+		edges = append(edges, uint256.Int{r.Uint64(), r.Uint64(), r.Uint64(), r.Uint64()})
+	}
+	word := func(w *uint256.Int) string { b := w.Bytes32(); return hex.EncodeToString(b[:]) }
+	for _, op := range nativeWordOps {
+		t.Run(op.String(), func(t *testing.T) {
+			for _, a := range edges {
+				for _, b := range edges {
+					ab, bb := a.Bytes32(), b.Bytes32()
+					input := append(ab[:], bb[:]...)
+					ret := fmt.Sprintf("%02x", byte(op)) + "60005260206000f3"
+					// Both in slots: b below a, a on top.
+					slots := "602035600035" + ret
+					// a a constant, b loaded; then b a constant, a loaded.
+					constA := "602035" + "7f" + word(&a) + ret
+					constB := "7f" + word(&b) + "600035" + ret
+					for _, code := range []string{slots, constA, constB} {
+						c, _ := hex.DecodeString(code)
+						runNativeAndClosure(t, c, input, 100_000)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestNativeCancel checks that an endless loop in machine code stops soon
+// after Env.Abort is set, and that the garbage collector completes while
+// it runs (the code yields at jumps).
+func TestNativeCancel(t *testing.T) {
+	if !amd64.Supported {
+		t.Skip("no machine code on this platform")
+	}
+	p, err := CompileCode([]byte{0x5b, 0x5f, 0x56}, blocks.Latest, Options{Tier: TierAMD64}) // JUMPDEST PUSH0 JUMP
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{Fork: blocks.Latest}
+	f := new(Frame)
+	f.Reset(env, 1)
+	f.Gas, f.Code = 1<<62, p.code
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(f); done <- err }()
+	time.Sleep(20 * time.Millisecond)
+	gcDone := make(chan struct{})
+	go func() { runtime.GC(); close(gcDone) }()
+	select {
+	case <-gcDone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the garbage collector did not complete while machine code looped")
+	}
+	start := time.Now()
+	env.Abort.Store(true)
+	select {
+	case err := <-done:
+		t.Logf("stopped %v after Abort", time.Since(start))
+		if err != ErrAborted {
+			t.Fatalf("err = %v, want ErrAborted", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("machine code did not stop after Abort")
+	}
+}
+
+// TestNativeShifts checks the inlined shifts by a constant (SHL, SHR, and
+// multiplication and division by powers of two) at every limb boundary.
+func TestNativeShifts(t *testing.T) {
+	values := []uint256.Int{
+		{1}, {^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)},
+		{0x0123456789abcdef, 0xfedcba9876543210, 0x0f1e2d3c4b5a6978, 0x8796a5b4c3d2e1f0},
+	}
+	for _, k := range []uint{0, 1, 7, 63, 64, 65, 127, 128, 129, 191, 192, 200, 255, 256, 300} {
+		for _, v := range values {
+			vb := v.Bytes32()
+			pow := new(uint256.Int).Lsh(uint256.NewInt(1), k).Bytes32()
+			kb := uint256.NewInt(uint64(k)).Bytes32()
+			ret := "60005260206000f3"
+			codes := []string{
+				"600035" + "7f" + hex.EncodeToString(kb[:]) + "1b" + ret, // SHL
+				"600035" + "7f" + hex.EncodeToString(kb[:]) + "1c" + ret, // SHR
+			}
+			if k < 256 {
+				codes = append(codes,
+					"600035"+"7f"+hex.EncodeToString(pow[:])+"02"+ret, // MUL by 2^k
+					"7f"+hex.EncodeToString(pow[:])+"600035"+"04"+ret, // DIV by 2^k
+				)
+			}
+			for _, code := range codes {
+				c, _ := hex.DecodeString(code)
+				runNativeAndClosure(t, c, vb[:], 100_000)
+			}
+		}
+	}
+}
+
+// TestNativeMemory checks MLOAD and MSTORE in machine code: within the
+// memory the frame has (inline) and beyond it (Go grows it), at constant
+// and computed offsets, including offsets no memory can reach.
+func TestNativeMemory(t *testing.T) {
+	word := func(v uint64) string { b := uint256.NewInt(v).Bytes32(); return hex.EncodeToString(b[:]) }
+	for _, tt := range []struct{ name, code string }{
+		{"constant offsets", "7f" + strings.Repeat("a5", 32) + "600052" + // grows
+			"7f" + strings.Repeat("5a", 31) + "01" + "600152" + // inside, unaligned
+			"600051" + "602051" + "601f51" + "01" + "01" + "608052" + // loads inside
+			"60c051" + "60a0526101006000f3"}, // a load that grows
+		{"computed offsets", "600035" + "7f" + strings.Repeat("c3", 32) + "81" + "52" + // MSTORE at input word 0
+			"602035" + "51" + "600035" + "51" + "01" + "604052" + "6101006000f3"},
+	} {
+		for _, offs := range [][2]uint64{{0, 0}, {1, 33}, {64, 200}, {0x1FFFFFFFE0, 0}, {0, 1 << 40}} {
+			input, _ := hex.DecodeString(word(offs[0]) + word(offs[1]))
+			t.Run(fmt.Sprintf("%s/%d,%d", tt.name, offs[0], offs[1]), func(t *testing.T) {
+				c, _ := hex.DecodeString(tt.code)
+				for _, gas := range []uint64{1_000_000, 200} {
+					runNativeAndClosure(t, c, input, gas)
+				}
+			})
+		}
+	}
+}
+
+// TestNativeMstoreWatched checks that machine code writing memory a caller
+// watches (memory_watch.go) leaves the write to Go, which notes it.
+func TestNativeMstoreWatched(t *testing.T) {
+	if !amd64.Supported {
+		t.Skip("no machine code on this platform")
+	}
+	p, err := CompileCode([]byte{0x60, 0x01, 0x60, 0x00, 0x52, 0x00}, blocks.Latest, Options{Tier: TierAMD64}) // MSTORE(0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := new(Frame)
+	f.Reset(&Env{Fork: blocks.Latest}, 1)
+	f.Gas, f.Code = 100_000, p.code
+	f.Mem.store = append(f.Mem.store[:0], make([]byte, 64)...)
+	tok := f.Mem.Watch(0, 32)
+	if _, err := p.Run(f); err != nil {
+		t.Fatal(err)
+	}
+	if p.machineCode() == nil || f.Mem.store[31] != 1 {
+		t.Fatalf("machine code %v, memory %x", p.machineCode() != nil, f.Mem.store[:32])
+	}
+	if f.Mem.Unwritten(0, 32, tok) {
+		t.Error("a write into watched memory went unnoticed")
+	}
+}
+
+// TestNativeConcurrent runs one program's machine code on 16 goroutines at
+// once, each with its own frame, from its first compilation on: every run
+// must end as a lone run does (run with -race).
+func TestNativeConcurrent(t *testing.T) {
+	code := loopCode(200)
+	p, err := CompileCode(code, blocks.Latest, Options{Tier: TierAMD64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	solo, _ := CompileCode(code, blocks.Latest, Options{Tier: TierClosure})
+	want, wantGas, wantErr := runTier(t, solo, 1_000_000)
+	errs := make(chan error, 16)
+	for range 16 {
+		go func() {
+			for range 20 {
+				got, gas, err := runTier(t, p, 1_000_000)
+				if !bytes.Equal(got, want) || gas != wantGas || err != wantErr {
+					errs <- fmt.Errorf("%x, gas %d, %v; want %x, gas %d, %v", got, gas, err, want, wantGas, wantErr)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if amd64.Supported && p.machineCode() == nil {
+		t.Fatalf("no machine code: %v", p.NativeErr())
+	}
+}
