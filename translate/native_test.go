@@ -60,7 +60,7 @@ func runNativeAndClosure(t *testing.T, code []byte, input []byte, gas uint64) {
 		f := new(Frame)
 		f.Reset(&Env{Fork: blocks.Latest, State: testState(t)}, 1)
 		f.Gas, f.Code, f.Input = gas, p.code, input
-		out, err := p.Run(f)
+		out, err := runRecovering(p, f)
 		return p, bytes.Clone(out), f.Gas, append([]uint256.Int(nil), f.Stack()...), err
 	}
 	_, want, wantGas, wantStack, wantErr := run(TierClosure)
@@ -83,6 +83,18 @@ func testState(t *testing.T) *state.StateDB {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// runRecovering runs p in f, a panic being an error: these frames have no
+// host or block, which the instructions needing them find out alike on
+// every tier.
+func runRecovering(p *Program, f *Frame) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return p.Run(f)
 }
 
 // sameOutcome reports whether two tiers' errors are the same: the same
@@ -306,4 +318,23 @@ func TestNativeConcurrent(t *testing.T) {
 	if amd64.Supported && p.machineCode() == nil {
 		t.Fatalf("no machine code: %v", p.NativeErr())
 	}
+}
+
+// FuzzNativeTier runs the fuzzer's bytes as code, with the fuzzer's input,
+// on the closure tier and in machine code: the two must end alike.
+func FuzzNativeTier(f *testing.F) {
+	for _, tt := range nativeCases {
+		code, _ := hex.DecodeString(tt.code)
+		f.Add(code, []byte{7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32})
+	}
+	f.Add(loopCode(50), []byte{})
+	f.Fuzz(func(t *testing.T, code, input []byte) {
+		code = code[:min(len(code), 24576)]
+		if _, err := CompileCode(code, blocks.Latest, Options{}); err != nil {
+			return // not code any tier runs
+		}
+		for _, gas := range []uint64{30_000, 300} {
+			runNativeAndClosure(t, code, input, gas)
+		}
+	})
 }

@@ -71,8 +71,9 @@ func TestDifferentialDetectsMismatch(t *testing.T) {
 	}
 }
 
-// FuzzDifferential compares hyvm with go-ethereum on the generated program
-// of a seed and on the fuzzer's bytes run as contract code.
+// FuzzDifferential compares hyvm, on every tier, with go-ethereum on the
+// generated program of a seed and on the fuzzer's bytes run as contract
+// code.
 func FuzzDifferential(f *testing.F) {
 	f.Add(uint64(1), []byte{})
 	f.Add(uint64(2), common.FromHex("600160005560206000f3"))
@@ -93,13 +94,16 @@ func FuzzDifferential(f *testing.F) {
 		code = code[:min(len(code), 2*24576)]
 		r := runners.Get().(*difftest.Runner)
 		defer runners.Put(r)
-		for _, c := range []*difftest.Case{difftest.Generate(seed), difftest.GenerateFromBytes(seed, code)} {
-			_, _, diff, err := r.Compare(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff != "" {
-				t.Errorf("mismatch: %s", report(r, c, diff))
+		for _, base := range []*difftest.Case{difftest.Generate(seed), difftest.GenerateFromBytes(seed, code)} {
+			for _, ti := range tiers {
+				c := onTier(ti, base)
+				_, _, diff, err := r.Compare(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff != "" {
+					t.Errorf("mismatch: %s", report(r, c, diff))
+				}
 			}
 		}
 	})
