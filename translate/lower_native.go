@@ -341,12 +341,24 @@ func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
 		if _, _, ok := constShift(in, ir); ok {
 			return true
 		}
+		switch in.op {
+		case blocks.MUL:
+			return true
+		case blocks.BYTE:
+			return in.ci == 0
+		}
 		// NOT and ISZERO are folded by the builder: never one constant operand.
 		return inlinedWordOps[in.op] && in.op != blocks.NOT && in.op != blocks.ISZERO
 	case in.form == irSlots:
-		return inlinedWordOps[in.op]
+		return inlinedWordOps[in.op] || inlinedSlotOps[in.op]
 	}
 	return false
+}
+
+// inlinedSlotOps are the operations lowered on slots besides wordOp's
+// (lower_native_arith.go).
+var inlinedSlotOps = [256]bool{
+	blocks.MUL: true, blocks.SHL: true, blocks.SHR: true, blocks.SAR: true, blocks.BYTE: true,
 }
 
 // inlinedWordOps are the word operations wordOp lowers.
@@ -376,7 +388,18 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 		return g.memOp(in, ir, bi, i)
 	}
 	if in.form == irSlots {
-		return g.wordOp(in.op, slotWord(in.src[0]), slotWord(in.src[1]), in.dst)
+		a, b := slotWord(in.src[0]), slotWord(in.src[1])
+		switch in.op {
+		case blocks.MUL:
+			g.mul(a, b, in.dst)
+		case blocks.SHL, blocks.SHR, blocks.SAR:
+			g.shiftBy(in.op, in.src[0], in.src[1], in.dst)
+		case blocks.BYTE:
+			g.byteOf(a, in.src[1], in.dst)
+		default:
+			return g.wordOp(in.op, a, b, in.dst)
+		}
+		return true
 	}
 	if left, k, ok := constShift(in, ir); ok {
 		g.shiftConst(left, k, in.src[0], in.dst)
@@ -386,6 +409,14 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 	a, b := c, slotWord(in.src[0])
 	if in.ci == 1 {
 		a, b = b, c
+	}
+	switch in.op {
+	case blocks.MUL:
+		g.mul(a, b, in.dst)
+		return true
+	case blocks.BYTE:
+		g.byteOf(c, in.src[0], in.dst)
+		return true
 	}
 	return g.wordOp(in.op, a, b, in.dst)
 }
