@@ -54,6 +54,7 @@ const Fork = blocks.Latest
 // state: changes are reverted after every run.
 type Runner struct {
 	c       *Case
+	engine  string
 	call    Call
 	state   vm.StateDB
 	machine runtime.Machine
@@ -109,7 +110,7 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 	if _, hyvm := hyvmBackends[engine]; hyvm {
 		runState = hyvmstate.New(st)
 	}
-	r := &Runner{c: c, call: call, state: runState}
+	r := &Runner{c: c, engine: engine, call: call, state: runState}
 	if r.machine, err = newMachine(engine, blockContext(c.Gas, time), runState, cache); err != nil {
 		return nil, err
 	}

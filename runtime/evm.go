@@ -39,6 +39,11 @@ type Config struct {
 	// Backend selects how code runs (backend.go); the zero value is
 	// BackendAuto.
 	Backend Backend
+	// NativeAfter is, for BackendAuto on amd64, how much gas per byte of
+	// its code a hot contract runs as closures before it is compiled to
+	// machine code: 0 takes translate.DefaultNativeAfter, a negative value
+	// never compiles (auto then stops at closures).
+	NativeAfter int
 	// MemoryLimits caps the memory of a frame and of all frames of an
 	// execution together (zero fields: translate.DefaultMaxFrameMemory and
 	// translate.DefaultMaxMemory). Past a cap the execution fails with
@@ -102,7 +107,7 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 	}
 	e.traced = cfg.Tracer != nil
 	e.backend = cfg.Backend
-	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier()}
+	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier(), NativeAfter: cfg.NativeAfter}
 	if e.traced {
 		e.opts.Tier = translate.TierClosure // one traced tier: keep one cache key
 	}

@@ -126,6 +126,11 @@ type Options struct {
 	// Tier selects how untraced blocks run (tier.go); the zero value,
 	// TierClosure, translates them all.
 	Tier Tier
+	// NativeAfter is, for TierAuto, how much gas per byte of its code a
+	// program promoted to closures runs before it is compiled to machine
+	// code (native.go): 0 takes DefaultNativeAfter, and a negative value
+	// never compiles.
+	NativeAfter int
 }
 
 // CompileCode prepares code for running without analysing it up front:
@@ -143,6 +148,9 @@ func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 
 func newProgram(code []byte, fork blocks.Fork, dests blocks.Bitmap, opt Options) *Program {
 	p := &Program{code: code, fork: fork, jumpDests: dests, traced: opt.PerInstructionGas, tier: opt.Tier}
+	if p.tier == TierAuto && !p.traced {
+		p.nat.after = nativeThreshold(opt.NativeAfter, len(code))
+	}
 	if p.traced || p.blocksTier() {
 		// The interpreter builds no blocks: it needs no table of them.
 		p.table = newBlockTable(len(code))

@@ -48,24 +48,44 @@ var nativeCases = []struct{ name, code string }{
 }
 
 // runNativeAndClosure runs code on the closure tier and on machine code
-// with the same input and gas, failing on any difference, and returns
-// whether machine code ran.
+// with the same input and gas, failing on any difference.
 func runNativeAndClosure(t *testing.T, code []byte, input []byte, gas uint64) {
 	t.Helper()
-	run := func(tier Tier) (*Program, []byte, uint64, []uint256.Int, error) {
-		p, err := CompileCode(code, blocks.Latest, Options{Tier: tier})
-		if err != nil {
-			t.Fatal(err)
+	comparePair(t, nil, code, input, gas)
+}
+
+// tierPairs keeps the two programs of each code a test compares, so that
+// it runs one code with many inputs without compiling it again.
+type tierPairs map[string]*[2]*Program
+
+// comparePair is runNativeAndClosure taking the programs from pairs, if
+// not nil.
+func comparePair(t *testing.T, pairs tierPairs, code []byte, input []byte, gas uint64) {
+	t.Helper()
+	progs := pairs[string(code)]
+	if progs == nil {
+		progs = new([2]*Program)
+		for i, tier := range []Tier{TierClosure, TierAMD64} {
+			p, err := CompileCode(code, blocks.Latest, Options{Tier: tier})
+			if err != nil {
+				t.Fatal(err)
+			}
+			progs[i] = p
 		}
+		if pairs != nil {
+			pairs[string(code)] = progs
+		}
+	}
+	run := func(p *Program) ([]byte, uint64, []uint256.Int, error) {
 		f := new(Frame)
 		f.Reset(&Env{Fork: blocks.Latest, State: testState(t)}, 1)
 		f.Gas, f.Code, f.Input = gas, p.code, input
 		out, err := runRecovering(p, f)
-		return p, bytes.Clone(out), f.Gas, append([]uint256.Int(nil), f.Stack()...), err
+		return bytes.Clone(out), f.Gas, append([]uint256.Int(nil), f.Stack()...), err
 	}
-	_, want, wantGas, wantStack, wantErr := run(TierClosure)
-	p, got, gotGas, gotStack, gotErr := run(TierAMD64)
-	if amd64.Supported && p.machineCode() == nil {
+	want, wantGas, wantStack, wantErr := run(progs[0])
+	got, gotGas, gotStack, gotErr := run(progs[1])
+	if p := progs[1]; amd64.Supported && p.machineCode() == nil {
 		t.Fatalf("no machine code: %v", p.NativeErr())
 	}
 	if !bytes.Equal(got, want) || gotGas != wantGas || !sameOutcome(gotErr, wantErr) {
@@ -150,6 +170,7 @@ func TestNativeWordOps(t *testing.T) {
 	word := func(w *uint256.Int) string { b := w.Bytes32(); return hex.EncodeToString(b[:]) }
 	for _, op := range nativeWordOps {
 		t.Run(op.String(), func(t *testing.T) {
+			pairs := tierPairs{}
 			for _, a := range edges {
 				for _, b := range edges {
 					ab, bb := a.Bytes32(), b.Bytes32()
@@ -162,7 +183,7 @@ func TestNativeWordOps(t *testing.T) {
 					constB := "7f" + word(&b) + "600035" + ret
 					for _, code := range []string{slots, constA, constB} {
 						c, _ := hex.DecodeString(code)
-						runNativeAndClosure(t, c, input, 100_000)
+						comparePair(t, pairs, c, input, 100_000)
 					}
 				}
 			}
@@ -341,4 +362,39 @@ func FuzzNativeTier(f *testing.F) {
 			runNativeAndClosure(t, code, input, gas)
 		}
 	})
+}
+
+// TestNativePromotion checks that a TierAuto program goes interpreted,
+// then closures, then machine code once it has run NativeAfter gas per
+// byte, every run ending as on the closure tier; and that a negative
+// NativeAfter never compiles.
+func TestNativePromotion(t *testing.T) {
+	if !amd64.Supported {
+		t.Skip("no machine code on this platform")
+	}
+	code := loopCode(100)
+	solo, _ := CompileCode(code, blocks.Latest, Options{Tier: TierClosure})
+	want, wantGas, wantErr := runTier(t, solo, 1_000_000)
+	for _, tt := range []struct {
+		after  int
+		native bool
+	}{{1, true}, {-1, false}} {
+		p, err := CompileCode(code, blocks.Latest, Options{Tier: TierAuto, NativeAfter: tt.after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for run := range 40 {
+			got, gas, err := runTier(t, p, 1_000_000)
+			if !bytes.Equal(got, want) || gas != wantGas || err != wantErr {
+				t.Fatalf("NativeAfter %d, run %d: %x, gas %d, %v; want %x, gas %d, %v", tt.after, run, got, gas, err, want, wantGas, wantErr)
+			}
+		}
+		q := p.promo.to.Load()
+		if q == nil {
+			t.Fatalf("NativeAfter %d: never promoted to closures", tt.after)
+		}
+		if got := q.nat.prog.Load() != nil; got != tt.native {
+			t.Errorf("NativeAfter %d: machine code %v, want %v (heat %d of %d)", tt.after, got, tt.native, q.nat.heat.Load(), q.nat.after)
+		}
+	}
 }

@@ -33,6 +33,9 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 		}
 		p = q
 	}
+	if p.nat.after != 0 {
+		return p.runHeating(f)
+	}
 	return p.runBlocks(f, p.entryBlock())
 }
 

@@ -82,6 +82,7 @@ func (p *Program) promote() *Program {
 	} else {
 		q = newProgram(p.code, p.fork, p.jumpDests, Options{Tier: TierClosure})
 	}
+	q.nat.after = p.nat.after // the closure program may go on to machine code
 	if !p.promo.to.CompareAndSwap(nil, q) {
 		return p.promo.to.Load()
 	}

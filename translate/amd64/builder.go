@@ -8,7 +8,13 @@ type Builder struct {
 	ctxt        *obj.Link
 	first, last *obj.Prog
 	calls       []localCall
+	// slab is where Prog takes instructions from: one allocation per
+	// progSlab of them rather than one each (a contract is thousands).
+	slab []obj.Prog
 }
+
+// progSlab is how many instructions Prog allocates at once.
+const progSlab = 256
 
 // localCall is a CALL to a Prog of the same program. golang-asm can only
 // CALL symbols (a Prog target ends in log.Fatalf), so Call emits CALL $0 and
@@ -16,7 +22,15 @@ type Builder struct {
 type localCall struct{ call, target *obj.Prog }
 
 // Prog returns a new instruction, not yet added to the program.
-func (b *Builder) Prog() *obj.Prog { return b.ctxt.NewProg() }
+func (b *Builder) Prog() *obj.Prog {
+	if len(b.slab) == 0 {
+		b.slab = make([]obj.Prog, progSlab)
+	}
+	p := &b.slab[0]
+	b.slab = b.slab[1:]
+	p.Ctxt = b.ctxt
+	return p
+}
 
 // Add appends p to the program and returns it.
 func (b *Builder) Add(p *obj.Prog) *obj.Prog {

@@ -25,12 +25,15 @@ func (b *Builder) check() error {
 	if b.first == nil {
 		return errors.New("empty program")
 	}
-	added := make(map[*obj.Prog]bool)
+	// A Prog's Pc is 0 until it is assembled: number the added ones.
+	n := int64(0)
 	for p := b.first; p != nil; p = p.Link {
-		added[p] = true
+		n++
+		p.Pc = n
 	}
+	added := func(p *obj.Prog) bool { return p.Pc != 0 }
 	for _, c := range b.calls {
-		if !added[c.target] {
+		if !added(c.target) {
 			return fmt.Errorf("%s: Call target not in the program", clean(c.call.InstructionString()))
 		}
 	}
@@ -39,7 +42,7 @@ func (b *Builder) check() error {
 		switch {
 		case p.To.Type == obj.TYPE_BRANCH && p.To.Target() == nil:
 			why = "branch without target"
-		case p.To.Type == obj.TYPE_BRANCH && !added[p.To.Target()]:
+		case p.To.Type == obj.TYPE_BRANCH && !added(p.To.Target()):
 			why = "branch target not in the program"
 		case p.As == obj.ACALL && p.To.Type == obj.TYPE_BRANCH:
 			why = "CALL to a Prog: use Builder.Call"
@@ -75,9 +78,9 @@ func isJump(as obj.As) bool {
 }
 
 func signExtended(p *obj.Prog) bool {
-	if !strings.HasSuffix(p.As.String(), "Q") || p.As == x86.AMOVQ && p.To.Type == obj.TYPE_REG {
+	// The operands first: naming the op is the slow part.
+	if !(p.From.Type == obj.TYPE_CONST && p.From.Offset>>31 == 1 || p.To.Type == obj.TYPE_CONST && p.To.Offset>>31 == 1) {
 		return false
 	}
-	return p.From.Type == obj.TYPE_CONST && p.From.Offset>>31 == 1 ||
-		p.To.Type == obj.TYPE_CONST && p.To.Offset>>31 == 1
+	return strings.HasSuffix(p.As.String(), "Q") && (p.As != x86.AMOVQ || p.To.Type != obj.TYPE_REG)
 }
