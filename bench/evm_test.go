@@ -144,3 +144,34 @@ func BenchmarkEVM(b *testing.B) {
 		}
 	}
 }
+
+// callCases are calls whose cost is the engine's fixed cost of a call: a
+// contract that stops at once, and one of ten instructions that returns a
+// word.
+var callCases = []Case{
+	{Suite: "call", Benchmark: "empty", Input: "stop", Code: []byte{0x00}, Gas: 100_000},
+	{Suite: "call", Benchmark: "ten", Input: "return", Gas: 100_000,
+		Code: []byte{0x60, 1, 0x60, 2, 0x01, 0x60, 3, 0x02, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}},
+}
+
+// BenchmarkCallOverhead measures the fixed cost of a call on every engine,
+// translations cached: BenchmarkCallOverhead/call/<case>/<input>/<engine>.
+func BenchmarkCallOverhead(b *testing.B) {
+	cache := runtime.NewCache(0)
+	for _, c := range callCases {
+		want := mustRun(b, &c, EngineGeth, cache)
+		for _, engine := range Engines() {
+			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
+				r := newRunner(b, &c, engine, cache)
+				if err := agree(&c, engine, r.Run(), want); engine != EngineGeth && err != nil {
+					b.Fatal(err)
+				}
+				warmUp(r)
+				b.ReportAllocs()
+				for b.Loop() {
+					r.Run()
+				}
+			})
+		}
+	}
+}
