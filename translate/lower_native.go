@@ -182,10 +182,23 @@ func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock) error {
 			i++
 			continue
 		}
-		// A run of instructions Go runs is one exit.
+		// A run of instructions Go runs is one exit, and so are two runs
+		// with at most bridgeExits cheap instructions between them: Go
+		// runs those too (as closures) rather than leave and come back.
 		j := i + 1
-		for j < len(ir.instrs) && !g.inlines(&ir.instrs[j], ir) {
-			j++
+		for j < len(ir.instrs) {
+			if !g.inlines(&ir.instrs[j], ir) {
+				j++
+				continue
+			}
+			k := j
+			for k < len(ir.instrs) && k-j < bridgeExits && g.inlines(&ir.instrs[k], ir) && cheap(&ir.instrs[k]) {
+				k++
+			}
+			if k == j || k == len(ir.instrs) || g.inlines(&ir.instrs[k], ir) {
+				break
+			}
+			j = k
 		}
 		g.exit(ExitCallGo, bi, uint32(i), uint32(j-i))
 		i = j
@@ -359,6 +372,22 @@ func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
 // (lower_native_arith.go).
 var inlinedSlotOps = [256]bool{
 	blocks.MUL: true, blocks.SHL: true, blocks.SHR: true, blocks.SAR: true, blocks.BYTE: true,
+}
+
+// bridgeExits is how many cheap inlinable instructions between two exits
+// Go runs instead of machine code, to exit once: leaving machine code and
+// coming back costs more than a move or an addition as a closure.
+const bridgeExits = 3
+
+// cheap reports whether in costs less as a closure than an exit does.
+func cheap(in *irInstr) bool {
+	switch in.form {
+	case irMoves, irSetConst:
+		return true
+	case irSlots, irConst:
+		return inlinedWordOps[in.op]
+	}
+	return false
 }
 
 // inlinedWordOps are the word operations wordOp lowers.

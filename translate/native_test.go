@@ -398,3 +398,45 @@ func TestNativePromotion(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeCodeFreed checks that the machine code of programs nobody
+// keeps is unmapped: compiling many, dropping them and collecting brings
+// the live mappings back to where they were.
+func TestNativeCodeFreed(t *testing.T) {
+	if !amd64.Supported {
+		t.Skip("no machine code on this platform")
+	}
+	runtime.GC()
+	before, _ := amd64.Mapped()
+	kept := make([]*Program, 0, 500)
+	for i := range 500 {
+		code := append(loopCode(uint16(i)), byte(i)) // distinct programs
+		p, err := CompileCode(code, blocks.Latest, Options{Tier: TierAMD64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.machineCode() == nil {
+			t.Fatalf("no machine code: %v", p.NativeErr())
+		}
+		kept = append(kept, p)
+	}
+	mid, _ := amd64.Mapped()
+	if mid < before+500 {
+		t.Fatalf("%d mappings with 500 programs kept, %d before", mid, before)
+	}
+	runtime.KeepAlive(kept)
+	kept = nil
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		now, _ := amd64.Mapped()
+		if now <= before+8 {
+			t.Logf("mappings: %d before, %d with the programs, %d after", before, mid, now)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mappings: %d before, %d with the programs, still %d after collecting", before, mid, now)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
