@@ -67,6 +67,20 @@ const (
 	FrameMemWatchHiOffset = 32824
 	// FrameEnvOffset is Frame.Env, a *Env.
 	FrameEnvOffset = 33000
+	// FrameAddressOffset and FrameCallerOffset are Frame.Address and
+	// Frame.Caller, 20 big-endian bytes each; FrameValueOffset is
+	// Frame.Value, a word; FrameInputLenOffset the length of Frame.Input.
+	FrameAddressOffset  = 32864
+	FrameCallerOffset   = 32884
+	FrameValueOffset    = 32904
+	FrameInputLenOffset = 32944
+	// EnvChainIDOffset, EnvNumberOffset, EnvTimestampOffset,
+	// EnvGasLimitOffset and EnvBaseFeeOffset are words of Env.
+	EnvChainIDOffset   = 96
+	EnvNumberOffset    = 128
+	EnvTimestampOffset = 160
+	EnvGasLimitOffset  = 192
+	EnvBaseFeeOffset   = 224
 	// EnvAbortOffset is Env.Abort within Env: an atomic.Bool, a 4-byte
 	// word that is nonzero once the run is cancelled. An aligned 32-bit
 	// load reads it atomically on amd64.

@@ -340,6 +340,8 @@ func (g *nativeGen) takeDynamic(jumpi bool) {
 // inlines reports whether in has an inline form (inline lowers it).
 func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
 	switch {
+	case pushes(in):
+		return true
 	case in.pre != 0:
 		return false
 	case in.form == irMoves, in.form == irSetConst:
@@ -404,6 +406,10 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 	in := &ir.instrs[i]
 	if !g.inlines(in, ir) {
 		return false
+	}
+	if pushes(in) {
+		g.push(in)
+		return true
 	}
 	switch in.form {
 	case irMoves:

@@ -440,3 +440,50 @@ func TestNativeCodeFreed(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestNativePushes checks the frame and block values machine code pushes
+// (ADDRESS, CALLER, CALLVALUE, CALLDATASIZE, the block's words, PC and GAS)
+// against the closure tier, with every byte of them distinct.
+func TestNativePushes(t *testing.T) {
+	var code []byte
+	ops := []blocks.Opcode{blocks.ADDRESS, blocks.CALLER, blocks.CALLVALUE, blocks.CALLDATASIZE,
+		blocks.NUMBER, blocks.TIMESTAMP, blocks.GASLIMIT, blocks.BASEFEE, blocks.CHAINID, blocks.PC, blocks.GAS}
+	for i, op := range ops {
+		// op, then MSTORE it at 32*i; a JUMPDEST-free block, so GAS sees
+		// gas still due after it.
+		code = append(code, byte(op), 0x61, byte(32*i>>8), byte(32*i), 0x52)
+	}
+	code = append(code, 0x61, 0x01, 0x60, 0x5f, 0xf3) // RETURN(0, 0x160)
+	run := func(tier Tier) ([]byte, uint64, error) {
+		p, err := CompileCode(code, blocks.Latest, Options{Tier: tier})
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := &Env{Fork: blocks.Latest}
+		for i, w := range []*uint256.Int{&env.Number, &env.Timestamp, &env.GasLimit, &env.BaseFee, &env.ChainID} {
+			for l := range w {
+				w[l] = uint64(i+1)<<56 | uint64(l)<<8 | 0x81
+			}
+		}
+		f := new(Frame)
+		f.Reset(env, 1)
+		for i := range 20 {
+			f.Address[i], f.Caller[i] = byte(0xa0+i), byte(0x10+i)
+		}
+		f.Value = uint256.Int{0x0102030405060708, 0x1112131415161718, 0x2122232425262728, 0x3132333435363738}
+		f.Gas, f.Code, f.Input = 100_000, p.code, make([]byte, 77)
+		out, err := p.Run(f)
+		if tier == TierAMD64 && amd64.Supported && p.machineCode() == nil {
+			t.Fatalf("no machine code: %v", p.NativeErr())
+		}
+		return bytes.Clone(out), f.Gas, err
+	}
+	want, wantGas, wantErr := run(TierClosure)
+	got, gotGas, gotErr := run(TierAMD64)
+	if !bytes.Equal(got, want) || gotGas != wantGas || gotErr != wantErr {
+		t.Errorf("amd64: %x, gas %d, %v\nclosures: %x, gas %d, %v", got, gotGas, gotErr, want, wantGas, wantErr)
+	}
+	if len(want) != 0x160 || wantErr != nil {
+		t.Fatalf("the program returned %d bytes, %v", len(want), wantErr)
+	}
+}
