@@ -70,10 +70,11 @@ const (
 	// FrameAddressOffset and FrameCallerOffset are Frame.Address and
 	// Frame.Caller, 20 big-endian bytes each; FrameValueOffset is
 	// Frame.Value, a word; FrameInputLenOffset the length of Frame.Input.
-	FrameAddressOffset  = 32864
-	FrameCallerOffset   = 32884
-	FrameValueOffset    = 32904
-	FrameInputLenOffset = 32944
+	FrameAddressOffset   = 32864
+	FrameCallerOffset    = 32884
+	FrameValueOffset     = 32904
+	FrameInputDataOffset = 32936
+	FrameInputLenOffset  = 32944
 	// EnvChainIDOffset, EnvNumberOffset, EnvTimestampOffset,
 	// EnvGasLimitOffset and EnvBaseFeeOffset are words of Env.
 	EnvChainIDOffset   = 96

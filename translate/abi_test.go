@@ -48,6 +48,7 @@ func TestFrameABIOffsets(t *testing.T) {
 		{"FrameAddressOffset", unsafe.Offsetof(f.Address), FrameAddressOffset},
 		{"FrameCallerOffset", unsafe.Offsetof(f.Caller), FrameCallerOffset},
 		{"FrameValueOffset", unsafe.Offsetof(f.Value), FrameValueOffset},
+		{"FrameInputDataOffset", unsafe.Offsetof(f.Input), FrameInputDataOffset},
 		{"FrameInputLenOffset", unsafe.Offsetof(f.Input) + ptr, FrameInputLenOffset},
 		{"EnvChainIDOffset", unsafe.Offsetof(e.ChainID), EnvChainIDOffset},
 		{"EnvNumberOffset", unsafe.Offsetof(e.Number), EnvNumberOffset},

@@ -346,6 +346,8 @@ func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
 		return false
 	case in.form == irMoves, in.form == irSetConst:
 		return true
+	case in.op == blocks.CALLDATALOAD:
+		return in.form == irSlots
 	case in.op == blocks.MLOAD, in.op == blocks.MSTORE:
 		if in.form == irConst {
 			c := &ir.consts[in.c]
@@ -417,6 +419,10 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 		return true
 	case irSetConst:
 		g.storeConst(in.dst, &ir.consts[in.c])
+		return true
+	}
+	if in.op == blocks.CALLDATALOAD {
+		g.callDataLoad(in, bi, i)
 		return true
 	}
 	if in.op == blocks.MLOAD || in.op == blocks.MSTORE {

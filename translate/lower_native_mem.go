@@ -135,3 +135,33 @@ func constShift(in *irInstr, ir *irBlock) (left bool, k uint64, ok bool) {
 	}
 	return false, 0, false
 }
+
+// callDataLoad lowers CALLDATALOAD (block bi, instruction i) of a word
+// wholly within the input; one reaching past its end (zero-padded) or at
+// an offset beyond it runs in Go.
+func (g *nativeGen) callDataLoad(in *irInstr, bi, i uint32) {
+	slow := g.label()
+	k := in.src[0]
+	g.emit(x86.AMOVQ, limb(k, 1), reg(x86.REG_AX))
+	g.emit(x86.AORQ, limb(k, 2), reg(x86.REG_AX))
+	g.emit(x86.AORQ, limb(k, 3), reg(x86.REG_AX))
+	g.jump(x86.AJNE, slow)
+	g.emit(x86.AMOVQ, frameField(FrameInputLenOffset), reg(x86.REG_BX))
+	g.emit(x86.ASUBQ, imm(32), reg(x86.REG_BX))
+	g.jump(x86.AJCS, slow)
+	g.emit(x86.AMOVQ, limb(k, 0), reg(x86.REG_AX))
+	g.emit(x86.ACMPQ, reg(x86.REG_AX), reg(x86.REG_BX))
+	g.jump(x86.AJHI, slow) // off > len-32
+	g.emit(x86.AMOVQ, frameField(FrameInputDataOffset), reg(x86.REG_SI))
+	g.emit(x86.AADDQ, reg(x86.REG_AX), reg(x86.REG_SI))
+	for l, r := range wordRegs {
+		g.emit(x86.AMOVQ, mem(x86.REG_SI, int64(24-8*l)), reg(r))
+		g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
+	}
+	g.storeRegs(in.dst)
+	done := g.label()
+	g.jump(obj.AJMP, done)
+	g.place(slow)
+	g.exit(ExitCallGo, bi, i, 1)
+	g.place(done)
+}

@@ -487,3 +487,21 @@ func TestNativePushes(t *testing.T) {
 		t.Fatalf("the program returned %d bytes, %v", len(want), wantErr)
 	}
 }
+
+// TestNativeCallDataLoad checks CALLDATALOAD in machine code at offsets
+// within the input, reaching past its end, beyond it and beyond 2^64.
+func TestNativeCallDataLoad(t *testing.T) {
+	input := make([]byte, 70)
+	for i := range input {
+		input[i] = byte(0x30 + i)
+	}
+	pairs := tierPairs{}
+	for _, off := range []string{"00", "01", "26", "27", "28", "45", "46", "ff", "ffffffffffffffff", "010000000000000000"} {
+		w, _ := hex.DecodeString(strings.Repeat("0", 64-len(off)) + off)
+		// CALLDATALOAD(CALLDATALOAD(0)) with the offset as the input's
+		// first word, then the word at offset 3 as a constant.
+		in := append(append([]byte(nil), w...), input...)
+		code, _ := hex.DecodeString("600035" + "35" + "600052" + "600335" + "602052" + "60406000f3")
+		comparePair(t, pairs, code, in, 100_000)
+	}
+}
