@@ -23,12 +23,17 @@ import (
 // the address of the slot at the stack pointer (slot k is at R12+32k),
 // kept equal to DI + 32*sp wherever sp moves and reloaded from the frame
 // at every point Go enters; R11 counts down the jumps left before the code
-// yields to Go. AX, BX, CX, DX, R8-R10, R13 and X0-X3 are scratch.
+// yields to Go; R15 is the address of Env.Abort. AX, BX, CX, DX, SI,
+// R8-R10, R13 and X0-X3 are scratch.
+//
+// What runs rarely (a yield, the slow path of a memory access) is placed
+// after every block, out of the way of the code that runs.
 
 const (
 	regFrame = x86.REG_DI
 	regSP    = x86.REG_R12
 	regYield = x86.REG_R11
+	regAbort = x86.REG_R15 // the address of Env.Abort
 )
 
 // nativeGen lowers a program's blocks into one piece of machine code.
@@ -45,6 +50,24 @@ type nativeGen struct {
 	sites  []siteDraft
 	// halts are the shared stubs that store a halting exit code and return.
 	halts [exitCodeCount]*obj.Prog
+	// cold are the exits placed after every block.
+	cold []coldExit
+}
+
+// coldExit is an exit placed after the blocks: entered by a jump to label,
+// it leaves for Go with code and resumes by a jump to back.
+type coldExit struct {
+	label, back     *obj.Prog
+	code            ExitCode
+	block, instr, n uint32
+}
+
+// coldExit returns the label of a new exit placed after the blocks, which
+// resumes at back.
+func (g *nativeGen) coldExit(c ExitCode, block, instr, n uint32, back *obj.Prog) *obj.Prog {
+	l := g.label()
+	g.cold = append(g.cold, coldExit{label: l, back: back, code: c, block: block, instr: instr, n: n})
+	return l
 }
 
 // siteDraft is an exit site while its resume label has no address yet.
@@ -120,6 +143,11 @@ func (g *nativeGen) halt(c ExitCode) *obj.Prog {
 // past the last block is an implicit STOP.
 func (g *nativeGen) emitHalts() {
 	g.jump(obj.AJMP, g.halt(ExitOK))
+	for _, c := range g.cold {
+		g.place(c.label)
+		g.exit(c.code, c.block, c.instr, c.n)
+		g.jump(obj.AJMP, c.back)
+	}
 	for c, l := range g.halts {
 		if l == nil {
 			continue
@@ -139,6 +167,8 @@ func (g *nativeGen) resumePoint(s *siteDraft) *obj.Prog {
 	g.emit(x86.ASHLQ, imm(5), reg(regSP))
 	g.emit(x86.AADDQ, reg(regFrame), reg(regSP))
 	g.emit(x86.AMOVQ, imm(yieldEvery), reg(regYield))
+	g.emit(x86.AMOVQ, frameField(FrameEnvOffset), reg(regAbort))
+	g.emit(x86.AADDQ, imm(EnvAbortOffset), reg(regAbort))
 	if s != nil {
 		s.resume = l
 		g.sites = append(g.sites, *s)
@@ -157,26 +187,32 @@ func (g *nativeGen) exit(c ExitCode, block, instr, n uint32) {
 }
 
 // lowerBlock lowers block bi: its entry checks, instructions, terminator.
-func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock) error {
+//
+// empties are the blocks before it that do nothing at run time but fall
+// through (lone JUMPDESTs, pushes popped): as in the closure tier
+// (lazy.go), each runs as a copy of this block's entry with the gas and
+// stack bounds of the whole run from it added, so a run of them costs one
+// check, not one per block. Charging the run's gas at its first block only
+// changes where an out-of-gas halt happens inside it, which nothing
+// observes: the frame fails all the same.
+func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock, empties []blockHead) error {
 	h := &nb.head
-	if h.gas >= 1<<31 { // an immediate is sign-extended from 32 bits
-		return fmt.Errorf("translate: block at %d charges %d gas", h.start, h.gas)
+	body := g.label()
+	for i := range empties {
+		run := *h
+		for _, e := range empties[i:] {
+			run.gas += e.gas
+			run.stackReq, run.stackGrowth = max(run.stackReq, e.stackReq), max(run.stackGrowth, e.stackGrowth)
+		}
+		if err := g.entryChecks(empties[i].start, &run); err != nil {
+			return err
+		}
+		g.jump(obj.AJMP, body)
 	}
-	g.place(g.blockLabel(h.start))
-	g.placed[h.start] = true
-	if h.gas > 0 {
-		g.emit(x86.ACMPQ, frameField(FrameGasOffset), imm(int64(h.gas)))
-		g.jump(x86.AJCS, g.halt(ExitOutOfGas))
-		g.emit(x86.ASUBQ, imm(int64(h.gas)), frameField(FrameGasOffset))
+	if err := g.entryChecks(h.start, h); err != nil {
+		return err
 	}
-	if h.stackReq > 0 {
-		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(h.stackReq)))
-		g.jump(x86.AJLT, g.halt(ExitStackUnderflow))
-	}
-	if h.stackGrowth > 0 {
-		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(StackLimit-h.stackGrowth)))
-		g.jump(x86.AJGT, g.halt(ExitStackOverflow))
-	}
+	g.place(body)
 	for i := 0; i < len(ir.instrs); {
 		if g.inline(bi, uint32(i), ir) {
 			i++
@@ -204,6 +240,30 @@ func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock) error {
 		i = j
 	}
 	return g.terminate(nb)
+}
+
+// entryChecks places the label of the block starting at start and what
+// its entry does: charge h's gas, check h's stack bounds.
+func (g *nativeGen) entryChecks(start uint32, h *blockHead) error {
+	if h.gas >= 1<<31 { // an immediate is sign-extended from 32 bits
+		return fmt.Errorf("translate: block at %d charges %d gas", start, h.gas)
+	}
+	g.place(g.blockLabel(start))
+	g.placed[start] = true
+	if h.gas > 0 {
+		g.emit(x86.ACMPQ, frameField(FrameGasOffset), imm(int64(h.gas)))
+		g.jump(x86.AJCS, g.halt(ExitOutOfGas))
+		g.emit(x86.ASUBQ, imm(int64(h.gas)), frameField(FrameGasOffset))
+	}
+	if h.stackReq > 0 {
+		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(h.stackReq)))
+		g.jump(x86.AJLT, g.halt(ExitStackUnderflow))
+	}
+	if h.stackGrowth > 0 {
+		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(StackLimit-h.stackGrowth)))
+		g.jump(x86.AJGT, g.halt(ExitStackOverflow))
+	}
+	return nil
 }
 
 // terminate lowers the block's terminator.
@@ -291,16 +351,10 @@ func (g *nativeGen) moveSP(n int) {
 func (g *nativeGen) jumpChecks() {
 	again := g.label()
 	g.place(again)
-	g.emit(x86.AMOVQ, frameField(FrameEnvOffset), reg(x86.REG_AX))
-	g.emit(x86.AMOVL, mem(x86.REG_AX, EnvAbortOffset), reg(x86.REG_AX))
-	g.emit(x86.ATESTL, reg(x86.REG_AX), reg(x86.REG_AX))
+	g.emit(x86.ACMPL, mem(regAbort, 0), imm(0))
 	g.jump(x86.AJNE, g.halt(ExitAborted))
 	g.emit(x86.ADECQ, obj.Addr{}, reg(regYield))
-	cont := g.label()
-	g.jump(x86.AJNE, cont)
-	g.exit(ExitYield, 0, 0, 0)
-	g.jump(obj.AJMP, again)
-	g.place(cont)
+	g.jump(x86.AJEQ, g.coldExit(ExitYield, 0, 0, 0, again))
 }
 
 // takeStatic takes a static jump: a native jump to its block.

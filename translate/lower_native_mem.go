@@ -69,10 +69,8 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) bool {
 		}
 	}
 	done := g.label()
-	g.jump(obj.AJMP, done)
-	g.place(slow)
-	g.exit(ExitCallGo, bi, i, 1)
 	g.place(done)
+	g.cold = append(g.cold, coldExit{label: slow, back: done, code: ExitCallGo, block: bi, instr: i, n: 1})
 	return true
 }
 
@@ -160,8 +158,6 @@ func (g *nativeGen) callDataLoad(in *irInstr, bi, i uint32) {
 	}
 	g.storeRegs(in.dst)
 	done := g.label()
-	g.jump(obj.AJMP, done)
-	g.place(slow)
-	g.exit(ExitCallGo, bi, i, 1)
 	g.place(done)
+	g.cold = append(g.cold, coldExit{label: slow, back: done, code: ExitCallGo, block: bi, instr: i, n: 1})
 }

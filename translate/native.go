@@ -203,6 +203,7 @@ func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
 	sc := getScratch()
 	defer scratchPool.Put(sc)
 	g.entry = g.resumePoint(nil)
+	var empties []blockHead
 	for pc := uint32(0); int(pc) < len(g.p.code); {
 		src, buf := blocks.BuildBlockInto(g.p.code, pc, g.p.fork, g.p.jumpDests.Has, sc.instrs[:0])
 		sc.instrs = buf[:0]
@@ -212,10 +213,15 @@ func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
 		g.p.translateBlock(&code, &src, sc) // leaves the block's IR in sc.ir
 		nb := nativeBlock{head: code.blockHead, last: src.Instrs[len(src.Instrs)-1]}
 		g.n.ops = append(g.n.ops, code.ops)
-		if err := g.lowerBlock(uint32(len(g.n.ops)-1), &nb, &sc.ir); err != nil {
+		pc = src.End
+		if len(sc.ir.instrs) == 0 && nb.head.term == blocks.Fallthrough && int(pc) < len(g.p.code) {
+			empties = append(empties, nb.head) // lowered with the block it falls into
+			continue
+		}
+		if err := g.lowerBlock(uint32(len(g.n.ops)-1), &nb, &sc.ir, empties); err != nil {
 			return err
 		}
-		pc = src.End
+		empties = empties[:0]
 	}
 	for pc := range g.starts {
 		if !g.placed[pc] {
