@@ -55,11 +55,17 @@ const (
 	// FrameMemDataOffset, FrameMemLenOffset and FrameMemCapOffset are the
 	// slice header of Frame.Mem.store, the frame's memory: its data
 	// pointer, length (the memory size, a multiple of 32) and capacity.
-	// Growing memory is Go's work (ExitCallGo); generated code may read
-	// and write within the length.
+	// Generated code reads and writes within the length, and lengthens
+	// the memory within the capacity; a larger buffer is Go's work.
 	FrameMemDataOffset = 32784
 	FrameMemLenOffset  = 32792
 	FrameMemCapOffset  = 32800
+	// FrameMemLastGasOffset is the gas the memory's size has cost so far
+	// (Memory.lastGasCost); FrameMemAllowanceOffset how far it may grow
+	// (Frame.memAllowance, memory_limit.go). Generated code grows memory
+	// within its capacity as Frame.chargeMemory does.
+	FrameMemLastGasOffset   = 32808
+	FrameMemAllowanceOffset = 33120
 	// FrameMemWatchLoOffset and FrameMemWatchHiOffset bound the region of
 	// memory a caller watches for writes (memory_watch.go), two uint64s:
 	// equal when none is, and only then may generated code write memory.

@@ -42,6 +42,8 @@ func TestFrameABIOffsets(t *testing.T) {
 		{"FrameMemLenOffset", mem + ptr, FrameMemLenOffset},
 		{"FrameMemCapOffset", mem + 2*ptr, FrameMemCapOffset},
 		{"slice header size", unsafe.Sizeof(f.Mem.store), 3 * ptr},
+		{"FrameMemLastGasOffset", mem + unsafe.Offsetof(f.Mem.lastGasCost), FrameMemLastGasOffset},
+		{"FrameMemAllowanceOffset", unsafe.Offsetof(f.memAllowance), FrameMemAllowanceOffset},
 		{"FrameMemWatchLoOffset", mem + unsafe.Offsetof(f.Mem.watch) + unsafe.Offsetof(f.Mem.watch.lo), FrameMemWatchLoOffset},
 		{"FrameMemWatchHiOffset", mem + unsafe.Offsetof(f.Mem.watch) + unsafe.Offsetof(f.Mem.watch.hi), FrameMemWatchHiOffset},
 		{"FrameEnvOffset", unsafe.Offsetof(f.Env), FrameEnvOffset},

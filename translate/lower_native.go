@@ -50,8 +50,10 @@ type nativeGen struct {
 	sites  []siteDraft
 	// halts are the shared stubs that store a halting exit code and return.
 	halts [exitCodeCount]*obj.Prog
-	// cold are the exits placed after every block.
-	cold []coldExit
+	// cold are the exits placed after every block, coldCode the other
+	// code placed there.
+	cold     []coldExit
+	coldCode []func()
 }
 
 // coldExit is an exit placed after the blocks: entered by a jump to label,
@@ -143,6 +145,9 @@ func (g *nativeGen) halt(c ExitCode) *obj.Prog {
 // past the last block is an implicit STOP.
 func (g *nativeGen) emitHalts() {
 	g.jump(obj.AJMP, g.halt(ExitOK))
+	for _, emit := range g.coldCode {
+		emit()
+	}
 	for _, c := range g.cold {
 		g.place(c.label)
 		g.exit(c.code, c.block, c.instr, c.n)

@@ -16,41 +16,41 @@ import (
 // memOp lowers MLOAD or MSTORE of the IR instruction in (block bi,
 // instruction i), reporting false for a form it does not inline.
 func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) bool {
-	slow := g.label()
+	slow, grow, again := g.label(), g.label(), g.label()
+	end := reg(x86.REG_R9) // where the word ends
+	g.place(again)
 	switch in.form {
 	case irConst:
 		c := &ir.consts[in.c]
 		if !c.IsUint64() || c.Uint64() > 1<<30 || (in.op == blocks.MSTORE && in.ci != 0) {
 			return false
 		}
-		g.emit(x86.ACMPQ, frameField(FrameMemLenOffset), imm(int64(c.Uint64())+32))
-		g.jump(x86.AJCS, slow)
-		g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), reg(x86.REG_SI))
-		if c.Uint64() != 0 {
-			g.emit(x86.AADDQ, imm(int64(c.Uint64())), reg(x86.REG_SI))
-		}
+		g.emit(x86.AMOVQ, imm(int64(c.Uint64())+32), end)
 	case irSlots:
+		// An offset of 2^30 or more is left to Go: its gas alone is past
+		// any block's gas limit, and Go words the errors.
 		k := in.src[0]
 		g.emit(x86.AMOVQ, limb(k, 1), reg(x86.REG_AX))
 		g.emit(x86.AORQ, limb(k, 2), reg(x86.REG_AX))
 		g.emit(x86.AORQ, limb(k, 3), reg(x86.REG_AX))
 		g.jump(x86.AJNE, slow)
-		g.emit(x86.AMOVQ, frameField(FrameMemLenOffset), reg(x86.REG_BX))
-		g.emit(x86.ASUBQ, imm(32), reg(x86.REG_BX))
-		g.jump(x86.AJCS, slow)
-		g.emit(x86.AMOVQ, limb(k, 0), reg(x86.REG_AX))
-		g.emit(x86.ACMPQ, reg(x86.REG_AX), reg(x86.REG_BX))
-		g.jump(x86.AJHI, slow) // off > len-32
-		g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), reg(x86.REG_SI))
-		g.emit(x86.AADDQ, reg(x86.REG_AX), reg(x86.REG_SI))
+		g.emit(x86.AMOVQ, limb(k, 0), end)
+		g.emit(x86.ACMPQ, end, imm(1<<30))
+		g.jump(x86.AJHI, slow)
+		g.emit(x86.AADDQ, imm(32), end)
 	default:
 		return false
 	}
-	// SI is the word's address in memory: big-endian, so limb i is the
-	// byte-swapped quadword 24-8i.
+	g.emit(x86.ACMPQ, frameField(FrameMemLenOffset), end)
+	g.jump(x86.AJCS, grow) // the memory is shorter than end
+	g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), reg(x86.REG_SI))
+	g.emit(x86.AADDQ, end, reg(x86.REG_SI))
+	g.coldCode = append(g.coldCode, func() { g.growMemory(grow, again, slow) })
+	// SI is where the word ends in memory: big-endian, so limb l is the
+	// byte-swapped quadword at -8-8l.
 	if in.op == blocks.MLOAD {
 		for l, r := range wordRegs {
-			g.emit(x86.AMOVQ, mem(x86.REG_SI, int64(24-8*l)), reg(r))
+			g.emit(x86.AMOVQ, mem(x86.REG_SI, int64(-8-8*l)), reg(r))
 			g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
 		}
 		g.storeRegs(in.dst)
@@ -65,13 +65,63 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) bool {
 		for l, r := range wordRegs {
 			g.emit(x86.AMOVQ, limb(v, l), reg(r))
 			g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
-			g.emit(x86.AMOVQ, reg(r), mem(x86.REG_SI, int64(24-8*l)))
+			g.emit(x86.AMOVQ, reg(r), mem(x86.REG_SI, int64(-8-8*l)))
 		}
 	}
 	done := g.label()
 	g.place(done)
 	g.cold = append(g.cold, coldExit{label: slow, back: done, code: ExitCallGo, block: bi, instr: i, n: 1})
 	return true
+}
+
+// growMemory places at grow what MLOAD and MSTORE do when the memory is
+// shorter than R9, the end of their word, as Frame.chargeMemory does when
+// the buffer has the room and the frame the gas and allowance: charge the
+// expansion, clear the new words, lengthen the memory; then it goes back
+// to again, the access. Otherwise it goes to slow: Go grows the buffer or
+// fails the frame.
+func (g *nativeGen) growMemory(grow, again, slow *obj.Prog) {
+	ax, bx, cx, dx, si, r10 := reg(x86.REG_AX), reg(x86.REG_BX), reg(x86.REG_CX), reg(x86.REG_DX), reg(x86.REG_SI), reg(x86.REG_R10)
+	g.place(grow)
+	// words = (end+31)/32 in CX, the new size 32*words in DX.
+	g.emit(x86.AMOVQ, reg(x86.REG_R9), cx)
+	g.emit(x86.AADDQ, imm(31), cx)
+	g.emit(x86.ASHRQ, imm(5), cx)
+	g.emit(x86.AMOVQ, cx, dx)
+	g.emit(x86.ASHLQ, imm(5), dx)
+	g.emit(x86.ACMPQ, dx, frameField(FrameMemCapOffset))
+	g.jump(x86.AJHI, slow)
+	g.emit(x86.ACMPQ, dx, frameField(FrameMemAllowanceOffset))
+	g.jump(x86.AJHI, slow)
+	// The memory's gas, 3*words + words²/512, less what was paid: BX.
+	g.emit(x86.AMOVQ, cx, ax)
+	g.emit(x86.AIMULQ, cx, ax)
+	g.emit(x86.ASHRQ, imm(9), ax)
+	g.emit(x86.AADDQ, cx, ax)
+	g.emit(x86.AADDQ, cx, ax)
+	g.emit(x86.AADDQ, cx, ax)
+	g.emit(x86.AMOVQ, ax, bx)
+	g.emit(x86.ASUBQ, frameField(FrameMemLastGasOffset), bx)
+	g.emit(x86.ACMPQ, frameField(FrameGasOffset), bx)
+	g.jump(x86.AJCS, slow) // Go fails the frame as the closures do
+	g.emit(x86.ASUBQ, bx, frameField(FrameGasOffset))
+	g.emit(x86.AMOVQ, ax, frameField(FrameMemLastGasOffset))
+	// Clear [len, new size), 32 bytes at a time (both are multiples of 32).
+	g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), si)
+	g.emit(x86.AMOVQ, frameField(FrameMemLenOffset), bx)
+	g.emit(x86.AADDQ, bx, si)
+	g.emit(x86.AMOVQ, dx, r10)
+	g.emit(x86.ASUBQ, bx, r10)
+	g.emit(x86.APXOR, reg(x86.REG_X0), reg(x86.REG_X0))
+	loop := g.label()
+	g.place(loop)
+	g.emit(x86.AMOVOU, reg(x86.REG_X0), mem(x86.REG_SI, 0))
+	g.emit(x86.AMOVOU, reg(x86.REG_X0), mem(x86.REG_SI, 16))
+	g.emit(x86.AADDQ, imm(32), si)
+	g.emit(x86.ASUBQ, imm(32), r10)
+	g.jump(x86.AJNE, loop)
+	g.emit(x86.AMOVQ, dx, frameField(FrameMemLenOffset))
+	g.jump(obj.AJMP, again)
 }
 
 // shiftConst lowers a shift of slot s by the constant k into slot d: left

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -512,5 +513,52 @@ func TestNativeCallDataLoad(t *testing.T) {
 		in := append(append([]byte(nil), w...), input...)
 		code, _ := hex.DecodeString("600035" + "35" + "600052" + "600335" + "602052" + "60406000f3")
 		comparePair(t, pairs, code, in, 100_000)
+	}
+}
+
+// TestNativeMemoryGrowth checks memory growing word by word in a loop, as
+// machine code does it within the buffer's capacity: its gas at every
+// limit around the loop's needs, and the frame's memory cap.
+func TestNativeMemoryGrowth(t *testing.T) {
+	// i = 40; do { MSTORE((41-i)*32 + 7, i); i-- } while i, each store
+	// growing the memory; then MLOAD past the end (a load that grows),
+	// RETURN(0, MSIZE). Each run is on a frame whose buffer holds 0xff
+	// bytes from an earlier run: growing must clear them.
+	code, _ := hex.DecodeString("6028" + "5b" + "8080" + "602903" + "60051b" + "600701" + "52" + "6001900380600257" +
+		"50" + "6104005150" + "596000f3")
+	// dirty: i = 0x60; do { MSTORE(i*32, ~0) } while i -= 1.
+	dirty, err := CompileCode(common.FromHex("6060"+"5b"+"6000198160051b52"+"6001900380600257"+"00"), blocks.Latest, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(tier Tier, gas uint64, limits MemoryLimits) ([]byte, uint64, error) {
+		p, err := CompileCode(code, blocks.Latest, Options{Tier: tier})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := new(Frame)
+		f.Reset(&Env{Fork: blocks.Latest}, 1)
+		f.Gas, f.Code = 1_000_000, dirty.code
+		if _, err := dirty.Run(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Reset(&Env{Fork: blocks.Latest, MemoryLimits: limits}, 1)
+		f.Gas, f.Code = gas, p.code
+		out, err := p.Run(f)
+		return bytes.Clone(out), f.Gas, err
+	}
+	want, _, wantErr := run(TierClosure, 1_000_000, MemoryLimits{})
+	if wantErr != nil || len(want) < 40*32 {
+		t.Fatalf("the program returned %d bytes, %v", len(want), wantErr)
+	}
+	for _, limits := range []MemoryLimits{{}, {Frame: 600}, {Frame: 1 << 10, Total: 1 << 10}} {
+		for gas := uint64(4_000); gas < 12_000; gas += 37 {
+			want, wantGas, wantErr := run(TierClosure, gas, limits)
+			got, gotGas, gotErr := run(TierAMD64, gas, limits)
+			if !bytes.Equal(got, want) || gotGas != wantGas || !sameOutcome(gotErr, wantErr) {
+				t.Fatalf("limits %+v, gas %d: amd64 %d bytes, gas %d, %v; closures %d bytes, gas %d, %v",
+					limits, gas, len(got), gotGas, gotErr, len(want), wantGas, wantErr)
+			}
+		}
 	}
 }
