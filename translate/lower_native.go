@@ -48,6 +48,9 @@ type nativeGen struct {
 	placed map[uint32]bool
 	entry  *obj.Prog
 	sites  []siteDraft
+	// ops are the closures of every block's instructions, by block: the
+	// exit sites keep the runs of them Go runs.
+	ops [][]opFn
 	// halts are the shared stubs that store a halting exit code and return.
 	halts [exitCodeCount]*obj.Prog
 	// cold are the exits placed after every block, coldCode the other

@@ -33,9 +33,6 @@ type nativeProgram struct {
 	// sites are the places machine code leaves to Go and resumes: what Go
 	// runs there and where it re-enters (ExitState.Site indexes them).
 	sites []exitSite
-	// ops are the closures of the native blocks' instructions: sites name
-	// them by block and instruction.
-	ops [][]opFn
 	// jumps holds, for every offset of the code, the address of the block
 	// starting at that JUMPDEST, 0 elsewhere: the dynamic jump's table,
 	// read by machine code at its address.
@@ -44,8 +41,8 @@ type nativeProgram struct {
 
 // exitSite is one place machine code exits to Go.
 type exitSite struct {
-	block, instr, n uint32 // the n instructions Go runs from instr (ExitCallGo)
-	resume          uint32 // where the code continues, as an offset in it
+	ops    []opFn  // the closures Go runs (ExitCallGo)
+	resume uintptr // where the code continues
 }
 
 // yieldEvery is how many jumps machine code takes before it returns to Go
@@ -158,7 +155,7 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 	}
 	n.sites = make([]exitSite, len(g.sites))
 	for i, s := range g.sites {
-		n.sites[i] = exitSite{block: s.block, instr: s.instr, n: s.n, resume: uint32(s.resume.Pc)}
+		n.sites[i] = exitSite{ops: g.ops[s.block][s.instr : s.instr+s.n], resume: base + uintptr(s.resume.Pc)}
 	}
 	return n, nil
 }
@@ -167,22 +164,21 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 // exit protocol.
 func (n *nativeProgram) run(f *Frame) ([]byte, error) {
 	frame := uintptr(unsafe.Pointer(f))
-	base := n.code.Addr()
 	at := n.entry
 	for {
 		amd64.Enter(at, frame, 0)
 		switch f.exit.Code {
 		case ExitCallGo:
 			s := &n.sites[f.exit.Site]
-			for _, op := range n.ops[s.block][s.instr : s.instr+s.n] {
+			for _, op := range s.ops {
 				if err := op(f); err != nil {
 					return nil, err
 				}
 			}
-			at = base + uintptr(s.resume)
+			at = s.resume
 		case ExitYield:
 			runtime.Gosched()
-			at = base + uintptr(n.sites[f.exit.Site].resume)
+			at = n.sites[f.exit.Site].resume
 		default:
 			runtime.KeepAlive(n)
 			return f.exitOutcome()
@@ -212,13 +208,13 @@ func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
 			term: src.Term, end: src.End, start: pc}
 		g.p.translateBlock(&code, &src, sc) // leaves the block's IR in sc.ir
 		nb := nativeBlock{head: code.blockHead, last: src.Instrs[len(src.Instrs)-1]}
-		g.n.ops = append(g.n.ops, code.ops)
+		g.ops = append(g.ops, code.ops)
 		pc = src.End
 		if len(sc.ir.instrs) == 0 && nb.head.term == blocks.Fallthrough && int(pc) < len(g.p.code) {
 			empties = append(empties, nb.head) // lowered with the block it falls into
 			continue
 		}
-		if err := g.lowerBlock(uint32(len(g.n.ops)-1), &nb, &sc.ir, empties); err != nil {
+		if err := g.lowerBlock(uint32(len(g.ops)-1), &nb, &sc.ir, empties); err != nil {
 			return err
 		}
 		empties = empties[:0]
