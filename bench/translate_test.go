@@ -32,6 +32,33 @@ func BenchmarkTranslate(b *testing.B) {
 	}
 }
 
+// BenchmarkCompileNative measures compiling a whole contract to amd64
+// machine code (translate/native.go): BenchmarkCompileNative/<benchmark>, in
+// MB/s of bytecode.
+func BenchmarkCompileNative(b *testing.B) {
+	seen := map[string]bool{}
+	for _, c := range loadSuite(b) {
+		if len(c.Code) == 0 || seen[c.Benchmark] {
+			continue
+		}
+		seen[c.Benchmark] = true
+		code := c.Code
+		b.Run(c.Benchmark, func(b *testing.B) {
+			b.SetBytes(int64(len(code)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := runtime.Translate(code, Fork, translate.Options{Tier: translate.TierAMD64})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := p.CompileNative(); err != nil {
+					b.Skip(err) // no machine code on this platform
+				}
+			}
+		})
+	}
+}
+
 // oneShotMaxGas selects the cases BenchmarkOneShot runs: those whose
 // translation is not negligible next to their execution.
 const oneShotMaxGas = 2_000_000

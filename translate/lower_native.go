@@ -57,6 +57,8 @@ type nativeGen struct {
 	// code placed there.
 	cold     []coldExit
 	coldCode []func()
+	// grow is the memory-growing routine's entry, once an access calls it.
+	grow *obj.Prog
 }
 
 // coldExit is an exit placed after the blocks: entered by a jump to label,
@@ -151,6 +153,7 @@ func (g *nativeGen) emitHalts() {
 	for _, emit := range g.coldCode {
 		emit()
 	}
+	g.growRoutine()
 	for _, c := range g.cold {
 		g.place(c.label)
 		g.exit(c.code, c.block, c.instr, c.n)
@@ -206,13 +209,17 @@ func (g *nativeGen) exit(c ExitCode, block, instr, n uint32) {
 func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock, empties []blockHead) error {
 	h := &nb.head
 	body := g.label()
+	// runs[i] is the entry of empties[i]: the block with the run from it.
+	runs := make([]blockHead, len(empties))
+	run := *h
+	for i := len(empties) - 1; i >= 0; i-- {
+		e := &empties[i]
+		run.gas += e.gas
+		run.stackReq, run.stackGrowth = max(run.stackReq, e.stackReq), max(run.stackGrowth, e.stackGrowth)
+		runs[i] = run
+	}
 	for i := range empties {
-		run := *h
-		for _, e := range empties[i:] {
-			run.gas += e.gas
-			run.stackReq, run.stackGrowth = max(run.stackReq, e.stackReq), max(run.stackGrowth, e.stackGrowth)
-		}
-		if err := g.entryChecks(empties[i].start, &run); err != nil {
+		if err := g.entryChecks(empties[i].start, &runs[i]); err != nil {
 			return err
 		}
 		g.jump(obj.AJMP, body)

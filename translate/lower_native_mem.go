@@ -75,14 +75,33 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) bool {
 }
 
 // growMemory places at grow what MLOAD and MSTORE do when the memory is
-// shorter than R9, the end of their word, as Frame.chargeMemory does when
-// the buffer has the room and the frame the gas and allowance: charge the
-// expansion, clear the new words, lengthen the memory; then it goes back
-// to again, the access. Otherwise it goes to slow: Go grows the buffer or
-// fails the frame.
+// shorter than R9, the end of their word: call the program's one grow
+// routine (growRoutine), then go back to again, the access, or on to slow,
+// where Go grows the buffer or fails the frame.
 func (g *nativeGen) growMemory(grow, again, slow *obj.Prog) {
-	ax, bx, cx, dx, si, r10 := reg(x86.REG_AX), reg(x86.REG_BX), reg(x86.REG_CX), reg(x86.REG_DX), reg(x86.REG_SI), reg(x86.REG_R10)
+	if g.grow == nil {
+		g.grow = g.b.Prog() // placed by growRoutine, after the blocks
+	}
 	g.place(grow)
+	g.b.Call(g.grow)
+	g.emit(x86.ATESTQ, reg(x86.REG_AX), reg(x86.REG_AX))
+	g.jump(x86.AJNE, slow)
+	g.jump(obj.AJMP, again)
+}
+
+// growRoutine places the grow routine if a memory access calls it: as
+// Frame.chargeMemory does when the buffer has the room and the frame the
+// gas and allowance, it charges the expansion to end R9, clears the new
+// words, lengthens the memory and returns AX = 0; otherwise it changes
+// nothing and returns AX = 1.
+func (g *nativeGen) growRoutine() {
+	if g.grow == nil {
+		return
+	}
+	ax, bx, cx, dx, si, r10 := reg(x86.REG_AX), reg(x86.REG_BX), reg(x86.REG_CX), reg(x86.REG_DX), reg(x86.REG_SI), reg(x86.REG_R10)
+	no := g.label()
+	g.grow.As = obj.ANOP
+	g.place(g.grow)
 	// words = (end+31)/32 in CX, the new size 32*words in DX.
 	g.emit(x86.AMOVQ, reg(x86.REG_R9), cx)
 	g.emit(x86.AADDQ, imm(31), cx)
@@ -90,9 +109,9 @@ func (g *nativeGen) growMemory(grow, again, slow *obj.Prog) {
 	g.emit(x86.AMOVQ, cx, dx)
 	g.emit(x86.ASHLQ, imm(5), dx)
 	g.emit(x86.ACMPQ, dx, frameField(FrameMemCapOffset))
-	g.jump(x86.AJHI, slow)
+	g.jump(x86.AJHI, no)
 	g.emit(x86.ACMPQ, dx, frameField(FrameMemAllowanceOffset))
-	g.jump(x86.AJHI, slow)
+	g.jump(x86.AJHI, no)
 	// The memory's gas, 3*words + words²/512, less what was paid: BX.
 	g.emit(x86.AMOVQ, cx, ax)
 	g.emit(x86.AIMULQ, cx, ax)
@@ -103,7 +122,7 @@ func (g *nativeGen) growMemory(grow, again, slow *obj.Prog) {
 	g.emit(x86.AMOVQ, ax, bx)
 	g.emit(x86.ASUBQ, frameField(FrameMemLastGasOffset), bx)
 	g.emit(x86.ACMPQ, frameField(FrameGasOffset), bx)
-	g.jump(x86.AJCS, slow) // Go fails the frame as the closures do
+	g.jump(x86.AJCS, no) // Go fails the frame as the closures do
 	g.emit(x86.ASUBQ, bx, frameField(FrameGasOffset))
 	g.emit(x86.AMOVQ, ax, frameField(FrameMemLastGasOffset))
 	// Clear [len, new size), 32 bytes at a time (both are multiples of 32).
@@ -121,7 +140,11 @@ func (g *nativeGen) growMemory(grow, again, slow *obj.Prog) {
 	g.emit(x86.ASUBQ, imm(32), r10)
 	g.jump(x86.AJNE, loop)
 	g.emit(x86.AMOVQ, dx, frameField(FrameMemLenOffset))
-	g.jump(obj.AJMP, again)
+	g.emit(x86.AMOVQ, imm(0), ax)
+	g.emit0(obj.ARET)
+	g.place(no)
+	g.emit(x86.AMOVQ, imm(1), ax)
+	g.emit0(obj.ARET)
 }
 
 // shiftConst lowers a shift of slot s by the constant k into slot d: left

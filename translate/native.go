@@ -121,6 +121,19 @@ func (p *Program) runHeating(f *Frame) ([]byte, error) {
 // while it has it or has not run yet).
 func (p *Program) NativeErr() error { return p.nat.err }
 
+// CompileNative compiles a TierAMD64 program to machine code now, as its
+// first run would (for warming up and measuring), and returns why it
+// could not.
+func (p *Program) CompileNative() error {
+	if p.tier != TierAMD64 || p.guest || p.traced {
+		return fmt.Errorf("translate: a %v program is not compiled to machine code", p.tier)
+	}
+	if p.machineCode() == nil {
+		return p.nat.err
+	}
+	return nil
+}
+
 // compileNative lowers every block of p to machine code: the code is swept
 // from its start, each block starting where the previous one ended, so
 // every JUMPDEST starts one and a fallthrough needs no jump.
