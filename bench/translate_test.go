@@ -11,6 +11,19 @@ import (
 // for the block path: BenchmarkTranslate/<benchmark>, in MB/s of bytecode.
 // Runs translate blocks as they first enter them; this forces every block.
 func BenchmarkTranslate(b *testing.B) {
+	eachCode(b, func(b *testing.B, code []byte) {
+		p, err := runtime.Translate(code, Fork, translate.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.TranslateAll()
+	})
+}
+
+// eachCode runs, for every benchmark of the suite with code (once per
+// benchmark, not per input), a sub-benchmark named after it that calls
+// prepare in its loop, reporting MB/s of bytecode and allocations.
+func eachCode(b *testing.B, prepare func(b *testing.B, code []byte)) {
 	seen := map[string]bool{}
 	for _, c := range loadSuite(b) {
 		if len(c.Code) == 0 || seen[c.Benchmark] {
@@ -22,11 +35,7 @@ func BenchmarkTranslate(b *testing.B) {
 			b.SetBytes(int64(len(code)))
 			b.ReportAllocs()
 			for b.Loop() {
-				p, err := runtime.Translate(code, Fork, translate.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				p.TranslateAll()
+				prepare(b, code)
 			}
 		})
 	}
@@ -36,27 +45,15 @@ func BenchmarkTranslate(b *testing.B) {
 // machine code (translate/native.go): BenchmarkCompileNative/<benchmark>, in
 // MB/s of bytecode.
 func BenchmarkCompileNative(b *testing.B) {
-	seen := map[string]bool{}
-	for _, c := range loadSuite(b) {
-		if len(c.Code) == 0 || seen[c.Benchmark] {
-			continue
+	eachCode(b, func(b *testing.B, code []byte) {
+		p, err := runtime.Translate(code, Fork, translate.Options{Tier: translate.TierAMD64})
+		if err != nil {
+			b.Fatal(err)
 		}
-		seen[c.Benchmark] = true
-		code := c.Code
-		b.Run(c.Benchmark, func(b *testing.B) {
-			b.SetBytes(int64(len(code)))
-			b.ReportAllocs()
-			for b.Loop() {
-				p, err := runtime.Translate(code, Fork, translate.Options{Tier: translate.TierAMD64})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := p.CompileNative(); err != nil {
-					b.Skip(err) // no machine code on this platform
-				}
-			}
-		})
-	}
+		if err := p.CompileNative(); err != nil {
+			b.Skip(err) // no machine code on this platform
+		}
+	})
 }
 
 // oneShotMaxGas selects the cases BenchmarkOneShot runs: those whose
