@@ -430,7 +430,7 @@ func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
 		switch in.op {
 		case blocks.MUL:
 			return true
-		case blocks.BYTE:
+		case blocks.BYTE, blocks.SIGNEXTEND:
 			return in.ci == 0
 		}
 		// NOT and ISZERO are folded by the builder: never one constant operand.
@@ -445,6 +445,7 @@ func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
 // (lower_native_arith.go).
 var inlinedSlotOps = [256]bool{
 	blocks.MUL: true, blocks.SHL: true, blocks.SHR: true, blocks.SAR: true, blocks.BYTE: true,
+	blocks.SIGNEXTEND: true,
 }
 
 // bridgeExits is how many cheap inlinable instructions between two exits
@@ -508,6 +509,8 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 			g.shiftBy(in.op, in.src[0], in.src[1], in.dst)
 		case blocks.BYTE:
 			g.byteOf(a, in.src[1], in.dst)
+		case blocks.SIGNEXTEND:
+			g.signExtend(a, in.src[1], in.dst)
 		default:
 			return g.wordOp(in.op, a, b, in.dst)
 		}
@@ -528,6 +531,9 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 		return true
 	case blocks.BYTE:
 		g.byteOf(c, in.src[0], in.dst)
+		return true
+	case blocks.SIGNEXTEND:
+		g.signExtend(c, in.src[0], in.dst)
 		return true
 	}
 	return g.wordOp(in.op, a, b, in.dst)

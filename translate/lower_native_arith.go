@@ -202,3 +202,59 @@ func (g *nativeGen) byteOf(i word, v int32, d int32) {
 		g.emit(x86.AMOVQ, imm(0), limb(d, l))
 	}
 }
+
+// signExtend lowers SIGNEXTEND: word x with the bits above bit 8b+7 set to
+// that bit, for b below 31 (b is the top operand); x itself otherwise.
+func (g *nativeGen) signExtend(b word, x int32, d int32) {
+	r := resultRegs
+	for i := range 4 {
+		g.emit(x86.AMOVQ, limb(x, i), reg(r[i]))
+	}
+	// extend sign-extends limb q from bit 63-CL (CL is the shift that
+	// brings that bit to the top) and fills the limbs above with its sign.
+	extend := func(q int, count obj.Addr) {
+		g.emit(x86.ASHLQ, count, reg(r[q]))
+		g.emit(x86.ASARQ, count, reg(r[q]))
+		if q < 3 {
+			g.emit(x86.AMOVQ, reg(r[q]), reg(x86.REG_AX))
+			g.emit(x86.ASARQ, imm(63), reg(x86.REG_AX))
+			for j := q + 1; j < 4; j++ {
+				g.emit(x86.AMOVQ, reg(x86.REG_AX), reg(r[j]))
+			}
+		}
+	}
+	if b.c != nil {
+		if b.c.LtUint64(31) {
+			n := b.c.Uint64()*8 + 7
+			extend(int(n/64), imm(int64(63-n%64)))
+		}
+		g.storeResult(d)
+		return
+	}
+	done := g.label()
+	g.emit(x86.AMOVQ, limb(b.slot, 1), reg(x86.REG_AX))
+	g.emit(x86.AORQ, limb(b.slot, 2), reg(x86.REG_AX))
+	g.emit(x86.AORQ, limb(b.slot, 3), reg(x86.REG_AX))
+	g.jump(x86.AJNE, done)
+	g.emit(x86.AMOVQ, limb(b.slot, 0), reg(x86.REG_CX))
+	g.emit(x86.ACMPQ, reg(x86.REG_CX), imm(31))
+	g.jump(x86.AJCC, done)
+	// n = 8b+7; the limb q = n/64 in DX, the shift 63 - n%64 in CX.
+	g.emit(x86.ASHLQ, imm(3), reg(x86.REG_CX))
+	g.emit(x86.AADDQ, imm(7), reg(x86.REG_CX))
+	g.emit(x86.AMOVQ, reg(x86.REG_CX), reg(x86.REG_DX))
+	g.emit(x86.ASHRQ, imm(6), reg(x86.REG_DX))
+	g.emit(x86.AANDQ, imm(63), reg(x86.REG_CX))
+	g.emit(x86.ANEGQ, obj.Addr{}, reg(x86.REG_CX))
+	g.emit(x86.AADDQ, imm(63), reg(x86.REG_CX))
+	for q := range 4 {
+		next := g.label()
+		g.emit(x86.ACMPQ, reg(x86.REG_DX), imm(int64(q)))
+		g.jump(x86.AJNE, next)
+		extend(q, reg(x86.REG_CX))
+		g.jump(obj.AJMP, done)
+		g.place(next)
+	}
+	g.place(done)
+	g.storeResult(d)
+}

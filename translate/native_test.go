@@ -158,7 +158,7 @@ func TestNativeCases(t *testing.T) {
 var nativeWordOps = []blocks.Opcode{
 	blocks.ADD, blocks.SUB, blocks.AND, blocks.OR, blocks.XOR, blocks.NOT, blocks.ISZERO,
 	blocks.EQ, blocks.LT, blocks.GT, blocks.SLT, blocks.SGT,
-	blocks.MUL, blocks.SHL, blocks.SHR, blocks.SAR, blocks.BYTE,
+	blocks.MUL, blocks.SHL, blocks.SHR, blocks.SAR, blocks.BYTE, blocks.SIGNEXTEND,
 }
 
 // TestNativeWordOps checks every inlined operation on edge and random
@@ -170,7 +170,7 @@ func TestNativeWordOps(t *testing.T) {
 		{0, 0, 0, 1 << 63}, {^uint64(0), ^uint64(0), ^uint64(0), 1<<63 - 1}, {1 << 31}, {1<<31 - 1},
 		{0xffffffff80000000, ^uint64(0), ^uint64(0), ^uint64(0)},
 		// Shift amounts and byte indexes at every boundary.
-		{31}, {32}, {63}, {64}, {65}, {127}, {128}, {129}, {200}, {255}, {256},
+		{7}, {8}, {15}, {23}, {30}, {31}, {32}, {63}, {64}, {65}, {127}, {128}, {129}, {200}, {255}, {256},
 		{0x8000000000000000, 0x0123456789abcdef, 0xfedcba9876543210, 0x8123456789abcdef},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
