@@ -114,10 +114,13 @@ func TestRunnerKeepsNoState(t *testing.T) {
 		func() {
 			st := newState(t)
 			guest := hx("6007600155", "6001600a6000a1", "00")
-			getHash := func(uint64) common.Hash { return common.Hash{} }
+			// The callback holds a heap object of its own: a func value
+			// capturing nothing is static and never collected.
+			held := new([64]byte)
+			getHash := func(uint64) common.Hash { return common.Hash{held[0]} }
 			goruntime.AddCleanup(st, func(c chan struct{}) { close(c) }, gone[0])
 			goruntime.AddCleanup(&guest[0], func(c chan struct{}) { close(c) }, gone[1])
-			goruntime.AddCleanup(&getHash, func(c chan struct{}) { close(c) }, gone[2])
+			goruntime.AddCleanup(held, func(c chan struct{}) { close(c) }, gone[2])
 			c := hyvm.Context{Host: host, Caller: owner, Gas: 1_000_000, Depth: 1, InTransaction: inTx,
 				Block: vm.BlockContext{GetHash: getHash}}
 			if _, err := r.Run(context.Background(), st, c, guest); err != nil {

@@ -107,7 +107,10 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 	}
 	e.traced = cfg.Tracer != nil
 	e.backend = cfg.Backend
-	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier(), NativeAfter: cfg.NativeAfter}
+	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier()}
+	if e.opts.Tier == translate.TierAuto && !e.traced {
+		e.opts.NativeAfter = cfg.NativeAfter // part of the cache key: only where it acts
+	}
 	if e.traced {
 		e.opts.Tier = translate.TierClosure // one traced tier: keep one cache key
 	}

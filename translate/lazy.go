@@ -135,12 +135,12 @@ func (p *Program) build(pc uint32) (b *block, cost int64, ok bool) {
 		// and need no decoding: a run of them is one entry.
 		if n, q := p.jumpdestRun(pc); n > 0 {
 			empties = append(empties, emptyBlock{gas: blocks.JUMPDEST.Info().Gas, start: pc, n: n})
-			if pc = q; p.table.load(pc) != nil {
-				last = p.table.load(pc)
+			pc = q
+			if last = p.table.load(pc); last != nil {
 				break
 			}
 		}
-		lastCost = p.translateAt(pc, &code, sc)
+		_, lastCost = p.translateAt(pc, &code, sc)
 		if !p.fused() || code.term != blocks.Fallthrough || len(code.ops) != 0 || int(code.end) >= len(p.code) {
 			break
 		}
@@ -280,18 +280,19 @@ type scratch struct {
 }
 
 // translateAt decodes and translates the block starting at pc into b, and
-// returns the bytes a block of that code retains. The traced path's
-// instructions are kept whether or not the block is: its run reads them
-// from the program, and there is one list per block start, so they grow
-// with the code only.
-func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) int64 {
+// returns the decoded block (its instructions valid until sc decodes
+// another; its IR is left in sc.ir) and the bytes a block of that code
+// retains. The traced path's instructions are kept whether or not the
+// block is: its run reads them from the program, and there is one list per
+// block start, so they grow with the code only.
+func (p *Program) translateAt(pc uint32, b *blockCode, sc *scratch) (blocks.Block, int64) {
 	src, buf := blocks.BuildBlockInto(p.code, pc, p.fork, p.jumpDests.Has, sc.instrs[:0])
 	sc.instrs = buf[:0]
 	*b = blockCode{blockHead: blockHead{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
 		term: src.Term, end: src.End, start: pc}}
 	p.keepInstrs(pc, src.Instrs)
 	closures := p.translateBlock(b, &src, sc)
-	return allocSize(blockSize) + allocSize(ptrSize*cap(b.ops)) + closures
+	return src, allocSize(blockSize) + allocSize(ptrSize*cap(b.ops)) + closures
 }
 
 // keepInstrs keeps, on the traced path, the instructions of the block at

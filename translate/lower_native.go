@@ -83,49 +83,20 @@ type siteDraft struct {
 	resume          *obj.Prog
 }
 
-// Operands.
-
-func reg(r int16) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: r} }
-func imm(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
-func mem(base int16, off int64) obj.Addr {
-	return obj.Addr{Type: obj.TYPE_MEM, Reg: base, Offset: off}
-}
+// Operands: amd64.Reg, Imm, Mem and MemIndex, and these two.
 
 // limb is the i-th 64-bit limb (least significant first) of slot k.
-func limb(k int32, i int) obj.Addr { return mem(regSP, int64(k)*StackWordSize+int64(8*i)) }
+func limb(k int32, i int) obj.Addr { return amd64.Mem(regSP, int64(k)*StackWordSize+int64(8*i)) }
 
 // frameField is a field of the frame at offset off.
-func frameField(off int64) obj.Addr { return mem(regFrame, off) }
+func frameField(off int64) obj.Addr { return amd64.Mem(regFrame, off) }
 
-func (g *nativeGen) emit(as obj.As, from, to obj.Addr) *obj.Prog {
-	p := g.b.Prog()
-	p.As, p.From, p.To = as, from, to
-	return g.b.Add(p)
-}
-
-// emit0 emits an instruction without operands.
-func (g *nativeGen) emit0(as obj.As) *obj.Prog {
-	p := g.b.Prog()
-	p.As = as
-	return g.b.Add(p)
-}
-
-// label returns a new label, placed by place.
+// label returns a new label, placed later with g.b.Add (amd64.Builder.Label
+// places its label at once).
 func (g *nativeGen) label() *obj.Prog {
 	p := g.b.Prog()
 	p.As = obj.ANOP
 	return p
-}
-
-func (g *nativeGen) place(l *obj.Prog) { g.b.Add(l) }
-
-// jump emits a jump (as: JMP or a conditional jump) to label t.
-func (g *nativeGen) jump(as obj.As, t *obj.Prog) {
-	p := g.b.Prog()
-	p.As = as
-	p.To.Type = obj.TYPE_BRANCH
-	p.To.SetTarget(t)
-	g.b.Add(p)
 }
 
 // blockLabel returns the label of the block starting at pc.
@@ -149,23 +120,23 @@ func (g *nativeGen) halt(c ExitCode) *obj.Prog {
 // emitHalts places the halt stubs used, after the blocks; a fallthrough
 // past the last block is an implicit STOP.
 func (g *nativeGen) emitHalts() {
-	g.jump(obj.AJMP, g.halt(ExitOK))
+	g.b.Jump(obj.AJMP, g.halt(ExitOK))
 	for _, emit := range g.coldCode {
 		emit()
 	}
 	g.growRoutine()
 	for _, c := range g.cold {
-		g.place(c.label)
+		g.b.Add(c.label)
 		g.exit(c.code, c.block, c.instr, c.n)
-		g.jump(obj.AJMP, c.back)
+		g.b.Jump(obj.AJMP, c.back)
 	}
 	for c, l := range g.halts {
 		if l == nil {
 			continue
 		}
-		g.place(l)
-		g.emit(x86.AMOVL, imm(int64(c)), frameField(FrameExitOffset+ExitCodeOffset))
-		g.emit0(obj.ARET)
+		g.b.Add(l)
+		g.b.Inst(x86.AMOVL, amd64.Imm(int64(c)), frameField(FrameExitOffset+ExitCodeOffset))
+		g.b.Inst(obj.ARET, obj.Addr{}, obj.Addr{})
 	}
 }
 
@@ -173,13 +144,13 @@ func (g *nativeGen) emitHalts() {
 // register keeps across Go. A site is recorded for it unless s is nil.
 func (g *nativeGen) resumePoint(s *siteDraft) *obj.Prog {
 	l := g.label()
-	g.place(l)
-	g.emit(x86.AMOVQ, frameField(FrameSPOffset), reg(regSP))
-	g.emit(x86.ASHLQ, imm(5), reg(regSP))
-	g.emit(x86.AADDQ, reg(regFrame), reg(regSP))
-	g.emit(x86.AMOVQ, imm(yieldEvery), reg(regYield))
-	g.emit(x86.AMOVQ, frameField(FrameEnvOffset), reg(regAbort))
-	g.emit(x86.AADDQ, imm(EnvAbortOffset), reg(regAbort))
+	g.b.Add(l)
+	g.b.Inst(x86.AMOVQ, frameField(FrameSPOffset), amd64.Reg(regSP))
+	g.b.Inst(x86.ASHLQ, amd64.Imm(5), amd64.Reg(regSP))
+	g.b.Inst(x86.AADDQ, amd64.Reg(regFrame), amd64.Reg(regSP))
+	g.b.Inst(x86.AMOVQ, amd64.Imm(yieldEvery), amd64.Reg(regYield))
+	g.b.Inst(x86.AMOVQ, frameField(FrameEnvOffset), amd64.Reg(regAbort))
+	g.b.Inst(x86.AADDQ, amd64.Imm(EnvAbortOffset), amd64.Reg(regAbort))
 	if s != nil {
 		s.resume = l
 		g.sites = append(g.sites, *s)
@@ -191,9 +162,9 @@ func (g *nativeGen) resumePoint(s *siteDraft) *obj.Prog {
 // for ExitCallGo Go runs n instructions of the block from instr.
 func (g *nativeGen) exit(c ExitCode, block, instr, n uint32) {
 	site := len(g.sites)
-	g.emit(x86.AMOVL, imm(int64(c)), frameField(FrameExitOffset+ExitCodeOffset))
-	g.emit(x86.AMOVL, imm(int64(site)), frameField(FrameExitOffset+ExitSiteOffset))
-	g.emit0(obj.ARET)
+	g.b.Inst(x86.AMOVL, amd64.Imm(int64(c)), frameField(FrameExitOffset+ExitCodeOffset))
+	g.b.Inst(x86.AMOVL, amd64.Imm(int64(site)), frameField(FrameExitOffset+ExitSiteOffset))
+	g.b.Inst(obj.ARET, obj.Addr{}, obj.Addr{})
 	g.resumePoint(&siteDraft{block: block, instr: instr, n: n})
 }
 
@@ -222,12 +193,12 @@ func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock, empties 
 		if err := g.entryChecks(empties[i].start, &runs[i]); err != nil {
 			return err
 		}
-		g.jump(obj.AJMP, body)
+		g.b.Jump(obj.AJMP, body)
 	}
 	if err := g.entryChecks(h.start, h); err != nil {
 		return err
 	}
-	g.place(body)
+	g.b.Add(body)
 	for i := 0; i < len(ir.instrs); {
 		if g.inline(bi, uint32(i), ir) {
 			i++
@@ -238,15 +209,15 @@ func (g *nativeGen) lowerBlock(bi uint32, nb *nativeBlock, ir *irBlock, empties 
 		// runs those too (as closures) rather than leave and come back.
 		j := i + 1
 		for j < len(ir.instrs) {
-			if !g.inlines(&ir.instrs[j], ir) {
+			if classify(&ir.instrs[j], ir) == lowerExit {
 				j++
 				continue
 			}
 			k := j
-			for k < len(ir.instrs) && k-j < bridgeExits && g.inlines(&ir.instrs[k], ir) && cheap(&ir.instrs[k]) {
+			for k < len(ir.instrs) && k-j < bridgeExits && cheap(classify(&ir.instrs[k], ir)) {
 				k++
 			}
-			if k == j || k == len(ir.instrs) || g.inlines(&ir.instrs[k], ir) {
+			if k == j || k == len(ir.instrs) || classify(&ir.instrs[k], ir) != lowerExit {
 				break
 			}
 			j = k
@@ -263,20 +234,20 @@ func (g *nativeGen) entryChecks(start uint32, h *blockHead) error {
 	if h.gas >= 1<<31 { // an immediate is sign-extended from 32 bits
 		return fmt.Errorf("translate: block at %d charges %d gas", start, h.gas)
 	}
-	g.place(g.blockLabel(start))
+	g.b.Add(g.blockLabel(start))
 	g.placed[start] = true
 	if h.gas > 0 {
-		g.emit(x86.ACMPQ, frameField(FrameGasOffset), imm(int64(h.gas)))
-		g.jump(x86.AJCS, g.halt(ExitOutOfGas))
-		g.emit(x86.ASUBQ, imm(int64(h.gas)), frameField(FrameGasOffset))
+		g.b.Inst(x86.ACMPQ, frameField(FrameGasOffset), amd64.Imm(int64(h.gas)))
+		g.b.Jump(x86.AJCS, g.halt(ExitOutOfGas))
+		g.b.Inst(x86.ASUBQ, amd64.Imm(int64(h.gas)), frameField(FrameGasOffset))
 	}
 	if h.stackReq > 0 {
-		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(h.stackReq)))
-		g.jump(x86.AJLT, g.halt(ExitStackUnderflow))
+		g.b.Inst(x86.ACMPQ, frameField(FrameSPOffset), amd64.Imm(int64(h.stackReq)))
+		g.b.Jump(x86.AJLT, g.halt(ExitStackUnderflow))
 	}
 	if h.stackGrowth > 0 {
-		g.emit(x86.ACMPQ, frameField(FrameSPOffset), imm(int64(StackLimit-h.stackGrowth)))
-		g.jump(x86.AJGT, g.halt(ExitStackOverflow))
+		g.b.Inst(x86.ACMPQ, frameField(FrameSPOffset), amd64.Imm(int64(StackLimit-h.stackGrowth)))
+		g.b.Jump(x86.AJGT, g.halt(ExitStackOverflow))
 	}
 	return nil
 }
@@ -290,14 +261,14 @@ func (g *nativeGen) terminate(nb *nativeBlock) error {
 		// the code the program's last jump is to the implicit STOP.
 		return nil
 	case blocks.Stop, blocks.SelfDestruct:
-		g.jump(obj.AJMP, g.halt(ExitOK))
+		g.b.Jump(obj.AJMP, g.halt(ExitOK))
 	case blocks.Return:
-		g.jump(obj.AJMP, g.halt(ExitReturn))
+		g.b.Jump(obj.AJMP, g.halt(ExitReturn))
 	case blocks.Revert:
-		g.jump(obj.AJMP, g.halt(ExitRevert))
+		g.b.Jump(obj.AJMP, g.halt(ExitRevert))
 	case blocks.Invalid, blocks.Undefined:
-		g.emit(x86.AMOVL, imm(int64(nb.last.PC)), frameField(FrameExitOffset+ExitPCOffset))
-		g.jump(obj.AJMP, g.halt(ExitInvalidOpcode))
+		g.b.Inst(x86.AMOVL, amd64.Imm(int64(nb.last.PC)), frameField(FrameExitOffset+ExitPCOffset))
+		g.b.Jump(obj.AJMP, g.halt(ExitInvalidOpcode))
 	case blocks.Jump:
 		if h.staticJump {
 			g.takeStatic(h)
@@ -319,12 +290,12 @@ func (g *nativeGen) jumpI(h *blockHead) {
 		notTaken := g.label()
 		g.isZero(-2)
 		taken := g.label()
-		g.jump(x86.AJNE, taken)
+		g.b.Jump(x86.AJNE, taken)
 		g.moveSP(-2)
-		g.jump(obj.AJMP, notTaken)
-		g.place(taken)
+		g.b.Jump(obj.AJMP, notTaken)
+		g.b.Add(taken)
 		g.takeDynamic(true)
-		g.place(notTaken)
+		g.b.Add(notTaken)
 		return
 	}
 	k := h.condSlot
@@ -336,19 +307,19 @@ func (g *nativeGen) jumpI(h *blockHead) {
 	skip := g.label()
 	// ZF is set when the word is zero.
 	if h.cond == condZero {
-		g.jump(x86.AJNE, skip)
+		g.b.Jump(x86.AJNE, skip)
 	} else {
-		g.jump(x86.AJEQ, skip)
+		g.b.Jump(x86.AJEQ, skip)
 	}
 	g.takeStatic(h)
-	g.place(skip)
+	g.b.Add(skip)
 }
 
 // isZero sets ZF when slot k is zero.
 func (g *nativeGen) isZero(k int32) {
-	g.emit(x86.AMOVQ, limb(k, 0), reg(x86.REG_AX))
+	g.b.Inst(x86.AMOVQ, limb(k, 0), amd64.Reg(x86.REG_AX))
 	for i := 1; i < 4; i++ {
-		g.emit(x86.AORQ, limb(k, i), reg(x86.REG_AX))
+		g.b.Inst(x86.AORQ, limb(k, i), amd64.Reg(x86.REG_AX))
 	}
 }
 
@@ -357,29 +328,29 @@ func (g *nativeGen) moveSP(n int) {
 	if n == 0 {
 		return
 	}
-	g.emit(x86.AADDQ, imm(int64(n)), frameField(FrameSPOffset))
-	g.emit(x86.AADDQ, imm(int64(n)*StackWordSize), reg(regSP))
+	g.b.Inst(x86.AADDQ, amd64.Imm(int64(n)), frameField(FrameSPOffset))
+	g.b.Inst(x86.AADDQ, amd64.Imm(int64(n)*StackWordSize), amd64.Reg(regSP))
 }
 
 // jumpChecks is what every taken jump does first, as Program.jump: stop a
 // cancelled run, and now and then let Go in (resuming at the jump).
 func (g *nativeGen) jumpChecks() {
 	again := g.label()
-	g.place(again)
-	g.emit(x86.ACMPL, mem(regAbort, 0), imm(0))
-	g.jump(x86.AJNE, g.halt(ExitAborted))
-	g.emit(x86.ADECQ, obj.Addr{}, reg(regYield))
-	g.jump(x86.AJEQ, g.coldExit(ExitYield, 0, 0, 0, again))
+	g.b.Add(again)
+	g.b.Inst(x86.ACMPL, amd64.Mem(regAbort, 0), amd64.Imm(0))
+	g.b.Jump(x86.AJNE, g.halt(ExitAborted))
+	g.b.Inst(x86.ADECQ, obj.Addr{}, amd64.Reg(regYield))
+	g.b.Jump(x86.AJEQ, g.coldExit(ExitYield, 0, 0, 0, again))
 }
 
 // takeStatic takes a static jump: a native jump to its block.
 func (g *nativeGen) takeStatic(h *blockHead) {
 	g.jumpChecks()
 	if !h.destOK {
-		g.jump(obj.AJMP, g.halt(ExitInvalidJump))
+		g.b.Jump(obj.AJMP, g.halt(ExitInvalidJump))
 		return
 	}
-	g.jump(obj.AJMP, g.blockLabel(h.dest))
+	g.b.Jump(obj.AJMP, g.blockLabel(h.dest))
 }
 
 // takeDynamic takes a jump to the destination on top of the stack (with
@@ -387,65 +358,107 @@ func (g *nativeGen) takeStatic(h *blockHead) {
 func (g *nativeGen) takeDynamic(jumpi bool) {
 	g.jumpChecks()
 	bad := g.halt(ExitInvalidJump)
-	g.emit(x86.AMOVQ, limb(-1, 1), reg(x86.REG_BX))
-	g.emit(x86.AORQ, limb(-1, 2), reg(x86.REG_BX))
-	g.emit(x86.AORQ, limb(-1, 3), reg(x86.REG_BX))
-	g.jump(x86.AJNE, bad)
-	g.emit(x86.AMOVQ, limb(-1, 0), reg(x86.REG_AX))
+	g.b.Inst(x86.AMOVQ, limb(-1, 1), amd64.Reg(x86.REG_BX))
+	g.b.Inst(x86.AORQ, limb(-1, 2), amd64.Reg(x86.REG_BX))
+	g.b.Inst(x86.AORQ, limb(-1, 3), amd64.Reg(x86.REG_BX))
+	g.b.Jump(x86.AJNE, bad)
+	g.b.Inst(x86.AMOVQ, limb(-1, 0), amd64.Reg(x86.REG_AX))
 	if jumpi {
 		g.moveSP(-2)
 	} else {
 		g.moveSP(-1)
 	}
-	g.emit(x86.ACMPQ, reg(x86.REG_AX), imm(int64(len(g.p.code))))
-	g.jump(x86.AJCC, bad)
-	g.emit(x86.AMOVQ, imm(int64(tableAddr(g.n.jumps))), reg(x86.REG_BX))
-	g.emit(x86.AMOVQ, obj.Addr{Type: obj.TYPE_MEM, Reg: x86.REG_BX, Index: x86.REG_AX, Scale: 8}, reg(x86.REG_AX))
-	g.emit(x86.ATESTQ, reg(x86.REG_AX), reg(x86.REG_AX))
-	g.jump(x86.AJEQ, bad)
-	g.emit(obj.AJMP, obj.Addr{}, reg(x86.REG_AX))
+	g.b.Inst(x86.ACMPQ, amd64.Reg(x86.REG_AX), amd64.Imm(int64(len(g.p.code))))
+	g.b.Jump(x86.AJCC, bad)
+	g.b.Inst(x86.AMOVQ, amd64.Imm(int64(tableAddr(g.n.jumps))), amd64.Reg(x86.REG_BX))
+	g.b.Inst(x86.AMOVQ, amd64.MemIndex(x86.REG_BX, x86.REG_AX, 8, 0), amd64.Reg(x86.REG_AX))
+	g.b.Inst(x86.ATESTQ, amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_AX))
+	g.b.Jump(x86.AJEQ, bad)
+	g.b.Inst(obj.AJMP, obj.Addr{}, amd64.Reg(x86.REG_AX))
 }
 
-// inlines reports whether in has an inline form (inline lowers it).
-func (g *nativeGen) inlines(in *irInstr, ir *irBlock) bool {
+// lowering is how machine code runs an IR instruction: lowerExit leaves it
+// to Go, every other value names the emitter inline calls. classify
+// decides it once, so looking ahead (the exit runs of lowerBlock) and
+// emitting cannot disagree.
+type lowering uint8
+
+const (
+	lowerExit lowering = iota
+	lowerPush          // lower_native_env.go
+	lowerMoves
+	lowerSetConst
+	lowerCallDataLoad
+	lowerMemory
+	lowerShiftConst
+	lowerMul
+	lowerShiftBy
+	lowerByte
+	lowerSignExtend
+	lowerWord // wordOp
+)
+
+// classify returns how in is lowered.
+func classify(in *irInstr, ir *irBlock) lowering {
 	switch {
 	case pushes(in):
-		return true
+		return lowerPush
 	case in.pre != 0:
-		return false
-	case in.form == irMoves, in.form == irSetConst:
-		return true
-	case in.op == blocks.CALLDATALOAD:
-		return in.form == irSlots
-	case in.op == blocks.MLOAD, in.op == blocks.MSTORE:
-		if in.form == irConst {
-			c := &ir.consts[in.c]
-			return c.IsUint64() && c.Uint64() <= 1<<30 && (in.op == blocks.MLOAD || in.ci == 0)
-		}
-		return in.form == irSlots
-	case in.form == irConst:
-		if _, _, ok := constShift(in, ir); ok {
-			return true
-		}
-		switch in.op {
-		case blocks.MUL:
-			return true
-		case blocks.BYTE, blocks.SIGNEXTEND:
-			return in.ci == 0
-		}
-		// NOT and ISZERO are folded by the builder: never one constant operand.
-		return inlinedWordOps[in.op] && in.op != blocks.NOT && in.op != blocks.ISZERO
-	case in.form == irSlots:
-		return inlinedWordOps[in.op] || inlinedSlotOps[in.op]
+		return lowerExit
+	case in.form == irMoves:
+		return lowerMoves
+	case in.form == irSetConst:
+		return lowerSetConst
+	case in.form != irSlots && in.form != irConst:
+		return lowerExit
 	}
-	return false
-}
-
-// inlinedSlotOps are the operations lowered on slots besides wordOp's
-// (lower_native_arith.go).
-var inlinedSlotOps = [256]bool{
-	blocks.MUL: true, blocks.SHL: true, blocks.SHR: true, blocks.SAR: true, blocks.BYTE: true,
-	blocks.SIGNEXTEND: true,
+	slots := in.form == irSlots
+	switch in.op {
+	case blocks.CALLDATALOAD:
+		if slots {
+			return lowerCallDataLoad
+		}
+	case blocks.MLOAD, blocks.MSTORE:
+		// A constant offset is embedded, below 2^30 (see memOp); MSTORE
+		// has no form with a constant value.
+		if slots {
+			return lowerMemory
+		}
+		if c := &ir.consts[in.c]; c.IsUint64() && c.Uint64() <= 1<<30 && (in.op == blocks.MLOAD || in.ci == 0) {
+			return lowerMemory
+		}
+	case blocks.MUL, blocks.SHL, blocks.SHR, blocks.DIV:
+		switch {
+		case slots && in.op == blocks.MUL:
+			return lowerMul
+		case slots && in.op != blocks.DIV:
+			return lowerShiftBy
+		case slots:
+		case isConstShift(in, ir): // by a constant, or a power of two
+			return lowerShiftConst
+		case in.op == blocks.MUL:
+			return lowerMul
+		}
+	case blocks.SAR:
+		if slots {
+			return lowerShiftBy
+		}
+	case blocks.BYTE:
+		if slots || in.ci == 0 {
+			return lowerByte
+		}
+	case blocks.SIGNEXTEND:
+		if slots || in.ci == 0 {
+			return lowerSignExtend
+		}
+	case blocks.NOT, blocks.ISZERO:
+		if slots { // folded by the builder: never one constant operand
+			return lowerWord
+		}
+	case blocks.ADD, blocks.SUB, blocks.AND, blocks.OR, blocks.XOR, blocks.EQ, blocks.LT, blocks.GT, blocks.SLT, blocks.SGT:
+		return lowerWord
+	}
+	return lowerExit
 }
 
 // bridgeExits is how many cheap inlinable instructions between two exits
@@ -455,88 +468,67 @@ var inlinedSlotOps = [256]bool{
 // other cases within noise.
 const bridgeExits = 8
 
-// cheap reports whether in costs less as a closure than an exit does.
-func cheap(in *irInstr) bool {
-	switch in.form {
-	case irMoves, irSetConst:
-		return true
-	case irSlots, irConst:
-		return inlinedWordOps[in.op]
-	}
-	return false
+// isConstShift reports whether the irConst in is a shift (constShift).
+func isConstShift(in *irInstr, ir *irBlock) bool {
+	_, _, ok := constShift(in, ir)
+	return ok
 }
 
-// inlinedWordOps are the word operations wordOp lowers.
-var inlinedWordOps = [256]bool{
-	blocks.ADD: true, blocks.SUB: true, blocks.AND: true, blocks.OR: true, blocks.XOR: true,
-	blocks.NOT: true, blocks.ISZERO: true, blocks.EQ: true, blocks.LT: true, blocks.GT: true,
-	blocks.SLT: true, blocks.SGT: true,
-}
+// cheap reports whether an instruction lowered so costs less as a closure
+// than an exit does.
+func cheap(l lowering) bool { return l == lowerMoves || l == lowerSetConst || l == lowerWord }
 
 // inline lowers instruction i of block bi as machine code if it has an
 // inline form, and reports whether it did; the others run in Go at an exit
 // site.
 func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 	in := &ir.instrs[i]
-	if !g.inlines(in, ir) {
-		return false
-	}
-	if pushes(in) {
-		g.push(in)
-		return true
-	}
-	switch in.form {
-	case irMoves:
-		g.moves(ir, in)
-		return true
-	case irSetConst:
-		g.storeConst(in.dst, &ir.consts[in.c])
-		return true
-	}
-	if in.op == blocks.CALLDATALOAD {
-		g.callDataLoad(in, bi, i)
-		return true
-	}
-	if in.op == blocks.MLOAD || in.op == blocks.MSTORE {
-		return g.memOp(in, ir, bi, i)
-	}
-	if in.form == irSlots {
-		a, b := slotWord(in.src[0]), slotWord(in.src[1])
-		switch in.op {
-		case blocks.MUL:
-			g.mul(a, b, in.dst)
-		case blocks.SHL, blocks.SHR, blocks.SAR:
-			g.shiftBy(in.op, in.src[0], in.src[1], in.dst)
-		case blocks.BYTE:
-			g.byteOf(a, in.src[1], in.dst)
-		case blocks.SIGNEXTEND:
-			g.signExtend(a, in.src[1], in.dst)
-		default:
-			return g.wordOp(in.op, a, b, in.dst)
+	l := classify(in, ir)
+	var c word
+	a, b := slotWord(in.src[0]), slotWord(in.src[1])
+	if in.form == irConst {
+		// The constant operand ci; the other is in src[0].
+		c = constWord(&ir.consts[in.c])
+		a, b = c, slotWord(in.src[0])
+		if in.ci == 1 {
+			a, b = b, c
 		}
-		return true
 	}
-	if left, k, ok := constShift(in, ir); ok {
+	switch l {
+	case lowerExit:
+		return false
+	case lowerPush:
+		g.push(in)
+	case lowerMoves:
+		g.moves(ir, in)
+	case lowerSetConst:
+		g.storeConst(in.dst, &ir.consts[in.c])
+	case lowerCallDataLoad:
+		g.callDataLoad(in, bi, i)
+	case lowerMemory:
+		g.memOp(in, ir, bi, i)
+	case lowerShiftConst:
+		left, k, _ := constShift(in, ir)
 		g.shiftConst(left, k, in.src[0], in.dst)
-		return true
-	}
-	c := constWord(&ir.consts[in.c])
-	a, b := c, slotWord(in.src[0])
-	if in.ci == 1 {
-		a, b = b, c
-	}
-	switch in.op {
-	case blocks.MUL:
+	case lowerMul:
 		g.mul(a, b, in.dst)
-		return true
-	case blocks.BYTE:
-		g.byteOf(c, in.src[0], in.dst)
-		return true
-	case blocks.SIGNEXTEND:
-		g.signExtend(c, in.src[0], in.dst)
-		return true
+	case lowerShiftBy:
+		g.shiftBy(in.op, in.src[0], in.src[1], in.dst)
+	case lowerByte, lowerSignExtend:
+		// The index is the top operand: a constant only as ci 0.
+		idx, v := a, in.src[1]
+		if in.form == irConst {
+			v = in.src[0]
+		}
+		if l == lowerByte {
+			g.byteOf(idx, v, in.dst)
+		} else {
+			g.signExtend(idx, v, in.dst)
+		}
+	case lowerWord:
+		g.wordOp(in.op, a, b, in.dst)
 	}
-	return g.wordOp(in.op, a, b, in.dst)
+	return true
 }
 
 // word is an operand: a slot, or a constant the code embeds.
@@ -556,27 +548,27 @@ func (g *nativeGen) operand(w word, i int, scratch int16) obj.Addr {
 		return limb(w.slot, i)
 	}
 	if v, ok := w.imm32(i); ok {
-		return imm(v)
+		return amd64.Imm(v)
 	}
-	g.emit(x86.AMOVQ, imm(int64(w.c[i])), reg(scratch))
-	return reg(scratch)
+	g.b.Inst(x86.AMOVQ, amd64.Imm(int64(w.c[i])), amd64.Reg(scratch))
+	return amd64.Reg(scratch)
 }
 
 // load sets r to limb i of w.
 func (g *nativeGen) load(w word, i int, r int16) {
 	if w.c == nil {
-		g.emit(x86.AMOVQ, limb(w.slot, i), reg(r))
+		g.b.Inst(x86.AMOVQ, limb(w.slot, i), amd64.Reg(r))
 		return
 	}
-	g.emit(x86.AMOVQ, imm(int64(w.c[i])), reg(r))
+	g.b.Inst(x86.AMOVQ, amd64.Imm(int64(w.c[i])), amd64.Reg(r))
 }
 
 var wordRegs = [4]int16{x86.REG_AX, x86.REG_BX, x86.REG_CX, x86.REG_DX}
 
 // wordOp lowers an arithmetic, logic or comparison opcode over operands a
-// (the top) and b into slot d, reporting false for one it does not inline.
-// Every operand limb is read before d is written: d may be an operand.
-func (g *nativeGen) wordOp(op blocks.Opcode, a, b word, d int32) bool {
+// (the top) and b into slot d (classify chooses which). Every operand limb
+// is read before d is written: d may be an operand.
+func (g *nativeGen) wordOp(op blocks.Opcode, a, b word, d int32) {
 	switch op {
 	case blocks.ADD, blocks.SUB, blocks.AND, blocks.OR, blocks.XOR:
 		as := [4]obj.As{}
@@ -595,28 +587,28 @@ func (g *nativeGen) wordOp(op blocks.Opcode, a, b word, d int32) bool {
 		// The carry chain is unbroken: MOVQ leaves the flags alone.
 		for i := range 4 {
 			g.load(a, i, wordRegs[i])
-			g.emit(as[i], g.operandNoFlags(b, i), reg(wordRegs[i]))
+			g.b.Inst(as[i], g.operandNoFlags(b, i), amd64.Reg(wordRegs[i]))
 		}
 		g.storeRegs(d)
 	case blocks.NOT:
 		for i := range 4 {
 			g.load(a, i, wordRegs[i])
-			g.emit(x86.ANOTQ, obj.Addr{}, reg(wordRegs[i]))
+			g.b.Inst(x86.ANOTQ, obj.Addr{}, amd64.Reg(wordRegs[i]))
 		}
 		g.storeRegs(d)
 	case blocks.ISZERO:
 		g.load(a, 0, x86.REG_AX)
 		for i := 1; i < 4; i++ {
-			g.emit(x86.AORQ, g.operandNoFlags(a, i), reg(x86.REG_AX))
+			g.b.Inst(x86.AORQ, g.operandNoFlags(a, i), amd64.Reg(x86.REG_AX))
 		}
 		g.storeFlag(x86.ASETEQ, d)
 	case blocks.EQ:
 		g.load(a, 0, x86.REG_AX)
-		g.emit(x86.AXORQ, g.operandNoFlags(b, 0), reg(x86.REG_AX))
+		g.b.Inst(x86.AXORQ, g.operandNoFlags(b, 0), amd64.Reg(x86.REG_AX))
 		for i := 1; i < 4; i++ {
 			g.load(a, i, x86.REG_BX)
-			g.emit(x86.AXORQ, g.operandNoFlags(b, i), reg(x86.REG_BX))
-			g.emit(x86.AORQ, reg(x86.REG_BX), reg(x86.REG_AX))
+			g.b.Inst(x86.AXORQ, g.operandNoFlags(b, i), amd64.Reg(x86.REG_BX))
+			g.b.Inst(x86.AORQ, amd64.Reg(x86.REG_BX), amd64.Reg(x86.REG_AX))
 		}
 		g.storeFlag(x86.ASETEQ, d)
 	case blocks.LT, blocks.GT, blocks.SLT, blocks.SGT:
@@ -631,7 +623,7 @@ func (g *nativeGen) wordOp(op blocks.Opcode, a, b word, d int32) bool {
 			if i == 0 {
 				sub = x86.ASUBQ
 			}
-			g.emit(sub, g.operandNoFlags(b, i), reg(x86.REG_AX))
+			g.b.Inst(sub, g.operandNoFlags(b, i), amd64.Reg(x86.REG_AX))
 		}
 		if op == blocks.LT || op == blocks.GT {
 			g.storeFlag(x86.ASETCS, d)
@@ -639,9 +631,8 @@ func (g *nativeGen) wordOp(op blocks.Opcode, a, b word, d int32) bool {
 			g.storeFlag(x86.ASETLT, d)
 		}
 	default:
-		return false
+		panic("translate: no word operation " + op.String()) // classify and wordOp disagree
 	}
-	return true
 }
 
 // operandNoFlags is operand for use inside a flag chain: a wide constant
@@ -651,17 +642,17 @@ func (g *nativeGen) operandNoFlags(w word, i int) obj.Addr { return g.operand(w,
 // storeRegs stores AX, BX, CX, DX as the limbs of slot d.
 func (g *nativeGen) storeRegs(d int32) {
 	for i, r := range wordRegs {
-		g.emit(x86.AMOVQ, reg(r), limb(d, i))
+		g.b.Inst(x86.AMOVQ, amd64.Reg(r), limb(d, i))
 	}
 }
 
 // storeFlag stores the condition set (a SETcc) as the word 0 or 1 in slot d.
 func (g *nativeGen) storeFlag(set obj.As, d int32) {
-	g.emit(set, obj.Addr{}, reg(x86.REG_AL))
-	g.emit(x86.AMOVBQZX, reg(x86.REG_AL), reg(x86.REG_AX))
-	g.emit(x86.AMOVQ, reg(x86.REG_AX), limb(d, 0))
+	g.b.Inst(set, obj.Addr{}, amd64.Reg(x86.REG_AL))
+	g.b.Inst(x86.AMOVBQZX, amd64.Reg(x86.REG_AL), amd64.Reg(x86.REG_AX))
+	g.b.Inst(x86.AMOVQ, amd64.Reg(x86.REG_AX), limb(d, 0))
 	for i := 1; i < 4; i++ {
-		g.emit(x86.AMOVQ, imm(0), limb(d, i))
+		g.b.Inst(x86.AMOVQ, amd64.Imm(0), limb(d, i))
 	}
 }
 
@@ -669,7 +660,7 @@ func (g *nativeGen) storeFlag(set obj.As, d int32) {
 func (g *nativeGen) storeConst(d int32, c *uint256.Int) {
 	w := constWord(c)
 	for i := range 4 {
-		g.emit(x86.AMOVQ, g.operand(w, i, x86.REG_AX), limb(d, i))
+		g.b.Inst(x86.AMOVQ, g.operand(w, i, x86.REG_AX), limb(d, i))
 	}
 }
 
@@ -681,16 +672,16 @@ func (g *nativeGen) moves(ir *irBlock, in *irInstr) {
 	for _, mv := range ir.moves[m.lo:m.hi] {
 		switch {
 		case mv.dst == tmpSlot:
-			g.emit(x86.AMOVOU, limb(mv.src, 0), reg(x86.REG_X2))
-			g.emit(x86.AMOVOU, limb(mv.src, 2), reg(x86.REG_X3))
+			g.b.Inst(x86.AMOVOU, limb(mv.src, 0), amd64.Reg(x86.REG_X2))
+			g.b.Inst(x86.AMOVOU, limb(mv.src, 2), amd64.Reg(x86.REG_X3))
 		case mv.src == tmpSlot:
-			g.emit(x86.AMOVOU, reg(x86.REG_X2), limb(mv.dst, 0))
-			g.emit(x86.AMOVOU, reg(x86.REG_X3), limb(mv.dst, 2))
+			g.b.Inst(x86.AMOVOU, amd64.Reg(x86.REG_X2), limb(mv.dst, 0))
+			g.b.Inst(x86.AMOVOU, amd64.Reg(x86.REG_X3), limb(mv.dst, 2))
 		default:
-			g.emit(x86.AMOVOU, limb(mv.src, 0), reg(x86.REG_X0))
-			g.emit(x86.AMOVOU, limb(mv.src, 2), reg(x86.REG_X1))
-			g.emit(x86.AMOVOU, reg(x86.REG_X0), limb(mv.dst, 0))
-			g.emit(x86.AMOVOU, reg(x86.REG_X1), limb(mv.dst, 2))
+			g.b.Inst(x86.AMOVOU, limb(mv.src, 0), amd64.Reg(x86.REG_X0))
+			g.b.Inst(x86.AMOVOU, limb(mv.src, 2), amd64.Reg(x86.REG_X1))
+			g.b.Inst(x86.AMOVOU, amd64.Reg(x86.REG_X0), limb(mv.dst, 0))
+			g.b.Inst(x86.AMOVOU, amd64.Reg(x86.REG_X1), limb(mv.dst, 2))
 		}
 	}
 	for i := range ir.constMoves[m.clo:m.chi] {

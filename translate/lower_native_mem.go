@@ -5,6 +5,7 @@ import (
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/translate/amd64"
 )
 
 // Memory words and constant shifts in machine code. MLOAD and MSTORE run
@@ -14,64 +15,58 @@ import (
 // exit to Go like any other, taken only on that path.
 
 // memOp lowers MLOAD or MSTORE of the IR instruction in (block bi,
-// instruction i), reporting false for a form it does not inline.
-func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) bool {
-	slow, grow, again := g.label(), g.label(), g.label()
-	end := reg(x86.REG_R9) // where the word ends
-	g.place(again)
+// instruction i), in a form classify accepts.
+func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) {
+	// Any other case is the instruction's closure, at an exit placed
+	// after the blocks that resumes at done.
+	done, grow, again := g.label(), g.label(), g.label()
+	slow := g.coldExit(ExitCallGo, bi, i, 1, done)
+	end := amd64.Reg(x86.REG_R9) // where the word ends
+	g.b.Add(again)
 	switch in.form {
-	case irConst:
-		c := &ir.consts[in.c]
-		if !c.IsUint64() || c.Uint64() > 1<<30 || (in.op == blocks.MSTORE && in.ci != 0) {
-			return false
-		}
-		g.emit(x86.AMOVQ, imm(int64(c.Uint64())+32), end)
+	case irConst: // an offset below 2^30 (classify)
+		g.b.Inst(x86.AMOVQ, amd64.Imm(int64(ir.consts[in.c].Uint64())+32), end)
 	case irSlots:
 		// An offset of 2^30 or more is left to Go: its gas alone is past
 		// any block's gas limit, and Go words the errors.
 		k := in.src[0]
-		g.emit(x86.AMOVQ, limb(k, 1), reg(x86.REG_AX))
-		g.emit(x86.AORQ, limb(k, 2), reg(x86.REG_AX))
-		g.emit(x86.AORQ, limb(k, 3), reg(x86.REG_AX))
-		g.jump(x86.AJNE, slow)
-		g.emit(x86.AMOVQ, limb(k, 0), end)
-		g.emit(x86.ACMPQ, end, imm(1<<30))
-		g.jump(x86.AJHI, slow)
-		g.emit(x86.AADDQ, imm(32), end)
-	default:
-		return false
+		g.b.Inst(x86.AMOVQ, limb(k, 1), amd64.Reg(x86.REG_AX))
+		g.b.Inst(x86.AORQ, limb(k, 2), amd64.Reg(x86.REG_AX))
+		g.b.Inst(x86.AORQ, limb(k, 3), amd64.Reg(x86.REG_AX))
+		g.b.Jump(x86.AJNE, slow)
+		g.b.Inst(x86.AMOVQ, limb(k, 0), end)
+		g.b.Inst(x86.ACMPQ, end, amd64.Imm(1<<30))
+		g.b.Jump(x86.AJHI, slow)
+		g.b.Inst(x86.AADDQ, amd64.Imm(32), end)
 	}
-	g.emit(x86.ACMPQ, frameField(FrameMemLenOffset), end)
-	g.jump(x86.AJCS, grow) // the memory is shorter than end
-	g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), reg(x86.REG_SI))
-	g.emit(x86.AADDQ, end, reg(x86.REG_SI))
+	g.b.Inst(x86.ACMPQ, frameField(FrameMemLenOffset), end)
+	g.b.Jump(x86.AJCS, grow) // the memory is shorter than end
+	g.b.Inst(x86.AMOVQ, frameField(FrameMemDataOffset), amd64.Reg(x86.REG_SI))
+	g.b.Inst(x86.AADDQ, end, amd64.Reg(x86.REG_SI))
 	g.coldCode = append(g.coldCode, func() { g.growMemory(grow, again, slow) })
 	// SI is where the word ends in memory: big-endian, so limb l is the
 	// byte-swapped quadword at -8-8l.
 	if in.op == blocks.MLOAD {
 		for l, r := range wordRegs {
-			g.emit(x86.AMOVQ, mem(x86.REG_SI, int64(-8-8*l)), reg(r))
-			g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
+			g.b.Inst(x86.AMOVQ, amd64.Mem(x86.REG_SI, int64(-8-8*l)), amd64.Reg(r))
+			g.b.Inst(x86.ABSWAPQ, obj.Addr{}, amd64.Reg(r))
 		}
 		g.storeRegs(in.dst)
 	} else {
-		g.emit(x86.AMOVQ, frameField(FrameMemWatchLoOffset), reg(x86.REG_AX))
-		g.emit(x86.ACMPQ, reg(x86.REG_AX), frameField(FrameMemWatchHiOffset))
-		g.jump(x86.AJNE, slow) // a watched region: Go notes the write
+		g.b.Inst(x86.AMOVQ, frameField(FrameMemWatchLoOffset), amd64.Reg(x86.REG_AX))
+		g.b.Inst(x86.ACMPQ, amd64.Reg(x86.REG_AX), frameField(FrameMemWatchHiOffset))
+		g.b.Jump(x86.AJNE, slow) // a watched region: Go notes the write
 		v := in.src[1]
 		if in.form == irConst {
 			v = in.src[0]
 		}
 		for l, r := range wordRegs {
-			g.emit(x86.AMOVQ, limb(v, l), reg(r))
-			g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
-			g.emit(x86.AMOVQ, reg(r), mem(x86.REG_SI, int64(-8-8*l)))
+			g.b.Inst(x86.AMOVQ, limb(v, l), amd64.Reg(r))
+			g.b.Inst(x86.ABSWAPQ, obj.Addr{}, amd64.Reg(r))
+			g.b.Inst(x86.AMOVQ, amd64.Reg(r), amd64.Mem(x86.REG_SI, int64(-8-8*l)))
 		}
 	}
-	done := g.label()
-	g.place(done)
-	g.cold = append(g.cold, coldExit{label: slow, back: done, code: ExitCallGo, block: bi, instr: i, n: 1})
-	return true
+	g.b.Add(done)
 }
 
 // growMemory places at grow what MLOAD and MSTORE do when the memory is
@@ -82,14 +77,15 @@ func (g *nativeGen) growMemory(grow, again, slow *obj.Prog) {
 	if g.grow == nil {
 		g.grow = g.b.Prog() // placed by growRoutine, after the blocks
 	}
-	g.place(grow)
+	g.b.Add(grow)
 	g.b.Call(g.grow)
-	g.emit(x86.ATESTQ, reg(x86.REG_AX), reg(x86.REG_AX))
-	g.jump(x86.AJNE, slow)
-	g.jump(obj.AJMP, again)
+	g.b.Inst(x86.ATESTQ, amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_AX))
+	g.b.Jump(x86.AJNE, slow)
+	g.b.Jump(obj.AJMP, again)
 }
 
-// growRoutine places the grow routine if a memory access calls it: as
+// growRoutine places the grow routine if a memory access calls it (the one
+// CALL machine code makes: 8 bytes of amd64.StackBudget): as
 // Frame.chargeMemory does when the buffer has the room and the frame the
 // gas and allowance, it charges the expansion to end R9, clears the new
 // words, lengthens the memory and returns AX = 0; otherwise it changes
@@ -98,53 +94,53 @@ func (g *nativeGen) growRoutine() {
 	if g.grow == nil {
 		return
 	}
-	ax, bx, cx, dx, si, r10 := reg(x86.REG_AX), reg(x86.REG_BX), reg(x86.REG_CX), reg(x86.REG_DX), reg(x86.REG_SI), reg(x86.REG_R10)
+	ax, bx, cx, dx, si, r10 := amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_BX), amd64.Reg(x86.REG_CX), amd64.Reg(x86.REG_DX), amd64.Reg(x86.REG_SI), amd64.Reg(x86.REG_R10)
 	no := g.label()
 	g.grow.As = obj.ANOP
-	g.place(g.grow)
+	g.b.Add(g.grow)
 	// words = (end+31)/32 in CX, the new size 32*words in DX.
-	g.emit(x86.AMOVQ, reg(x86.REG_R9), cx)
-	g.emit(x86.AADDQ, imm(31), cx)
-	g.emit(x86.ASHRQ, imm(5), cx)
-	g.emit(x86.AMOVQ, cx, dx)
-	g.emit(x86.ASHLQ, imm(5), dx)
-	g.emit(x86.ACMPQ, dx, frameField(FrameMemCapOffset))
-	g.jump(x86.AJHI, no)
-	g.emit(x86.ACMPQ, dx, frameField(FrameMemAllowanceOffset))
-	g.jump(x86.AJHI, no)
+	g.b.Inst(x86.AMOVQ, amd64.Reg(x86.REG_R9), cx)
+	g.b.Inst(x86.AADDQ, amd64.Imm(31), cx)
+	g.b.Inst(x86.ASHRQ, amd64.Imm(5), cx)
+	g.b.Inst(x86.AMOVQ, cx, dx)
+	g.b.Inst(x86.ASHLQ, amd64.Imm(5), dx)
+	g.b.Inst(x86.ACMPQ, dx, frameField(FrameMemCapOffset))
+	g.b.Jump(x86.AJHI, no)
+	g.b.Inst(x86.ACMPQ, dx, frameField(FrameMemAllowanceOffset))
+	g.b.Jump(x86.AJHI, no)
 	// The memory's gas, 3*words + words²/512, less what was paid: BX.
-	g.emit(x86.AMOVQ, cx, ax)
-	g.emit(x86.AIMULQ, cx, ax)
-	g.emit(x86.ASHRQ, imm(9), ax)
-	g.emit(x86.AADDQ, cx, ax)
-	g.emit(x86.AADDQ, cx, ax)
-	g.emit(x86.AADDQ, cx, ax)
-	g.emit(x86.AMOVQ, ax, bx)
-	g.emit(x86.ASUBQ, frameField(FrameMemLastGasOffset), bx)
-	g.emit(x86.ACMPQ, frameField(FrameGasOffset), bx)
-	g.jump(x86.AJCS, no) // Go fails the frame as the closures do
-	g.emit(x86.ASUBQ, bx, frameField(FrameGasOffset))
-	g.emit(x86.AMOVQ, ax, frameField(FrameMemLastGasOffset))
+	g.b.Inst(x86.AMOVQ, cx, ax)
+	g.b.Inst(x86.AIMULQ, cx, ax)
+	g.b.Inst(x86.ASHRQ, amd64.Imm(9), ax)
+	g.b.Inst(x86.AADDQ, cx, ax)
+	g.b.Inst(x86.AADDQ, cx, ax)
+	g.b.Inst(x86.AADDQ, cx, ax)
+	g.b.Inst(x86.AMOVQ, ax, bx)
+	g.b.Inst(x86.ASUBQ, frameField(FrameMemLastGasOffset), bx)
+	g.b.Inst(x86.ACMPQ, frameField(FrameGasOffset), bx)
+	g.b.Jump(x86.AJCS, no) // Go fails the frame as the closures do
+	g.b.Inst(x86.ASUBQ, bx, frameField(FrameGasOffset))
+	g.b.Inst(x86.AMOVQ, ax, frameField(FrameMemLastGasOffset))
 	// Clear [len, new size), 32 bytes at a time (both are multiples of 32).
-	g.emit(x86.AMOVQ, frameField(FrameMemDataOffset), si)
-	g.emit(x86.AMOVQ, frameField(FrameMemLenOffset), bx)
-	g.emit(x86.AADDQ, bx, si)
-	g.emit(x86.AMOVQ, dx, r10)
-	g.emit(x86.ASUBQ, bx, r10)
-	g.emit(x86.APXOR, reg(x86.REG_X0), reg(x86.REG_X0))
+	g.b.Inst(x86.AMOVQ, frameField(FrameMemDataOffset), si)
+	g.b.Inst(x86.AMOVQ, frameField(FrameMemLenOffset), bx)
+	g.b.Inst(x86.AADDQ, bx, si)
+	g.b.Inst(x86.AMOVQ, dx, r10)
+	g.b.Inst(x86.ASUBQ, bx, r10)
+	g.b.Inst(x86.APXOR, amd64.Reg(x86.REG_X0), amd64.Reg(x86.REG_X0))
 	loop := g.label()
-	g.place(loop)
-	g.emit(x86.AMOVOU, reg(x86.REG_X0), mem(x86.REG_SI, 0))
-	g.emit(x86.AMOVOU, reg(x86.REG_X0), mem(x86.REG_SI, 16))
-	g.emit(x86.AADDQ, imm(32), si)
-	g.emit(x86.ASUBQ, imm(32), r10)
-	g.jump(x86.AJNE, loop)
-	g.emit(x86.AMOVQ, dx, frameField(FrameMemLenOffset))
-	g.emit(x86.AMOVQ, imm(0), ax)
-	g.emit0(obj.ARET)
-	g.place(no)
-	g.emit(x86.AMOVQ, imm(1), ax)
-	g.emit0(obj.ARET)
+	g.b.Add(loop)
+	g.b.Inst(x86.AMOVOU, amd64.Reg(x86.REG_X0), amd64.Mem(x86.REG_SI, 0))
+	g.b.Inst(x86.AMOVOU, amd64.Reg(x86.REG_X0), amd64.Mem(x86.REG_SI, 16))
+	g.b.Inst(x86.AADDQ, amd64.Imm(32), si)
+	g.b.Inst(x86.ASUBQ, amd64.Imm(32), r10)
+	g.b.Jump(x86.AJNE, loop)
+	g.b.Inst(x86.AMOVQ, dx, frameField(FrameMemLenOffset))
+	g.b.Inst(x86.AMOVQ, amd64.Imm(0), ax)
+	g.b.Inst(obj.ARET, obj.Addr{}, obj.Addr{})
+	g.b.Add(no)
+	g.b.Inst(x86.AMOVQ, amd64.Imm(1), ax)
+	g.b.Inst(obj.ARET, obj.Addr{}, obj.Addr{})
 }
 
 // shiftConst lowers a shift of slot s by the constant k into slot d: left
@@ -162,22 +158,22 @@ func (g *nativeGen) shiftConst(left bool, k uint64, s, d int32) {
 			shift, back = x86.ASHRQ, x86.ASHLQ
 		}
 		if k >= 256 || src < 0 || src > 3 {
-			g.emit(x86.AMOVQ, imm(0), reg(o))
+			g.b.Inst(x86.AMOVQ, amd64.Imm(0), amd64.Reg(o))
 			continue
 		}
-		g.emit(x86.AMOVQ, limb(s, src), reg(o))
+		g.b.Inst(x86.AMOVQ, limb(s, src), amd64.Reg(o))
 		if r == 0 {
 			continue
 		}
-		g.emit(shift, imm(r), reg(o))
+		g.b.Inst(shift, amd64.Imm(r), amd64.Reg(o))
 		if next >= 0 && next <= 3 {
-			g.emit(x86.AMOVQ, limb(s, next), reg(x86.REG_AX))
-			g.emit(back, imm(64-r), reg(x86.REG_AX))
-			g.emit(x86.AORQ, reg(x86.REG_AX), reg(o))
+			g.b.Inst(x86.AMOVQ, limb(s, next), amd64.Reg(x86.REG_AX))
+			g.b.Inst(back, amd64.Imm(64-r), amd64.Reg(x86.REG_AX))
+			g.b.Inst(x86.AORQ, amd64.Reg(x86.REG_AX), amd64.Reg(o))
 		}
 	}
 	for i, o := range out {
-		g.emit(x86.AMOVQ, reg(o), limb(d, i))
+		g.b.Inst(x86.AMOVQ, amd64.Reg(o), limb(d, i))
 	}
 }
 
@@ -211,26 +207,25 @@ func constShift(in *irInstr, ir *irBlock) (left bool, k uint64, ok bool) {
 // wholly within the input; one reaching past its end (zero-padded) or at
 // an offset beyond it runs in Go.
 func (g *nativeGen) callDataLoad(in *irInstr, bi, i uint32) {
-	slow := g.label()
+	done := g.label()
+	slow := g.coldExit(ExitCallGo, bi, i, 1, done)
 	k := in.src[0]
-	g.emit(x86.AMOVQ, limb(k, 1), reg(x86.REG_AX))
-	g.emit(x86.AORQ, limb(k, 2), reg(x86.REG_AX))
-	g.emit(x86.AORQ, limb(k, 3), reg(x86.REG_AX))
-	g.jump(x86.AJNE, slow)
-	g.emit(x86.AMOVQ, frameField(FrameInputLenOffset), reg(x86.REG_BX))
-	g.emit(x86.ASUBQ, imm(32), reg(x86.REG_BX))
-	g.jump(x86.AJCS, slow)
-	g.emit(x86.AMOVQ, limb(k, 0), reg(x86.REG_AX))
-	g.emit(x86.ACMPQ, reg(x86.REG_AX), reg(x86.REG_BX))
-	g.jump(x86.AJHI, slow) // off > len-32
-	g.emit(x86.AMOVQ, frameField(FrameInputDataOffset), reg(x86.REG_SI))
-	g.emit(x86.AADDQ, reg(x86.REG_AX), reg(x86.REG_SI))
+	g.b.Inst(x86.AMOVQ, limb(k, 1), amd64.Reg(x86.REG_AX))
+	g.b.Inst(x86.AORQ, limb(k, 2), amd64.Reg(x86.REG_AX))
+	g.b.Inst(x86.AORQ, limb(k, 3), amd64.Reg(x86.REG_AX))
+	g.b.Jump(x86.AJNE, slow)
+	g.b.Inst(x86.AMOVQ, frameField(FrameInputLenOffset), amd64.Reg(x86.REG_BX))
+	g.b.Inst(x86.ASUBQ, amd64.Imm(32), amd64.Reg(x86.REG_BX))
+	g.b.Jump(x86.AJCS, slow)
+	g.b.Inst(x86.AMOVQ, limb(k, 0), amd64.Reg(x86.REG_AX))
+	g.b.Inst(x86.ACMPQ, amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_BX))
+	g.b.Jump(x86.AJHI, slow) // off > len-32
+	g.b.Inst(x86.AMOVQ, frameField(FrameInputDataOffset), amd64.Reg(x86.REG_SI))
+	g.b.Inst(x86.AADDQ, amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_SI))
 	for l, r := range wordRegs {
-		g.emit(x86.AMOVQ, mem(x86.REG_SI, int64(24-8*l)), reg(r))
-		g.emit(x86.ABSWAPQ, obj.Addr{}, reg(r))
+		g.b.Inst(x86.AMOVQ, amd64.Mem(x86.REG_SI, int64(24-8*l)), amd64.Reg(r))
+		g.b.Inst(x86.ABSWAPQ, obj.Addr{}, amd64.Reg(r))
 	}
 	g.storeRegs(in.dst)
-	done := g.label()
-	g.place(done)
-	g.cold = append(g.cold, coldExit{label: slow, back: done, code: ExitCallGo, block: bi, instr: i, n: 1})
+	g.b.Add(done)
 }

@@ -159,11 +159,9 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 	n.code = code
 	base := code.Addr()
 	n.entry = base + uintptr(g.entry.Pc)
-	for pc := range n.jumps {
+	for pc, l := range g.starts {
 		if p.jumpDests.Has(uint64(pc)) {
-			if l := g.starts[uint32(pc)]; l != nil {
-				n.jumps[pc] = base + uintptr(l.Pc)
-			}
+			n.jumps[pc] = base + uintptr(l.Pc)
 		}
 	}
 	n.sites = make([]exitSite, len(g.sites))
@@ -176,10 +174,11 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 // run runs the frame in machine code until it halts: Go's side of the
 // exit protocol.
 func (n *nativeProgram) run(f *Frame) ([]byte, error) {
-	frame := uintptr(unsafe.Pointer(f))
 	at := n.entry
 	for {
-		amd64.Enter(at, frame, 0)
+		// Converted in the call itself: Enter is assembly, so f stays
+		// alive and in place while it runs (unsafe.Pointer rule 4).
+		amd64.Enter(at, uintptr(unsafe.Pointer(f)), 0)
 		switch f.exit.Code {
 		case ExitCallGo:
 			s := &n.sites[f.exit.Site]
@@ -214,12 +213,8 @@ func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
 	g.entry = g.resumePoint(nil)
 	var empties []blockHead
 	for pc := uint32(0); int(pc) < len(g.p.code); {
-		src, buf := blocks.BuildBlockInto(g.p.code, pc, g.p.fork, g.p.jumpDests.Has, sc.instrs[:0])
-		sc.instrs = buf[:0]
 		var code blockCode
-		code.blockHead = blockHead{gas: src.Gas, stackReq: int32(src.StackReq), stackGrowth: int32(src.StackGrowth),
-			term: src.Term, end: src.End, start: pc}
-		g.p.translateBlock(&code, &src, sc) // leaves the block's IR in sc.ir
+		src, _ := g.p.translateAt(pc, &code, sc)
 		nb := nativeBlock{head: code.blockHead, last: src.Instrs[len(src.Instrs)-1]}
 		g.ops = append(g.ops, code.ops)
 		pc = src.End
