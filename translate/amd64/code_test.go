@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,19 +45,24 @@ func TestCodeIsNotWritable(t *testing.T) {
 }
 
 // TestNoLeak maps and frees code many times and checks that the mappings
-// and the lines of /proc/self/maps come back, and that resident memory
-// stops growing: the second half of the rounds may not add more than
-// leakSlack. A one-time rise (allocator arenas, the race detector's shadow
-// memory, which is ~7 MiB whatever the round count) is not a leak; a leak
-// grows with the rounds, and a page per round (an unmapped Code) is 40 MiB
-// a half.
+// and the lines of /proc/self/maps come back, and that neither the live Go
+// heap nor resident memory grows with the rounds: the rounds run in
+// leakSegments equal parts, and the median part may add at most heapSlack
+// live heap and rssSlack resident memory. A leak grows every part (an
+// unmapped page per round is 10 MiB a part, 512 leaked bytes 1.2 MiB); a
+// one-time rise lands in one part and is not a leak. Under the race
+// detector resident memory also holds its shadow memory, which rises by
+// 3-9 MiB spread over several parts whatever the round count, so there
+// the live heap and the mapping counts are the measure.
 func TestNoLeak(t *testing.T) {
-	const leakSlack = 4 << 20
+	const leakSegments, heapSlack, rssSlack = 8, 64 << 10, 768 << 10
 	for range 2000 { // warm up allocators before the baseline
 		newSum(t).Free()
 	}
-	rounds := func(n int) {
-		for range n {
+	maps0, rss0, live0 := procState(t)
+	rss, heap := []int64{rss0}, []int64{liveHeap()}
+	for segment := range leakSegments {
+		for range *leakRounds*(segment+1)/leakSegments - *leakRounds*segment/leakSegments {
 			c := newSum(t)
 			if err := c.Free(); err != nil {
 				t.Fatal(err)
@@ -64,16 +71,16 @@ func TestNoLeak(t *testing.T) {
 				t.Fatalf("second Free: %v", err)
 			}
 		}
+		_, r, _ := procState(t)
+		rss, heap = append(rss, r), append(heap, liveHeap())
 	}
-	maps0, rss0, live0 := procState(t)
-	rounds(*leakRounds / 2)
-	_, rssHalf, _ := procState(t)
-	rounds(*leakRounds - *leakRounds/2)
-	maps1, rss1, live1 := procState(t)
-	t.Logf("%d rounds: maps %d -> %d, VmRSS %d -> %d -> %d KiB", *leakRounds, maps0, maps1, rss0>>10, rssHalf>>10, rss1>>10)
-	if live1 != live0 || maps1 > maps0+16 || rss1 > rssHalf+leakSlack {
-		t.Fatalf("after %d rounds: live %v -> %v, maps %d -> %d, VmRSS %d -> %d -> %d KiB",
-			*leakRounds, live0, live1, maps0, maps1, rss0>>10, rssHalf>>10, rss1>>10)
+	maps1, _, live1 := procState(t)
+	rssGrowth, heapGrowth := medianGrowth(rss), medianGrowth(heap)
+	report := fmt.Sprintf("%d rounds: live %v -> %v, maps %d -> %d, KiB per part: VmRSS %v (median growth %d), live heap %v (median growth %d)",
+		*leakRounds, live0, live1, maps0, maps1, kib(rss), rssGrowth>>10, kib(heap), heapGrowth>>10)
+	t.Log(report)
+	if live1 != live0 || maps1 > maps0+16 || heapGrowth > heapSlack || (!raceEnabled && rssGrowth > rssSlack) {
+		t.Fatal(report)
 	}
 
 	t.Run("dropped", func(t *testing.T) {
@@ -94,6 +101,33 @@ func TestNoLeak(t *testing.T) {
 			}
 		}
 	})
+}
+
+// medianGrowth is the median of the differences between consecutive samples.
+func medianGrowth(samples []int64) int64 {
+	growth := make([]int64, len(samples)-1)
+	for i := range growth {
+		growth[i] = samples[i+1] - samples[i]
+	}
+	slices.Sort(growth)
+	return growth[len(growth)/2]
+}
+
+// liveHeap is the bytes of live heap objects, read after a collection.
+func liveHeap() int64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	return int64(sample[0].Value.Uint64())
+}
+
+// kib converts byte counts to KiB for messages.
+func kib(bytes []int64) []int64 {
+	out := make([]int64, len(bytes))
+	for i, b := range bytes {
+		out[i] = b >> 10
+	}
+	return out
 }
 
 // newSum maps the sumTo program.
