@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/translate"
+	"github.com/hyvm/hyvm/translate/amd64"
 )
 
 // sharedVectors finds shared/hyvm/vectors.json: the shared directory sits
@@ -52,7 +55,7 @@ var tiers = []struct {
 	{"auto", tier{backend: runtime.BackendAuto}},
 	{"interp", tier{backend: runtime.BackendInterp}},
 	{"closure", tier{backend: runtime.BackendClosure}},
-	{"amd64", tier{backend: runtime.BackendAMD64}}, // contracts in machine code, guests as closures
+	{"amd64", tier{backend: runtime.BackendAMD64}}, // contracts and guests in machine code
 	{"traced", tier{check: checkGuestTrace}},
 }
 
@@ -76,5 +79,29 @@ func TestVectors(t *testing.T) {
 				t.Error("no case ran")
 			}
 		})
+	}
+}
+
+// TestVectorGuestsCompile compiles every vector's guest to machine code:
+// the amd64 tier of TestVectors runs guests that could not be compiled as
+// closures (which pass all the same), so this is what shows they ran as
+// machine code.
+func TestVectorGuestsCompile(t *testing.T) {
+	if !amd64.Supported {
+		t.Skip("no machine code on this platform")
+	}
+	f, err := Load(sharedVectors(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fork, err := blocks.ParseFork(f.Environment.Fork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Cases {
+		p := translate.CompileHyVM(c.Code, fork, translate.Options{Tier: translate.TierAMD64})
+		if err := p.CompileNative(); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
+		}
 	}
 }

@@ -21,9 +21,9 @@ const (
 	BackendInterp
 	// BackendClosure translates every block to closures on first entry.
 	BackendClosure
-	// BackendAMD64 compiles every contract to amd64 machine code on its
-	// first run (translate/native.go); HyVM guests, and every program on
-	// other platforms, run as BackendClosure does.
+	// BackendAMD64 compiles every contract and HyVM guest to amd64
+	// machine code on its first run (translate/native.go); on other
+	// platforms programs run as BackendClosure does.
 	BackendAMD64
 )
 
@@ -54,7 +54,7 @@ func ParseBackend(s string) (Backend, error) {
 // nothing: amd64 on a platform without machine code runs closures.
 func (b Backend) Note() string {
 	if b == BackendAMD64 && !amd64.Supported {
-		return "no amd64 machine code on this platform: contracts run as closures"
+		return "no amd64 machine code on this platform: contracts and guests run as closures"
 	}
 	return ""
 }

@@ -132,13 +132,27 @@ const (
 	// ExitYield: the code has taken many jumps; Go lets the scheduler and
 	// the garbage collector in, then re-enters at the site. Not a halt.
 	ExitYield ExitCode = 10
+	// ExitGuestAbort: a HyVM guest's revert(0, 0) (an opcode HyVM lacks,
+	// a jump to a byte other than 0x5b): reverted, with empty output.
+	ExitGuestAbort ExitCode = 11
+	// ExitGuestJump: a guest's dynamic jump the code's jump table has no
+	// address for (a bad destination, or a 0x5b inside PUSH data, where
+	// no block was compiled): its destination is on top of the stack, and
+	// for a JUMPI (PC 1) its condition, found nonzero, under it. Go takes
+	// the jump, and the frame goes on in closures. Not a halt.
+	ExitGuestJump ExitCode = 12
+	// ExitGuestEnter: a guest's static jump, charged, to a 0x5b inside
+	// PUSH data: Go goes on in closures at the block starting at PC. Not a
+	// halt.
+	ExitGuestEnter ExitCode = 13
 
-	exitCodeCount = 11
+	exitCodeCount = 14
 )
 
 var exitCodeNames = [exitCodeCount]string{
 	"ok", "return", "revert", "out of gas", "stack underflow", "stack overflow",
 	"invalid jump", "invalid opcode", "aborted", "call Go", "yield",
+	"guest abort", "guest jump", "guest enter",
 }
 
 func (c ExitCode) String() string {
@@ -189,6 +203,9 @@ func (f *Frame) exitOutcome() ([]byte, error) {
 	case ExitAborted:
 		f.out = nil
 		return nil, ErrAborted
+	case ExitGuestAbort:
+		f.out = nil
+		return nil, errExecReverted
 	}
 	return nil, fmt.Errorf("%w: exit %v at pc %d is not a halt", ErrInternal, f.exit.Code, f.exit.PC)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -151,19 +152,22 @@ func TestExitOutcomeMatchesClosureBackend(t *testing.T) {
 		gas   uint64
 		pc    uint32 // the exit's pc, for ExitInvalidOpcode
 		abort bool
+		guest bool // run as a HyVM guest
 	}{
-		{ExitOK, "600100", 100, 0, false},
-		{ExitOK, "6001", 100, 0, false}, // implicit STOP
-		{ExitReturn, "600360040160005260206000f3", 100, 0, false},
-		{ExitRevert, "60aa60005260206000fd", 100, 0, false},
-		{ExitOutOfGas, "6001600201", 8, 0, false},
-		{ExitStackUnderflow, "01", 100, 0, false},
-		{ExitStackOverflow, strings.Repeat("5f", StackLimit+1), 1 << 20, 0, false},
-		{ExitInvalidJump, "600356", 100, 0, false},
-		{ExitInvalidJump, "6001600257", 100, 0, false},
-		{ExitInvalidOpcode, "fe", 100, 0, false},
-		{ExitInvalidOpcode, "60010c", 100, 2, false},
-		{ExitAborted, "5b600056", 1 << 20, 0, true},
+		{ExitOK, "600100", 100, 0, false, false},
+		{ExitOK, "6001", 100, 0, false, false}, // implicit STOP
+		{ExitReturn, "600360040160005260206000f3", 100, 0, false, false},
+		{ExitRevert, "60aa60005260206000fd", 100, 0, false, false},
+		{ExitOutOfGas, "6001600201", 8, 0, false, false},
+		{ExitStackUnderflow, "01", 100, 0, false, false},
+		{ExitStackOverflow, strings.Repeat("5f", StackLimit+1), 1 << 20, 0, false, false},
+		{ExitInvalidJump, "600356", 100, 0, false, false},
+		{ExitInvalidJump, "6001600257", 100, 0, false, false},
+		{ExitInvalidOpcode, "fe", 100, 0, false, false},
+		{ExitInvalidOpcode, "60010c", 100, 2, false, false},
+		{ExitAborted, "5b600056", 1 << 20, 0, true, false},
+		{ExitGuestAbort, "60015c", 1 << 20, 0, false, true},     // TLOAD: HyVM lacks it
+		{ExitGuestAbort, "6001600356", 1 << 20, 0, false, true}, // a jump to a byte other than 0x5b
 	}
 	seen := map[ExitCode]bool{}
 	for _, tt := range tests {
@@ -174,6 +178,9 @@ func TestExitOutcomeMatchesClosureBackend(t *testing.T) {
 				t.Fatal(err)
 			}
 			p, err := CompileCode(raw, blocks.Latest, Options{})
+			if tt.guest {
+				p = CompileHyVM(raw, blocks.Latest, Options{})
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,16 +201,20 @@ func TestExitOutcomeMatchesClosureBackend(t *testing.T) {
 		})
 	}
 	for c := ExitCode(0); c < exitCodeCount; c++ {
-		if !seen[c] && c != ExitCallGo && c != ExitYield {
+		if !seen[c] && !slices.Contains(notHalts, c) {
 			t.Errorf("no case for halting exit code %v", c)
 		}
 	}
 }
 
-// ExitCallGo is not a halt, and an unknown code is not an exit: reaching
-// exitOutcome with either is an engine fault.
+// notHalts are the exit codes after which Go re-enters the code or goes on
+// in closures.
+var notHalts = []ExitCode{ExitCallGo, ExitYield, ExitGuestJump, ExitGuestEnter}
+
+// The codes that are not halts, and an unknown code, are not outcomes:
+// reaching exitOutcome with one is an engine fault.
 func TestExitOutcomeFaults(t *testing.T) {
-	for _, c := range []ExitCode{ExitCallGo, ExitYield, exitCodeCount, 1 << 31} {
+	for _, c := range append(notHalts, exitCodeCount, 1<<31) {
 		f := new(Frame)
 		f.exit = ExitState{Code: c, PC: 3}
 		out, err := f.exitOutcome()

@@ -63,17 +63,21 @@ func CompileHyVM(code []byte, fork blocks.Fork, opt Options) *Program {
 	// A guest is the calldata of a DELEGATECALL, usually a view of the
 	// caller's memory, and its blocks are built lazily long after that
 	// memory has changed: the program keeps its own copy.
-	return newGuest(bytes.Clone(code), fork, opt.PerInstructionGas, opt.Tier)
+	return newGuest(bytes.Clone(code), fork, opt)
 }
 
 // newGuest returns a guest program of code, which it keeps.
-func newGuest(code []byte, fork blocks.Fork, traced bool, tier Tier) *Program {
-	if tier == TierAMD64 {
-		tier = TierClosure // guests have no machine code yet
+func newGuest(code []byte, fork blocks.Fork, opt Options) *Program {
+	traced := opt.PerInstructionGas
+	p := &Program{code: code, fork: fork, guest: true, traced: traced, tier: opt.Tier}
+	if p.tier == TierAuto && !traced {
+		p.nat.after = nativeThreshold(opt.NativeAfter, len(code))
 	}
-	p := &Program{code: code, fork: fork, guest: true, traced: traced, tier: tier}
-	if traced || tier == TierClosure {
-		p.table = newBlockTable(len(code)) // the interpreter builds no blocks
+	if traced || p.blocksTier() {
+		// The interpreter builds no blocks: it needs no table of them.
+		// Machine code does not either, but the frame goes on in closures
+		// after a jump into PUSH data (ExitGuestJump).
+		p.table = newBlockTable(len(code))
 	}
 	if p.traced {
 		p.instrs = make([]atomic.Pointer[[]blocks.Instr], len(code)+1)
@@ -175,6 +179,20 @@ func (p *Program) buildGuest(start uint32) (*block, int64) {
 			break
 		}
 	}
+	g := guestHead(start, end, instrs)
+	b := &block{blockCode: blockCode{blockHead: blockHead{gas: g.Gas, stackReq: int32(g.StackReq),
+		stackGrowth: int32(g.StackGrowth + stackLimitGap), term: g.Term, end: g.End, start: start}}}
+	cost := p.keepInstrs(start, g.Instrs)
+	cost += p.translateBlock(&b.blockCode, &g, sc)
+	return b, cost + allocSize(blockSize) + allocSize(ptrSize*cap(b.ops))
+}
+
+// guestHead returns the guest block of the instructions decoded from
+// start up to end: what HyVM charges for them and their stack bounds, cut after the
+// first that ends a block (a terminator, an opcode HyVM lacks, or one a
+// policy is asked about, which may end the guest with the gas of what
+// follows left, so the block must not have charged for it).
+func guestHead(start, end uint32, instrs []blocks.Instr) blocks.Block {
 	g := blocks.Block{Start: start, End: end}
 	height := 0
 	for i, in := range instrs {
@@ -184,8 +202,6 @@ func (p *Program) buildGuest(start uint32) (*block, int64) {
 			g.StackReq = max(g.StackReq, info.Pops-height)
 		}
 		if g.Term != blocks.Fallthrough || info.HyVM.Policy {
-			// A policy may end the guest at its instruction with its gas
-			// left, so the block must not have charged for what follows.
 			instrs, g.End = instrs[:i+1], in.PC+1
 			break
 		}
@@ -196,9 +212,24 @@ func (p *Program) buildGuest(start uint32) (*block, int64) {
 		}
 	}
 	g.Instrs = instrs
-	b := &block{blockCode: blockCode{blockHead: blockHead{gas: g.Gas, stackReq: int32(g.StackReq),
-		stackGrowth: int32(g.StackGrowth + stackLimitGap), term: g.Term, end: g.End, start: start}}}
-	cost := p.keepInstrs(start, instrs)
-	cost += p.translateBlock(&b.blockCode, &g, sc)
-	return b, cost + allocSize(blockSize) + allocSize(ptrSize*cap(b.ops))
+	return g
+}
+
+// translateGuestAt decodes and translates the guest block at pc (< the
+// code's length) for machine code, which sweeps the code from offset 0:
+// unlike buildGuest it takes no window and publishes nothing, and a 0x5b
+// at pc is a block of its own, so that the block a jump to it lands in
+// starts right after it.
+func (p *Program) translateGuestAt(pc uint32, b *blockCode, sc *scratch) blocks.Block {
+	limit := len(p.code)
+	if p.code[pc] == byte(blocks.JUMPDEST) {
+		limit = int(pc) + 1
+	}
+	src, buf := blocks.BuildBlockInto(p.code[:limit], pc, p.fork, splitAtJumpdest, sc.instrs[:0])
+	sc.instrs = buf[:0]
+	g := guestHead(pc, src.End, src.Instrs)
+	*b = blockCode{blockHead: blockHead{gas: g.Gas, stackReq: int32(g.StackReq),
+		stackGrowth: int32(g.StackGrowth + stackLimitGap), term: g.Term, end: g.End, start: pc}}
+	p.translateBlock(b, &g, sc)
+	return g
 }

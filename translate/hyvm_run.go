@@ -40,11 +40,11 @@ func enterGuest(f *Frame, code []byte) error {
 	return nil
 }
 
-// guestJumped charges a guest's taken jump to t (nil: the byte there is
-// not 0x5b) what its block did not (guestJumpExtra); a jump to anything but
-// 0x5b is revert(0, 0).
-func (p *Program) guestJumped(b *block, f *Frame, t *block) (*block, error) {
-	if !f.useGas(guestJumpExtra(b.term == blocks.JumpI, t != nil)) {
+// guestJumped charges a guest's taken JUMP (or JUMPI, jumpi) to t (nil:
+// the byte there is not 0x5b) what its block did not (guestJumpExtra); a
+// jump to anything but 0x5b is revert(0, 0).
+func guestJumped(jumpi bool, f *Frame, t *block) (*block, error) {
+	if !f.useGas(guestJumpExtra(jumpi, t != nil)) {
 		f.out = nil
 		return nil, errOutOfGas
 	}
@@ -53,6 +53,26 @@ func (p *Program) guestJumped(b *block, f *Frame, t *block) (*block, error) {
 		return nil, errExecReverted
 	}
 	return t, nil
+}
+
+// guestJumpFromNative takes the guest jump machine code left to Go
+// (ExitGuestJump: its destination on the stack, a JUMPI's condition under
+// it) as Program.jump does, and runs the rest of the frame in closures.
+func (p *Program) guestJumpFromNative(f *Frame) ([]byte, error) {
+	jumpi := f.exit.PC == 1
+	dest := f.pop()
+	if jumpi {
+		f.sp--
+	}
+	var t *block
+	if start, ok := p.jumpTarget(dest); ok {
+		t, _ = p.guestAt(start)
+	}
+	t, err := guestJumped(jumpi, f, t)
+	if t == nil {
+		return nil, err
+	}
+	return p.runBlocks(f, t)
 }
 
 // NewHyVMKernel returns the program of a HyVM contract deployed at self,

@@ -59,6 +59,12 @@ type nativeGen struct {
 	coldCode []func()
 	// grow is the memory-growing routine's entry, once an access calls it.
 	grow *obj.Prog
+	// guestDests are, for a HyVM guest, the 0x5b bytes that are not PUSH
+	// data: a jump to one lands at a block of the sweep
+	// (lower_native_guest.go); guestJump are the stubs leaving to Go for
+	// the other jumps, of a JUMP and of a JUMPI.
+	guestDests blocks.Bitmap
+	guestJump  [2]*obj.Prog
 }
 
 // coldExit is an exit placed after the blocks: entered by a jump to label,
@@ -269,6 +275,8 @@ func (g *nativeGen) terminate(nb *nativeBlock) error {
 	case blocks.Invalid, blocks.Undefined:
 		g.b.Inst(x86.AMOVL, amd64.Imm(int64(nb.last.PC)), frameField(FrameExitOffset+ExitPCOffset))
 		g.b.Jump(obj.AJMP, g.halt(ExitInvalidOpcode))
+	case blocks.Abort:
+		g.b.Jump(obj.AJMP, g.halt(ExitGuestAbort))
 	case blocks.Jump:
 		if h.staticJump {
 			g.takeStatic(h)
@@ -346,6 +354,10 @@ func (g *nativeGen) jumpChecks() {
 // takeStatic takes a static jump: a native jump to its block.
 func (g *nativeGen) takeStatic(h *blockHead) {
 	g.jumpChecks()
+	if g.p.guest {
+		g.guestTakeStatic(h)
+		return
+	}
 	if !h.destOK {
 		g.b.Jump(obj.AJMP, g.halt(ExitInvalidJump))
 		return
@@ -355,25 +367,33 @@ func (g *nativeGen) takeStatic(h *blockHead) {
 
 // takeDynamic takes a jump to the destination on top of the stack (with
 // the condition under it for a JUMPI) through the program's jump table.
+// The stack is popped once the destination is found good: a guest's other
+// jumps leave to Go with it in place.
 func (g *nativeGen) takeDynamic(jumpi bool) {
 	g.jumpChecks()
 	bad := g.halt(ExitInvalidJump)
+	if g.p.guest {
+		bad = g.guestJumpStub(jumpi)
+	}
 	g.b.Inst(x86.AMOVQ, limb(-1, 1), amd64.Reg(x86.REG_BX))
 	g.b.Inst(x86.AORQ, limb(-1, 2), amd64.Reg(x86.REG_BX))
 	g.b.Inst(x86.AORQ, limb(-1, 3), amd64.Reg(x86.REG_BX))
 	g.b.Jump(x86.AJNE, bad)
 	g.b.Inst(x86.AMOVQ, limb(-1, 0), amd64.Reg(x86.REG_AX))
-	if jumpi {
-		g.moveSP(-2)
-	} else {
-		g.moveSP(-1)
-	}
 	g.b.Inst(x86.ACMPQ, amd64.Reg(x86.REG_AX), amd64.Imm(int64(len(g.p.code))))
 	g.b.Jump(x86.AJCC, bad)
 	g.b.Inst(x86.AMOVQ, amd64.Imm(int64(tableAddr(g.n.jumps))), amd64.Reg(x86.REG_BX))
 	g.b.Inst(x86.AMOVQ, amd64.MemIndex(x86.REG_BX, x86.REG_AX, 8, 0), amd64.Reg(x86.REG_AX))
 	g.b.Inst(x86.ATESTQ, amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_AX))
 	g.b.Jump(x86.AJEQ, bad)
+	if g.p.guest {
+		g.charge(guestJumpExtra(jumpi, true))
+	}
+	if jumpi {
+		g.moveSP(-2)
+	} else {
+		g.moveSP(-1)
+	}
 	g.b.Inst(obj.AJMP, obj.Addr{}, amd64.Reg(x86.REG_AX))
 }
 

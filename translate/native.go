@@ -106,7 +106,7 @@ func (p *Program) machineCode() *nativeProgram {
 // first run (code run once, however long, never pays for compiling).
 func (p *Program) runHeating(f *Frame) ([]byte, error) {
 	if n := p.nat.prog.Load(); n != nil {
-		return n.run(f)
+		return n.run(p, f)
 	}
 	gas := f.Gas
 	out, err := p.runBlocks(f, p.entryBlock())
@@ -125,7 +125,7 @@ func (p *Program) NativeErr() error { return p.nat.err }
 // first run would (for warming up and measuring), and returns why it
 // could not.
 func (p *Program) CompileNative() error {
-	if p.tier != TierAMD64 || p.guest || p.traced {
+	if p.tier != TierAMD64 || p.traced {
 		return fmt.Errorf("translate: a %v program is not compiled to machine code", p.tier)
 	}
 	if p.machineCode() == nil {
@@ -148,6 +148,11 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 	}()
 	n = &nativeProgram{jumps: make([]uintptr, len(p.code))}
 	g := nativeGen{p: p, n: n, starts: make(map[uint32]*obj.Prog), placed: make(map[uint32]bool)}
+	if p.guest {
+		// The 0x5b bytes that are not PUSH data: the sweep starts a block
+		// one past each, where a jump to it lands.
+		g.guestDests = blocks.JumpDests(p.code)
+	}
 	machine, err := amd64.Assemble(g.lowerProgram)
 	if err != nil {
 		return nil, fmt.Errorf("translate: machine code of %d bytes: %w", len(p.code), err)
@@ -160,8 +165,11 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 	base := code.Addr()
 	n.entry = base + uintptr(g.entry.Pc)
 	for pc, l := range g.starts {
-		if p.jumpDests.Has(uint64(pc)) {
+		switch {
+		case !p.guest && p.jumpDests.Has(uint64(pc)):
 			n.jumps[pc] = base + uintptr(l.Pc)
+		case p.guest && pc > 0 && g.guestDests.Has(uint64(pc-1)):
+			n.jumps[pc-1] = base + uintptr(l.Pc) // a guest's jump to pc-1 lands at pc
 		}
 	}
 	n.sites = make([]exitSite, len(g.sites))
@@ -172,8 +180,9 @@ func (p *Program) compileNative() (n *nativeProgram, err error) {
 }
 
 // run runs the frame in machine code until it halts: Go's side of the
-// exit protocol.
-func (n *nativeProgram) run(f *Frame) ([]byte, error) {
+// exit protocol. p is the program n was compiled from, where a guest goes
+// on in closures after a jump machine code leaves to it.
+func (n *nativeProgram) run(p *Program, f *Frame) ([]byte, error) {
 	at := n.entry
 	for {
 		// Converted in the call itself: Enter is assembly, so f stays
@@ -191,6 +200,13 @@ func (n *nativeProgram) run(f *Frame) ([]byte, error) {
 		case ExitYield:
 			runtime.Gosched()
 			at = n.sites[f.exit.Site].resume
+		case ExitGuestJump:
+			runtime.KeepAlive(n)
+			return p.guestJumpFromNative(f)
+		case ExitGuestEnter:
+			runtime.KeepAlive(n)
+			t, _ := p.guestAt(f.exit.PC)
+			return p.runBlocks(f, t)
 		default:
 			runtime.KeepAlive(n)
 			return f.exitOutcome()
@@ -214,7 +230,12 @@ func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
 	var empties []blockHead
 	for pc := uint32(0); int(pc) < len(g.p.code); {
 		var code blockCode
-		src, _ := g.p.translateAt(pc, &code, sc)
+		var src blocks.Block
+		if g.p.guest {
+			src = g.p.translateGuestAt(pc, &code, sc)
+		} else {
+			src, _ = g.p.translateAt(pc, &code, sc)
+		}
 		nb := nativeBlock{head: code.blockHead, last: src.Instrs[len(src.Instrs)-1]}
 		g.ops = append(g.ops, code.ops)
 		pc = src.End
@@ -226,6 +247,15 @@ func (g *nativeGen) lowerProgram(b *amd64.Builder) error {
 			return err
 		}
 		empties = empties[:0]
+	}
+	if g.p.guest {
+		// Past the end HyVM runs STOP, which it charges.
+		end := uint32(len(g.p.code))
+		g.ops = append(g.ops, nil)
+		nb := nativeBlock{head: blockHead{gas: blocks.HyVMStopGas, term: blocks.Stop, start: end, end: end}}
+		if err := g.lowerBlock(uint32(len(g.ops)-1), &nb, &irBlock{}, nil); err != nil {
+			return err
+		}
 	}
 	for pc := range g.starts {
 		if !g.placed[pc] {

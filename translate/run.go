@@ -24,7 +24,7 @@ func (p *Program) Run(f *Frame) ([]byte, error) {
 	}
 	if p.tier == TierAMD64 {
 		if n := p.machineCode(); n != nil {
-			return n.run(f)
+			return n.run(p, f)
 		}
 	} else if p.tier != TierClosure {
 		q := p.promo.to.Load()
@@ -136,7 +136,7 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 			t = p.targetOf(b)
 		}
 		if p.guest {
-			return p.guestJumped(b, f, t)
+			return guestJumped(b.term == blocks.JumpI, f, t)
 		}
 		if t != nil {
 			return t, nil
@@ -153,7 +153,7 @@ func (p *Program) jump(b *block, f *Frame) (*block, error) {
 		if start, ok := p.jumpTarget(dest); ok {
 			t, _ = p.guestAt(start)
 		}
-		return p.guestJumped(b, f, t)
+		return guestJumped(b.term == blocks.JumpI, f, t)
 	}
 	if dest.IsUint64() && dest.Uint64() < uint64(len(p.code)) { // a block program has a table over its code
 		if t := p.table.load(uint32(dest.Uint64())); t != nil {

@@ -24,8 +24,8 @@ const (
 	TierInterp
 	// TierAuto interprets first and promotes hot programs to closures.
 	TierAuto
-	// TierAMD64 compiles a program to amd64 machine code on its first run
-	// (native.go); where that cannot be done, and for HyVM guests, it runs
+	// TierAMD64 compiles a program, HyVM guests included, to amd64 machine
+	// code on its first run (native.go); where that cannot be done it runs
 	// as TierClosure does.
 	TierAMD64
 )
@@ -78,7 +78,7 @@ func (p *Program) warm(n int) *Program {
 func (p *Program) promote() *Program {
 	var q *Program
 	if p.guest {
-		q = newGuest(p.code, p.fork, false, TierClosure)
+		q = newGuest(p.code, p.fork, Options{Tier: TierClosure})
 	} else {
 		q = newProgram(p.code, p.fork, p.jumpDests, Options{Tier: TierClosure})
 	}

@@ -20,7 +20,8 @@ import (
 )
 
 // guestTiers are the tiers a HyVM guest runs on: fused block closures, the
-// interpreter, auto (interpreted, then closures once hot), and the traced
+// interpreter, auto (interpreted, then closures once hot), amd64 machine
+// code (closures on other platforms), and the traced
 // tier, which charges gas and checks the stack instruction by instruction
 // as the HyVM contract does. A new tier joins with one line.
 var guestTiers = []struct {
@@ -31,6 +32,7 @@ var guestTiers = []struct {
 	{"closure", runtime.BackendClosure, func() *tracing.Hooks { return nil }},
 	{"interp", runtime.BackendInterp, func() *tracing.Hooks { return nil }},
 	{"auto", runtime.BackendAuto, func() *tracing.Hooks { return nil }},
+	{"amd64", runtime.BackendAMD64, func() *tracing.Hooks { return nil }},
 	{"traced", runtime.BackendAuto, func() *tracing.Hooks {
 		return &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) {}}
 	}},
