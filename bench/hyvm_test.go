@@ -176,7 +176,12 @@ func (s *hyvmScene) open(tb testing.TB, code []byte) *state.StateDB {
 // hyvmRunner runs p through HyVM on hyvm; cache nil translates everything
 // (guest and contracts) afresh on every run.
 func (s *hyvmScene) hyvmRunner(tb testing.TB, p payload, cache *runtime.Cache) *hyvmRun {
-	st, run := s.hyvmEVM(tb, cache)
+	return s.backendRunner(tb, p, cache, runtime.BackendAuto)
+}
+
+// backendRunner is hyvmRunner with the guest and contracts on backend.
+func (s *hyvmScene) backendRunner(tb testing.TB, p payload, cache *runtime.Cache, backend runtime.Backend) *hyvmRun {
+	st, run := s.hyvmEVM(tb, cache, backend)
 	return &hyvmRun{st: st, run: func() ([]byte, error) { return run(p.guest) }}
 }
 
@@ -185,7 +190,7 @@ func (s *hyvmScene) hyvmRunner(tb testing.TB, p payload, cache *runtime.Cache) *
 // new payload each time would: p's bytes followed by a run counter, past its
 // end, so that its hash is new and its behaviour the same.
 func (s *hyvmScene) newGuestRunner(tb testing.TB, p payload) *hyvmRun {
-	st, run := s.hyvmEVM(tb, runtime.NewCache(0))
+	st, run := s.hyvmEVM(tb, runtime.NewCache(0), runtime.BackendAuto)
 	var n uint64
 	return &hyvmRun{st: st, run: func() ([]byte, error) {
 		n++
@@ -237,13 +242,13 @@ func (s *hyvmScene) txRunner(tb testing.TB, p payload, cache *runtime.Cache) *hy
 
 // hyvmEVM returns a warmed state and a function running a guest in the
 // wallet on it; cache nil gives every run a fresh cache.
-func (s *hyvmScene) hyvmEVM(tb testing.TB, cache *runtime.Cache) (*state.StateDB, func([]byte) ([]byte, error)) {
+func (s *hyvmScene) hyvmEVM(tb testing.TB, cache *runtime.Cache, backend runtime.Backend) (*state.StateDB, func([]byte) ([]byte, error)) {
 	st := s.open(tb, nil)
 	st.AddAddressToAccessList(hyvm.Reference.Address) // the wallet's DELEGATECALL warmed it
 	block := blockContext(hyvmGas, contractsTime)
 	call := runtime.GuestCall{HyVM: hyvm.Reference.Address, Host: hyvmWallet, Caller: Sender, Gas: hyvmGas, Depth: 1}
 	newEVM := func(c *runtime.Cache) *runtime.EVM {
-		evm := runtime.NewEVM(block, st, Fork, runtime.Config{Cache: c, HyVM: []runtime.HyVMContract{hyvm.Reference}})
+		evm := runtime.NewEVM(block, st, Fork, runtime.Config{Cache: c, HyVM: []runtime.HyVMContract{hyvm.Reference}, Backend: backend})
 		evm.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
 		return evm
 	}
@@ -380,7 +385,9 @@ func TestHyVMPayloads(t *testing.T) {
 // variants geth-contract (the bytes as a contract on go-ethereum),
 // hyvm-oneshot (a fresh translation cache on every run: guest and contracts
 // translated, then run), hyvm-newguest (contracts cached, the guest new on
-// every run) and hyvm-cached (everything cached) on one reused EVM, and the
+// every run) and hyvm-cached (everything cached) on one reused EVM, the
+// last also with the guest and contracts forced to closures
+// (closure-cached) and to machine code (amd64-cached), and the
 // same three through hyvm.Run, the public path (run-oneshot, run-newguest,
 // run-cached: inside the scene's transaction, reverted after each run), and
 // run-tx-cached: hyvm.Run as its own transaction on a state opened for the
@@ -401,6 +408,8 @@ func BenchmarkHyVM(b *testing.B) {
 			{"hyvm-oneshot", func() *hyvmRun { return s.hyvmRunner(b, p, nil) }},
 			{"hyvm-newguest", func() *hyvmRun { return s.newGuestRunner(b, p) }},
 			{"hyvm-cached", func() *hyvmRun { return s.hyvmRunner(b, p, runtime.NewCache(0)) }},
+			{"closure-cached", func() *hyvmRun { return s.backendRunner(b, p, runtime.NewCache(0), runtime.BackendClosure) }},
+			{"amd64-cached", func() *hyvmRun { return s.backendRunner(b, p, runtime.NewCache(0), runtime.BackendAMD64) }},
 			{"run-oneshot", func() *hyvmRun { return s.publicRunner(b, p, nil, false) }},
 			{"run-newguest", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), true) }},
 			{"run-cached", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), false) }},
