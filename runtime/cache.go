@@ -91,11 +91,21 @@ func (c *Cache) shrink() {
 // Program returns the translation of code, whose keccak256 hash is hash,
 // translating it on a miss.
 func (c *Cache) Program(hash common.Hash, code []byte, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
+	return c.program(hash, code, false, fork, opt)
+}
+
+// program is Program; stateCode says code never changes (a state's), so a
+// translation may keep it without a copy (translate.CompileStateCode).
+func (c *Cache) program(hash common.Hash, code []byte, stateCode bool, fork blocks.Fork, opt translate.Options) (*translate.Program, error) {
 	key := cacheKey{hash: hash, fork: fork, opt: opt}
 	if p := c.get(key); p != nil {
 		return p, nil
 	}
-	p, err := Translate(code, fork, opt)
+	translateCode := translate.CompileCode
+	if stateCode {
+		translateCode = translate.CompileStateCode
+	}
+	p, err := translateCode(code, fork, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,7 @@ func (e *EVM) enter(snapshot int, p vm.PrecompiledContract, addr common.Address,
 		ret, left, err = runPrecompile(p, spec.input, spec.gas)
 	} else {
 		spec.code, spec.codeHash = e.resolveCode(addr)
+		spec.stateCode = true
 		ret, left, err = e.runFrame(spec)
 	}
 	if err != nil {

@@ -203,7 +203,7 @@ func (e *EVM) frame(d int) *translate.Frame {
 }
 
 // program returns the translation of code, cached by its hash.
-func (e *EVM) program(hash common.Hash, code []byte) (*translate.Program, error) {
+func (e *EVM) program(hash common.Hash, code []byte, stateCode bool) (*translate.Program, error) {
 	if p := e.nativeProgram(hash); p != nil {
 		return p, nil
 	}
@@ -212,7 +212,7 @@ func (e *EVM) program(hash common.Hash, code []byte) (*translate.Program, error)
 	if e.lastProg != nil && e.lastHash == hash {
 		return e.lastProg, nil
 	}
-	p, err := e.cache.Program(hash, code, e.env.Fork, e.opts)
+	p, err := e.cache.program(hash, code, stateCode, e.env.Fork, e.opts)
 	if err == nil {
 		e.lastHash, e.lastProg = hash, p
 	}
@@ -224,6 +224,7 @@ type frameSpec struct {
 	caller, address common.Address
 	code            []byte
 	codeHash        common.Hash // zero: hash the code to key the cache
+	stateCode       bool        // code is an account's in the state, which never changes
 	input           []byte
 	gas             uint64
 	value           *uint256.Int
@@ -243,7 +244,7 @@ func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
 	if hash == (common.Hash{}) {
 		hash = codeHash(s.code)
 	}
-	prog, err := e.program(hash, s.code)
+	prog, err := e.program(hash, s.code, s.stateCode)
 	if err != nil {
 		return nil, 0, fmt.Errorf("translate code of %v: %w", s.address, err)
 	}

@@ -139,7 +139,14 @@ func CompileCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 	// The program outlives the call that supplied code (it is cached by
 	// hash) and blocks are decoded lazily, so it must own its bytes: code
 	// is often a view of a frame's memory, as CREATE's initcode is.
-	code = bytes.Clone(code)
+	return CompileStateCode(bytes.Clone(code), fork, opt)
+}
+
+// CompileStateCode is CompileCode for code that never changes, such as a
+// state's contract code (go-ethereum's StateDB replaces an account's code,
+// it never writes into it): the program keeps code itself, not a copy,
+// which for code run once is most of what preparing it allocates.
+func CompileStateCode(code []byte, fork blocks.Fork, opt Options) (*Program, error) {
 	if err := blocks.Check(code, fork); err != nil {
 		return nil, err
 	}

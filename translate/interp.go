@@ -1,6 +1,10 @@
 package translate
 
-import "github.com/hyvm/hyvm/blocks"
+import (
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+)
 
 // The interpreter: the tier that builds nothing. It runs a program's bytes
 // directly, one instruction after the other, charging each instruction's
@@ -21,6 +25,7 @@ const (
 	sForm stepKind = iota // its stack form (fn)
 	sHalt                 // ends the frame (term), after fn if any
 	sPush                 // PUSHn, n bytes
+	sPush1                // PUSH1, the commonest
 	sPush0
 	sDup // DUPn
 	sSwap
@@ -63,6 +68,9 @@ type step struct {
 	fn   opFn   // sForm, and sHalt for RETURN, REVERT and SELFDESTRUCT
 	pops int32
 	grow int32 // pushes - pops, and for a guest's PUSH HyVM's headroom
+	// span is how far above pops the stack height may be: one unsigned
+	// comparison, sp-pops <= span, checks both bounds.
+	span uint32
 	kind stepKind
 	term blocks.Terminator // sHalt
 	n    uint8             // sPush: immediate bytes; sDup, sSwap: depth
@@ -79,8 +87,13 @@ func buildSteps() (t [blocks.Latest + 1][2]*stepTable) {
 		for g, guest := range []bool{false, true} {
 			st := new(stepTable)
 			pr := irProfile{fork: fork, guest: guest}
+			limit := StackLimit
+			if guest {
+				limit = blocks.HyVMStackLimit
+			}
 			for i := range 256 {
 				st[i] = pr.step(blocks.Opcode(i))
+				st[i].span = uint32(limit - int(st[i].grow) - int(st[i].pops))
 			}
 			t[fork][g] = st
 		}
@@ -123,6 +136,9 @@ func (pr irProfile) step(op blocks.Opcode) step {
 		s.kind = sHalt
 	}
 	switch {
+	case op == blocks.PUSH1:
+		s.kind, s.n = sPush1, 1
+		return s
 	case op.IsPush():
 		s.kind, s.n = sPush, uint8(info.Immediate)
 		return s
@@ -174,11 +190,8 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 		}
 		op := code[pc]
 		s := &table[op]
-		if f.sp < int(s.pops) {
-			return nil, ran, &stackError{len: f.sp, bound: int(s.pops)}
-		}
-		if f.sp+int(s.grow) > limit {
-			return nil, ran, &stackError{over: true, len: f.sp, bound: limit - int(s.grow)}
+		if uint(f.sp-int(s.pops)) > uint(s.span) {
+			return nil, ran, stackErrorOf(s, f.sp, limit)
 		}
 		if f.Gas < s.gas {
 			return nil, ran, errOutOfGas
@@ -191,6 +204,15 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 			return nil, ran, ErrAborted
 		}
 		switch s.kind {
+		case sPush1:
+			var v uint64
+			if pc+1 < uint64(len(code)) {
+				v = uint64(code[pc+1])
+			}
+			f.stack[f.sp] = uint256.Int{v}
+			f.sp++
+			pc += 2
+			continue
 		case sPush:
 			n := uint64(s.n)
 			if end := pc + 1 + n; end <= uint64(len(code)) {
@@ -297,4 +319,13 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 		}
 		pc++
 	}
+}
+
+// stackErrorOf returns the error of step s at stack height sp, which is
+// outside its bounds under limit.
+func stackErrorOf(s *step, sp, limit int) error {
+	if sp < int(s.pops) {
+		return &stackError{len: sp, bound: int(s.pops)}
+	}
+	return &stackError{over: true, len: sp, bound: limit - int(s.grow)}
 }
