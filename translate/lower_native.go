@@ -438,9 +438,9 @@ func classify(in *irInstr, ir *irBlock) lowering {
 		if slots {
 			return lowerCallDataLoad
 		}
-	case blocks.MLOAD, blocks.MSTORE:
+	case blocks.MLOAD, blocks.MSTORE, blocks.MSTORE8:
 		// A constant offset is embedded, below 2^30 (see memOp); MSTORE
-		// has no form with a constant value.
+		// has no form with a constant value, MSTORE8 none with a constant.
 		if slots {
 			return lowerMemory
 		}

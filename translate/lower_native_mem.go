@@ -8,15 +8,20 @@ import (
 	"github.com/hyvm/hyvm/translate/amd64"
 )
 
-// Memory words and constant shifts in machine code. MLOAD and MSTORE run
-// inline when the word lies within the memory the frame already has (no
-// growth, so no gas beyond the block's) and, for MSTORE, no caller is
-// watching the memory (memory_watch.go); otherwise the instruction is an
-// exit to Go like any other, taken only on that path.
+// Memory words and constant shifts in machine code. MLOAD, MSTORE and
+// MSTORE8 run inline when what they access lies within the memory the
+// frame already has or the buffer has room for (growth the grow routine
+// charges) and, for the stores, no caller is watching the memory
+// (memory_watch.go); otherwise the instruction is an exit to Go like any
+// other, taken only on that path.
 
-// memOp lowers MLOAD or MSTORE of the IR instruction in (block bi,
+// memOp lowers MLOAD, MSTORE or MSTORE8 of the IR instruction in (block bi,
 // instruction i), in a form classify accepts.
 func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) {
+	width := int64(32) // the bytes accessed
+	if in.op == blocks.MSTORE8 {
+		width = 1
+	}
 	// Any other case is the instruction's closure, at an exit placed
 	// after the blocks that resumes at done.
 	done, grow, again := g.label(), g.label(), g.label()
@@ -25,7 +30,7 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) {
 	g.b.Add(again)
 	switch in.form {
 	case irConst: // an offset below 2^30 (classify)
-		g.b.Inst(x86.AMOVQ, amd64.Imm(int64(ir.consts[in.c].Uint64())+32), end)
+		g.b.Inst(x86.AMOVQ, amd64.Imm(int64(ir.consts[in.c].Uint64())+width), end)
 	case irSlots:
 		// An offset of 2^30 or more is left to Go: its gas alone is past
 		// any block's gas limit, and Go words the errors.
@@ -37,15 +42,15 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) {
 		g.b.Inst(x86.AMOVQ, limb(k, 0), end)
 		g.b.Inst(x86.ACMPQ, end, amd64.Imm(1<<30))
 		g.b.Jump(x86.AJHI, slow)
-		g.b.Inst(x86.AADDQ, amd64.Imm(32), end)
+		g.b.Inst(x86.AADDQ, amd64.Imm(width), end)
 	}
 	g.b.Inst(x86.ACMPQ, frameField(FrameMemLenOffset), end)
 	g.b.Jump(x86.AJCS, grow) // the memory is shorter than end
 	g.b.Inst(x86.AMOVQ, frameField(FrameMemDataOffset), amd64.Reg(x86.REG_SI))
 	g.b.Inst(x86.AADDQ, end, amd64.Reg(x86.REG_SI))
 	g.coldCode = append(g.coldCode, func() { g.growMemory(grow, again, slow) })
-	// SI is where the word ends in memory: big-endian, so limb l is the
-	// byte-swapped quadword at -8-8l.
+	// SI is where the access ends in memory: for a word, big-endian, limb
+	// l is the byte-swapped quadword at -8-8l.
 	if in.op == blocks.MLOAD {
 		for l, r := range wordRegs {
 			g.b.Inst(x86.AMOVQ, amd64.Mem(x86.REG_SI, int64(-8-8*l)), amd64.Reg(r))
@@ -59,6 +64,12 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) {
 		v := in.src[1]
 		if in.form == irConst {
 			v = in.src[0]
+		}
+		if in.op == blocks.MSTORE8 { // the value's lowest byte
+			g.b.Inst(x86.AMOVQ, limb(v, 0), amd64.Reg(x86.REG_AX))
+			g.b.Inst(x86.AMOVB, amd64.Reg(x86.REG_AL), amd64.Mem(x86.REG_SI, -1))
+			g.b.Add(done)
+			return
 		}
 		for l, r := range wordRegs {
 			g.b.Inst(x86.AMOVQ, limb(v, l), amd64.Reg(r))

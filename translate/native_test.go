@@ -328,6 +328,10 @@ func TestNativeMemory(t *testing.T) {
 			"60c051" + "60a0526101006000f3"}, // a load that grows
 		{"computed offsets", "600035" + "7f" + strings.Repeat("c3", 32) + "81" + "52" + // MSTORE at input word 0
 			"602035" + "51" + "600035" + "51" + "01" + "604052" + "6101006000f3"},
+		// MSTORE8 at constant offsets (growing by one byte's word, then
+		// inside), at input offsets, the words around read back.
+		{"mstore8", "61abcd" + "601f53" + "60ee" + "600053" + "6000356101ff" + "8153" + "50" +
+			"602035607b" + "8153" + "51" + "600051" + "01" + "602051" + "01" + "606052" + "6101006000f3"},
 	} {
 		for _, offs := range [][2]uint64{{0, 0}, {1, 33}, {64, 200}, {0x1FFFFFFFE0, 0}, {0, 1 << 40}} {
 			input, _ := hex.DecodeString(word(offs[0]) + word(offs[1]))
