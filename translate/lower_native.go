@@ -423,6 +423,10 @@ func classify(in *irInstr, ir *irBlock) lowering {
 	switch {
 	case pushes(in):
 		return lowerPush
+	case in.pre == preGuestMemory && in.form == irSlots && in.op != blocks.MSIZE:
+		// A guest's MLOAD, MSTORE or MSTORE8 at a computed offset, which
+		// memOp rewrites as HyVM does.
+		return lowerMemory
 	case in.pre != 0:
 		return lowerExit
 	case in.form == irMoves:

@@ -35,13 +35,25 @@ func (g *nativeGen) memOp(in *irInstr, ir *irBlock, bi, i uint32) {
 		// An offset of 2^30 or more is left to Go: its gas alone is past
 		// any block's gas limit, and Go words the errors.
 		k := in.src[0]
-		g.b.Inst(x86.AMOVQ, limb(k, 1), amd64.Reg(x86.REG_AX))
-		g.b.Inst(x86.AORQ, limb(k, 2), amd64.Reg(x86.REG_AX))
-		g.b.Inst(x86.AORQ, limb(k, 3), amd64.Reg(x86.REG_AX))
+		if in.pre&preGuestMemory != 0 {
+			// HyVM keeps the offset's low 160 bits (fixOffset): limb 3
+			// and the top half of limb 2 do not count. The slot is left as
+			// it is (it may be another stack position's too): the
+			// rewritten offset is only where the access lands.
+			g.b.Inst(x86.AMOVL, limb(k, 2), amd64.Reg(x86.REG_AX))
+			g.b.Inst(x86.AORQ, limb(k, 1), amd64.Reg(x86.REG_AX))
+		} else {
+			g.b.Inst(x86.AMOVQ, limb(k, 1), amd64.Reg(x86.REG_AX))
+			g.b.Inst(x86.AORQ, limb(k, 2), amd64.Reg(x86.REG_AX))
+			g.b.Inst(x86.AORQ, limb(k, 3), amd64.Reg(x86.REG_AX))
+		}
 		g.b.Jump(x86.AJNE, slow)
 		g.b.Inst(x86.AMOVQ, limb(k, 0), end)
 		g.b.Inst(x86.ACMPQ, end, amd64.Imm(1<<30))
 		g.b.Jump(x86.AJHI, slow)
+		if in.pre&preGuestMemory != 0 {
+			width += blocks.HyVMMemStart
+		}
 		g.b.Inst(x86.AADDQ, amd64.Imm(width), end)
 	}
 	g.b.Inst(x86.ACMPQ, frameField(FrameMemLenOffset), end)

@@ -38,6 +38,16 @@ var nativeGuestCases = []struct{ name, code string }{
 	{"unsupported after work", "6001 6002 01 6000 52 6020 6000 5c"},
 	{"loop", "6010 5b 6001 90 03 80 6002 57 00"},
 	{"memory", "602a 6040 52 6040 51 6000 52 59 6020 52 6040 6000 f3"},
+	// Computed offsets (CALLVALUE added) that HyVM rewrites: low, growing,
+	// with bits at and above 2^160 (dropped) and below it (kept: far out).
+	{"memory computed", "602a 34 6040 01 52 34 6040 01 51 34 6001 01 53 34 5f 01 51 6000 52 6020 6000 f3"},
+	{"memory computed grows", "602a 34 610400 01 52 34 610400 01 51 6000 52 6020 6000 f3"},
+	{"memory above 2^160", "602a 34 7f0000000100000000000000000000000000000000000000000000000000000020 01 52" +
+		" 34 7f1000000000000000000000000000000000000000000000000000000000000020 01 51 6000 52" +
+		" 60ee 34 7fff00000000000000000000000000000000000000000000000000000000001f 01 53" +
+		" 34 6020 01 51 6020 52 6040 6000 f3"},
+	{"memory below 2^160", "602a 34 611000 01 52" + // memory grown past 0x20 first, so a wrong offset would land in it
+		" 602a 34 7f" + strings.Repeat("00", 12) + "01" + strings.Repeat("00", 18) + "20 01 52 00"},
 	{"gas", "5a 6000 52 6020 6000 f3"},
 }
 
