@@ -22,10 +22,10 @@ import (
 type stepKind uint8
 
 const (
-	sForm stepKind = iota // its stack form (fn)
-	sHalt                 // ends the frame (term), after fn if any
-	sPush                 // PUSHn, n bytes
-	sPush1                // PUSH1, the commonest
+	sForm  stepKind = iota // its stack form (fn)
+	sHalt                  // ends the frame (term), after fn if any
+	sPush                  // PUSHn, n bytes
+	sPush1                 // PUSH1, the commonest
 	sPush0
 	sDup // DUPn
 	sSwap
