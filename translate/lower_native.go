@@ -415,6 +415,7 @@ const (
 	lowerShiftBy
 	lowerByte
 	lowerSignExtend
+	lowerDivMod
 	lowerWord // wordOp
 )
 
@@ -458,10 +459,21 @@ func classify(in *irInstr, ir *irBlock) lowering {
 		case slots && in.op != blocks.DIV:
 			return lowerShiftBy
 		case slots:
+			return lowerDivMod
 		case isConstShift(in, ir): // by a constant, or a power of two
 			return lowerShiftConst
 		case in.op == blocks.MUL:
 			return lowerMul
+		case divisorFits(in, ir):
+			return lowerDivMod
+		}
+	case blocks.SDIV, blocks.SMOD:
+		if slots {
+			return lowerDivMod
+		}
+	case blocks.MOD:
+		if slots || divisorFits(in, ir) {
+			return lowerDivMod
 		}
 	case blocks.SAR:
 		if slots {
@@ -491,6 +503,13 @@ func classify(in *irInstr, ir *irBlock) lowering {
 // 3 and 8: weierstrudel (MULMODs between stack moves) 10% faster at 8, the
 // other cases within noise.
 const bridgeExits = 8
+
+// divisorFits reports whether the irConst in divides by a constant (its
+// second operand) that fits a limb and is not zero: divMod's form.
+func divisorFits(in *irInstr, ir *irBlock) bool {
+	c := &ir.consts[in.c]
+	return in.ci == 1 && c.IsUint64() && !c.IsZero()
+}
 
 // isConstShift reports whether the irConst in is a shift (constShift).
 func isConstShift(in *irInstr, ir *irBlock) bool {
@@ -536,6 +555,8 @@ func (g *nativeGen) inline(bi, i uint32, ir *irBlock) bool {
 		g.shiftConst(left, k, in.src[0], in.dst)
 	case lowerMul:
 		g.mul(a, b, in.dst)
+	case lowerDivMod:
+		g.divMod(in, ir, bi, i)
 	case lowerShiftBy:
 		g.shiftBy(in.op, in.src[0], in.src[1], in.dst)
 	case lowerByte, lowerSignExtend:

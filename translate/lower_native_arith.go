@@ -256,3 +256,47 @@ func (g *nativeGen) signExtend(b word, x int32, d int32) {
 	g.b.Add(done)
 	g.storeResult(d)
 }
+
+// divMod lowers DIV, SDIV, MOD or SMOD (in, of block bi at i) whose
+// dividend is below 2^128 and divisor below 2^64, not zero, and whose
+// quotient fits a limb: one DIVQ. Both are then non-negative, so the
+// signed forms are the unsigned ones. Any other operands (wider, negative,
+// a zero divisor) take the instruction's closure at an exit placed after
+// the blocks. The divisor is a slot, or for DIV and MOD a constant
+// (classify accepts only one that fits a limb and is not zero).
+func (g *nativeGen) divMod(in *irInstr, ir *irBlock, bi, i uint32) {
+	ax, cx, dx := amd64.Reg(x86.REG_AX), amd64.Reg(x86.REG_CX), amd64.Reg(x86.REG_DX)
+	done := g.label()
+	slow := g.coldExit(ExitCallGo, bi, i, 1, done)
+	a := in.src[0]
+	g.b.Inst(x86.AMOVQ, limb(a, 2), ax)
+	g.b.Inst(x86.AORQ, limb(a, 3), ax)
+	g.b.Jump(x86.AJNE, slow)
+	if in.form == irConst {
+		g.b.Inst(x86.AMOVQ, amd64.Imm(int64(ir.consts[in.c][0])), cx)
+	} else {
+		b := in.src[1]
+		g.b.Inst(x86.AMOVQ, limb(b, 1), ax)
+		g.b.Inst(x86.AORQ, limb(b, 2), ax)
+		g.b.Inst(x86.AORQ, limb(b, 3), ax)
+		g.b.Jump(x86.AJNE, slow)
+		g.b.Inst(x86.AMOVQ, limb(b, 0), cx)
+		g.b.Inst(x86.ATESTQ, cx, cx)
+		g.b.Jump(x86.AJEQ, slow) // the result of a division by zero is Go's to give
+	}
+	// DIVQ faults unless the high limb is below the divisor.
+	g.b.Inst(x86.AMOVQ, limb(a, 1), dx)
+	g.b.Inst(x86.ACMPQ, dx, cx)
+	g.b.Jump(x86.AJCC, slow)
+	g.b.Inst(x86.AMOVQ, limb(a, 0), ax)
+	g.b.Inst(x86.ADIVQ, cx, obj.Addr{})
+	result := ax // the quotient
+	if in.op == blocks.MOD || in.op == blocks.SMOD {
+		result = dx // the remainder
+	}
+	g.b.Inst(x86.AMOVQ, result, limb(in.dst, 0))
+	for l := 1; l < 4; l++ {
+		g.b.Inst(x86.AMOVQ, amd64.Imm(0), limb(in.dst, l))
+	}
+	g.b.Add(done)
+}

@@ -205,6 +205,7 @@ var nativeWordOps = []blocks.Opcode{
 	blocks.ADD, blocks.SUB, blocks.AND, blocks.OR, blocks.XOR, blocks.NOT, blocks.ISZERO,
 	blocks.EQ, blocks.LT, blocks.GT, blocks.SLT, blocks.SGT,
 	blocks.MUL, blocks.SHL, blocks.SHR, blocks.SAR, blocks.BYTE, blocks.SIGNEXTEND,
+	blocks.DIV, blocks.SDIV, blocks.MOD, blocks.SMOD,
 }
 
 // TestNativeWordOps checks every inlined operation on edge and random
@@ -218,6 +219,9 @@ func TestNativeWordOps(t *testing.T) {
 		// Shift amounts and byte indexes at every boundary.
 		{7}, {8}, {15}, {23}, {30}, {31}, {32}, {63}, {64}, {65}, {127}, {128}, {129}, {200}, {255}, {256},
 		{0x8000000000000000, 0x0123456789abcdef, 0xfedcba9876543210, 0x8123456789abcdef},
+		// Dividends below 2^128 and divisors below 2^64 (DIVQ), with the
+		// high limb below the divisor and not.
+		{0xdeadbeefcafe, 0x1234}, {1_000_000_000_000_000_000}, {^uint64(0) - 1, ^uint64(0) - 2}, {3}, {10},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 6 {
