@@ -73,7 +73,11 @@ func (e *EVM) begin(ctx context.Context, x *execution) error {
 // to its start and leaves no output or gas.
 func (e *EVM) end(x *execution, ret *[]byte, left *uint64, err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w during execution: %v", ErrInternal, r)
+		if perr, ok := r.(error); ok { // kept for errors.As (a forked state's *fork.Error)
+			*err = fmt.Errorf("%w during execution: %w", ErrInternal, perr)
+		} else {
+			*err = fmt.Errorf("%w during execution: %v", ErrInternal, r)
+		}
 	}
 	if !x.entered {
 		if *err != nil {

@@ -1,0 +1,155 @@
+package fork
+
+import (
+	"context"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/holiman/uint256"
+)
+
+// Cache is the state of one block of one endpoint as far as it has been
+// read. It is safe for concurrent use, and every State over it shares
+// what any of them fetched.
+type Cache struct {
+	src *source
+
+	mu       sync.Mutex
+	accounts map[common.Address]*entry[*account]
+	slots    map[slotKey]*entry[common.Hash]
+}
+
+// account is what the state holds for an address.
+type account struct {
+	exists   bool
+	balance  uint256.Int
+	nonce    uint64
+	codeHash common.Hash
+	code     []byte
+}
+
+type slotKey struct {
+	addr common.Address
+	key  common.Hash
+}
+
+// entry is a value being fetched or fetched: done is closed once val or
+// err is set, so that concurrent readers of a key send one request.
+type entry[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+// Dial opens a fork of the endpoint at url (http, https, ws, wss or an IPC
+// path) at opt.Block.
+func Dial(ctx context.Context, url string, opt Options) (*Cache, error) {
+	client, err := rpc.DialContext(ctx, url)
+	if err != nil {
+		return nil, &Error{What: "the endpoint " + url, Err: err}
+	}
+	return New(ctx, client, opt)
+}
+
+// New opens a fork over an RPC client, which the caller keeps and closes.
+func New(ctx context.Context, client *rpc.Client, opt Options) (*Cache, error) {
+	src, err := newSource(ctx, client, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Cache{src: src, accounts: map[common.Address]*entry[*account]{}, slots: map[slotKey]*entry[common.Hash]{}}, nil
+}
+
+// Block returns the number of the block whose state the cache reads.
+func (c *Cache) Block() uint64 { return c.src.number }
+
+// Requests returns how many requests the cache has sent (a batch is one).
+func (c *Cache) Requests() int64 { return c.src.requests.Load() }
+
+// State returns a read-only vm.StateDB over the cache whose reads use ctx.
+func (c *Cache) State(ctx context.Context) *State { return &State{c: c, ctx: ctx} }
+
+// account returns addr's account, fetching it once.
+func (c *Cache) account(ctx context.Context, addr common.Address) (*account, error) {
+	return load(c, c.accounts, addr, func() (*account, error) { return c.src.account(ctx, addr) })
+}
+
+// slot returns the value of addr's storage slot key, fetching it once.
+func (c *Cache) slot(ctx context.Context, addr common.Address, key common.Hash) (common.Hash, error) {
+	return load(c, c.slots, slotKey{addr, key}, func() (common.Hash, error) {
+		v, err := c.src.storage(ctx, addr, []common.Hash{key})
+		if err != nil {
+			return common.Hash{}, err
+		}
+		return v[0], nil
+	})
+}
+
+// Prefetch fetches the given storage slots of addr that the cache does
+// not hold yet, in one batch: for callers that know what a simulation will
+// read (an access list).
+func (c *Cache) Prefetch(ctx context.Context, addr common.Address, keys []common.Hash) error {
+	var want []common.Hash
+	var entries []*entry[common.Hash]
+	c.mu.Lock()
+	for _, k := range keys {
+		if _, ok := c.slots[slotKey{addr, k}]; !ok {
+			e := &entry[common.Hash]{done: make(chan struct{})}
+			c.slots[slotKey{addr, k}] = e
+			want, entries = append(want, k), append(entries, e)
+		}
+	}
+	c.mu.Unlock()
+	if len(want) == 0 {
+		return nil
+	}
+	vals, err := c.src.storage(ctx, addr, want)
+	for i, e := range entries {
+		if err != nil {
+			e.err = err
+		} else {
+			e.val = vals[i]
+		}
+		close(e.done)
+	}
+	if err != nil {
+		c.forget(addr, want)
+	}
+	return err
+}
+
+// forget drops failed entries so that a later read asks again.
+func (c *Cache) forget(addr common.Address, keys []common.Hash) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range keys {
+		if e := c.slots[slotKey{addr, k}]; e != nil && e.err != nil {
+			delete(c.slots, slotKey{addr, k})
+		}
+	}
+}
+
+// load returns m[k], fetching it with fetch if no one has: concurrent
+// loads of one key wait for the first. A failed fetch is not kept.
+func load[K comparable, T any](c *Cache, m map[K]*entry[T], k K, fetch func() (T, error)) (T, error) {
+	c.mu.Lock()
+	e, ok := m[k]
+	if !ok {
+		e = &entry[T]{done: make(chan struct{})}
+		m[k] = e
+	}
+	c.mu.Unlock()
+	if ok {
+		<-e.done
+		return e.val, e.err
+	}
+	e.val, e.err = fetch()
+	if e.err != nil {
+		c.mu.Lock()
+		delete(m, k)
+		c.mu.Unlock()
+	}
+	close(e.done)
+	return e.val, e.err
+}

@@ -1,0 +1,154 @@
+package fork
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// Options configure a fork.
+type Options struct {
+	// Block is the block whose state is read; 0 pins the endpoint's latest
+	// block when the fork is opened.
+	Block uint64
+	// Timeout bounds each request (0: 30 s); Retries is how many times a
+	// failed request is sent again (0: 2), after a pause that doubles.
+	Timeout time.Duration
+	Retries int
+}
+
+// Error is what a State panics with when the endpoint cannot answer.
+type Error struct {
+	What string // what was being read
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("fork: reading %s: %v", e.What, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// source sends the reads of one block to an endpoint and counts them.
+type source struct {
+	client   *rpc.Client
+	block    string // hex block number
+	number   uint64
+	timeout  time.Duration
+	retries  int
+	requests atomic.Int64 // HTTP/WebSocket round trips, a batch being one
+}
+
+func newSource(ctx context.Context, client *rpc.Client, opt Options) (*source, error) {
+	s := &source{client: client, timeout: opt.Timeout, retries: opt.Retries}
+	if s.timeout <= 0 {
+		s.timeout = 30 * time.Second
+	}
+	if s.retries <= 0 {
+		s.retries = 2
+	}
+	s.number = opt.Block
+	if s.number == 0 {
+		var n hexutil.Uint64
+		if err := s.call(ctx, func(ctx context.Context) error { return client.CallContext(ctx, &n, "eth_blockNumber") }); err != nil {
+			return nil, &Error{What: "the latest block number", Err: err}
+		}
+		s.number = uint64(n)
+	}
+	s.block = hexutil.EncodeUint64(s.number)
+	return s, nil
+}
+
+// call runs one request with the timeout and retries.
+func (s *source) call(ctx context.Context, do func(context.Context) error) error {
+	pause := 100 * time.Millisecond
+	var err error
+	for attempt := 0; ; attempt++ {
+		s.requests.Add(1)
+		rctx, cancel := context.WithTimeout(ctx, s.timeout)
+		err = do(rctx)
+		cancel()
+		var rpcErr rpc.Error
+		if err == nil || ctx.Err() != nil || errors.As(err, &rpcErr) || attempt == s.retries {
+			// An error the endpoint answered with (a JSON-RPC error) is
+			// not retried: asking again gets the same answer.
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause *= 2
+	}
+}
+
+// proof is the part of eth_getProof's answer an account read needs.
+type proof struct {
+	Balance  *hexutil.Big   `json:"balance"`
+	Nonce    hexutil.Uint64 `json:"nonce"`
+	CodeHash common.Hash    `json:"codeHash"`
+}
+
+// account fetches addr's balance, nonce, code hash and code in one batch.
+func (s *source) account(ctx context.Context, addr common.Address) (*account, error) {
+	var p proof
+	var code hexutil.Bytes
+	batch := []rpc.BatchElem{
+		{Method: "eth_getProof", Args: []any{addr, []common.Hash{}, s.block}, Result: &p},
+		{Method: "eth_getCode", Args: []any{addr, s.block}, Result: &code},
+	}
+	err := s.call(ctx, func(ctx context.Context) error {
+		if err := s.client.BatchCallContext(ctx, batch); err != nil {
+			return err
+		}
+		return errors.Join(batch[0].Error, batch[1].Error)
+	})
+	if err != nil {
+		return nil, &Error{What: "account " + addr.Hex() + " at block " + s.block, Err: err}
+	}
+	a := &account{nonce: uint64(p.Nonce), codeHash: p.CodeHash, code: code}
+	if p.Balance != nil {
+		if a.balance.SetFromBig((*big.Int)(p.Balance)) {
+			return nil, &Error{What: "account " + addr.Hex(), Err: errors.New("balance above 2^256")}
+		}
+	}
+	// go-ethereum answers a zero code hash for an account that does not
+	// exist; an existing one without code has the empty code's hash.
+	a.exists = p.CodeHash != (common.Hash{})
+	return a, nil
+}
+
+// storage fetches the values of keys of addr in one batch.
+func (s *source) storage(ctx context.Context, addr common.Address, keys []common.Hash) ([]common.Hash, error) {
+	raw := make([]hexutil.Bytes, len(keys))
+	batch := make([]rpc.BatchElem, len(keys))
+	for i, k := range keys {
+		batch[i] = rpc.BatchElem{Method: "eth_getStorageAt", Args: []any{addr, k, s.block}, Result: &raw[i]}
+	}
+	err := s.call(ctx, func(ctx context.Context) error {
+		if err := s.client.BatchCallContext(ctx, batch); err != nil {
+			return err
+		}
+		errs := make([]error, len(batch))
+		for i := range batch {
+			errs[i] = batch[i].Error
+		}
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		return nil, &Error{What: fmt.Sprintf("%d storage slots of %v at block %s", len(keys), addr, s.block), Err: err}
+	}
+	out := make([]common.Hash, len(keys))
+	for i, v := range raw {
+		if len(v) > common.HashLength {
+			return nil, &Error{What: fmt.Sprintf("storage slot %v of %v", keys[i], addr), Err: fmt.Errorf("%d-byte value", len(v))}
+		}
+		out[i] = common.BytesToHash(v) // some endpoints drop leading zeros
+	}
+	return out, nil
+}
