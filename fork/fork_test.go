@@ -286,3 +286,40 @@ func TestForkEndpointFails(t *testing.T) {
 	}
 	t.Log(got.err)
 }
+
+// TestForkPrefetch fetches slots in one batch; reading them then sends
+// nothing and sees what the node's eth_getStorageAt answers.
+func TestForkPrefetch(t *testing.T) {
+	c := newChain(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.url, fork.Options{Block: c.head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []common.Hash{{}, common.BigToHash(big.NewInt(1)), common.BigToHash(big.NewInt(2)), common.BigToHash(big.NewInt(3))}
+	st := cache.State(ctx)
+	st.Exist(c.token) // the account first: a slot is read only of an account that exists
+	before := cache.Requests()
+	if err := cache.Prefetch(ctx, c.token, keys); err != nil {
+		t.Fatal(err)
+	}
+	if n := cache.Requests() - before; n != 1 {
+		t.Fatalf("prefetching %d slots sent %d requests", len(keys), n)
+	}
+	nonZero := 0
+	for _, k := range keys {
+		want, err := c.backend.Client().StorageAt(ctx, c.token, k, c.head.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.GetState(c.token, k); got != common.BytesToHash(want) {
+			t.Errorf("slot %v: %v, the node's %x", k, got, want)
+		}
+		if common.BytesToHash(want) != (common.Hash{}) {
+			nonZero++
+		}
+	}
+	if n := cache.Requests() - before; n != 1 || nonZero == 0 {
+		t.Fatalf("%d requests after reading the prefetched slots, %d of them non-zero", n, nonZero)
+	}
+}
