@@ -2,6 +2,7 @@ package fork
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -14,6 +15,10 @@ import (
 // what any of them fetched.
 type Cache struct {
 	src *source
+	// disk, with Options.CacheDir, keeps what was read under the hash of
+	// the block (hash).
+	disk *disk
+	hash common.Hash
 
 	mu       sync.Mutex
 	accounts map[common.Address]*entry[*account]
@@ -49,16 +54,50 @@ func Dial(ctx context.Context, url string, opt Options) (*Cache, error) {
 	if err != nil {
 		return nil, &Error{What: "the endpoint " + url, Err: err}
 	}
+	if opt.Endpoint == "" {
+		opt.Endpoint = url
+	}
 	return New(ctx, client, opt)
 }
 
 // New opens a fork over an RPC client, which the caller keeps and closes.
+// With opt.CacheDir, Close the cache when done with it.
 func New(ctx context.Context, client *rpc.Client, opt Options) (*Cache, error) {
+	if opt.CacheDir != "" && opt.Endpoint == "" {
+		return nil, errors.New("fork: a disk cache needs Options.Endpoint to name the endpoint")
+	}
+	c := &Cache{accounts: map[common.Address]*entry[*account]{}, slots: map[slotKey]*entry[common.Hash]{}}
+	if opt.CacheDir != "" {
+		d, err := openDisk(opt.CacheDir)
+		if err != nil {
+			return nil, err
+		}
+		c.disk = d
+		if opt.Block != 0 {
+			// A pinned block already seen: its hash is on disk.
+			c.hash, _ = d.blockHash(opt.Endpoint, opt.Block)
+		}
+	}
 	src, err := newSource(ctx, client, opt)
+	if err == nil && c.disk != nil && c.hash == (common.Hash{}) {
+		if c.hash, err = src.blockHash(ctx); err == nil {
+			err = c.disk.putBlockHash(opt.Endpoint, src.number, c.hash)
+		}
+	}
 	if err != nil {
+		c.Close()
 		return nil, err
 	}
-	return &Cache{src: src, accounts: map[common.Address]*entry[*account]{}, slots: map[slotKey]*entry[common.Hash]{}}, nil
+	c.src = src
+	return c, nil
+}
+
+// Close closes the disk cache, if any.
+func (c *Cache) Close() error {
+	if c.disk == nil {
+		return nil
+	}
+	return c.disk.close()
 }
 
 // Block returns the number of the block whose state the cache reads.
@@ -72,17 +111,36 @@ func (c *Cache) State(ctx context.Context) *State { return &State{c: c, ctx: ctx
 
 // account returns addr's account, fetching it once.
 func (c *Cache) account(ctx context.Context, addr common.Address) (*account, error) {
-	return load(c, c.accounts, addr, func() (*account, error) { return c.src.account(ctx, addr) })
+	return load(c, c.accounts, addr, func() (*account, error) {
+		if c.disk != nil {
+			if a, ok := c.disk.account(c.hash, addr); ok {
+				return a, nil
+			}
+		}
+		a, err := c.src.account(ctx, addr)
+		if err == nil && c.disk != nil {
+			err = c.disk.putAccount(c.hash, addr, a)
+		}
+		return a, err
+	})
 }
 
 // slot returns the value of addr's storage slot key, fetching it once.
 func (c *Cache) slot(ctx context.Context, addr common.Address, key common.Hash) (common.Hash, error) {
 	return load(c, c.slots, slotKey{addr, key}, func() (common.Hash, error) {
+		if c.disk != nil {
+			if v, ok := c.disk.slot(c.hash, addr, key); ok {
+				return v, nil
+			}
+		}
 		v, err := c.src.storage(ctx, addr, []common.Hash{key})
 		if err != nil {
 			return common.Hash{}, err
 		}
-		return v[0], nil
+		if c.disk != nil {
+			err = c.disk.putSlot(c.hash, addr, key, v[0])
+		}
+		return v[0], err
 	})
 }
 
@@ -94,26 +152,40 @@ func (c *Cache) Prefetch(ctx context.Context, addr common.Address, keys []common
 	var entries []*entry[common.Hash]
 	c.mu.Lock()
 	for _, k := range keys {
-		if _, ok := c.slots[slotKey{addr, k}]; !ok {
-			e := &entry[common.Hash]{done: make(chan struct{})}
-			c.slots[slotKey{addr, k}] = e
-			want, entries = append(want, k), append(entries, e)
+		if _, ok := c.slots[slotKey{addr, k}]; ok {
+			continue
 		}
+		e := &entry[common.Hash]{done: make(chan struct{})}
+		c.slots[slotKey{addr, k}] = e
+		if c.disk != nil {
+			if v, ok := c.disk.slot(c.hash, addr, k); ok {
+				e.val = v
+				close(e.done)
+				continue
+			}
+		}
+		want, entries = append(want, k), append(entries, e)
 	}
 	c.mu.Unlock()
 	if len(want) == 0 {
 		return nil
 	}
 	vals, err := c.src.storage(ctx, addr, want)
+	var errs []error
 	for i, e := range entries {
-		if err != nil {
+		switch {
+		case err != nil:
 			e.err = err
-		} else {
+		case c.disk != nil:
+			e.err = c.disk.putSlot(c.hash, addr, want[i], vals[i])
+		}
+		if e.err == nil {
 			e.val = vals[i]
 		}
+		errs = append(errs, e.err)
 		close(e.done)
 	}
-	if err != nil {
+	if err = errors.Join(errs...); err != nil {
 		c.forget(addr, want)
 	}
 	return err

@@ -323,3 +323,50 @@ func TestForkPrefetch(t *testing.T) {
 		t.Fatalf("%d requests after reading the prefetched slots, %d of them non-zero", n, nonZero)
 	}
 }
+
+// TestForkDiskCache runs the calls with a disk cache, then again in a new
+// cache over the same directory at the pinned block: the second run sends
+// no request and ends exactly as the first.
+func TestForkDiskCache(t *testing.T) {
+	c := newChain(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	opt := fork.Options{Block: c.head.Number.Uint64(), CacheDir: dir}
+	inputs := [][]byte{
+		c.pack(t, "transfer", common.HexToAddress("0xbeef"), big.NewInt(7)),
+		c.pack(t, "balanceOf", c.sender),
+		c.pack(t, "totalSupply"),
+	}
+	run := func() (results []string, requests int64) {
+		cache, err := fork.Dial(ctx, c.url, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cache.Close()
+		for _, input := range inputs {
+			results = append(results, c.simulate(t, cache, input, false).String())
+		}
+		return results, cache.Requests()
+	}
+	first, n1 := run()
+	second, n2 := run()
+	if fmt.Sprint(first) != fmt.Sprint(second) || n1 == 0 || n2 != 0 {
+		t.Fatalf("first run %v with %d requests; second %v with %d", first, n1, second, n2)
+	}
+	t.Logf("%d requests, then %d", n1, n2)
+	// Another block of the same endpoint is another part of the cache.
+	c.send(t, &c.token, inputs[0])
+	cache, err := fork.Dial(ctx, c.url, fork.Options{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	got := c.simulate(t, cache, inputs[1], false)
+	node, err := c.backend.Client().CallContract(ctx, ethereum.CallMsg{From: c.sender, To: &c.token, Data: inputs[1]}, new(big.Int).SetUint64(cache.Block()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache.Block() == opt.Block || cache.Requests() == 0 || !bytes.Equal(got.out, node) {
+		t.Fatalf("at block %d: %v (%d requests), the node's eth_call %x", cache.Block(), got, cache.Requests(), node)
+	}
+}

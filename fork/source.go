@@ -22,6 +22,13 @@ type Options struct {
 	// failed request is sent again (0: 2), after a pause that doubles.
 	Timeout time.Duration
 	Retries int
+	// CacheDir, if set, is where what the fork reads is kept (an embedded
+	// pebble database) for later runs at the same block: with Block
+	// pinned, a run that reads nothing new sends no request at all.
+	CacheDir string
+	// Endpoint names the endpoint in the disk cache for New (Dial uses
+	// its URL).
+	Endpoint string
 }
 
 // Error is what a State panics with when the endpoint cannot answer.
@@ -61,6 +68,23 @@ func newSource(ctx context.Context, client *rpc.Client, opt Options) (*source, e
 	}
 	s.block = hexutil.EncodeUint64(s.number)
 	return s, nil
+}
+
+// blockHash asks the endpoint for the hash of the fork's block.
+func (s *source) blockHash(ctx context.Context) (common.Hash, error) {
+	var head struct {
+		Hash *common.Hash `json:"hash"`
+	}
+	err := s.call(ctx, func(ctx context.Context) error {
+		return s.client.CallContext(ctx, &head, "eth_getBlockByNumber", s.block, false)
+	})
+	if err == nil && head.Hash == nil {
+		err = errNoHash
+	}
+	if err != nil {
+		return common.Hash{}, &Error{What: "block " + s.block, Err: err}
+	}
+	return *head.Hash, nil
 }
 
 // call runs one request with the timeout and retries.
