@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/holiman/uint256"
 )
@@ -19,6 +20,10 @@ type Cache struct {
 	// the block (hash).
 	disk *disk
 	hash common.Hash
+	// endpoint names the endpoint in the disk cache; headers are the
+	// headers read so far, the fork's block's among them once known.
+	endpoint string
+	headers  map[uint64]*entry[*types.Header]
 
 	mu       sync.Mutex
 	accounts map[common.Address]*entry[*account]
@@ -66,30 +71,44 @@ func New(ctx context.Context, client *rpc.Client, opt Options) (*Cache, error) {
 	if opt.CacheDir != "" && opt.Endpoint == "" {
 		return nil, errors.New("fork: a disk cache needs Options.Endpoint to name the endpoint")
 	}
-	c := &Cache{accounts: map[common.Address]*entry[*account]{}, slots: map[slotKey]*entry[common.Hash]{}}
-	if opt.CacheDir != "" {
-		d, err := openDisk(opt.CacheDir)
-		if err != nil {
-			return nil, err
-		}
-		c.disk = d
-		if opt.Block != 0 {
-			// A pinned block already seen: its hash is on disk.
-			c.hash, _ = d.blockHash(opt.Endpoint, opt.Block)
-		}
-	}
+	c := &Cache{accounts: map[common.Address]*entry[*account]{}, slots: map[slotKey]*entry[common.Hash]{},
+		headers: map[uint64]*entry[*types.Header]{}, endpoint: opt.Endpoint}
 	src, err := newSource(ctx, client, opt)
-	if err == nil && c.disk != nil && c.hash == (common.Hash{}) {
-		if c.hash, err = src.blockHash(ctx); err == nil {
-			err = c.disk.putBlockHash(opt.Endpoint, src.number, c.hash)
-		}
-	}
 	if err != nil {
-		c.Close()
 		return nil, err
 	}
 	c.src = src
+	if opt.CacheDir != "" {
+		if c.disk, err = openDisk(opt.CacheDir); err != nil {
+			return nil, err
+		}
+		// The disk keeps entries under the block's hash: a pinned block
+		// seen before has its header on disk, costing no request.
+		h, err := c.Header(ctx, src.number)
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		c.hash = h.Hash()
+	}
 	return c, nil
+}
+
+// Header returns the header of block number (the fork's own with
+// Block()), fetched once, and kept on disk with Options.CacheDir.
+func (c *Cache) Header(ctx context.Context, number uint64) (*types.Header, error) {
+	return load(c, c.headers, number, func() (*types.Header, error) {
+		if c.disk != nil {
+			if h, ok := c.disk.header(c.endpoint, number); ok {
+				return h, nil
+			}
+		}
+		h, raw, err := c.src.header(ctx, number)
+		if err == nil && c.disk != nil {
+			err = c.disk.putHeader(c.endpoint, number, raw)
+		}
+		return h, err
+	})
 }
 
 // Close closes the disk cache, if any.

@@ -2,10 +2,12 @@ package fork
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/ethdb/pebble"
 )
@@ -13,8 +15,8 @@ import (
 // disk persists what a Cache fetched in an embedded pebble database, so a
 // later run at the same block of the same endpoint reads it without a
 // request. Entries are keyed by the block's hash, so forks of one node at
-// different blocks, or of different chains, never mix; which hash a block
-// number of an endpoint has is recorded the first time it is asked.
+// different blocks, or of different chains, never mix; the header of a
+// block number of an endpoint is recorded the first time it is asked.
 type disk struct {
 	db ethdb.KeyValueStore
 }
@@ -31,7 +33,7 @@ func (d *disk) close() error { return d.db.Close() }
 
 // Key prefixes.
 const (
-	keyBlock   = 'b' // endpoint and number → block hash
+	keyBlock   = 'b' // endpoint and number → the block's header (JSON)
 	keyAccount = 'a' // block hash and address → account
 	keySlot    = 's' // block hash, address and key → value
 )
@@ -48,17 +50,21 @@ func slotKeyBytes(block common.Hash, addr common.Address, key common.Hash) []byt
 	return append(append(append([]byte{keySlot}, block[:]...), addr[:]...), key[:]...)
 }
 
-// blockHash returns the recorded hash of an endpoint's block.
-func (d *disk) blockHash(url string, number uint64) (common.Hash, bool) {
+// header returns the recorded header of an endpoint's block.
+func (d *disk) header(url string, number uint64) (*types.Header, bool) {
 	v, err := d.db.Get(blockKey(url, number))
-	if err != nil || len(v) != common.HashLength {
-		return common.Hash{}, false
+	if err != nil {
+		return nil, false
 	}
-	return common.BytesToHash(v), true
+	h := new(types.Header)
+	if json.Unmarshal(v, h) != nil {
+		return nil, false
+	}
+	return h, true
 }
 
-func (d *disk) putBlockHash(url string, number uint64, hash common.Hash) error {
-	return d.db.Put(blockKey(url, number), hash[:])
+func (d *disk) putHeader(url string, number uint64, raw json.RawMessage) error {
+	return d.db.Put(blockKey(url, number), raw)
 }
 
 // Accounts are stored as exists (1 byte), nonce (8), balance (32), code
@@ -100,4 +106,4 @@ func (d *disk) putSlot(block common.Hash, addr common.Address, key, value common
 	return d.db.Put(slotKeyBytes(block, addr, key), value[:])
 }
 
-var errNoHash = errors.New("the endpoint gave no block hash")
+var errNoBlock = errors.New("the endpoint has no such block")

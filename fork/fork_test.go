@@ -18,7 +18,6 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -163,10 +162,10 @@ func (c *chain) simulate(t *testing.T, cache *fork.Cache, input []byte, geth boo
 	t.Helper()
 	const gas = 1_000_000
 	st := hyvmstate.New(cache.State(context.Background()))
-	h := c.head
-	block := vm.BlockContext{CanTransfer: core.CanTransfer, Transfer: core.Transfer, GetHash: func(uint64) common.Hash { return common.Hash{} },
-		Coinbase: h.Coinbase, BlockNumber: h.Number, Time: h.Time, Difficulty: h.Difficulty, BaseFee: h.BaseFee,
-		BlobBaseFee: big.NewInt(1), GasLimit: h.GasLimit, Random: &h.MixDigest}
+	block, err := cache.BlockContext(context.Background(), runtime.ChainConfig(blocks.Latest))
+	if err != nil {
+		return outcome{err: err}
+	}
 	rules := runtime.Rules(blocks.Latest)
 	st.Prepare(rules, c.sender, c.head.Coinbase, &c.token, vm.ActivePrecompiles(rules), nil)
 	var o outcome
@@ -278,7 +277,10 @@ func TestForkEndpointFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.backend.Close() // the endpoint goes away
+	if _, err := cache.Header(ctx, cache.Block()); err != nil { // the block is known
+		t.Fatal(err)
+	}
+	c.backend.Close() // then the endpoint goes away
 	got := c.simulate(t, cache, c.pack(t, "totalSupply"), false)
 	var ferr *fork.Error
 	if !errors.As(got.err, &ferr) || !errors.Is(got.err, runtime.ErrInternal) {
@@ -350,13 +352,22 @@ func TestForkDiskCache(t *testing.T) {
 	}
 	first, n1 := run()
 	second, n2 := run()
+	cache, err := fork.Dial(ctx, c.url, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := cache.Header(ctx, cache.Block())
+	if err != nil || h.Hash() != c.head.Hash() || cache.Requests() != 0 {
+		t.Fatalf("header from the disk cache: %v, hash %v, the node's %v; %d requests", err, h.Hash(), c.head.Hash(), cache.Requests())
+	}
+	cache.Close()
 	if fmt.Sprint(first) != fmt.Sprint(second) || n1 == 0 || n2 != 0 {
 		t.Fatalf("first run %v with %d requests; second %v with %d", first, n1, second, n2)
 	}
 	t.Logf("%d requests, then %d", n1, n2)
 	// Another block of the same endpoint is another part of the cache.
 	c.send(t, &c.token, inputs[0])
-	cache, err := fork.Dial(ctx, c.url, fork.Options{CacheDir: dir})
+	cache, err = fork.Dial(ctx, c.url, fork.Options{CacheDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package fork
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -70,21 +72,26 @@ func newSource(ctx context.Context, client *rpc.Client, opt Options) (*source, e
 	return s, nil
 }
 
-// blockHash asks the endpoint for the hash of the fork's block.
-func (s *source) blockHash(ctx context.Context) (common.Hash, error) {
-	var head struct {
-		Hash *common.Hash `json:"hash"`
-	}
+// header asks the endpoint for block number's header, returning it with
+// the JSON it came in (which the disk cache keeps).
+func (s *source) header(ctx context.Context, number uint64) (*types.Header, json.RawMessage, error) {
+	var raw json.RawMessage
 	err := s.call(ctx, func(ctx context.Context) error {
-		return s.client.CallContext(ctx, &head, "eth_getBlockByNumber", s.block, false)
+		return s.client.CallContext(ctx, &raw, "eth_getBlockByNumber", hexutil.EncodeUint64(number), false)
 	})
-	if err == nil && head.Hash == nil {
-		err = errNoHash
+	var h *types.Header
+	if err == nil {
+		if len(raw) == 0 || string(raw) == "null" {
+			err = errNoBlock
+		} else {
+			h = new(types.Header)
+			err = json.Unmarshal(raw, h)
+		}
 	}
 	if err != nil {
-		return common.Hash{}, &Error{What: "block " + s.block, Err: err}
+		return nil, nil, &Error{What: "the header of block " + hexutil.EncodeUint64(number), Err: err}
 	}
-	return *head.Hash, nil
+	return h, raw, nil
 }
 
 // call runs one request with the timeout and retries.

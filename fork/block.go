@@ -1,0 +1,52 @@
+package fork
+
+import (
+	"context"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+)
+
+// BlockContext returns the block a call on the fork runs in, as eth_call
+// at the fork's block runs it: that block's number, time, coinbase, gas
+// limit, base fee, blob base fee (under config's blob schedule) and
+// prevrandao. BLOCKHASH reads earlier headers from the endpoint once each
+// (panicking with an *Error, as State does, if it cannot).
+func (c *Cache) BlockContext(ctx context.Context, config *params.ChainConfig) (vm.BlockContext, error) {
+	h, err := c.Header(ctx, c.Block())
+	if err != nil {
+		return vm.BlockContext{}, err
+	}
+	b := vm.BlockContext{
+		CanTransfer: core.CanTransfer,
+		Transfer:    core.Transfer,
+		GetHash: func(n uint64) common.Hash {
+			prev, err := c.Header(ctx, n)
+			if err != nil {
+				panic(err)
+			}
+			return prev.Hash()
+		},
+		Coinbase:    h.Coinbase,
+		BlockNumber: new(big.Int).Set(h.Number),
+		Time:        h.Time,
+		Difficulty:  new(big.Int).Set(h.Difficulty),
+		GasLimit:    h.GasLimit,
+		BlobBaseFee: new(big.Int),
+	}
+	if h.BaseFee != nil {
+		b.BaseFee = new(big.Int).Set(h.BaseFee)
+	}
+	if h.ExcessBlobGas != nil {
+		b.BlobBaseFee = eip4844.CalcBlobFee(config, h)
+	}
+	if h.Difficulty.Sign() == 0 {
+		random := h.MixDigest
+		b.Random = &random
+	}
+	return b, nil
+}
