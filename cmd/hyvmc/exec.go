@@ -19,6 +19,7 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -46,6 +47,24 @@ type runOptions struct {
 	// accounts holds further contracts to install (address → code); the
 	// command line has no flag for it, tests use it for calls and creations.
 	accounts map[common.Address][]byte
+	// forked, if set, runs on a chain's state (--fork-url).
+	forked *forkOptions
+	// closers release what the run's state holds (a fork's disk cache).
+	closers []func() error
+}
+
+// close releases what the run's state holds.
+func (o *runOptions) close() {
+	for _, c := range o.closers {
+		c()
+	}
+	o.closers = nil
+}
+
+// forkOptions are the --fork-* flags.
+type forkOptions struct {
+	url     string
+	options fork.Options
 }
 
 func (o *runOptions) context() context.Context {
@@ -64,11 +83,11 @@ type runResult struct {
 
 // machineFactory builds the engine a run executes on, reporting to tracer
 // (nil when not tracing).
-type machineFactory func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine
+type machineFactory func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine
 
 // newHyvm returns a factory of hyvm EVMs running code with backend.
 func newHyvm(backend runtime.Backend) machineFactory {
-	return func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine {
+	return func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine {
 		return runtime.NewEVM(block, statedb, fork, runtime.Config{Tracer: tracer, Backend: backend})
 	}
 }
@@ -95,7 +114,10 @@ func runBlock(gas uint64) vm.BlockContext {
 // newRunState returns a fresh in-memory state holding the code at the
 // receiver, the extra accounts and the sender's funds, with the access list
 // warmed as for a transaction from sender to receiver.
-func newRunState(opts *runOptions, block *vm.BlockContext) (*state.StateDB, error) {
+func newRunState(opts *runOptions, block *vm.BlockContext) (vm.StateDB, error) {
+	if opts.forked != nil {
+		return newForkState(opts, block)
+	}
 	db := runtime.NewMemoryDatabase()
 	statedb, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
@@ -123,10 +145,11 @@ func newRunState(opts *runOptions, block *vm.BlockContext) (*state.StateDB, erro
 // asked for) to traceOut with go-ethereum's own JSON logger, set up as
 // go-ethereum's runtime.Call sets it up.
 func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *runResult {
+	defer opts.close()
 	block := runBlock(opts.gas)
 	statedb, err := newRunState(opts, &block)
 	if err != nil {
-		return &runResult{err: fmt.Errorf("creating the in-memory state: %w", err)}
+		return &runResult{err: fmt.Errorf("creating the state: %w", err)}
 	}
 	var tracer *tracing.Hooks
 	if opts.trace != nil {

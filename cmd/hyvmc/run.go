@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -33,6 +34,13 @@ traces the guest with guest pcs and HyVM's gas per instruction.
 
 --mode evm: CODE is installed at the receiver and called by the sender with
 the given input, gas and value, as go-ethereum's "evm run" does.
+
+--fork-url URL runs on the state of a chain instead, as eth_call does at
+--fork-block (default: the endpoint's latest block) and in that block's
+context, reading accounts and storage from the endpoint as the run needs
+them (kept in --fork-cache DIR for later runs at the same block). In evm
+mode CODE may then be left out to call the receiver's deployed code; given,
+it replaces that code for the run. The sender's balance is the chain's.
 
 Flags:
 `
@@ -57,14 +65,25 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		noRetData = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
 		timeout   = fs.Duration("timeout", 0, "abort the run after `DURATION` (0: none; Ctrl-C aborts too)")
 		backend   = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto (interpreted, closures once hot), interp, closure or amd64 (machine code)")
+		forkURL   = fs.String("fork-url", "", "run on the state of the chain at JSON-RPC endpoint `URL`")
+		forkBlock = fs.Uint64("fork-block", 0, "with --fork-url, the block whose state is read (0: the latest)")
+		forkCache = fs.String("fork-cache", "", "with --fork-url, keep what is read in `DIR` for later runs")
 	)
 	positional, err := parseFlags(fs, args, runUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
 	}
+	if *forkURL != "" && *mode == modeEVM && len(positional) == 0 && *codeFile == "" {
+		positional = []string{""} // the receiver's deployed code
+	}
 	opts, err := runOptionsFrom(positional, *codeFile, *inputHex, *value, *sender, *receiver, *forkName)
 	if err != nil {
 		return usageError(stderr, cmd, err)
+	}
+	if *forkURL != "" {
+		opts.forked = &forkOptions{url: *forkURL, options: fork.Options{Block: *forkBlock, CacheDir: *forkCache}}
+	} else if *forkBlock != 0 || *forkCache != "" {
+		return usageError(stderr, cmd, errors.New("--fork-block and --fork-cache need --fork-url"))
 	}
 	if opts.backend, err = parseBackend(*backend, stderr); err != nil {
 		return usageError(stderr, cmd, err)

@@ -38,12 +38,14 @@ func checkMode(mode, inputHex string) error {
 // all the gas. The result is that HyVM frame's (depth 1): the guest sees
 // ADDRESS = receiver, CALLER = ORIGIN = sender, CALLVALUE = value.
 func executeGuest(opts *runOptions, traceOut io.Writer) *runResult {
+	defer opts.close()
 	block := runBlock(opts.gas)
 	wallet := *opts
 	wallet.code = nil
 	st, err := newRunState(&wallet, &block)
+	defer wallet.close()
 	if err != nil {
-		return &runResult{err: fmt.Errorf("creating the in-memory state: %w", err)}
+		return &runResult{err: fmt.Errorf("creating the state: %w", err)}
 	}
 	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
 	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers/logger"
@@ -205,7 +204,7 @@ func traceLines(t *testing.T, p traceProgram, fork blocks.Fork, newMachine machi
 
 // newGeth returns a factory of go-ethereum EVMs.
 func newGeth() machineFactory {
-	return func(block vm.BlockContext, statedb *state.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine {
+	return func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork, tracer *tracing.Hooks) runtime.Machine {
 		return reference.New(block, statedb, runtime.ChainConfig(fork), vm.Config{Tracer: tracer})
 	}
 }
