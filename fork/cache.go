@@ -24,6 +24,7 @@ type Cache struct {
 	// headers read so far, the fork's block's among them once known.
 	endpoint string
 	headers  map[uint64]*entry[*types.Header]
+	client   *rpc.Client // made by Dial, closed by Close
 
 	mu       sync.Mutex
 	accounts map[common.Address]*entry[*account]
@@ -62,7 +63,13 @@ func Dial(ctx context.Context, url string, opt Options) (*Cache, error) {
 	if opt.Endpoint == "" {
 		opt.Endpoint = url
 	}
-	return New(ctx, client, opt)
+	c, err := New(ctx, client, opt)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	c.client = client
+	return c, nil
 }
 
 // New opens a fork over an RPC client, which the caller keeps and closes.
@@ -90,6 +97,10 @@ func New(ctx context.Context, client *rpc.Client, opt Options) (*Cache, error) {
 			return nil, err
 		}
 		c.hash = h.Hash()
+		// Reads name the block by hash (EIP-1898): a reorg, or another
+		// chain behind the same endpoint, fails them instead of mixing
+		// its state into what the disk keeps under this hash.
+		src.blockParam = map[string]any{"blockHash": c.hash}
 	}
 	return c, nil
 }
@@ -97,7 +108,7 @@ func New(ctx context.Context, client *rpc.Client, opt Options) (*Cache, error) {
 // Header returns the header of block number (the fork's own with
 // Block()), fetched once, and kept on disk with Options.CacheDir.
 func (c *Cache) Header(ctx context.Context, number uint64) (*types.Header, error) {
-	return load(c, c.headers, number, func() (*types.Header, error) {
+	return load(ctx, c, c.headers, number, "a block header", func(ctx context.Context) (*types.Header, error) {
 		if c.disk != nil {
 			if h, ok := c.disk.header(c.endpoint, number); ok {
 				return h, nil
@@ -111,8 +122,11 @@ func (c *Cache) Header(ctx context.Context, number uint64) (*types.Header, error
 	})
 }
 
-// Close closes the disk cache, if any.
+// Close closes the disk cache, if any, and the RPC client Dial made.
 func (c *Cache) Close() error {
+	if c.client != nil {
+		c.client.Close()
+	}
 	if c.disk == nil {
 		return nil
 	}
@@ -130,7 +144,7 @@ func (c *Cache) State(ctx context.Context) *State { return &State{c: c, ctx: ctx
 
 // account returns addr's account, fetching it once.
 func (c *Cache) account(ctx context.Context, addr common.Address) (*account, error) {
-	return load(c, c.accounts, addr, func() (*account, error) {
+	return load(ctx, c, c.accounts, addr, "account "+addr.Hex(), func(ctx context.Context) (*account, error) {
 		if c.disk != nil {
 			if a, ok := c.disk.account(c.hash, addr); ok {
 				return a, nil
@@ -146,7 +160,7 @@ func (c *Cache) account(ctx context.Context, addr common.Address) (*account, err
 
 // slot returns the value of addr's storage slot key, fetching it once.
 func (c *Cache) slot(ctx context.Context, addr common.Address, key common.Hash) (common.Hash, error) {
-	return load(c, c.slots, slotKey{addr, key}, func() (common.Hash, error) {
+	return load(ctx, c, c.slots, slotKey{addr, key}, "storage of "+addr.Hex(), func(ctx context.Context) (common.Hash, error) {
 		if c.disk != nil {
 			if v, ok := c.disk.slot(c.hash, addr, key); ok {
 				return v, nil
@@ -189,7 +203,8 @@ func (c *Cache) Prefetch(ctx context.Context, addr common.Address, keys []common
 	if len(want) == 0 {
 		return nil
 	}
-	vals, err := c.src.storage(ctx, addr, want)
+	// Detached, as load's fetches: others may be waiting on these slots.
+	vals, err := c.src.storage(context.WithoutCancel(ctx), addr, want)
 	var errs []error
 	for i, e := range entries {
 		switch {
@@ -202,12 +217,12 @@ func (c *Cache) Prefetch(ctx context.Context, addr common.Address, keys []common
 			e.val = vals[i]
 		}
 		errs = append(errs, e.err)
+	}
+	c.forget(addr, want) // the failed ones, before anyone learns of them
+	for _, e := range entries {
 		close(e.done)
 	}
-	if err = errors.Join(errs...); err != nil {
-		c.forget(addr, want)
-	}
-	return err
+	return errors.Join(errs...)
 }
 
 // forget drops failed entries so that a later read asks again.
@@ -222,25 +237,35 @@ func (c *Cache) forget(addr common.Address, keys []common.Hash) {
 }
 
 // load returns m[k], fetching it with fetch if no one has: concurrent
-// loads of one key wait for the first. A failed fetch is not kept.
-func load[K comparable, T any](c *Cache, m map[K]*entry[T], k K, fetch func() (T, error)) (T, error) {
+// loads of one key wait for the first fetch, which runs on its own
+// (detached from the context of whoever started it, bounded by the
+// source's timeout and retries) so that one caller's cancellation fails no
+// one else; each caller stops waiting when its own ctx ends. A failed fetch
+// is not kept: it is removed before its waiters learn of it.
+func load[K comparable, T any](ctx context.Context, c *Cache, m map[K]*entry[T], k K, what string, fetch func(context.Context) (T, error)) (T, error) {
 	c.mu.Lock()
 	e, ok := m[k]
 	if !ok {
 		e = &entry[T]{done: make(chan struct{})}
 		m[k] = e
+		detached := context.WithoutCancel(ctx)
+		go func() {
+			val, err := fetch(detached)
+			if err != nil {
+				c.mu.Lock()
+				delete(m, k)
+				c.mu.Unlock()
+			}
+			e.val, e.err = val, err
+			close(e.done)
+		}()
 	}
 	c.mu.Unlock()
-	if ok {
-		<-e.done
+	select {
+	case <-e.done:
 		return e.val, e.err
+	case <-ctx.Done():
+		var zero T
+		return zero, &Error{What: what, Err: ctx.Err()}
 	}
-	e.val, e.err = fetch()
-	if e.err != nil {
-		c.mu.Lock()
-		delete(m, k)
-		c.mu.Unlock()
-	}
-	close(e.done)
-	return e.val, e.err
 }

@@ -260,3 +260,34 @@ func TestForkDiskCache(t *testing.T) {
 		t.Fatalf("at block %d: %v (%d requests), the node's eth_call %x", cache.Block(), got, cache.Requests(), node)
 	}
 }
+
+// TestForkCancelledReader checks that a reader whose context has ended
+// stops waiting with an error naming its cancellation, while the fetch it
+// started completes for the others.
+func TestForkCancelledReader(t *testing.T) {
+	c := devchain.New(t)
+	cache, err := fork.Dial(context.Background(), c.URL, fork.Options{Block: c.Head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	func() {
+		defer func() {
+			r := recover()
+			err, _ := r.(error)
+			var ferr *fork.Error
+			if !errors.As(err, &ferr) || !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled read: %v, want a *fork.Error wrapping context.Canceled", r)
+			}
+			if rerr := runtime.InternalError(r, "reading"); !errors.Is(rerr, runtime.ErrAborted) {
+				t.Fatalf("the runtime reports a cancelled read as %v, want ErrAborted", rerr)
+			}
+		}()
+		cache.State(cancelled).GetCode(c.Token)
+	}()
+	if code := cache.State(context.Background()).GetCode(c.Token); len(code) == 0 {
+		t.Fatal("no code after a cancelled reader")
+	}
+}

@@ -18,10 +18,12 @@ import (
 // Options configure a fork.
 type Options struct {
 	// Block is the block whose state is read; 0 pins the endpoint's latest
-	// block when the fork is opened.
+	// block when the fork is opened (genesis cannot be forked: there is
+	// nothing to simulate on it).
 	Block uint64
 	// Timeout bounds each request (0: 30 s); Retries is how many times a
-	// failed request is sent again (0: 2), after a pause that doubles.
+	// failed request is sent again after a pause that doubles (0: 2; a
+	// negative value: never).
 	Timeout time.Duration
 	Retries int
 	// CacheDir, if set, is where what the fork reads is kept (an embedded
@@ -47,6 +49,9 @@ type source struct {
 	client   *rpc.Client
 	block    string // hex block number
 	number   uint64
+	// blockParam names the block in state reads: its number, or once
+	// known its hash (EIP-1898).
+	blockParam any
 	timeout  time.Duration
 	retries  int
 	requests atomic.Int64 // HTTP/WebSocket round trips, a batch being one
@@ -57,8 +62,11 @@ func newSource(ctx context.Context, client *rpc.Client, opt Options) (*source, e
 	if s.timeout <= 0 {
 		s.timeout = 30 * time.Second
 	}
-	if s.retries <= 0 {
+	switch {
+	case s.retries == 0:
 		s.retries = 2
+	case s.retries < 0:
+		s.retries = 0
 	}
 	s.number = opt.Block
 	if s.number == 0 {
@@ -69,6 +77,7 @@ func newSource(ctx context.Context, client *rpc.Client, opt Options) (*source, e
 		s.number = uint64(n)
 	}
 	s.block = hexutil.EncodeUint64(s.number)
+	s.blockParam = s.block
 	return s, nil
 }
 
@@ -120,9 +129,10 @@ func (s *source) call(ctx context.Context, do func(context.Context) error) error
 
 // proof is the part of eth_getProof's answer an account read needs.
 type proof struct {
-	Balance  *hexutil.Big   `json:"balance"`
-	Nonce    hexutil.Uint64 `json:"nonce"`
-	CodeHash common.Hash    `json:"codeHash"`
+	Balance     *hexutil.Big   `json:"balance"`
+	Nonce       hexutil.Uint64 `json:"nonce"`
+	CodeHash    common.Hash    `json:"codeHash"`
+	StorageHash common.Hash    `json:"storageHash"`
 }
 
 // account fetches addr's balance, nonce, code hash and code in one batch.
@@ -130,8 +140,8 @@ func (s *source) account(ctx context.Context, addr common.Address) (*account, er
 	var p proof
 	var code hexutil.Bytes
 	batch := []rpc.BatchElem{
-		{Method: "eth_getProof", Args: []any{addr, []common.Hash{}, s.block}, Result: &p},
-		{Method: "eth_getCode", Args: []any{addr, s.block}, Result: &code},
+		{Method: "eth_getProof", Args: []any{addr, []common.Hash{}, s.blockParam}, Result: &p},
+		{Method: "eth_getCode", Args: []any{addr, s.blockParam}, Result: &code},
 	}
 	err := s.call(ctx, func(ctx context.Context) error {
 		if err := s.client.BatchCallContext(ctx, batch); err != nil {
@@ -148,9 +158,19 @@ func (s *source) account(ctx context.Context, addr common.Address) (*account, er
 			return nil, &Error{What: "account " + addr.Hex(), Err: errors.New("balance above 2^256")}
 		}
 	}
-	// go-ethereum answers a zero code hash for an account that does not
-	// exist; an existing one without code has the empty code's hash.
-	a.exists = p.CodeHash != (common.Hash{})
+	// Clients answer an absent account differently (go-ethereum with a
+	// zero code hash, others with the empty code's hash and trie root, as
+	// EIP-1186 has it): an account exists unless it is empty in every
+	// field, including its storage.
+	emptyCode := p.CodeHash == (common.Hash{}) || p.CodeHash == types.EmptyCodeHash
+	emptyStorage := p.StorageHash == (common.Hash{}) || p.StorageHash == types.EmptyRootHash
+	a.exists = !(emptyCode && emptyStorage && p.Nonce == 0 && a.balance.IsZero())
+	switch {
+	case !a.exists:
+		a.codeHash, a.code = common.Hash{}, nil // EXTCODEHASH of an absent account is 0
+	case a.codeHash == (common.Hash{}):
+		a.codeHash = types.EmptyCodeHash
+	}
 	return a, nil
 }
 
@@ -159,7 +179,7 @@ func (s *source) storage(ctx context.Context, addr common.Address, keys []common
 	raw := make([]hexutil.Bytes, len(keys))
 	batch := make([]rpc.BatchElem, len(keys))
 	for i, k := range keys {
-		batch[i] = rpc.BatchElem{Method: "eth_getStorageAt", Args: []any{addr, k, s.block}, Result: &raw[i]}
+		batch[i] = rpc.BatchElem{Method: "eth_getStorageAt", Args: []any{addr, k, s.blockParam}, Result: &raw[i]}
 	}
 	err := s.call(ctx, func(ctx context.Context) error {
 		if err := s.client.BatchCallContext(ctx, batch); err != nil {
@@ -179,7 +199,7 @@ func (s *source) storage(ctx context.Context, addr common.Address, keys []common
 		if len(v) > common.HashLength {
 			return nil, &Error{What: fmt.Sprintf("storage slot %v of %v", keys[i], addr), Err: fmt.Errorf("%d-byte value", len(v))}
 		}
-		out[i] = common.BytesToHash(v) // some endpoints drop leading zeros
+		out[i] = common.BytesToHash(v) // left-padded, should an endpoint send fewer bytes
 	}
 	return out, nil
 }

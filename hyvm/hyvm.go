@@ -143,7 +143,7 @@ func flushRun(ov *hyvmstate.Overlay, inTx bool, rules params.Rules, st vm.StateD
 				defer func() { _ = recover() }() // a finalised journal cannot revert
 				st.RevertToSnapshot(snap)
 			}()
-			err = fmt.Errorf("%w: writing the run's changes: %v", runtime.ErrInternal, p)
+			err = runtime.InternalError(p, "writing the run's changes")
 		}
 	}()
 	if inTx {
@@ -201,7 +201,7 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	}
 	defer func() { // a state that fails outside the guest's frame
 		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("%w: %v", runtime.ErrInternal, p)
+			res, err = nil, runtime.InternalError(p, "outside the guest's frame")
 		}
 		if r.evm != nil {
 			r.evm.Idle() // between runs the Runner keeps nothing of this one

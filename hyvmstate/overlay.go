@@ -211,14 +211,18 @@ func (o *Overlay) record(addr common.Address) *account {
 
 // loadAccount reads a's data from the backing state.
 func (o *Overlay) loadAccount(a *account) {
-	a.loaded = true
+	// Marked loaded only once every read returned: a backing that fails
+	// (a forked state's endpoint, panicking) leaves the record to be read
+	// again, not an account that seems not to exist.
+	var data accountData
 	if b, addr := o.backing, a.addr; b.Exist(addr) {
-		a.data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
-		a.data.balance.Set(b.GetBalance(addr))
+		data = accountData{exists: true, nonce: b.GetNonce(addr), codeHash: b.GetCodeHash(addr)}
+		data.balance.Set(b.GetBalance(addr))
 		if o.joined { // what the open transaction has done to it so far
-			a.data.selfDestructed, a.data.newContract = b.HasSelfDestructed(addr), b.IsNewContract(addr)
+			data.selfDestructed, data.newContract = b.HasSelfDestructed(addr), b.IsNewContract(addr)
 		}
 	}
+	a.data, a.loaded = data, true
 	if o.joined {
 		a.base = a.data.backing()
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/internal/faultstate"
 )
 
 var (
@@ -221,5 +223,26 @@ func TestSteadyStateAllocs(t *testing.T) {
 	// The log is the caller's allocation; balance cells come 64 at a time.
 	if n := testing.AllocsPerRun(1000, run); n >= 1.1 {
 		t.Errorf("%v allocations per run, want at most the log's", n)
+	}
+}
+
+// TestFailedReadIsReadAgain checks that a backing read that fails (a
+// forked state's endpoint, panicking) leaves the account to be read again,
+// not an account that seems absent.
+func TestFailedReadIsReadAgain(t *testing.T) {
+	_, backing := fuzzPreState(t)
+	for failAt := 1; failAt <= 4; failAt++ { // Exist, GetNonce, GetCodeHash, GetBalance
+		faulty := faultstate.Wrap(backing, failAt)
+		o := New(faulty)
+		func() {
+			defer func() { _ = recover() }()
+			o.GetBalance(aa)
+		}()
+		if !faulty.Fired {
+			t.Fatalf("read %d did not fail", failAt)
+		}
+		if !o.Exist(aa) || o.GetBalance(aa).Uint64() != 1000 || o.GetNonce(aa) != 3 || len(o.GetCode(aa)) == 0 {
+			t.Fatalf("after a failed read %d: exist %v, balance %v, nonce %d", failAt, o.Exist(aa), o.GetBalance(aa), o.GetNonce(aa))
+		}
 	}
 }

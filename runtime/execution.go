@@ -73,11 +73,7 @@ func (e *EVM) begin(ctx context.Context, x *execution) error {
 // to its start and leaves no output or gas.
 func (e *EVM) end(x *execution, ret *[]byte, left *uint64, err *error) {
 	if r := recover(); r != nil {
-		if perr, ok := r.(error); ok { // kept for errors.As (a forked state's *fork.Error)
-			*err = fmt.Errorf("%w during execution: %w", ErrInternal, perr)
-		} else {
-			*err = fmt.Errorf("%w during execution: %v", ErrInternal, r)
-		}
+		*err = InternalError(r, "during execution")
 	}
 	if !x.entered {
 		if *err != nil {
@@ -135,4 +131,20 @@ func (e *EVM) watch(ctx context.Context) (unwatch func()) {
 			e.env.Abort.Store(true)
 		}
 	}
+}
+
+// InternalError is the error of a panic r recovered while doing what
+// (a state that failed, an engine fault): ErrInternal (ErrAborted if r is
+// a context's cancellation), wrapping r too if it is an error, so that
+// errors.As finds it (a forked state's *fork.Error).
+func InternalError(r any, what string) error {
+	if err, ok := r.(error); ok {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			// A state whose reads were cancelled (a forked state's
+			// context): the run was aborted, not broken.
+			return fmt.Errorf("%w %s: %w", ErrAborted, what, err)
+		}
+		return fmt.Errorf("%w %s: %w", ErrInternal, what, err)
+	}
+	return fmt.Errorf("%w %s: %v", ErrInternal, what, r)
 }

@@ -68,7 +68,7 @@ func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.
 	snapshot := -1 // none taken yet
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w while applying a message: %v", ErrInternal, r)
+			err = InternalError(r, "while applying a message")
 		}
 		if err != nil {
 			res = nil

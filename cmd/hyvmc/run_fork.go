@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math/big"
+
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
 
@@ -13,8 +15,14 @@ import (
 // the chain's state at the fork's block, read as the run needs it, with
 // CODE (if given) installed at the receiver and the access list warmed as
 // for a transaction from sender to receiver; block becomes the fork's
-// block, with the call's gas limit as eth_call caps it.
-func newForkState(opts *runOptions, block *vm.BlockContext) (vm.StateDB, error) {
+// block as eth_call runs in it with a zero gas price (base fee 0). A read
+// the endpoint cannot answer is an error, not a panic.
+func newForkState(opts *runOptions, block *vm.BlockContext) (st vm.StateDB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, err = nil, runtime.InternalError(r, "reading the forked state")
+		}
+	}()
 	ctx := opts.context()
 	cache, err := fork.Dial(ctx, opts.forked.url, opts.forked.options)
 	if err != nil {
@@ -25,15 +33,19 @@ func newForkState(opts *runOptions, block *vm.BlockContext) (vm.StateDB, error) 
 	if err != nil {
 		return nil, err
 	}
-	b.GasLimit = max(b.GasLimit, opts.gas)
+	b.BaseFee = new(big.Int)
 	*block = b
-	st := hyvmstate.New(cache.State(ctx))
+	overlay := hyvmstate.New(cache.State(ctx))
 	if len(opts.code) > 0 {
-		st.SetCode(opts.receiver, opts.code, tracing.CodeChangeUnspecified)
+		overlay.SetCode(opts.receiver, opts.code, tracing.CodeChangeUnspecified)
 	}
 	for addr, code := range opts.accounts {
-		st.SetCode(addr, code, tracing.CodeChangeUnspecified)
+		overlay.SetCode(addr, code, tracing.CodeChangeUnspecified)
 	}
-	st.Prepare(runtime.Rules(opts.fork), opts.sender, block.Coinbase, &opts.receiver, runtime.Precompiles(opts.fork), nil)
-	return st, nil
+	overlay.Prepare(runtime.Rules(opts.fork), opts.sender, block.Coinbase, &opts.receiver, runtime.Precompiles(opts.fork), nil)
+	// Read now what the run's set-up reads (the sender's funds, the
+	// receiver), so that a failing endpoint fails here.
+	overlay.GetBalance(opts.sender)
+	overlay.GetCode(opts.receiver)
+	return overlay, nil
 }

@@ -47,6 +47,9 @@ func executeGuest(opts *runOptions, traceOut io.Writer) *runResult {
 	if err != nil {
 		return &runResult{err: fmt.Errorf("creating the state: %w", err)}
 	}
+	if st.GetBalance(opts.sender).Lt(opts.value) { // a forked sender's own funds
+		return &runResult{err: fmt.Errorf("the sender %v holds less than --value", opts.sender)}
+	}
 	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
 	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)
 	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
