@@ -46,15 +46,15 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // source sends the reads of one block to an endpoint and counts them.
 type source struct {
-	client   *rpc.Client
-	block    string // hex block number
-	number   uint64
+	client *rpc.Client
+	block  string // hex block number
+	number uint64
 	// blockParam names the block in state reads: its number, or once
 	// known its hash (EIP-1898).
 	blockParam any
-	timeout  time.Duration
-	retries  int
-	requests atomic.Int64 // HTTP/WebSocket round trips, a batch being one
+	timeout    time.Duration
+	retries    int
+	requests   atomic.Int64 // HTTP/WebSocket round trips, a batch being one
 }
 
 func newSource(ctx context.Context, client *rpc.Client, opt Options) (*source, error) {
