@@ -1,0 +1,79 @@
+// Package sim runs simulations on a state: calls and bundles with the
+// state and block overrides go-ethereum's eth_call and eth_simulateV1
+// take. (In progress: state overrides.)
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math/big"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/hyvmstate"
+)
+
+// StateOverride replaces parts of accounts for a simulation, in the JSON
+// shape of eth_call's third parameter.
+type StateOverride map[common.Address]OverrideAccount
+
+// OverrideAccount is what an override replaces in one account.
+type OverrideAccount struct {
+	Nonce     *hexutil.Uint64             `json:"nonce,omitempty"`
+	Code      *hexutil.Bytes              `json:"code,omitempty"`
+	Balance   *hexutil.Big                `json:"balance,omitempty"`
+	State     map[common.Hash]common.Hash `json:"state,omitempty"`
+	StateDiff map[common.Hash]common.Hash `json:"stateDiff,omitempty"`
+	// MovePrecompileTo moves a precompile elsewhere (eth_simulateV1);
+	// not supported yet.
+	MovePrecompileTo *common.Address `json:"movePrecompileToAddress,omitempty"`
+}
+
+// errUnsupported marks override fields hyvm does not apply yet.
+var errUnsupported = errors.New("not supported yet")
+
+// Apply writes the overrides into st, in address order, then settles them
+// as go-ethereum does (a Finalise under no fork's rules), so that they read
+// as if a transaction just before the simulation had made them: for
+// SSTORE's gas, an overridden slot's original value is the override.
+// Nothing is applied if an override is malformed or unsupported.
+func (so StateOverride) Apply(st *hyvmstate.Overlay) error {
+	addrs := slices.SortedFunc(maps.Keys(so), common.Address.Cmp)
+	for _, addr := range addrs {
+		a := so[addr]
+		switch {
+		case a.State != nil && a.StateDiff != nil:
+			return fmt.Errorf("sim: account %s has both 'state' and 'stateDiff'", addr.Hex())
+		case a.State != nil:
+			return fmt.Errorf("sim: account %s: replacing the whole storage ('state'): %w", addr.Hex(), errUnsupported)
+		case a.MovePrecompileTo != nil:
+			return fmt.Errorf("sim: account %s: movePrecompileToAddress: %w", addr.Hex(), errUnsupported)
+		case a.Balance != nil && ((*big.Int)(a.Balance).Sign() < 0 || (*big.Int)(a.Balance).BitLen() > 256):
+			return fmt.Errorf("sim: account %s: balance %v out of range", addr.Hex(), a.Balance)
+		}
+	}
+	for _, addr := range addrs {
+		a := so[addr]
+		if a.Nonce != nil {
+			st.SetNonce(addr, uint64(*a.Nonce), tracing.NonceChangeUnspecified)
+		}
+		if a.Code != nil {
+			st.SetCode(addr, *a.Code, tracing.CodeChangeUnspecified)
+		}
+		if a.Balance != nil {
+			balance, _ := uint256.FromBig((*big.Int)(a.Balance))
+			st.SetBalance(addr, balance, tracing.BalanceChangeUnspecified)
+		}
+		for key, value := range a.StateDiff {
+			st.SetState(addr, key, value)
+		}
+	}
+	st.Finalise(params.Rules{})
+	return nil
+}

@@ -1,0 +1,129 @@
+package sim_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/fork"
+	"github.com/hyvm/hyvm/hyvmstate"
+	"github.com/hyvm/hyvm/internal/devchain"
+	"github.com/hyvm/hyvm/internal/reference"
+	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/sim"
+)
+
+// balanceSlot is the storage slot of the Token's balanceOf[holder]
+// (balanceOf is its fourth slot: name, symbol, totalSupply come first).
+func balanceSlot(holder common.Address) common.Hash {
+	return crypto.Keccak256Hash(common.LeftPadBytes(holder[:], 32), common.LeftPadBytes([]byte{3}, 32))
+}
+
+// TestStateOverride calls the token under state overrides (a stranger
+// given ether, a nonce and tokens by a storage diff; a second token's code
+// at a fresh address with its own storage diff) through hyvm on a fork and
+// through the node's eth_call with the same overrides, requiring the same
+// output, and the same output and gas from go-ethereum's EVM on the fork.
+func TestStateOverride(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	client, err := rpc.DialContext(ctx, c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	stranger := common.HexToAddress("0x5742a9e4")
+	recipient := common.HexToAddress("0xbeef")
+	clone := common.HexToAddress("0xc10e")
+	code := cache.State(ctx).GetCode(c.Token)
+	ether := hexutil.Big(*new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil))
+	nonce := hexutil.Uint64(7)
+	overrides := sim.StateOverride{
+		stranger: {Balance: &ether, Nonce: &nonce},
+		c.Token:  {StateDiff: map[common.Hash]common.Hash{balanceSlot(stranger): common.BigToHash(big.NewInt(777))}},
+		clone: {Code: (*hexutil.Bytes)(&code), StateDiff: map[common.Hash]common.Hash{
+			common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(31337)), // totalSupply
+			balanceSlot(stranger):          common.BigToHash(big.NewInt(5)),
+		}},
+	}
+	for _, tt := range []struct {
+		name  string
+		to    common.Address
+		input []byte
+	}{
+		{"overridden balance", c.Token, c.Pack(t, "balanceOf", stranger)},
+		{"transfer of overridden tokens", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(700))},
+		{"transfer above them", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(778))},
+		{"cloned code and storage", clone, c.Pack(t, "totalSupply")},
+		{"transfer on the clone", clone, c.Pack(t, "transfer", recipient, big.NewInt(5))},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var node hexutil.Bytes
+			call := map[string]any{"from": stranger, "to": tt.to, "data": hexutil.Bytes(tt.input), "gas": hexutil.Uint64(1_000_000)}
+			nodeErr := client.CallContext(ctx, &node, "eth_call", call, hexutil.EncodeBig(c.Head.Number), overrides)
+			var outs [2][]byte
+			var gas [2]uint64
+			var errs [2]error
+			for i, geth := range []bool{false, true} {
+				st := hyvmstate.New(cache.State(ctx))
+				if err := overrides.Apply(st); err != nil {
+					t.Fatal(err)
+				}
+				block, err := cache.BlockContext(ctx, runtime.ChainConfig(blocks.Latest))
+				if err != nil {
+					t.Fatal(err)
+				}
+				block.BaseFee = new(big.Int) // eth_call with a zero gas price
+				rules := runtime.Rules(blocks.Latest)
+				st.Prepare(rules, stranger, block.Coinbase, &tt.to, vm.ActivePrecompiles(rules), nil)
+				var left uint64
+				if geth {
+					m := reference.New(block, st, runtime.ChainConfig(blocks.Latest), vm.Config{})
+					outs[i], left, errs[i] = m.Call(ctx, stranger, tt.to, tt.input, 1_000_000, new(uint256.Int))
+				} else {
+					outs[i], left, errs[i] = runtime.NewEVM(block, st, blocks.Latest, runtime.Config{}).Call(ctx, stranger, tt.to, tt.input, 1_000_000, new(uint256.Int))
+				}
+				gas[i] = 1_000_000 - left
+			}
+			if string(outs[0]) != string(outs[1]) || gas[0] != gas[1] || (errs[0] == nil) != (errs[1] == nil) {
+				t.Fatalf("hyvm %x gas %d %v; go-ethereum %x gas %d %v", outs[0], gas[0], errs[0], outs[1], gas[1], errs[1])
+			}
+			if (nodeErr == nil) != (errs[0] == nil) || (nodeErr == nil && string(node) != string(outs[0])) {
+				t.Fatalf("hyvm %x, %v; the node's eth_call %x, %v", outs[0], errs[0], node, nodeErr)
+			}
+		})
+	}
+}
+
+// TestStateOverrideRefused checks that overrides hyvm cannot apply yet, or
+// that contradict themselves, are errors that change nothing.
+func TestStateOverrideRefused(t *testing.T) {
+	a, b := common.HexToAddress("0xa"), common.HexToAddress("0xb")
+	one := hexutil.Big(*big.NewInt(1))
+	for _, so := range []sim.StateOverride{
+		{a: {State: map[common.Hash]common.Hash{}}},
+		{a: {State: map[common.Hash]common.Hash{}, StateDiff: map[common.Hash]common.Hash{}}},
+		{a: {MovePrecompileTo: &b}},
+		{b: {Balance: &one}, a: {State: map[common.Hash]common.Hash{}}},
+	} {
+		st := hyvmstate.New(runtime.NewMemoryState())
+		err := so.Apply(st)
+		if err == nil || st.GetBalance(b).Sign() != 0 {
+			t.Fatalf("%v: error %v, balance of b %v", so, err, st.GetBalance(b))
+		}
+		t.Log(err)
+	}
+}
