@@ -91,7 +91,7 @@ func TestForkMatchesNode(t *testing.T) {
 				fmt.Sprint(logData(got.logs)) != fmt.Sprint(logData(want.logs)) {
 				t.Fatalf("hyvm: %v\ngo-ethereum: %v", got, want)
 			}
-			node, err := c.Backend.Client().CallContract(ctx, ethereum.CallMsg{From: c.Sender, To: &c.Token, Data: input}, c.Head.Number)
+			node, err := c.Client.CallContract(ctx, ethereum.CallMsg{From: c.Sender, To: &c.Token, Data: input}, c.Head.Number)
 			if (err != nil) != (got.err != nil) || (err == nil && !bytes.Equal(node, got.out)) {
 				t.Fatalf("hyvm: %v; the node's eth_call: %x, %v", got, node, err)
 			}
@@ -159,7 +159,7 @@ func TestForkEndpointFails(t *testing.T) {
 	if _, err := cache.Header(ctx, cache.Block()); err != nil { // the block is known
 		t.Fatal(err)
 	}
-	c.Backend.Close() // then the endpoint goes away
+	c.Stop() // then the endpoint goes away
 	got := simulate(t, c, cache, c.Pack(t, "totalSupply"), false)
 	var ferr *fork.Error
 	if !errors.As(got.err, &ferr) || !errors.Is(got.err, runtime.ErrInternal) {
@@ -189,7 +189,7 @@ func TestForkPrefetch(t *testing.T) {
 	}
 	nonZero := 0
 	for _, k := range keys {
-		want, err := c.Backend.Client().StorageAt(ctx, c.Token, k, c.Head.Number)
+		want, err := c.Client.StorageAt(ctx, c.Token, k, c.Head.Number)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +252,7 @@ func TestForkDiskCache(t *testing.T) {
 	}
 	defer cache.Close()
 	got := simulate(t, c, cache, inputs[1], false)
-	node, err := c.Backend.Client().CallContract(ctx, ethereum.CallMsg{From: c.Sender, To: &c.Token, Data: inputs[1]}, new(big.Int).SetUint64(cache.Block()))
+	node, err := c.Client.CallContract(ctx, ethereum.CallMsg{From: c.Sender, To: &c.Token, Data: inputs[1]}, new(big.Int).SetUint64(cache.Block()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestRunFork(t *testing.T) {
 		{"transfer too much", c.Pack(t, "transfer", recipient, big.NewInt(5_000_000))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			want, callErr := c.Backend.Client().CallContract(context.Background(),
+			want, callErr := c.Client.CallContract(context.Background(),
 				ethereum.CallMsg{From: c.Sender, To: &c.Token, Data: tt.input}, new(big.Int).SetUint64(block))
 			args := []string{"run", "--mode", "evm", "--json", "--fork-url", c.URL, "--fork-block", strconv.FormatUint(block, 10),
 				"--fork-cache", dir, "--sender", c.Sender.Hex(), "--receiver", c.Token.Hex(), "--input", hexutil.Encode(tt.input)}
@@ -49,7 +49,7 @@ func TestRunFork(t *testing.T) {
 		})
 	}
 	// Everything was read: the cache answers with the node stopped.
-	c.Backend.Close()
+	c.Stop()
 	_, stdout, stderr := hyvmc(t, "run", "--mode", "evm", "--fork-url", c.URL, "--fork-block", strconv.FormatUint(block, 10),
 		"--fork-cache", dir, "--sender", c.Sender.Hex(), "--receiver", c.Token.Hex(), "--input", hexutil.Encode(c.Pack(t, "balanceOf", c.Sender)))
 	if !strings.Contains(stdout, "status: success") || !strings.Contains(stdout, "f4240") {

@@ -22,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 )
@@ -32,18 +33,23 @@ func artifact(name string) string {
 	return filepath.Join(filepath.Dir(here), "..", "..", "testdata", "contracts", "build", name)
 }
 
-// Chain is a go-ethereum node (the simulated backend: a full node with a
-// beacon that mines on Commit) serving JSON-RPC over HTTP on loopback, with
+// Chain is a go-ethereum node serving JSON-RPC over HTTP on loopback, with
 // the testdata Token deployed and minted by real transactions; Head is the
-// block after that.
+// block after that. With $HYVM_GETH set to a geth binary (CI builds one
+// from the Go module proxy) the node is "geth --dev" in a process of its
+// own; otherwise it is go-ethereum's simulated backend in this process (a
+// full node with a beacon that mines on demand).
 type Chain struct {
-	Backend  *simulated.Backend
+	Client   *ethclient.Client // over URL
 	URL      string
 	key      *ecdsa.PrivateKey
 	Sender   common.Address
 	Token    common.Address
 	TokenABI abi.ABI
 	Head     *types.Header
+
+	backend *simulated.Backend // the in-process node, or nil
+	stop    func()
 }
 
 // New starts a chain, stopped when t ends.
@@ -58,11 +64,20 @@ func New(t testing.TB) *Chain {
 	key, _ := crypto.HexToECDSA("b71c71a67e1177ad4e901695e1b4b9ee17ae16c6668d313eac2f96dbcda3f291")
 	c := &Chain{key: key, Sender: crypto.PubkeyToAddress(key.PublicKey), URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	ether := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
-	c.Backend = simulated.NewBackend(types.GenesisAlloc{c.Sender: {Balance: new(big.Int).Mul(big.NewInt(100), ether)}},
-		func(n *node.Config, _ *ethconfig.Config) {
-			n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
-		})
-	t.Cleanup(func() { c.Backend.Close() })
+	funds := new(big.Int).Mul(big.NewInt(100), ether)
+	if geth := os.Getenv("HYVM_GETH"); geth != "" {
+		c.startGeth(t, geth, port, funds)
+	} else {
+		c.backend = simulated.NewBackend(types.GenesisAlloc{c.Sender: {Balance: funds}},
+			func(n *node.Config, _ *ethconfig.Config) {
+				n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
+			})
+		c.stop = func() { c.backend.Close() }
+	}
+	t.Cleanup(c.Stop)
+	if c.Client, err = ethclient.Dial(c.URL); err != nil {
+		t.Fatal(err)
+	}
 	c.TokenABI = loadABI(t, "Token")
 	ctor, err := c.TokenABI.Pack("", "Token", "TOK")
 	if err != nil {
@@ -71,17 +86,36 @@ func New(t testing.TB) *Chain {
 	receipt := c.Send(t, nil, append(loadBin(t, "Token"), ctor...))
 	c.Token = receipt.ContractAddress
 	c.Send(t, &c.Token, c.Pack(t, "mint", c.Sender, big.NewInt(1_000_000)))
-	if c.Head, err = c.Backend.Client().HeaderByNumber(context.Background(), nil); err != nil {
+	if c.Head, err = c.Client.HeaderByNumber(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Stop stops the node (once): its endpoint goes away.
+func (c *Chain) Stop() {
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	if c.Client != nil {
+		c.Client.Close()
+	}
+}
+
+// mine makes the in-process node seal a block with the pending
+// transactions; geth --dev seals one for each transaction itself.
+func (c *Chain) mine() {
+	if c.backend != nil {
+		c.backend.Commit()
+	}
 }
 
 // Send signs and mines a transaction and requires it to succeed.
 func (c *Chain) Send(t testing.TB, to *common.Address, data []byte) *types.Receipt {
 	t.Helper()
 	ctx := context.Background()
-	ec := c.Backend.Client()
+	ec := c.Client
 	nonce, err := ec.PendingNonceAt(ctx, c.Sender)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +129,7 @@ func (c *Chain) Send(t testing.TB, to *common.Address, data []byte) *types.Recei
 	if err := ec.SendTransaction(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	c.Backend.Commit()
+	c.mine()
 	var receipt *types.Receipt
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		// The node indexes a new block's transactions in the background.
