@@ -127,3 +127,63 @@ func TestStateOverrideRefused(t *testing.T) {
 		t.Log(err)
 	}
 }
+
+// TestBlockOverrides runs code that returns the block's number, time,
+// coinbase, prevrandao, base fee, gas limit and blob base fee (installed by
+// a code override) under block overrides, through hyvm on a fork and the
+// node's eth_call with the same overrides, which must return the same.
+func TestBlockOverrides(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	client, err := rpc.DialContext(ctx, c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	// NUMBER, TIMESTAMP, COINBASE, PREVRANDAO, BASEFEE, GASLIMIT and
+	// BLOBBASEFEE stored at 0, 32, ..., 192; RETURN(0, 224).
+	code, _ := hexutil.Decode("0x435f52426020524160405244606052486080524560a0524a60c05260e05ff3")
+	probe := common.HexToAddress("0x9809e")
+	state := sim.StateOverride{probe: {Code: (*hexutil.Bytes)(&code)}}
+	number, ts, limit := hexutil.Big(*big.NewInt(12345)), hexutil.Uint64(1_900_000_000), hexutil.Uint64(30_000_000)
+	coinbase, randao := common.HexToAddress("0xc0ffee"), common.HexToHash("0x1234")
+	baseFee, blobFee := hexutil.Big(*big.NewInt(7)), hexutil.Big(*big.NewInt(3))
+	for _, tt := range []struct {
+		name string
+		o    *sim.BlockOverrides
+	}{
+		{"none", nil},
+		{"every field", &sim.BlockOverrides{Number: &number, Time: &ts, GasLimit: &limit, FeeRecipient: &coinbase,
+			PrevRandao: &randao, BaseFeePerGas: &baseFee, BlobBaseFee: &blobFee}},
+		{"number and time", &sim.BlockOverrides{Number: &number, Time: &ts}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var node hexutil.Bytes
+			call := map[string]any{"to": probe, "gas": hexutil.Uint64(1_000_000)}
+			if err := client.CallContext(ctx, &node, "eth_call", call, hexutil.EncodeBig(c.Head.Number), state, tt.o); err != nil {
+				t.Fatal(err)
+			}
+			st := hyvmstate.New(cache.State(ctx))
+			if err := state.Apply(st); err != nil {
+				t.Fatal(err)
+			}
+			block, err := cache.BlockContext(ctx, runtime.ChainConfig(blocks.Latest))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.o.Apply(&block); err != nil {
+				t.Fatal(err)
+			}
+			block.BaseFee = new(big.Int) // eth_call with no gas price
+			out, _, err := runtime.NewEVM(block, st, blocks.Latest, runtime.Config{}).Call(ctx, common.Address{}, probe, nil, 1_000_000, new(uint256.Int))
+			if err != nil || string(out) != string(node) {
+				t.Fatalf("hyvm %x, %v\nnode %x", out, err, []byte(node))
+			}
+		})
+	}
+}
