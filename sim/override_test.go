@@ -2,11 +2,14 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
@@ -186,4 +189,126 @@ func TestBlockOverrides(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBundleMatchesSimulateV1 runs a bundle (a stranger given tokens by
+// an override transfers some to a recipient, who sends part back, then a
+// failing transfer, then a balance check) through Bundle.Run on a fork
+// and through the node's eth_simulateV1 (one block, no validation, the
+// same overrides), requiring the same status, return data, gas used and
+// logs for every call.
+func TestBundleMatchesSimulateV1(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	client, err := rpc.DialContext(ctx, c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	stranger, recipient := common.HexToAddress("0x5742a9e4"), common.HexToAddress("0xbeef")
+	number := hexutil.Big(*new(big.Int).Add(c.Head.Number, big.NewInt(1)))
+	ts, limit := hexutil.Uint64(c.Head.Time+12), hexutil.Uint64(c.Head.GasLimit)
+	randao, zero := common.HexToHash("0x77"), hexutil.Big{}
+	b := sim.Bundle{
+		StateOverrides: sim.StateOverride{c.Token: {StateDiff: map[common.Hash]common.Hash{balanceSlot(stranger): common.BigToHash(big.NewInt(777))}}},
+		BlockOverrides: &sim.BlockOverrides{Number: &number, Time: &ts, GasLimit: &limit, FeeRecipient: &c.Head.Coinbase, PrevRandao: &randao, BaseFeePerGas: &zero},
+		Calls: []sim.Call{
+			{From: stranger, To: &c.Token, Data: c.Pack(t, "transfer", recipient, big.NewInt(700)), Gas: 200_000},
+			{From: recipient, To: &c.Token, Data: c.Pack(t, "transfer", stranger, big.NewInt(100)), Gas: 200_000},
+			{From: stranger, To: &c.Token, Data: c.Pack(t, "transfer", recipient, big.NewInt(10_000)), Gas: 200_000},
+			{From: stranger, To: &c.Token, Data: c.Pack(t, "balanceOf", recipient), Gas: 200_000},
+		},
+	}
+	block, err := cache.BlockContext(ctx, runtime.ChainConfig(blocks.Latest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := b.Run(ctx, cache.State(ctx), block, blocks.Latest, runtime.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := make([]map[string]any, len(b.Calls))
+	for i, call := range b.Calls {
+		calls[i] = map[string]any{"from": call.From, "to": call.To, "input": hexutil.Bytes(call.Data), "gas": hexutil.Uint64(call.Gas)}
+	}
+	var node []struct {
+		Calls []struct {
+			ReturnData hexutil.Bytes  `json:"returnData"`
+			GasUsed    hexutil.Uint64 `json:"gasUsed"`
+			Status     hexutil.Uint64 `json:"status"`
+			Logs       []*types.Log   `json:"logs"`
+			Error      *struct {
+				Message string        `json:"message"`
+				Data    hexutil.Bytes `json:"data"`
+			} `json:"error"`
+		} `json:"calls"`
+	}
+	req := map[string]any{"blockStateCalls": []map[string]any{{"blockOverrides": b.BlockOverrides, "stateOverrides": b.StateOverrides, "calls": calls}}, "validation": false}
+	if err := client.CallContext(ctx, &node, "eth_simulateV1", req, hexutil.EncodeBig(c.Head.Number)); err != nil {
+		t.Fatal(err)
+	}
+	if len(node) != 1 || len(node[0].Calls) != len(got) {
+		t.Fatalf("eth_simulateV1 gave %d blocks", len(node))
+	}
+	// The dev node runs forks after Osaka, which change storage's gas:
+	// gas is compared with go-ethereum's own transaction processing under
+	// Osaka on the same fork, everything else with the node.
+	geth := gethBundle(t, ctx, &b, cache, block)
+	for i, want := range node[0].Calls {
+		g := got[i]
+		revertData := []byte(want.ReturnData)
+		if want.Error != nil {
+			revertData = want.Error.Data
+		}
+		if (want.Status == 1) != (g.Err == nil) || string(revertData) != string(g.ReturnData) ||
+			fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) {
+			t.Errorf("call %d: hyvm status ok %v, %x, logs %v; node status %d, %x, logs %v",
+				i, g.Err == nil, g.ReturnData, logFields(g.Logs), want.Status, revertData, logFields(want.Logs))
+		}
+		if w := geth[i]; w.UsedGas != g.GasUsed || (w.Err == nil) != (g.Err == nil) || string(w.ReturnData) != string(g.ReturnData) {
+			t.Errorf("call %d: hyvm gas %d, %v, %x; go-ethereum gas %d, %v, %x", i, g.GasUsed, g.Err, g.ReturnData, w.UsedGas, w.Err, w.ReturnData)
+		}
+	}
+}
+
+// gethBundle runs b as go-ethereum processes a block's transactions
+// (core.ApplyMessage, Finalise after each) on an overlay of the fork.
+func gethBundle(t *testing.T, ctx context.Context, b *sim.Bundle, cache *fork.Cache, block vm.BlockContext) []*core.ExecutionResult {
+	st := hyvmstate.New(cache.State(ctx))
+	if err := b.StateOverrides.Apply(st); err != nil {
+		t.Fatal(err)
+	}
+	block.BaseFee = new(big.Int)
+	if err := b.BlockOverrides.Apply(&block); err != nil {
+		t.Fatal(err)
+	}
+	config := runtime.ChainConfig(blocks.Latest)
+	evm := vm.NewEVM(block, st, config, vm.Config{NoBaseFee: true})
+	gp := core.NewGasPool(block.GasLimit)
+	var out []*core.ExecutionResult
+	for i, c := range b.Calls {
+		msg := &core.Message{From: c.From, To: c.To, Nonce: st.GetNonce(c.From), Value: new(uint256.Int), GasLimit: c.Gas,
+			GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int), Data: c.Data}
+		st.SetTxContext(common.Hash{}, i, 0)
+		res, err := core.ApplyMessage(evm, msg, gp)
+		if err != nil {
+			t.Fatalf("go-ethereum, call %d: %v", i, err)
+		}
+		out = append(out, res)
+		st.Finalise(config.Rules(block.BlockNumber, true, block.Time))
+	}
+	return out
+}
+
+func logFields(logs []*types.Log) []string {
+	var out []string
+	for _, l := range logs {
+		out = append(out, fmt.Sprintf("%v %v %x", l.Address, l.Topics, l.Data))
+	}
+	return out
 }
