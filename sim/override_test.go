@@ -11,7 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/holiman/uint256"
 
@@ -23,12 +22,6 @@ import (
 	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/sim"
 )
-
-// balanceSlot is the storage slot of the Token's balanceOf[holder]
-// (balanceOf is its fourth slot: name, symbol, totalSupply come first).
-func balanceSlot(holder common.Address) common.Hash {
-	return crypto.Keccak256Hash(common.LeftPadBytes(holder[:], 32), common.LeftPadBytes([]byte{3}, 32))
-}
 
 // TestStateOverride calls the token under state overrides (a stranger
 // given ether, a nonce and tokens by a storage diff; a second token's code
@@ -56,10 +49,10 @@ func TestStateOverride(t *testing.T) {
 	nonce := hexutil.Uint64(7)
 	overrides := sim.StateOverride{
 		stranger: {Balance: &ether, Nonce: &nonce},
-		c.Token:  {StateDiff: map[common.Hash]common.Hash{balanceSlot(stranger): common.BigToHash(big.NewInt(777))}},
+		c.Token:  {StateDiff: map[common.Hash]common.Hash{devchain.BalanceSlot(stranger): common.BigToHash(big.NewInt(777))}},
 		clone: {Code: (*hexutil.Bytes)(&code), StateDiff: map[common.Hash]common.Hash{
 			common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(31337)), // totalSupply
-			balanceSlot(stranger):           common.BigToHash(big.NewInt(5)),
+			devchain.BalanceSlot(stranger):           common.BigToHash(big.NewInt(5)),
 		}},
 	}
 	for _, tt := range []struct {
@@ -215,7 +208,7 @@ func TestBundleMatchesSimulateV1(t *testing.T) {
 	ts, limit := hexutil.Uint64(c.Head.Time+12), hexutil.Uint64(c.Head.GasLimit)
 	randao, zero := common.HexToHash("0x77"), hexutil.Big{}
 	b := sim.Bundle{
-		StateOverrides: sim.StateOverride{c.Token: {StateDiff: map[common.Hash]common.Hash{balanceSlot(stranger): common.BigToHash(big.NewInt(777))}}},
+		StateOverrides: sim.StateOverride{c.Token: {StateDiff: map[common.Hash]common.Hash{devchain.BalanceSlot(stranger): common.BigToHash(big.NewInt(777))}}},
 		BlockOverrides: &sim.BlockOverrides{Number: &number, Time: &ts, GasLimit: &limit, FeeRecipient: &c.Head.Coinbase, PrevRandao: &randao, BaseFeePerGas: &zero},
 		Calls: []sim.Call{
 			{From: stranger, To: &c.Token, Data: c.Pack(t, "transfer", recipient, big.NewInt(700)), Gas: 200_000},

@@ -3,6 +3,7 @@
 //	hyvmc run [flags] CODE        run code in a fresh in-memory state
 //	hyvmc statetest [flags] PATH  run state-test fixtures
 //	hyvmc hyvmtest FILE...        run HyVM reference vectors
+//	hyvmc sim [flags] FILE.json   run an eth_simulateV1 request
 //	hyvmc bench [flags]           time hyvm against go-ethereum
 //
 // Exit status: 0 on success, 1 when the run halted with a revert or error or
@@ -31,6 +32,7 @@ Commands:
   run        run bytecode as a HyVM guest (default) or as EVM code (--mode evm)
   statetest  run state-test fixtures (files or directories)
   hyvmtest   run HyVM reference vectors (hyvm-vectors/1 files)
+  sim        run an eth_simulateV1 request file, on a fork with --fork-url
   bench      time the benchmark suites on hyvm and go-ethereum
 
 Run 'hyvmc COMMAND -h' for a command's flags.
@@ -53,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return stateTestCommand(rest, stdout, stderr)
 	case "hyvmtest":
 		return hyvmTestCommand(rest, stdout, stderr)
+	case "sim":
+		return simCommand(rest, stdout, stderr)
 	case "bench":
 		return benchCommand(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -179,3 +179,9 @@ func loadABI(t testing.TB, name string) abi.ABI {
 	}
 	return a
 }
+
+// BalanceSlot is the storage slot of the Token's balanceOf[holder]:
+// balanceOf is its fourth slot (name, symbol and totalSupply come first).
+func BalanceSlot(holder common.Address) common.Hash {
+	return crypto.Keccak256Hash(common.LeftPadBytes(holder[:], 32), common.LeftPadBytes([]byte{3}, 32))
+}
