@@ -52,7 +52,7 @@ func TestStateOverride(t *testing.T) {
 		c.Token:  {StateDiff: map[common.Hash]common.Hash{devchain.BalanceSlot(stranger): common.BigToHash(big.NewInt(777))}},
 		clone: {Code: (*hexutil.Bytes)(&code), StateDiff: map[common.Hash]common.Hash{
 			common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(31337)), // totalSupply
-			devchain.BalanceSlot(stranger):           common.BigToHash(big.NewInt(5)),
+			devchain.BalanceSlot(stranger):  common.BigToHash(big.NewInt(5)),
 		}},
 	}
 	for _, tt := range []struct {
