@@ -7,25 +7,20 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/hyvmstate"
 )
 
 // StateDiff is what a run changed, by account. Accounts that did not change
 // are absent.
-type StateDiff map[common.Address]*AccountDiff
+type StateDiff = hyvmstate.StateDiff
 
 // AccountDiff lists what changed in one account. A nil field is unchanged,
 // except for a created account, whose Balance and Nonce are always given.
-type AccountDiff struct {
-	Created bool // the account did not exist before
-	Deleted bool // the account no longer exists
-	Balance *Change[uint256.Int]
-	Nonce   *Change[uint64]
-	Code    *Change[[]byte]
-	Storage map[common.Hash]Change[common.Hash]
-}
+type AccountDiff = hyvmstate.AccountDiff
 
 // Change is a value before and after a run.
-type Change[T any] struct{ Pre, Post T }
+type Change[T any] = hyvmstate.Change[T]
 
 // diff compares the values recorded before the run with st now.
 func (r *recorder) diff(st vm.StateDB) StateDiff {
@@ -46,13 +41,13 @@ func (r *recorder) diff(st vm.StateDB) StateDiff {
 			post.balance, post.nonce, post.code = *st.GetBalance(a), st.GetNonce(a), st.GetCode(a)
 		}
 		if d.Created || pre.balance != post.balance {
-			d.Balance = &Change[uint256.Int]{pre.balance, post.balance}
+			d.Balance = &Change[uint256.Int]{Pre: pre.balance, Post: post.balance}
 		}
 		if d.Created || pre.nonce != post.nonce {
-			d.Nonce = &Change[uint64]{pre.nonce, post.nonce}
+			d.Nonce = &Change[uint64]{Pre: pre.nonce, Post: post.nonce}
 		}
 		if !bytes.Equal(pre.code, post.code) {
-			d.Code = &Change[[]byte]{pre.code, post.code}
+			d.Code = &Change[[]byte]{Pre: pre.code, Post: post.code}
 		}
 		for k, v := range r.slots[a] {
 			var now common.Hash
@@ -63,7 +58,7 @@ func (r *recorder) diff(st vm.StateDB) StateDiff {
 				if d.Storage == nil {
 					d.Storage = map[common.Hash]Change[common.Hash]{}
 				}
-				d.Storage[k] = Change[common.Hash]{v, now}
+				d.Storage[k] = Change[common.Hash]{Pre: v, Post: now}
 			}
 		}
 		if d.Created || d.Deleted || d.Balance != nil || d.Nonce != nil || d.Code != nil || d.Storage != nil {
