@@ -17,7 +17,14 @@ import (
 // prevrandao. BLOCKHASH reads earlier headers from the endpoint once each
 // (panicking with an *Error, as State does, if it cannot).
 func (c *Cache) BlockContext(ctx context.Context, config *params.ChainConfig) (vm.BlockContext, error) {
-	h, err := c.Header(ctx, c.Block())
+	return c.BlockContextAt(ctx, config, c.Block())
+}
+
+// BlockContextAt is BlockContext for the endpoint's block number: with
+// the fork at its parent, the context its transactions ran in, to replay
+// them.
+func (c *Cache) BlockContextAt(ctx context.Context, config *params.ChainConfig, number uint64) (vm.BlockContext, error) {
+	h, err := c.Header(ctx, number)
 	if err != nil {
 		return vm.BlockContext{}, err
 	}

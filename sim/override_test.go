@@ -248,9 +248,8 @@ func TestBundleMatchesSimulateV1(t *testing.T) {
 	if len(node) != 1 || len(node[0].Calls) != len(got) {
 		t.Fatalf("eth_simulateV1 gave %d blocks", len(node))
 	}
-	// The dev node runs forks after Osaka, which change storage's gas:
-	// gas is compared with go-ethereum's own transaction processing under
-	// Osaka on the same fork, everything else with the node.
+	// Gas is compared with the node and with go-ethereum's own
+	// transaction processing under Osaka on the same fork.
 	geth := gethBundle(t, ctx, &b, cache, block)
 	for i, want := range node[0].Calls {
 		g := got[i]
@@ -259,9 +258,9 @@ func TestBundleMatchesSimulateV1(t *testing.T) {
 			revertData = want.Error.Data
 		}
 		if (want.Status == 1) != (g.Err == nil) || string(revertData) != string(g.ReturnData) ||
-			fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) {
-			t.Errorf("call %d: hyvm status ok %v, %x, logs %v; node status %d, %x, logs %v",
-				i, g.Err == nil, g.ReturnData, logFields(g.Logs), want.Status, revertData, logFields(want.Logs))
+			fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) || uint64(want.GasUsed) != g.GasUsed {
+			t.Errorf("call %d: hyvm status ok %v, %x, gas %d, logs %v; node status %d, %x, gas %d, logs %v",
+				i, g.Err == nil, g.ReturnData, g.GasUsed, logFields(g.Logs), want.Status, revertData, want.GasUsed, logFields(want.Logs))
 		}
 		if w := geth[i]; w.UsedGas != g.GasUsed || (w.Err == nil) != (g.Err == nil) || string(w.ReturnData) != string(g.ReturnData) {
 			t.Errorf("call %d: hyvm gas %d, %v, %x; go-ethereum gas %d, %v, %x", i, g.GasUsed, g.Err, g.ReturnData, w.UsedGas, w.Err, w.ReturnData)

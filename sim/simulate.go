@@ -16,13 +16,33 @@ import (
 	"github.com/hyvm/hyvm/runtime"
 )
 
-// Call is one call of a bundle.
+// Call is one call of a bundle. The fee fields and the nonce matter only
+// in a bundle run with Validation.
 type Call struct {
 	From  common.Address
 	To    *common.Address // nil: a creation
 	Data  []byte
 	Value *uint256.Int // nil: 0
 	Gas   uint64
+
+	Nonce      *uint64      // nil: the sender's nonce in the state
+	GasPrice   *uint256.Int // a legacy price: both caps; nil: GasFeeCap and GasTipCap
+	GasFeeCap  *uint256.Int // nil: 0
+	GasTipCap  *uint256.Int // nil: 0
+	AccessList types.AccessList
+}
+
+// CallOf returns the call a signed transaction makes, its sender
+// recovered with signer.
+func CallOf(tx *types.Transaction, signer types.Signer) (Call, error) {
+	from, err := types.Sender(signer, tx)
+	if err != nil {
+		return Call{}, fmt.Errorf("sim: transaction %x: %w", tx.Hash(), err)
+	}
+	nonce := tx.Nonce()
+	return Call{From: from, To: tx.To(), Data: tx.Data(), Value: uint256.MustFromBig(tx.Value()), Gas: tx.Gas(),
+		Nonce: &nonce, GasFeeCap: uint256.MustFromBig(tx.GasFeeCap()), GasTipCap: uint256.MustFromBig(tx.GasTipCap()),
+		AccessList: tx.AccessList()}, nil
 }
 
 // CallResult is what a call of a bundle did.
@@ -32,16 +52,21 @@ type CallResult struct {
 	Logs       []*types.Log
 	Err        error // the execution's error (vm.ErrExecutionReverted, ...); nil on success
 	Contract   common.Address
+	StateDiff  hyvmstate.StateDiff // with Bundle.StateDiff: what the call changed, fees included
 }
 
 // Bundle is an ordered list of calls run one after the other on one state
 // in one block, each seeing what the earlier ones did, as eth_simulateV1
-// runs a block's calls without validation: no fees (the base fee is 0
-// unless overridden), each sender's nonce taken from the state.
+// runs a block's calls. Without Validation: no fees (the base fee is 0
+// unless overridden), each sender's nonce taken from the state. With it,
+// as a block's transactions: the block's base fee, each call's nonce and
+// fees checked and paid (to the coinbase, its tip).
 type Bundle struct {
 	Calls          []Call
 	StateOverrides StateOverride
 	BlockOverrides *BlockOverrides
+	Validation     bool
+	StateDiff      bool // record each call's CallResult.StateDiff
 }
 
 // Run runs the bundle on an overlay over base (a fork.State, a StateDB),
@@ -56,7 +81,9 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 	if err := b.StateOverrides.Apply(st); err != nil {
 		return nil, nil, err
 	}
-	block.BaseFee = new(big.Int) // no fees without validation
+	if !b.Validation || block.BaseFee == nil {
+		block.BaseFee = new(big.Int) // no fees without validation
+	}
 	if err := b.BlockOverrides.Apply(&block); err != nil {
 		return nil, nil, err
 	}
@@ -64,17 +91,52 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 	evm := runtime.NewEVM(block, st, fork, cfg)
 	results := make([]CallResult, len(b.Calls))
 	for i, c := range b.Calls {
-		msg := &core.Message{From: c.From, To: c.To, Nonce: st.GetNonce(c.From), Value: c.Value, GasLimit: c.Gas,
-			GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int), Data: c.Data}
+		msg := b.message(&c, st, block.BaseFee)
 		st.SetTxContext(common.Hash{}, i, 0)
-		logs := len(st.Logs())
+		logs, mark := len(st.Logs()), st.Snapshot()
 		res, err := runtime.ApplyMessage(ctx, evm, st, &block, fork, msg)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: call %d: %w", i, err)
 		}
 		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, Err: res.Err, Contract: res.ContractAddress,
 			Logs: append([]*types.Log(nil), st.Logs()[logs:]...)}
+		if b.StateDiff {
+			results[i].StateDiff = st.DiffSince(mark)
+		}
 		st.Finalise(rules)
 	}
 	return results, st, nil
+}
+
+// message is c as the message ApplyMessage runs: free and with the
+// state's nonce without validation; with it, c's nonce and fees (the
+// effective gas price under baseFee), checked.
+func (b *Bundle) message(c *Call, st vm.StateDB, baseFee *big.Int) *core.Message {
+	msg := &core.Message{From: c.From, To: c.To, Nonce: st.GetNonce(c.From), Value: c.Value, GasLimit: c.Gas,
+		GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int), Data: c.Data,
+		AccessList: c.AccessList}
+	if !b.Validation {
+		return msg
+	}
+	if c.Nonce != nil {
+		msg.Nonce = *c.Nonce
+	}
+	switch {
+	case c.GasPrice != nil:
+		msg.GasFeeCap, msg.GasTipCap = c.GasPrice.Clone(), c.GasPrice.Clone()
+	default:
+		if c.GasFeeCap != nil {
+			msg.GasFeeCap = c.GasFeeCap.Clone()
+		}
+		if c.GasTipCap != nil {
+			msg.GasTipCap = c.GasTipCap.Clone()
+		}
+	}
+	// The price paid: the tip above the base fee, up to the cap.
+	price := new(uint256.Int).Add(msg.GasTipCap, uint256.MustFromBig(baseFee))
+	if price.Gt(msg.GasFeeCap) {
+		price.Set(msg.GasFeeCap)
+	}
+	msg.GasPrice = price
+	return msg
 }

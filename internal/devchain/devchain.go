@@ -17,14 +17,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/params"
 )
 
 // artifact is the path of a file of the testdata contracts' solc build.
@@ -52,6 +55,23 @@ type Chain struct {
 	stop    func()
 }
 
+// Config is the chain's rules: go-ethereum's developer chain without the
+// forks after Osaka (Bogota reprices state access, which hyvm does not run
+// yet), so that receipts and hyvm's runs under Osaka agree on gas.
+func Config() *params.ChainConfig {
+	c := *params.AllDevChainProtocolChanges
+	c.AmsterdamTime, c.BogotaTime = nil, nil
+	return &c
+}
+
+// Genesis is geth --dev's genesis under Config, with sender given funds.
+func Genesis(sender common.Address, funds *big.Int) *core.Genesis {
+	g := core.DeveloperGenesisBlock(30_000_000, &sender)
+	g.Config = Config()
+	g.Alloc[sender] = types.Account{Balance: funds}
+	return g
+}
+
 // New starts a chain, stopped when t ends.
 func New(t testing.TB) *Chain {
 	t.Helper()
@@ -69,8 +89,9 @@ func New(t testing.TB) *Chain {
 		c.startGeth(t, geth, port, funds)
 	} else {
 		c.backend = simulated.NewBackend(types.GenesisAlloc{c.Sender: {Balance: funds}},
-			func(n *node.Config, _ *ethconfig.Config) {
+			func(n *node.Config, e *ethconfig.Config) {
 				n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
+				e.Genesis.Config = Config()
 			})
 		c.stop = func() { c.backend.Close() }
 	}
@@ -91,6 +112,9 @@ func New(t testing.TB) *Chain {
 	}
 	return c
 }
+
+// Geth reports whether the node is geth --dev (else the in-process node).
+func (c *Chain) Geth() bool { return c.backend == nil }
 
 // Stop stops the node (once): its endpoint goes away.
 func (c *Chain) Stop() {
@@ -114,6 +138,17 @@ func (c *Chain) mine() {
 // Send signs and mines a transaction and requires it to succeed.
 func (c *Chain) Send(t testing.TB, to *common.Address, data []byte) *types.Receipt {
 	t.Helper()
+	tx, receipt := c.Transact(t, to, data, 3_000_000)
+	if receipt.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("transaction %x failed: receipt %+v", tx.Hash(), receipt)
+	}
+	return receipt
+}
+
+// Transact signs a transaction from Sender with gas, has it mined and
+// returns it with its receipt, whatever its status.
+func (c *Chain) Transact(t testing.TB, to *common.Address, data []byte, gas uint64) (*types.Transaction, *types.Receipt) {
+	t.Helper()
 	ctx := context.Background()
 	ec := c.Client
 	nonce, err := ec.PendingNonceAt(ctx, c.Sender)
@@ -125,7 +160,7 @@ func (c *Chain) Send(t testing.TB, to *common.Address, data []byte) *types.Recei
 	head, _ := ec.HeaderByNumber(ctx, nil)
 	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
 	tx := types.MustSignNewTx(c.key, types.LatestSignerForChainID(chainID),
-		&types.DynamicFeeTx{ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: 3_000_000, To: to, Data: data})
+		&types.DynamicFeeTx{ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas, To: to, Data: data})
 	if err := ec.SendTransaction(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
@@ -137,10 +172,20 @@ func (c *Chain) Send(t testing.TB, to *common.Address, data []byte) *types.Recei
 			break
 		}
 	}
-	if err != nil || receipt.Status != types.ReceiptStatusSuccessful {
-		t.Fatalf("transaction %x: receipt %+v, %v", tx.Hash(), receipt, err)
+	if err != nil {
+		t.Fatalf("transaction %x: no receipt: %v", tx.Hash(), err)
 	}
-	return receipt
+	return tx, receipt
+}
+
+// Signer is the signer of the chain's transactions.
+func (c *Chain) Signer(t testing.TB) types.Signer {
+	t.Helper()
+	id, err := c.Client.ChainID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return types.LatestSignerForChainID(id)
 }
 
 // Pack encodes a call of the token.
@@ -184,4 +229,71 @@ func loadABI(t testing.TB, name string) abi.ABI {
 // balanceOf is its fourth slot (name, symbol and totalSupply come first).
 func BalanceSlot(holder common.Address) common.Hash {
 	return crypto.Keccak256Hash(common.LeftPadBytes(holder[:], 32), common.LeftPadBytes([]byte{3}, 32))
+}
+
+// DEX is the testdata exchange, deployed by real transactions: three
+// tokens minted to Sender, a factory, a router, pairs A/B and B/C with
+// liquidity, and the router approved to spend Sender's A.
+type DEX struct {
+	TokenA, TokenB, TokenC       common.Address
+	Factory, Router              common.Address
+	PairAB, PairBC               common.Address
+	TokenABI, PairABI, RouterABI abi.ABI
+}
+
+// DeployDEX deploys the exchange on c.
+func (c *Chain) DeployDEX(t testing.TB) *DEX {
+	t.Helper()
+	d := &DEX{TokenABI: loadABI(t, "Token"), PairABI: loadABI(t, "Pair"), RouterABI: loadABI(t, "Router")}
+	factoryABI := loadABI(t, "Factory")
+	create := func(name string, ctor []byte) common.Address {
+		_, r := c.Transact(t, nil, append(loadBin(t, name), ctor...), 8_000_000)
+		if r.Status != types.ReceiptStatusSuccessful {
+			t.Fatalf("deploying %s failed", name)
+		}
+		return r.ContractAddress
+	}
+	tokens := []*common.Address{&d.TokenA, &d.TokenB, &d.TokenC}
+	for i, tok := range tokens {
+		*tok = create("Token", Pack(t, d.TokenABI, "", fmt.Sprintf("Token %c", 'A'+i), fmt.Sprintf("TK%c", 'A'+i)))
+		c.Send(t, tok, Pack(t, d.TokenABI, "mint", c.Sender, Ether(10_000_000)))
+	}
+	d.Factory = create("Factory", nil)
+	d.Router = create("Router", Pack(t, d.RouterABI, "", d.Factory))
+	pair := func(x, y common.Address) common.Address {
+		_, r := c.Transact(t, &d.Factory, Pack(t, factoryABI, "createPair", x, y), 8_000_000)
+		if r.Status != types.ReceiptStatusSuccessful {
+			t.Fatal("createPair failed")
+		}
+		out, err := c.Client.CallContract(context.Background(), ethereum.CallMsg{To: &d.Factory, Data: Pack(t, factoryABI, "getPair", x, y)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return common.BytesToAddress(out)
+	}
+	d.PairAB, d.PairBC = pair(d.TokenA, d.TokenB), pair(d.TokenB, d.TokenC)
+	liquidity := func(p, x common.Address, nx int64, y common.Address, ny int64) {
+		c.Send(t, &x, Pack(t, d.TokenABI, "transfer", p, Ether(nx)))
+		c.Send(t, &y, Pack(t, d.TokenABI, "transfer", p, Ether(ny)))
+		c.Send(t, &p, Pack(t, d.PairABI, "mint", c.Sender))
+	}
+	liquidity(d.PairAB, d.TokenA, 1_000_000, d.TokenB, 2_000_000)
+	liquidity(d.PairBC, d.TokenB, 3_000_000, d.TokenC, 1_500_000)
+	c.Send(t, &d.TokenA, Pack(t, d.TokenABI, "approve", d.Router, Ether(1_000_000_000)))
+	return d
+}
+
+// Pack encodes a call of a's method ("" for the constructor's arguments).
+func Pack(t testing.TB, a abi.ABI, method string, args ...any) []byte {
+	t.Helper()
+	data, err := a.Pack(method, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// Ether is n ether in wei.
+func Ether(n int64) *big.Int {
+	return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18))
 }

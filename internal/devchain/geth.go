@@ -2,24 +2,38 @@ package devchain
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
-// startGeth runs "geth --dev" with its HTTP endpoint on port and moves
-// funds from its developer account to the chain's sender.
+// startGeth runs "geth --dev" with its HTTP endpoint on port, on a chain
+// initialised from Genesis (so under Config's rules, Sender funded).
 func (c *Chain) startGeth(t testing.TB, geth string, port int, funds *big.Int) {
 	t.Helper()
-	cmd := exec.Command(geth, "--dev", "--dev.period", "0", "--datadir", t.TempDir(),
-		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(port), "--http.api", "eth,net,web3",
+	dir := t.TempDir()
+	genesis, err := json.Marshal(Genesis(c.Sender, funds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "genesis.json")
+	if err := os.WriteFile(file, genesis, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(geth, "init", "--datadir", dir, file).CombinedOutput(); err != nil {
+		t.Fatalf("geth init: %v\n%s", err, out)
+	}
+	cmd := exec.Command(geth, "--dev", "--dev.period", "0", "--datadir", dir,
+		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(port), "--http.api", "eth,net,web3,debug",
 		"--port", "0", "--nodiscover", "--maxpeers", "0", "--authrpc.port", "0", "--ipcdisable", "--verbosity", "1")
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", geth, err)
@@ -27,11 +41,10 @@ func (c *Chain) startGeth(t testing.TB, geth string, port int, funds *big.Int) {
 	c.stop = func() { cmd.Process.Kill(); cmd.Wait() }
 	ctx := context.Background()
 	var client *rpc.Client
-	var accounts []common.Address
+	var chainID hexutil.Big
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		var err error
 		if client, err = rpc.DialContext(ctx, c.URL); err == nil {
-			if err = client.CallContext(ctx, &accounts, "eth_accounts"); err == nil && len(accounts) > 0 {
+			if err = client.CallContext(ctx, &chainID, "eth_chainId"); err == nil {
 				break
 			}
 			client.Close()
@@ -47,21 +60,9 @@ func (c *Chain) startGeth(t testing.TB, geth string, port int, funds *big.Int) {
 		c.Stop()
 		t.Fatalf("the node at %s is %q (%v), not geth", c.URL, version, err)
 	}
-	t.Logf("node: %s --dev on %s", version, c.URL)
-	var hash common.Hash
-	tx := map[string]any{"from": accounts[0], "to": c.Sender, "value": (*hexutil.Big)(funds)}
-	if err := client.CallContext(ctx, &hash, "eth_sendTransaction", tx); err != nil {
+	if want := Config().ChainID; chainID.ToInt().Cmp(want) != 0 {
 		c.Stop()
-		t.Fatalf("funding %v from the developer account: %v", c.Sender, err)
+		t.Fatalf("the node at %s runs chain %v, not the genesis' %v", c.URL, chainID.ToInt(), want)
 	}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		var receipt map[string]any
-		if err := client.CallContext(ctx, &receipt, "eth_getTransactionReceipt", hash); err == nil && receipt != nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			c.Stop()
-			t.Fatalf("the funding transaction %v was not mined", hash)
-		}
-	}
+	t.Logf("node: %s --dev on %s", version, c.URL)
 }
