@@ -89,14 +89,18 @@ func New(ctx context.Context, client *rpc.Client, opt Options) (*Cache, error) {
 		if c.disk, err = openDisk(opt.CacheDir); err != nil {
 			return nil, err
 		}
-		// The disk keeps entries under the block's hash: a pinned block
-		// seen before has its header on disk, costing no request.
-		h, err := c.Header(ctx, src.number)
-		if err != nil {
-			c.Close()
-			return nil, err
-		}
-		c.hash = h.Hash()
+	}
+	// The block must exist: a fork of a block the endpoint does not have
+	// fails here, not at its first read. The disk keeps entries under
+	// the block's hash; a pinned block seen before has its header on
+	// disk, costing no request.
+	h, err := c.Header(ctx, src.number)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.hash = h.Hash()
+	if c.disk != nil {
 		// Reads name the block by hash (EIP-1898): a reorg, or another
 		// chain behind the same endpoint, fails them instead of mixing
 		// its state into what the disk keeps under this hash.

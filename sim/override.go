@@ -28,7 +28,7 @@ type OverrideAccount struct {
 	Nonce     *hexutil.Uint64             `json:"nonce,omitempty"`
 	Code      *hexutil.Bytes              `json:"code,omitempty"`
 	Balance   *hexutil.Big                `json:"balance,omitempty"`
-	State     map[common.Hash]common.Hash `json:"state,omitempty"`
+	State     map[common.Hash]common.Hash `json:"state,omitempty"` // the whole storage: other slots read as zero
 	StateDiff map[common.Hash]common.Hash `json:"stateDiff,omitempty"`
 	// MovePrecompileTo moves a precompile elsewhere (eth_simulateV1);
 	// not supported yet.
@@ -50,12 +50,33 @@ func (so StateOverride) Apply(st *hyvmstate.Overlay) error {
 		switch {
 		case a.State != nil && a.StateDiff != nil:
 			return fmt.Errorf("sim: account %s has both 'state' and 'stateDiff'", addr.Hex())
-		case a.State != nil:
-			return fmt.Errorf("sim: account %s: replacing the whole storage ('state'): %w", addr.Hex(), errUnsupported)
 		case a.MovePrecompileTo != nil:
 			return fmt.Errorf("sim: account %s: movePrecompileToAddress: %w", addr.Hex(), errUnsupported)
 		case a.Balance != nil && ((*big.Int)(a.Balance).Sign() < 0 || (*big.Int)(a.Balance).BitLen() > 256):
 			return fmt.Errorf("sim: account %s: balance %v out of range", addr.Hex(), a.Balance)
+		}
+	}
+	// Whole storage replaced: the account goes (its storage with it) and
+	// comes back as it was, before the overrides apply to it.
+	type kept struct {
+		nonce   uint64
+		code    []byte
+		balance *uint256.Int
+	}
+	replaced := map[common.Address]kept{}
+	for _, addr := range addrs {
+		if so[addr].State != nil && st.Exist(addr) {
+			replaced[addr] = kept{st.GetNonce(addr), st.GetCode(addr), st.GetBalance(addr).Clone()}
+			st.SelfDestruct(addr)
+		}
+	}
+	if len(replaced) > 0 {
+		st.Finalise(params.Rules{})
+		for addr, k := range replaced {
+			st.CreateAccount(addr)
+			st.SetNonce(addr, k.nonce, tracing.NonceChangeUnspecified)
+			st.SetCode(addr, k.code, tracing.CodeChangeUnspecified)
+			st.SetBalance(addr, k.balance, tracing.BalanceChangeUnspecified)
 		}
 	}
 	for _, addr := range addrs {
@@ -71,6 +92,9 @@ func (so StateOverride) Apply(st *hyvmstate.Overlay) error {
 			st.SetBalance(addr, balance, tracing.BalanceChangeUnspecified)
 		}
 		for key, value := range a.StateDiff {
+			st.SetState(addr, key, value)
+		}
+		for key, value := range a.State {
 			st.SetState(addr, key, value)
 		}
 	}

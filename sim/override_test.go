@@ -55,18 +55,30 @@ func TestStateOverride(t *testing.T) {
 			devchain.BalanceSlot(stranger):  common.BigToHash(big.NewInt(5)),
 		}},
 	}
+	// The token's whole storage replaced by one slot: the sender's tokens
+	// are gone, the stranger has 9.
+	replaced := sim.StateOverride{c.Token: {State: map[common.Hash]common.Hash{devchain.BalanceSlot(stranger): common.BigToHash(big.NewInt(9))}}}
 	for _, tt := range []struct {
 		name  string
 		to    common.Address
 		input []byte
+		so    sim.StateOverride // nil: overrides
 	}{
-		{"overridden balance", c.Token, c.Pack(t, "balanceOf", stranger)},
-		{"transfer of overridden tokens", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(700))},
-		{"transfer above them", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(778))},
-		{"cloned code and storage", clone, c.Pack(t, "totalSupply")},
-		{"transfer on the clone", clone, c.Pack(t, "transfer", recipient, big.NewInt(5))},
+		{"overridden balance", c.Token, c.Pack(t, "balanceOf", stranger), nil},
+		{"transfer of overridden tokens", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(700)), nil},
+		{"transfer above them", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(778)), nil},
+		{"cloned code and storage", clone, c.Pack(t, "totalSupply"), nil},
+		{"transfer on the clone", clone, c.Pack(t, "transfer", recipient, big.NewInt(5)), nil},
+		{"whole storage replaced: a slot not given", c.Token, c.Pack(t, "balanceOf", c.Sender), replaced},
+		{"whole storage replaced: the slot given", c.Token, c.Pack(t, "balanceOf", stranger), replaced},
+		{"whole storage replaced: a transfer", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(9)), replaced},
+		{"whole storage replaced: above the slot", c.Token, c.Pack(t, "transfer", recipient, big.NewInt(10)), replaced},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			overrides := overrides
+			if tt.so != nil {
+				overrides = tt.so
+			}
 			var node hexutil.Bytes
 			call := map[string]any{"from": stranger, "to": tt.to, "data": hexutil.Bytes(tt.input), "gas": hexutil.Uint64(1_000_000)}
 			nodeErr := client.CallContext(ctx, &node, "eth_call", call, hexutil.EncodeBig(c.Head.Number), overrides)
@@ -110,10 +122,9 @@ func TestStateOverrideRefused(t *testing.T) {
 	a, b := common.HexToAddress("0xa"), common.HexToAddress("0xb")
 	one := hexutil.Big(*big.NewInt(1))
 	for _, so := range []sim.StateOverride{
-		{a: {State: map[common.Hash]common.Hash{}}},
 		{a: {State: map[common.Hash]common.Hash{}, StateDiff: map[common.Hash]common.Hash{}}},
 		{a: {MovePrecompileTo: &b}},
-		{b: {Balance: &one}, a: {State: map[common.Hash]common.Hash{}}},
+		{b: {Balance: &one}, a: {MovePrecompileTo: &b}},
 	} {
 		st := hyvmstate.New(runtime.NewMemoryState())
 		err := so.Apply(st)
