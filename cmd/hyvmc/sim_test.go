@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -84,5 +85,33 @@ func TestSimFork(t *testing.T) {
 	}
 	if len(got) != 1 || len(want) != 1 || render(got) != render(want) {
 		t.Fatalf("hyvmc sim:\n%s\neth_simulateV1:\n%s", stdout, render(want))
+	}
+}
+
+// TestSimBadRequest runs malformed or unsupported request files: each is
+// one line on standard error, a non-zero exit and nothing on standard
+// output.
+func TestSimBadRequest(t *testing.T) {
+	dir := t.TempDir()
+	call := `"calls": [{"from": "0x0000000000000000000000000000000000000001", "to": "0x0000000000000000000000000000000000000002"}]`
+	for i, req := range []string{
+		`{"blockStateCalls": [{"stateOverrides": {"0xzz": {}}, ` + call + `}]}`,
+		`{"blockStateCalls": [{"stateOverrides": {"0x0000000000000000000000000000000000000002": {"balance": "a lot"}}, ` + call + `}]}`,
+		`{"blockStateCalls": [{"stateOverrides": {"0x0000000000000000000000000000000000000002": {"state": {}, "stateDiff": {}}}, ` + call + `}]}`,
+		`{"blockStateCalls": [{"stateOverrides": {"0x0000000000000000000000000000000000000002": {"stateDiff": {"0x01": "0x02"}}}, ` + call + `}]}`,
+		`{"blockStateCalls": [{"blockOverrides": {"number": "-1"}, ` + call + `}]}`,
+		`{"blockStateCalls": [{"blockOverrides": {"withdrawals": []}, ` + call + `}]}`,
+		`{"blockStateCalls": []}`,
+		`[1, 2`,
+	} {
+		file := filepath.Join(dir, fmt.Sprintf("req%d.json", i))
+		if err := os.WriteFile(file, []byte(req), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := hyvmc(t, "sim", file)
+		if code == exitOK || stdout != "" || strings.Count(strings.TrimSpace(stderr), "\n") > 2 || !strings.Contains(stderr, "sim") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", req, code, stdout, stderr)
+		}
+		t.Logf("%d: %s", code, strings.TrimSpace(stderr))
 	}
 }
