@@ -203,8 +203,17 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 			f.out = nil
 			return nil, ran, ErrAborted
 		}
-		switch s.kind {
-		case sPush1:
+		// Dispatch on the opcode itself, which is in hand, rather than on
+		// the step's kind, which is one more load away: the jump can then
+		// resolve as soon as the byte is read. Each case makes sure the
+		// profile and fork gave op the kind it implements (PUSH0 is
+		// undefined before Shanghai, a guest's MLOAD rewrites its offset
+		// first); anything else is dispatched by kind below.
+		switch op {
+		case 0x60:
+			if s.kind != sPush1 {
+				break
+			}
 			var v uint64
 			if pc+1 < uint64(len(code)) {
 				v = uint64(code[pc+1])
@@ -213,7 +222,10 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 			f.sp++
 			pc += 2
 			continue
-		case sPush:
+		case 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f:
+			if s.kind != sPush {
+				break
+			}
 			n := uint64(s.n)
 			if end := pc + 1 + n; end <= uint64(len(code)) {
 				f.stack[f.sp].SetBytes(code[pc+1 : end])
@@ -223,69 +235,153 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 			f.sp++
 			pc += 1 + n
 			continue
-		case sPush0:
-			f.stack[f.sp].Clear()
-			f.sp++
-		case sDup:
+		case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f:
+			if s.kind != sDup {
+				break
+			}
 			f.stack[f.sp] = f.stack[f.sp-int(s.n)]
 			f.sp++
-		case sSwap:
+			pc++
+			continue
+		case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f:
+			if s.kind != sSwap {
+				break
+			}
 			top, n := f.sp-1, int(s.n)
 			f.stack[top], f.stack[top-n] = f.stack[top-n], f.stack[top]
-		case sPop:
-			f.sp--
-		case sNop:
-		case sPC:
-			f.stack[f.sp].SetUint64(pc)
-			f.sp++
-		case sForm:
-			if err := s.fn(f); err != nil {
-				return nil, ran, err
+			pc++
+			continue
+		case byte(blocks.POP):
+			if s.kind != sPop {
+				break
 			}
-		case sAdd:
+			f.sp--
+			pc++
+			continue
+		case byte(blocks.JUMPDEST):
+			if s.kind != sNop {
+				break
+			}
+			pc++
+			continue
+		case byte(blocks.ADD):
+			if s.kind != sAdd {
+				break
+			}
 			opAdd(f)
-		case sSub:
+			pc++
+			continue
+		case byte(blocks.SUB):
+			if s.kind != sSub {
+				break
+			}
 			opSub(f)
-		case sMul:
+			pc++
+			continue
+		case byte(blocks.MUL):
+			if s.kind != sMul {
+				break
+			}
 			opMul(f)
-		case sAnd:
+			pc++
+			continue
+		case byte(blocks.AND):
+			if s.kind != sAnd {
+				break
+			}
 			opAnd(f)
-		case sOr:
+			pc++
+			continue
+		case byte(blocks.OR):
+			if s.kind != sOr {
+				break
+			}
 			opOr(f)
-		case sXor:
+			pc++
+			continue
+		case byte(blocks.XOR):
+			if s.kind != sXor {
+				break
+			}
 			opXor(f)
-		case sLt:
+			pc++
+			continue
+		case byte(blocks.LT):
+			if s.kind != sLt {
+				break
+			}
 			opLt(f)
-		case sGt:
+			pc++
+			continue
+		case byte(blocks.GT):
+			if s.kind != sGt {
+				break
+			}
 			opGt(f)
-		case sEq:
+			pc++
+			continue
+		case byte(blocks.EQ):
+			if s.kind != sEq {
+				break
+			}
 			opEq(f)
-		case sIszero:
+			pc++
+			continue
+		case byte(blocks.ISZERO):
+			if s.kind != sIszero {
+				break
+			}
 			opIszero(f)
-		case sShl:
+			pc++
+			continue
+		case byte(blocks.SHL):
+			if s.kind != sShl {
+				break
+			}
 			opSHL(f)
-		case sShr:
+			pc++
+			continue
+		case byte(blocks.SHR):
+			if s.kind != sShr {
+				break
+			}
 			opSHR(f)
-		case sMload:
+			pc++
+			continue
+		case byte(blocks.PUSH0):
+			if s.kind != sPush0 {
+				break
+			}
+			f.stack[f.sp].Clear()
+			f.sp++
+			pc++
+			continue
+		case byte(blocks.MLOAD):
+			if s.kind != sMload {
+				break
+			}
 			if err := opMload(f); err != nil {
 				return nil, ran, err
 			}
-		case sMstore:
+			pc++
+			continue
+		case byte(blocks.MSTORE):
+			if s.kind != sMstore {
+				break
+			}
 			if err := opMstore(f); err != nil {
 				return nil, ran, err
 			}
-		case sHalt:
-			if s.fn != nil {
-				if err := s.fn(f); err != nil {
-					return nil, ran, err
-				}
+			pc++
+			continue
+		case byte(blocks.JUMP), byte(blocks.JUMPI):
+			if s.kind != sJump && s.kind != sJumpI {
+				break
 			}
-			err := f.halt(s.term, op)
-			return f.out, ran, err
-		case sJump, sJumpI:
 			dest := f.pop()
 			if s.kind == sJumpI && f.pop().IsZero() {
-				break // not taken
+				pc++
+				continue // not taken
 			}
 			// Every loop takes a jump, so checking here bounds a
 			// cancelled run.
@@ -316,6 +412,24 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 				}
 			}
 			continue
+		}
+		switch s.kind {
+		case sForm:
+			if err := s.fn(f); err != nil {
+				return nil, ran, err
+			}
+		case sHalt:
+			if s.fn != nil {
+				if err := s.fn(f); err != nil {
+					return nil, ran, err
+				}
+			}
+			err := f.halt(s.term, op)
+			return f.out, ran, err
+		case sPC:
+			f.stack[f.sp].SetUint64(pc)
+			f.sp++
+		case sNop:
 		}
 		pc++
 	}
