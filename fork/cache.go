@@ -26,7 +26,7 @@ type Cache struct {
 	headers  map[uint64]*entry[*types.Header]
 	client   *rpc.Client // made by Dial, closed by Close
 
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	accounts map[common.Address]*entry[*account]
 	slots    map[slotKey]*entry[common.Hash]
 }
@@ -148,6 +148,9 @@ func (c *Cache) State(ctx context.Context) *State { return &State{c: c, ctx: ctx
 
 // account returns addr's account, fetching it once.
 func (c *Cache) account(ctx context.Context, addr common.Address) (*account, error) {
+	if a, ok, err := fetched(c, c.accounts, addr); ok {
+		return a, err
+	}
 	return load(ctx, c, c.accounts, addr, "account "+addr.Hex(), func(ctx context.Context) (*account, error) {
 		if c.disk != nil {
 			if a, ok := c.disk.account(c.hash, addr); ok {
@@ -164,6 +167,9 @@ func (c *Cache) account(ctx context.Context, addr common.Address) (*account, err
 
 // slot returns the value of addr's storage slot key, fetching it once.
 func (c *Cache) slot(ctx context.Context, addr common.Address, key common.Hash) (common.Hash, error) {
+	if v, ok, err := fetched(c, c.slots, slotKey{addr, key}); ok {
+		return v, err
+	}
 	return load(ctx, c, c.slots, slotKey{addr, key}, "storage of "+addr.Hex(), func(ctx context.Context) (common.Hash, error) {
 		if c.disk != nil {
 			if v, ok := c.disk.slot(c.hash, addr, key); ok {
@@ -246,6 +252,24 @@ func (c *Cache) forget(addr common.Address, keys []common.Hash) {
 // source's timeout and retries) so that one caller's cancellation fails no
 // one else; each caller stops waiting when its own ctx ends. A failed fetch
 // is not kept: it is removed before its waiters learn of it.
+// fetched returns k's value if the cache has it already: the path of
+// every read of a warm cache, which builds nothing (no closure, no name
+// of the read) and only takes the read lock.
+func fetched[K comparable, T any](c *Cache, m map[K]*entry[T], k K) (T, bool, error) {
+	c.mu.RLock()
+	e, ok := m[k]
+	c.mu.RUnlock()
+	if ok {
+		select {
+		case <-e.done:
+			return e.val, true, e.err
+		default:
+		}
+	}
+	var zero T
+	return zero, false, nil
+}
+
 func load[K comparable, T any](ctx context.Context, c *Cache, m map[K]*entry[T], k K, what string, fetch func(context.Context) (T, error)) (T, error) {
 	c.mu.Lock()
 	e, ok := m[k]

@@ -50,6 +50,11 @@ func (s *State) GetCodeSize(addr common.Address) int         { return len(s.get(
 func (s *State) Touch(addr common.Address)                   { s.get(addr) }
 
 func (s *State) GetState(addr common.Address, key common.Hash) common.Hash {
+	// Only an existing account's slots are fetched: one found in the
+	// cache needs no look at its account.
+	if v, ok, err := fetched(s.c, s.c.slots, slotKey{addr, key}); ok && err == nil {
+		return v
+	}
 	if !s.get(addr).exists {
 		return common.Hash{}
 	}
