@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -49,6 +51,12 @@ type runOptions struct {
 	accounts map[common.Address][]byte
 	// forked, if set, runs on a chain's state (--fork-url).
 	forked *forkOptions
+	// prestate, if set, is the state and block the run starts from.
+	prestate *core.Genesis
+	// create runs the code as initcode; dump asks for the state after.
+	create, dump bool
+	// price is the gas price GASPRICE reads; nil: 0.
+	price *uint256.Int
 	// closers release what the run's state holds (a fork's disk cache).
 	closers []func() error
 }
@@ -78,7 +86,8 @@ func (o *runOptions) context() context.Context {
 type runResult struct {
 	output  []byte
 	gasUsed uint64
-	err     error // vm.ErrExecutionReverted, another vm error, or nil
+	err     error  // vm.ErrExecutionReverted, another vm error, or nil
+	dump    []byte // with runOptions.dump, the state after the run
 }
 
 // machineFactory builds the engine a run executes on, reporting to tracer
@@ -119,21 +128,41 @@ func newRunState(opts *runOptions, block *vm.BlockContext) (vm.StateDB, error) {
 		return newForkState(opts, block)
 	}
 	db := runtime.NewMemoryDatabase()
-	statedb, err := state.New(types.EmptyRootHash, db)
+	root := types.EmptyRootHash
+	if g := opts.prestate; g != nil {
+		var err error
+		if root, err = prestateRoot(db, g); err != nil {
+			return nil, fmt.Errorf("the prestate: %w", err)
+		}
+		block.Coinbase, block.Time, block.BlockNumber = g.Coinbase, g.Timestamp, new(big.Int).SetUint64(g.Number)
+		if g.BaseFee != nil {
+			block.BaseFee = new(big.Int).Set(g.BaseFee)
+		}
+		if g.Difficulty != nil {
+			block.Difficulty = new(big.Int).Set(g.Difficulty)
+		}
+		if g.GasLimit != 0 {
+			block.GasLimit = g.GasLimit
+		}
+	}
+	statedb, err := state.New(root, db)
 	if err != nil {
 		return nil, err
 	}
-	// Beyond the call's value the sender holds 1e9 ether, so value sent back
-	// to it from the receiver's code can be sent on again.
-	balance := new(uint256.Int).Mul(uint256.NewInt(1e18), uint256.NewInt(1e9))
-	if _, overflow := balance.AddOverflow(balance, opts.value); overflow {
-		balance.SetAllOne() // a value near 2^256: all there is
+	if opts.prestate == nil || !statedb.Exist(opts.sender) {
+		// Beyond the call's value the sender holds 1e9 ether, so value
+		// sent back to it from the receiver's code can be sent on again
+		// (a prestate's sender holds what it says).
+		balance := new(uint256.Int).Mul(uint256.NewInt(1e18), uint256.NewInt(1e9))
+		if _, overflow := balance.AddOverflow(balance, opts.value); overflow {
+			balance.SetAllOne() // a value near 2^256: all there is
+		}
+		statedb.SetBalance(opts.sender, balance, tracing.BalanceChangeUnspecified)
 	}
-	statedb.SetBalance(opts.sender, balance, tracing.BalanceChangeUnspecified)
 	for addr, code := range opts.accounts {
 		statedb.SetCode(addr, code, tracing.CodeChangeUnspecified)
 	}
-	if len(opts.code) > 0 {
+	if len(opts.code) > 0 && !opts.create {
 		statedb.SetCode(opts.receiver, opts.code, tracing.CodeChangeUnspecified)
 	}
 	statedb.Prepare(runtime.Rules(opts.fork), opts.sender, block.Coinbase, &opts.receiver,
@@ -156,14 +185,27 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 		tracer = logger.NewJSONLogger(opts.trace, traceOut)
 	}
 	m := newMachine(block, statedb, opts.fork, tracer)
-	m.SetTxContext(vm.TxContext{Origin: opts.sender, GasPrice: new(uint256.Int)})
-	traceTxStart(tracer, &block, statedb, opts, opts.input)
-	out, left, err := m.Call(opts.context(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
+	m.SetTxContext(vm.TxContext{Origin: opts.sender, GasPrice: opts.gasPrice()})
+	var (
+		out  []byte
+		left uint64
+	)
+	if opts.create {
+		initcode := append(bytes.Clone(opts.code), opts.input...)
+		traceTxStart(tracer, &block, statedb, opts, initcode)
+		out, _, left, err = m.Create(opts.context(), opts.sender, initcode, opts.gas, opts.value)
+	} else {
+		traceTxStart(tracer, &block, statedb, opts, opts.input)
+		out, left, err = m.Call(opts.context(), opts.sender, opts.receiver, opts.input, opts.gas, opts.value)
+	}
 	res := &runResult{output: out, gasUsed: opts.gas - left, err: err}
 	if runtime.HaltsExecution(err) {
 		res.gasUsed = 0 // the run did not happen: nothing was paid
 	}
 	traceTxEnd(tracer, res)
+	if opts.dump && !runtime.HaltsExecution(err) {
+		res.dump, res.err = dumpState(statedb, opts.fork, &block, res.err)
+	}
 	return res
 }
 
@@ -203,4 +245,56 @@ func parseBackend(name string, stderr io.Writer) (runtime.Backend, error) {
 		fmt.Fprintf(stderr, "hyvmc: note: %s\n", note)
 	}
 	return b, nil
+}
+
+// gasPrice is the price GASPRICE reads.
+func (o *runOptions) gasPrice() *uint256.Int {
+	if o.price == nil {
+		return new(uint256.Int)
+	}
+	return o.price
+}
+
+// prestateRoot commits g's alloc into db, so that the run starts from it
+// as from a committed state (its slots are the originals SSTORE prices
+// against), and returns its root.
+func prestateRoot(db state.Database, g *core.Genesis) (common.Hash, error) {
+	st, err := state.New(types.EmptyRootHash, db)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	for addr, a := range g.Alloc {
+		balance := new(uint256.Int)
+		if a.Balance != nil {
+			var overflow bool
+			if balance, overflow = uint256.FromBig(a.Balance); overflow || a.Balance.Sign() < 0 {
+				return common.Hash{}, fmt.Errorf("account %v: balance %v out of range", addr, a.Balance)
+			}
+		}
+		st.SetBalance(addr, balance, tracing.BalanceChangeUnspecified)
+		st.SetNonce(addr, a.Nonce, tracing.NonceChangeUnspecified)
+		st.SetCode(addr, a.Code, tracing.CodeChangeUnspecified)
+		for k, v := range a.Storage {
+			st.SetState(addr, k, v)
+		}
+	}
+	return st.Commit(params.Rules{}, 0)
+}
+
+// dumpState commits the run's state, as go-ethereum's "evm run --dump"
+// does, and returns its dump; runErr passes through unless the dump fails.
+func dumpState(st vm.StateDB, fork blocks.Fork, block *vm.BlockContext, runErr error) ([]byte, error) {
+	sdb, ok := st.(*state.StateDB)
+	if !ok {
+		return nil, errors.New("--dump: the state is not an in-memory state")
+	}
+	root, err := sdb.Commit(runtime.Rules(fork), block.BlockNumber.Uint64())
+	if err != nil {
+		return nil, fmt.Errorf("--dump: committing the state: %w", err)
+	}
+	after, err := state.New(root, sdb.Database())
+	if err != nil {
+		return nil, fmt.Errorf("--dump: reopening the state: %w", err)
+	}
+	return after.Dump(nil), runErr
 }

@@ -34,6 +34,7 @@ Commands:
   hyvmtest   run HyVM reference vectors (hyvm-vectors/1 files)
   sim        run an eth_simulateV1 request file, on a fork with --fork-url
   bench      time the benchmark suites on hyvm and go-ethereum
+  version    print hyvmc's, go-ethereum's and Go's versions
 
 Run 'hyvmc COMMAND -h' for a command's flags.
 `
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simCommand(rest, stdout, stderr)
 	case "bench":
 		return benchCommand(rest, stdout, stderr)
+	case "version", "-version", "--version":
+		return versionCommand(stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK

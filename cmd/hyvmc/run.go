@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 
@@ -35,6 +37,15 @@ traces the guest with guest pcs and HyVM's gas per instruction.
 --mode evm: CODE is installed at the receiver and called by the sender with
 the given input, gas and value, as go-ethereum's "evm run" does.
 
+--prestate FILE starts from a genesis file's state (its alloc) and block
+(number, timestamp, coinbase, base fee, difficulty, gas limit), as
+go-ethereum's "evm run --prestate" does; --dump prints the state after the
+run (go-ethereum's state dump JSON) after the result; --create (evm mode)
+runs CODE followed by the input as initcode and prints the deployed code;
+--price sets the gas price GASPRICE reads (nothing is charged). CODE and
+the input can come from files (--code-file, --input-file; - is standard
+input).
+
 --fork-url URL runs on the state of a chain instead, as eth_call does at
 --fork-block (default: the endpoint's latest block) and in that block's
 context, reading accounts and storage from the endpoint as the run needs
@@ -53,6 +64,11 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		mode      = fs.String("mode", modeHyVM, "what CODE is: hyvm (a HyVM guest) or evm (contract code)")
 		codeFile  = fs.String("code-file", "", "read the code (hex) from `FILE` instead of the argument")
 		inputHex  = fs.String("input", "", "call data (`HEX`)")
+		inputFile = fs.String("input-file", "", "read the call data (hex) from `FILE` (- for standard input)")
+		prestate  = fs.String("prestate", "", "start from the state and block of genesis `FILE` (as evm run --prestate)")
+		dump      = fs.Bool("dump", false, "print the state after the run (go-ethereum's dump JSON)")
+		create    = fs.Bool("create", false, "evm mode: run CODE and the input as initcode; print the deployed code")
+		price     = fs.String("price", "0", "gas price GASPRICE reads, in wei (nothing is charged)")
 		gas       = fs.Uint64("gas", defaultGas, "gas limit of the call (also the block gas limit)")
 		value     = fs.String("value", "0", "wei sent with the call (decimal or 0x hex)")
 		sender    = fs.String("sender", defaultSender.Hex(), "caller and transaction origin (`ADDRESS`)")
@@ -73,12 +89,37 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagError(stderr, cmd, err)
 	}
-	if *forkURL != "" && *mode == modeEVM && len(positional) == 0 && *codeFile == "" {
-		positional = []string{""} // the receiver's deployed code
+	if (*forkURL != "" || *prestate != "") && *mode == modeEVM && len(positional) == 0 && *codeFile == "" {
+		positional = []string{""} // the receiver's code in the state
+	}
+	if *inputFile != "" {
+		if *inputHex != "" {
+			return usageError(stderr, cmd, errors.New("give the input either with --input or with --input-file, not both"))
+		}
+		data, err := readFileOrStdin(*inputFile)
+		if err != nil {
+			return usageError(stderr, cmd, fmt.Errorf("--input-file: %w", err))
+		}
+		*inputHex = strings.TrimSpace(string(data))
 	}
 	opts, err := runOptionsFrom(positional, *codeFile, *inputHex, *value, *sender, *receiver, *forkName)
 	if err != nil {
 		return usageError(stderr, cmd, err)
+	}
+	if opts.price, err = parseWord(*price); err != nil {
+		return usageError(stderr, cmd, fmt.Errorf("--price: %w", err))
+	}
+	opts.create, opts.dump = *create, *dump
+	switch {
+	case *create && *mode != modeEVM:
+		return usageError(stderr, cmd, errors.New("--create needs --mode evm"))
+	case (*dump || *prestate != "") && *forkURL != "":
+		return usageError(stderr, cmd, errors.New("--dump and --prestate need an in-memory state, not --fork-url"))
+	}
+	if *prestate != "" {
+		if opts.prestate, err = readGenesis(*prestate); err != nil {
+			return usageError(stderr, cmd, fmt.Errorf("--prestate: %w", err))
+		}
 	}
 	if *forkURL != "" {
 		opts.forked = &forkOptions{url: *forkURL, options: fork.Options{Block: *forkBlock, CacheDir: *forkCache}}
@@ -122,6 +163,9 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stdout, "output: %s\nstatus: %s\ngas used: %d\n", hexutil.Encode(res.output), statusText(res.err), res.gasUsed)
 	}
+	if res.dump != nil {
+		fmt.Fprintf(stdout, "%s\n", res.dump)
+	}
 	if res.err != nil {
 		return exitFailed
 	}
@@ -135,7 +179,7 @@ func runOptionsFrom(positional []string, codeFile, inputHex, value, sender, rece
 	case codeFile != "" && len(positional) > 0:
 		return nil, errors.New("give the code either as an argument or with --code-file, not both")
 	case codeFile != "":
-		data, err := os.ReadFile(codeFile)
+		data, err := readFileOrStdin(codeFile)
 		if err != nil {
 			return nil, fmt.Errorf("reading code: %w", err)
 		}
@@ -214,4 +258,25 @@ func writeJSONResult(w io.Writer, res *runResult) error {
 		out.Error = res.err.Error()
 	}
 	return json.NewEncoder(w).Encode(out)
+}
+
+// readFileOrStdin reads the file at path, or standard input for "-".
+func readFileOrStdin(path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	return os.ReadFile(path)
+}
+
+// readGenesis reads a genesis file (go-ethereum's JSON).
+func readGenesis(path string) (*core.Genesis, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	g := new(core.Genesis)
+	if err := json.Unmarshal(data, g); err != nil {
+		return nil, fmt.Errorf("%s: not a genesis file: %w", path, err)
+	}
+	return g, nil
 }

@@ -62,12 +62,15 @@ func executeGuest(opts *runOptions, traceOut io.Writer) *runResult {
 		Fork:   opts.fork,
 		Block:  block,
 		Origin: opts.sender, Host: opts.receiver, Caller: opts.sender,
-		Value: opts.value, Gas: opts.gas, Depth: 1, Tracer: tracer, Backend: opts.backend,
+		Value: opts.value, Gas: opts.gas, Depth: 1, Tracer: tracer, Backend: opts.backend, GasPrice: opts.gasPrice(),
 	}, opts.code)
 	out := &runResult{err: err}
 	if err == nil {
 		out = &runResult{output: res.ReturnData, gasUsed: res.GasUsed, err: res.Err}
 	}
 	traceTxEnd(tracer, out)
+	if opts.dump && err == nil {
+		out.dump, out.err = dumpState(st, opts.fork, &block, out.err)
+	}
 	return out
 }
