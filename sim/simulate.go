@@ -2,13 +2,17 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/eth/tracers"
+	_ "github.com/ethereum/go-ethereum/eth/tracers/native" // the native tracers Bundle.Tracer names
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -53,6 +57,7 @@ type CallResult struct {
 	Err        error // the execution's error (vm.ErrExecutionReverted, ...); nil on success
 	Contract   common.Address
 	StateDiff  hyvmstate.StateDiff // with Bundle.StateDiff: what the call changed, fees included
+	Trace      json.RawMessage     // with Bundle.Tracer: the tracer's result for the call
 }
 
 // Bundle is an ordered list of calls run one after the other on one state
@@ -67,6 +72,12 @@ type Bundle struct {
 	BlockOverrides *BlockOverrides
 	Validation     bool
 	StateDiff      bool // record each call's CallResult.StateDiff
+	// Tracer names one of go-ethereum's native tracers ("callTracer",
+	// "prestateTracer", "4byteTracer", ...), run on each call with
+	// TracerConfig as debug_traceCall runs it; its result is the call's
+	// CallResult.Trace. Tracing runs the code instruction by instruction.
+	Tracer       string
+	TracerConfig json.RawMessage
 }
 
 // Run runs the bundle on an overlay over base (a fork.State, a StateDB),
@@ -94,12 +105,30 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 		msg := b.message(&c, st, block.BaseFee)
 		st.SetTxContext(common.Hash{}, i, 0)
 		logs, mark := len(st.Logs()), st.Snapshot()
+		var tracer *tracers.Tracer
+		if b.Tracer != "" {
+			var err error
+			if tracer, err = b.startTracer(i, msg, st, &block, fork); err != nil {
+				return nil, nil, err
+			}
+			traced := cfg
+			traced.Tracer = tracer.Hooks
+			evm = runtime.NewEVM(block, st, fork, traced)
+		}
 		res, err := runtime.ApplyMessage(ctx, evm, st, &block, fork, msg)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: call %d: %w", i, err)
 		}
 		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, Err: res.Err, Contract: res.ContractAddress,
 			Logs: append([]*types.Log(nil), st.Logs()[logs:]...)}
+		if tracer != nil {
+			if tracer.OnTxEnd != nil {
+				tracer.OnTxEnd(&types.Receipt{GasUsed: res.UsedGas}, nil)
+			}
+			if results[i].Trace, err = tracer.GetResult(); err != nil {
+				return nil, nil, fmt.Errorf("sim: call %d: %s: %w", i, b.Tracer, err)
+			}
+		}
 		if b.StateDiff {
 			results[i].StateDiff = st.DiffSince(mark)
 		}
@@ -139,4 +168,24 @@ func (b *Bundle) message(c *Call, st vm.StateDB, baseFee *big.Int) *core.Message
 	}
 	msg.GasPrice = price
 	return msg
+}
+
+// startTracer makes b's tracer for call i and tells it the call starts,
+// as go-ethereum's debug_traceCall does.
+func (b *Bundle) startTracer(i int, msg *core.Message, st vm.StateDB, block *vm.BlockContext, fork blocks.Fork) (*tracers.Tracer, error) {
+	t, err := tracers.DefaultDirectory.New(b.Tracer, &tracers.Context{BlockNumber: block.BlockNumber, TxIndex: i}, b.TracerConfig, runtime.ChainConfig(fork))
+	if err != nil {
+		return nil, fmt.Errorf("sim: tracer %q: %w", b.Tracer, err)
+	}
+	if t.OnTxStart != nil {
+		value := msg.Value
+		if value == nil {
+			value = new(uint256.Int)
+		}
+		tx := types.NewTx(&types.LegacyTx{Nonce: msg.Nonce, To: msg.To, Value: value.ToBig(), Gas: msg.GasLimit,
+			GasPrice: msg.GasPrice.ToBig(), Data: msg.Data})
+		t.OnTxStart(&tracing.VMContext{Coinbase: block.Coinbase, BlockNumber: block.BlockNumber, Time: block.Time,
+			Random: block.Random, BaseFee: block.BaseFee, StateDB: st}, tx, msg.From)
+	}
+	return t, nil
 }

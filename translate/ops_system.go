@@ -45,12 +45,18 @@ func makeLog(n int) opFn {
 		}
 		data := f.Mem.copyOf(off.Uint64(), size.Uint64())
 		f.sp -= 2 + n
-		f.Env.State.AddLog(&types.Log{
+		l := &types.Log{
 			Address:     f.Address,
 			Topics:      topics,
 			Data:        data,
 			BlockNumber: f.Env.Number.Uint64(),
-		})
+		}
+		f.Env.State.AddLog(l)
+		// go-ethereum's hooked state tells the tracer of every log it
+		// adds (callTracer's withLog reads them from there).
+		if t := f.Env.Tracer; t != nil && t.OnLog != nil {
+			t.OnLog(l)
+		}
 		return nil
 	}
 }
