@@ -89,14 +89,24 @@ type Bundle struct {
 // call, a cancelled ctx, a failing state.
 func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext, fork blocks.Fork, cfg runtime.Config) ([]CallResult, *hyvmstate.Overlay, error) {
 	st := hyvmstate.New(base)
-	if err := b.StateOverrides.Apply(st); err != nil {
+	results, _, err := b.runOn(ctx, st, block, fork, cfg)
+	if err != nil {
 		return nil, nil, err
+	}
+	return results, st, nil
+}
+
+// runOn runs the bundle on st in block (before its overrides), returning
+// a result per call and the block it ran in (after them).
+func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.BlockContext, fork blocks.Fork, cfg runtime.Config) ([]CallResult, vm.BlockContext, error) {
+	if err := b.StateOverrides.Apply(st); err != nil {
+		return nil, block, err
 	}
 	if !b.Validation || block.BaseFee == nil {
 		block.BaseFee = new(big.Int) // no fees without validation
 	}
 	if err := b.BlockOverrides.Apply(&block); err != nil {
-		return nil, nil, err
+		return nil, block, err
 	}
 	rules := runtime.Rules(fork)
 	evm := runtime.NewEVM(block, st, fork, cfg)
@@ -109,7 +119,7 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 		if b.Tracer != "" {
 			var err error
 			if tracer, err = b.startTracer(i, msg, st, &block, fork); err != nil {
-				return nil, nil, err
+				return nil, block, err
 			}
 			traced := cfg
 			traced.Tracer = tracer.Hooks
@@ -117,7 +127,7 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 		}
 		res, err := runtime.ApplyMessage(ctx, evm, st, &block, fork, msg)
 		if err != nil {
-			return nil, nil, fmt.Errorf("sim: call %d: %w", i, err)
+			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
 		}
 		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, Err: res.Err, Contract: res.ContractAddress,
 			Logs: append([]*types.Log(nil), st.Logs()[logs:]...)}
@@ -126,7 +136,7 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 				tracer.OnTxEnd(&types.Receipt{GasUsed: res.UsedGas}, nil)
 			}
 			if results[i].Trace, err = tracer.GetResult(); err != nil {
-				return nil, nil, fmt.Errorf("sim: call %d: %s: %w", i, b.Tracer, err)
+				return nil, block, fmt.Errorf("sim: call %d: %s: %w", i, b.Tracer, err)
 			}
 		}
 		if b.StateDiff {
@@ -134,7 +144,7 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 		}
 		st.Finalise(rules)
 	}
-	return results, st, nil
+	return results, block, nil
 }
 
 // message is c as the message ApplyMessage runs: free and with the

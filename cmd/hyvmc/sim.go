@@ -28,11 +28,11 @@ const simUsage = `Usage: hyvmc sim [flags] FILE.json
 Runs an eth_simulateV1 request (its first parameter: blockStateCalls with
 stateOverrides, blockOverrides and calls; validation false) and prints the
 result as eth_simulateV1 does: per block, per call, status, returnData,
-gasUsed, logs and error. With --fork-url the calls run on that chain's
-state at --fork-block (default: the latest), in that block's context with
-the block overrides applied; without it, on an empty state in the block
-"hyvmc run" uses. FILE may be - for standard input. One block per request
-for now.
+gasUsed, logs and error. With --fork-url the blocks follow --fork-block
+(default: the latest) on that chain's state, each one number higher and 12
+seconds later than the one before unless its block overrides say
+otherwise; without it, they follow the block "hyvmc run" uses on an empty
+state. FILE may be - for standard input.
 
 Flags:
 `
@@ -118,47 +118,53 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		base = cache.State(ctx)
 	}
-	blockSpec := req.BlockStateCalls[0]
-	bundle := sim.Bundle{StateOverrides: blockSpec.StateOverrides, BlockOverrides: blockSpec.BlockOverrides}
-	for _, c := range blockSpec.Calls {
-		call := sim.Call{From: c.From, To: c.To, Gas: block.GasLimit}
-		switch {
-		case c.Input != nil:
-			call.Data = *c.Input
-		case c.Data != nil:
-			call.Data = *c.Data
+	bundles := make([]sim.Bundle, len(req.BlockStateCalls))
+	for k, spec := range req.BlockStateCalls {
+		bundles[k] = sim.Bundle{StateOverrides: spec.StateOverrides, BlockOverrides: spec.BlockOverrides}
+		for _, c := range spec.Calls {
+			call := sim.Call{From: c.From, To: c.To, Gas: block.GasLimit}
+			switch {
+			case c.Input != nil:
+				call.Data = *c.Input
+			case c.Data != nil:
+				call.Data = *c.Data
+			}
+			if c.Value != nil {
+				call.Value, _ = uint256.FromBig((*big.Int)(c.Value))
+			}
+			if c.Gas != nil {
+				call.Gas = uint64(*c.Gas)
+			}
+			bundles[k].Calls = append(bundles[k].Calls, call)
 		}
-		if c.Value != nil {
-			call.Value, _ = uint256.FromBig((*big.Int)(c.Value))
-		}
-		if c.Gas != nil {
-			call.Gas = uint64(*c.Gas)
-		}
-		bundle.Calls = append(bundle.Calls, call)
 	}
-	results, _, err := bundle.Run(ctx, base, block, f, runtime.Config{Backend: b})
+	results, _, err := sim.Simulate(ctx, base, block, f, runtime.Config{Backend: b}, bundles)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
 	}
-	out := make([]simCallResult, len(results))
-	for i, r := range results {
-		out[i] = simCallResult{ReturnData: r.ReturnData, Logs: r.Logs, GasUsed: hexutil.Uint64(r.GasUsed), Status: 1}
-		if out[i].Logs == nil {
-			out[i].Logs = []*types.Log{}
-		}
-		if r.Err != nil {
-			// As eth_simulateV1: the revert data moves to the error.
-			out[i] = simCallResult{ReturnData: hexutil.Bytes{}, Logs: []*types.Log{}, GasUsed: out[i].GasUsed,
-				Error: &simError{Code: -32015, Message: r.Err.Error()}}
-			if errors.Is(r.Err, vm.ErrExecutionReverted) {
-				out[i].Error = &simError{Code: 3, Message: r.Err.Error(), Data: r.ReturnData}
+	printed := make([]map[string]any, len(results))
+	for k, block := range results {
+		out := make([]simCallResult, len(block))
+		for i, r := range block {
+			out[i] = simCallResult{ReturnData: r.ReturnData, Logs: r.Logs, GasUsed: hexutil.Uint64(r.GasUsed), Status: 1}
+			if out[i].Logs == nil {
+				out[i].Logs = []*types.Log{}
+			}
+			if r.Err != nil {
+				// As eth_simulateV1: the revert data moves to the error.
+				out[i] = simCallResult{ReturnData: hexutil.Bytes{}, Logs: []*types.Log{}, GasUsed: out[i].GasUsed,
+					Error: &simError{Code: -32015, Message: r.Err.Error()}}
+				if errors.Is(r.Err, vm.ErrExecutionReverted) {
+					out[i].Error = &simError{Code: 3, Message: r.Err.Error(), Data: r.ReturnData}
+				}
 			}
 		}
+		printed[k] = map[string]any{"calls": out}
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode([]map[string]any{{"calls": out}}); err != nil {
+	if err := enc.Encode(printed); err != nil {
 		fmt.Fprintf(stderr, "%s: writing the result: %v\n", cmd, err)
 		return exitFailed
 	}
@@ -184,8 +190,6 @@ func readSimRequest(path string) (*simRequest, error) {
 	switch {
 	case len(req.BlockStateCalls) == 0:
 		return nil, fmt.Errorf("%s: no blockStateCalls", path)
-	case len(req.BlockStateCalls) > 1:
-		return nil, fmt.Errorf("%s: %d blocks: one block per request for now", path, len(req.BlockStateCalls))
 	case req.Validation:
 		return nil, fmt.Errorf("%s: validation mode is not supported yet", path)
 	}

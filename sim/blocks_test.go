@@ -1,0 +1,98 @@
+package sim_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/fork"
+	"github.com/hyvm/hyvm/internal/devchain"
+	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/sim"
+)
+
+// TestSimulateBlocks runs three blocks through sim.Simulate and the node's
+// eth_simulateV1: tokens given by an override move to a recipient in the
+// first block and partly back in the second, a clock (code returning
+// NUMBER and TIMESTAMP) is read in each, the third block's time is
+// overridden and a new override replaces the clock's code there. Every
+// call's status, return data, gas and logs must be the node's (planted:
+// blocks not numbered after one another, or state not carried between
+// blocks, fail it).
+func TestSimulateBlocks(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	stranger, recipient, clock := common.HexToAddress("0x5742a9e4"), common.HexToAddress("0xbeef"), common.HexToAddress("0xc10c")
+	clockCode := hexutil.Bytes(common.FromHex("43600052426020526040" + "6000f3"))
+	laterClock := hexutil.Bytes(common.FromHex("42600052" + "60206000f3")) // TIMESTAMP only
+	later := hexutil.Uint64(c.Head.Time + 1000)
+	read := sim.Call{From: stranger, To: &clock, Gas: 100_000}
+	bundles := []sim.Bundle{
+		{
+			StateOverrides: sim.StateOverride{
+				c.Token: {StateDiff: map[common.Hash]common.Hash{devchain.BalanceSlot(stranger): common.BigToHash(big.NewInt(1000))}},
+				clock:   {Code: &clockCode},
+			},
+			Calls: []sim.Call{{From: stranger, To: &c.Token, Data: c.Pack(t, "transfer", recipient, big.NewInt(600)), Gas: 200_000}, read},
+		},
+		{Calls: []sim.Call{{From: recipient, To: &c.Token, Data: c.Pack(t, "transfer", stranger, big.NewInt(250)), Gas: 200_000}, read}},
+		{
+			BlockOverrides: &sim.BlockOverrides{Time: &later},
+			StateOverrides: sim.StateOverride{clock: {Code: &laterClock}},
+			Calls:          []sim.Call{read, {From: stranger, To: &c.Token, Data: c.Pack(t, "balanceOf", stranger), Gas: 100_000}},
+		},
+	}
+	parent, err := cache.BlockContext(ctx, devchain.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := sim.Simulate(ctx, cache.State(ctx), parent, blocks.Latest, runtime.Config{}, bundles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req []map[string]any
+	for _, b := range bundles {
+		var calls []map[string]any
+		for _, call := range b.Calls {
+			calls = append(calls, map[string]any{"from": call.From, "to": call.To, "input": hexutil.Bytes(call.Data), "gas": hexutil.Uint64(call.Gas)})
+		}
+		req = append(req, map[string]any{"blockOverrides": b.BlockOverrides, "stateOverrides": b.StateOverrides, "calls": calls})
+	}
+	var node []struct {
+		Number hexutil.Uint64 `json:"number"`
+		Calls  []struct {
+			ReturnData hexutil.Bytes  `json:"returnData"`
+			GasUsed    hexutil.Uint64 `json:"gasUsed"`
+			Status     hexutil.Uint64 `json:"status"`
+			Logs       []*types.Log   `json:"logs"`
+		} `json:"calls"`
+	}
+	if err := c.Client.Client().CallContext(ctx, &node, "eth_simulateV1", map[string]any{"blockStateCalls": req}, hexutil.EncodeBig(c.Head.Number)); err != nil {
+		t.Fatal(err)
+	}
+	if len(node) != len(got) {
+		t.Fatalf("%d blocks from the node, %d from hyvm", len(node), len(got))
+	}
+	for k := range node {
+		for i, want := range node[k].Calls {
+			g := got[k][i]
+			if (want.Status == 1) != (g.Err == nil) || string(want.ReturnData) != string(g.ReturnData) || uint64(want.GasUsed) != g.GasUsed ||
+				fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) {
+				t.Errorf("block %d call %d: hyvm ok %v, %x, gas %d, logs %v; node status %d, %x, gas %d, logs %v",
+					k, i, g.Err == nil, g.ReturnData, g.GasUsed, logFields(g.Logs), want.Status, want.ReturnData, want.GasUsed, logFields(want.Logs))
+			}
+		}
+	}
+	t.Logf("blocks %d..%d, clock in block 0 %x", node[0].Number, node[len(node)-1].Number, got[0][1].ReturnData)
+}
