@@ -178,6 +178,16 @@ func (c *Chain) Transact(t testing.TB, to *common.Address, data []byte, gas uint
 	return tx, receipt
 }
 
+// Sign signs tx with the sender's key, without sending it.
+func (c *Chain) Sign(t testing.TB, tx types.TxData) *types.Transaction {
+	t.Helper()
+	signed, err := types.SignNewTx(c.key, c.Signer(t), tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed
+}
+
 // Signer is the signer of the chain's transactions.
 func (c *Chain) Signer(t testing.TB) types.Signer {
 	t.Helper()
