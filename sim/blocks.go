@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -16,30 +18,46 @@ import (
 // whose time is not overridden.
 const blockInterval = 12
 
+// Parent is the block simulated blocks follow: its context and the gas it
+// used, from which validation sets the next base fee (EIP-1559).
+type Parent struct {
+	Block   vm.BlockContext
+	GasUsed uint64
+}
+
 // Simulate runs bundles as consecutive blocks on one overlay over base, as
 // eth_simulateV1 runs its blockStateCalls after the block the state is at
 // (parent): each block sees what the blocks before it did and starts with
 // its own state overrides, and unless its block overrides say otherwise it
-// follows the block before it, one number higher and 12 seconds later. It
+// follows the block before it, one number higher and 12 seconds later,
+// with the base fee EIP-1559 sets after it (validation) or none. It
 // returns the results by block and by call, and the overlay with every
 // block's effects.
-func Simulate(ctx context.Context, base vm.StateDB, parent vm.BlockContext, fork blocks.Fork, cfg runtime.Config, bundles []Bundle) ([][]CallResult, *hyvmstate.Overlay, error) {
+func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.Fork, cfg runtime.Config, bundles []Bundle) ([][]CallResult, *hyvmstate.Overlay, error) {
 	st := hyvmstate.New(base)
 	prev := parent
 	out := make([][]CallResult, len(bundles))
 	for k := range bundles {
-		block := prev
-		block.BlockNumber = new(big.Int).Add(prev.BlockNumber, big.NewInt(1))
-		block.Time = prev.Time + blockInterval
+		block := prev.Block
+		block.BlockNumber = new(big.Int).Add(prev.Block.BlockNumber, big.NewInt(1))
+		block.Time = prev.Block.Time + blockInterval
+		if bundles[k].Validation && prev.Block.BaseFee != nil {
+			block.BaseFee = eip1559.CalcBaseFee(runtime.ChainConfig(fork), &types.Header{Number: prev.Block.BlockNumber,
+				GasLimit: prev.Block.GasLimit, GasUsed: prev.GasUsed, BaseFee: prev.Block.BaseFee})
+		}
 		res, ran, err := bundles[k].runOn(ctx, st, block, fork, cfg)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
 		}
-		if ran.BlockNumber.Cmp(prev.BlockNumber) <= 0 || ran.Time <= prev.Time {
+		if ran.BlockNumber.Cmp(prev.Block.BlockNumber) <= 0 || ran.Time <= prev.Block.Time {
 			return nil, nil, fmt.Errorf("sim: block %d: number %v and time %d must follow the block before (%v, %d)",
-				k, ran.BlockNumber, ran.Time, prev.BlockNumber, prev.Time)
+				k, ran.BlockNumber, ran.Time, prev.Block.BlockNumber, prev.Block.Time)
 		}
-		out[k], prev = res, ran
+		used := uint64(0)
+		for _, r := range res {
+			used += r.GasUsed
+		}
+		out[k], prev = res, Parent{Block: ran, GasUsed: used}
 	}
 	return out, st, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/fork"
@@ -57,7 +58,7 @@ func TestSimulateBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := sim.Simulate(ctx, cache.State(ctx), parent, blocks.Latest, runtime.Config{}, bundles)
+	got, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,4 +96,73 @@ func TestSimulateBlocks(t *testing.T) {
 		}
 	}
 	t.Logf("blocks %d..%d, clock in block 0 %x", node[0].Number, node[len(node)-1].Number, got[0][1].ReturnData)
+}
+
+// TestSimulateValidation runs two blocks with validation through
+// sim.Simulate and the node's eth_simulateV1: the test key's transfers
+// with fee caps and tips (nonces from the state), and a contract returning
+// BASEFEE and the sender's balance, in each block, so the base fee EIP-1559
+// sets after each block and the fees paid are compared too (planted: the
+// parent's base fee kept, or fees not charged, fail it).
+func TestSimulateValidation(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	reader := common.HexToAddress("0xba5e")
+	// BASEFEE, then BALANCE(CALLER): two words.
+	code := hexutil.Bytes(common.FromHex("48600052" + "3331602052" + "60406000f3"))
+	feeCap, tip := uint256.NewInt(100e9), uint256.NewInt(1e9)
+	transfer := func(n int64) sim.Call {
+		return sim.Call{From: c.Sender, To: &c.Token, Data: c.Pack(t, "transfer", common.HexToAddress("0xbeef"), big.NewInt(n)),
+			Gas: 200_000, GasFeeCap: feeCap, GasTipCap: tip}
+	}
+	read := sim.Call{From: c.Sender, To: &reader, Gas: 100_000, GasFeeCap: feeCap, GasTipCap: tip}
+	bundles := []sim.Bundle{
+		{Validation: true, StateOverrides: sim.StateOverride{reader: {Code: &code}}, Calls: []sim.Call{transfer(10), read}},
+		{Validation: true, Calls: []sim.Call{transfer(20), transfer(30), read}},
+	}
+	parent, err := cache.BlockContext(ctx, devchain.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req []map[string]any
+	for _, b := range bundles {
+		var calls []map[string]any
+		for _, call := range b.Calls {
+			calls = append(calls, map[string]any{"from": call.From, "to": call.To, "input": hexutil.Bytes(call.Data), "gas": hexutil.Uint64(call.Gas),
+				"maxFeePerGas": (*hexutil.Big)(call.GasFeeCap.ToBig()), "maxPriorityFeePerGas": (*hexutil.Big)(call.GasTipCap.ToBig())})
+		}
+		req = append(req, map[string]any{"stateOverrides": b.StateOverrides, "calls": calls})
+	}
+	var node []struct {
+		BaseFee *hexutil.Big `json:"baseFeePerGas"`
+		Calls   []struct {
+			ReturnData hexutil.Bytes  `json:"returnData"`
+			GasUsed    hexutil.Uint64 `json:"gasUsed"`
+			Status     hexutil.Uint64 `json:"status"`
+			Logs       []*types.Log   `json:"logs"`
+		} `json:"calls"`
+	}
+	if err := c.Client.Client().CallContext(ctx, &node, "eth_simulateV1", map[string]any{"blockStateCalls": req, "validation": true}, hexutil.EncodeBig(c.Head.Number)); err != nil {
+		t.Fatal(err)
+	}
+	for k := range node {
+		for i, want := range node[k].Calls {
+			g := got[k][i]
+			if (want.Status == 1) != (g.Err == nil) || string(want.ReturnData) != string(g.ReturnData) || uint64(want.GasUsed) != g.GasUsed ||
+				fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) {
+				t.Errorf("block %d call %d: hyvm ok %v (%v), %x, gas %d; node status %d, %x, gas %d",
+					k, i, g.Err == nil, g.Err, g.ReturnData, g.GasUsed, want.Status, want.ReturnData, want.GasUsed)
+			}
+		}
+		t.Logf("block %d: base fee %v", k, node[k].BaseFee)
+	}
 }

@@ -26,7 +26,7 @@ import (
 const simUsage = `Usage: hyvmc sim [flags] FILE.json
 
 Runs an eth_simulateV1 request (its first parameter: blockStateCalls with
-stateOverrides, blockOverrides and calls; validation false) and prints the
+stateOverrides, blockOverrides and calls; validation) and prints the
 result as eth_simulateV1 does: per block, per call, status, returnData,
 gasUsed, logs and error. With --fork-url the blocks follow --fork-block
 (default: the latest) on that chain's state, each one number higher and 12
@@ -54,6 +54,11 @@ type simCall struct {
 	Data  *hexutil.Bytes  `json:"data"`
 	Value *hexutil.Big    `json:"value"`
 	Gas   *hexutil.Uint64 `json:"gas"`
+	// With validation: the nonce (default: the sender's) and the fees.
+	Nonce                *hexutil.Uint64 `json:"nonce"`
+	GasPrice             *hexutil.Big    `json:"gasPrice"`
+	MaxFeePerGas         *hexutil.Big    `json:"maxFeePerGas"`
+	MaxPriorityFeePerGas *hexutil.Big    `json:"maxPriorityFeePerGas"`
 }
 
 // simCallResult is a call's result as eth_simulateV1 prints it.
@@ -104,7 +109,7 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var base vm.StateDB = runtime.NewMemoryState()
-	block := runBlock(defaultGas)
+	block, parentGas := runBlock(defaultGas), uint64(0)
 	if *forkURL != "" {
 		cache, err := fork.Dial(ctx, *forkURL, fork.Options{Block: *forkBlock, CacheDir: *forkCache})
 		if err != nil {
@@ -116,11 +121,17 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 			return exitFailed
 		}
+		h, err := cache.Header(ctx, cache.Block())
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+			return exitFailed
+		}
+		parentGas = h.GasUsed
 		base = cache.State(ctx)
 	}
 	bundles := make([]sim.Bundle, len(req.BlockStateCalls))
 	for k, spec := range req.BlockStateCalls {
-		bundles[k] = sim.Bundle{StateOverrides: spec.StateOverrides, BlockOverrides: spec.BlockOverrides}
+		bundles[k] = sim.Bundle{StateOverrides: spec.StateOverrides, BlockOverrides: spec.BlockOverrides, Validation: req.Validation}
 		for _, c := range spec.Calls {
 			call := sim.Call{From: c.From, To: c.To, Gas: block.GasLimit}
 			switch {
@@ -135,10 +146,21 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 			if c.Gas != nil {
 				call.Gas = uint64(*c.Gas)
 			}
+			if c.Nonce != nil {
+				n := uint64(*c.Nonce)
+				call.Nonce = &n
+			}
+			var over [3]bool
+			call.GasPrice, over[0] = quantity(c.GasPrice)
+			call.GasFeeCap, over[1] = quantity(c.MaxFeePerGas)
+			call.GasTipCap, over[2] = quantity(c.MaxPriorityFeePerGas)
+			if over[0] || over[1] || over[2] {
+				return usageError(stderr, cmd, fmt.Errorf("block %d: a fee above 2^256-1", k))
+			}
 			bundles[k].Calls = append(bundles[k].Calls, call)
 		}
 	}
-	results, _, err := sim.Simulate(ctx, base, block, f, runtime.Config{Backend: b}, bundles)
+	results, _, err := sim.Simulate(ctx, base, sim.Parent{Block: block, GasUsed: parentGas}, f, runtime.Config{Backend: b}, bundles)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
@@ -190,8 +212,15 @@ func readSimRequest(path string) (*simRequest, error) {
 	switch {
 	case len(req.BlockStateCalls) == 0:
 		return nil, fmt.Errorf("%s: no blockStateCalls", path)
-	case req.Validation:
-		return nil, fmt.Errorf("%s: validation mode is not supported yet", path)
 	}
 	return req, nil
+}
+
+// quantity converts a JSON quantity to a word (nil stays nil), reporting
+// one above 2^256-1.
+func quantity(v *hexutil.Big) (*uint256.Int, bool) {
+	if v == nil {
+		return nil, false
+	}
+	return uint256.FromBig((*big.Int)(v))
 }
