@@ -1,9 +1,10 @@
 module github.com/hyvm/hyvm
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/ethereum/go-ethereum v1.17.10
+	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
 	github.com/holiman/uint256 v1.3.2
 	github.com/twitchyliquid64/golang-asm v0.15.1
 	golang.org/x/sys v0.47.0

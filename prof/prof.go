@@ -1,0 +1,208 @@
+package prof
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/google/pprof/profile"
+)
+
+// Options configure a Profiler.
+type Options struct {
+	// Names gives contracts function names (a token's symbol, "router");
+	// others are named by address.
+	Names map[common.Address]string
+}
+
+// Profiler collects the samples of the runs it traces. It is not safe for
+// concurrent use: give each EVM its own and Merge their profiles.
+type Profiler struct {
+	opts    Options
+	frames  []frame
+	samples map[string]*sample
+	// unattributed is the gas frames used beyond their instructions and
+	// their callees (see the package comment), for tests.
+	unattributed uint64
+}
+
+// frame is one call being run.
+type frame struct {
+	code   common.Address // whose code runs (for DELEGATECALL, the callee)
+	pc     uint64         // the instruction running, or the call made from it
+	spent  uint64         // gas attributed so far: instructions and callees
+	ran    bool           // an instruction ran (precompiles run none)
+	callAt *sample        // the sample of the call instruction (not a creation) that entered the next frame
+}
+
+// sample is one call stack's totals.
+type sample struct {
+	stack       []loc // outermost first
+	gas, instrs int64
+}
+
+// loc is one pc of one contract's code.
+type loc struct {
+	code common.Address
+	pc   uint64
+}
+
+// New returns a Profiler.
+func New(opts Options) *Profiler {
+	return &Profiler{opts: opts, samples: map[string]*sample{}}
+}
+
+// Hooks returns the tracing hooks that feed p.
+func (p *Profiler) Hooks() *tracing.Hooks {
+	return &tracing.Hooks{OnEnter: p.onEnter, OnExit: p.onExit, OnOpcode: p.onOpcode}
+}
+
+func (p *Profiler) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
+	if n := len(p.frames); n > 0 {
+		// The caller's call instruction was charged the gas it forwards,
+		// which the callee's samples account for as far as it uses it. A
+		// value transfer's stipend is in gas too: the 9,000 the transfer
+		// costs pay for it, so the call keeps 6,700 of them.
+		forwarded := gas
+		if s := p.frames[n-1].callAt; s != nil {
+			s.gas -= int64(forwarded)
+			p.frames[n-1].spent -= forwarded
+		}
+	}
+	p.frames = append(p.frames, frame{code: to})
+}
+
+func (p *Profiler) onExit(depth int, output []byte, gasUsed uint64, err error, reverted bool) {
+	n := len(p.frames)
+	if n == 0 {
+		return
+	}
+	f := p.frames[n-1]
+	p.frames = p.frames[:n-1]
+	if gasUsed > f.spent {
+		// Used beyond its instructions: burnt by an exceptional halt,
+		// a code deposit, a precompile's price.
+		extra := gasUsed - f.spent
+		p.unattributed += extra
+		p.at(f.pc, &f).gas += int64(extra)
+	}
+	if n > 1 {
+		p.frames[n-2].spent += gasUsed
+		p.frames[n-2].callAt = nil
+	}
+}
+
+func (p *Profiler) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.OpContext, rData []byte, depth int, err error) {
+	n := len(p.frames)
+	if n == 0 {
+		return // a run not entered through a frame hook
+	}
+	f := &p.frames[n-1]
+	f.pc, f.ran = pc, true
+	s := p.at(pc, f)
+	s.gas += int64(cost)
+	s.instrs++
+	f.spent += cost
+	switch vm.OpCode(op) {
+	case vm.CALL, vm.CALLCODE, vm.DELEGATECALL, vm.STATICCALL:
+		// A creation's cost does not include the gas it passes on
+		// (go-ethereum takes that from the frame when it runs it).
+		f.callAt = s
+	default:
+		f.callAt = nil
+	}
+}
+
+// at returns the sample of the current call stack with f at pc.
+func (p *Profiler) at(pc uint64, f *frame) *sample {
+	var key strings.Builder
+	stack := make([]loc, 0, len(p.frames)+1)
+	for i := range p.frames {
+		l := loc{p.frames[i].code, p.frames[i].pc}
+		if &p.frames[i] == f {
+			l.pc = pc
+		}
+		stack = append(stack, l)
+	}
+	if len(p.frames) == 0 || &p.frames[len(p.frames)-1] != f {
+		stack = append(stack, loc{f.code, pc}) // a frame that just left
+	}
+	for _, l := range stack {
+		fmt.Fprintf(&key, "%x:%d/", l.code[:], l.pc)
+	}
+	s := p.samples[key.String()]
+	if s == nil {
+		s = &sample{stack: stack}
+		p.samples[key.String()] = s
+	}
+	return s
+}
+
+// Gas returns the gas of every sample, which adds up to the gas of the
+// outermost frames traced.
+func (p *Profiler) Gas() uint64 {
+	var total int64
+	for _, s := range p.samples {
+		total += s.gas
+	}
+	return uint64(total)
+}
+
+// Profile returns the samples as a pprof profile: sample types gas (gas)
+// and instructions (count), a location per contract and pc whose function
+// is the contract, stacks leaf first as pprof wants them.
+func (p *Profiler) Profile() *profile.Profile {
+	prof := &profile.Profile{
+		SampleType: []*profile.ValueType{{Type: "gas", Unit: "gas"}, {Type: "instructions", Unit: "count"}},
+		PeriodType: &profile.ValueType{Type: "gas", Unit: "gas"},
+		Period:     1,
+	}
+	funcs := map[common.Address]*profile.Function{}
+	locs := map[loc]*profile.Location{}
+	mappings := map[common.Address]*profile.Mapping{}
+	keys := make([]string, 0, len(p.samples))
+	for k := range p.samples {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same runs give the same bytes
+	for _, k := range keys {
+		s := p.samples[k]
+		ps := &profile.Sample{Value: []int64{s.gas, s.instrs}}
+		for i := len(s.stack) - 1; i >= 0; i-- {
+			l := s.stack[i]
+			pl := locs[l]
+			if pl == nil {
+				fn := funcs[l.code]
+				if fn == nil {
+					fn = &profile.Function{ID: uint64(len(funcs) + 1), Name: p.name(l.code), SystemName: l.code.Hex(), Filename: l.code.Hex()}
+					funcs[l.code] = fn
+					prof.Function = append(prof.Function, fn)
+				}
+				m := mappings[l.code]
+				if m == nil {
+					m = &profile.Mapping{ID: uint64(len(mappings) + 1), File: l.code.Hex(), HasFunctions: true, HasLineNumbers: true}
+					mappings[l.code] = m
+					prof.Mapping = append(prof.Mapping, m)
+				}
+				// The pc is the line: pprof lists lines; +1 keeps pc 0 a line.
+				pl = &profile.Location{ID: uint64(len(locs) + 1), Mapping: m, Address: l.pc, Line: []profile.Line{{Function: fn, Line: int64(l.pc) + 1}}}
+				locs[l] = pl
+				prof.Location = append(prof.Location, pl)
+			}
+			ps.Location = append(ps.Location, pl)
+		}
+		prof.Sample = append(prof.Sample, ps)
+	}
+	return prof
+}
+
+func (p *Profiler) name(a common.Address) string {
+	if n, ok := p.opts.Names[a]; ok {
+		return n
+	}
+	return a.Hex()
+}
