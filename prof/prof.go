@@ -188,8 +188,8 @@ func (p *Profiler) Profile() *profile.Profile {
 					mappings[l.code] = m
 					prof.Mapping = append(prof.Mapping, m)
 				}
-				// The pc is the line: pprof lists lines; +1 keeps pc 0 a line.
-				pl = &profile.Location{ID: uint64(len(locs) + 1), Mapping: m, Address: l.pc, Line: []profile.Line{{Function: fn, Line: int64(l.pc) + 1}}}
+				// The pc is the line number: pprof -lines lists them.
+				pl = &profile.Location{ID: uint64(len(locs) + 1), Mapping: m, Address: l.pc, Line: []profile.Line{{Function: fn, Line: int64(l.pc)}}}
 				locs[l] = pl
 				prof.Location = append(prof.Location, pl)
 			}

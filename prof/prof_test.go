@@ -137,7 +137,7 @@ func render(p *profile.Profile) string {
 		var stack []string
 		for i := len(s.Location) - 1; i >= 0; i-- {
 			l := s.Location[i]
-			stack = append(stack, fmt.Sprintf("%s:%d", l.Line[0].Function.Name, l.Line[0].Line-1))
+			stack = append(stack, fmt.Sprintf("%s:%d", l.Line[0].Function.Name, l.Line[0].Line))
 		}
 		lines = append(lines, fmt.Sprintf("%s gas=%d instrs=%d", strings.Join(stack, " > "), s.Value[0], s.Value[1]))
 	}

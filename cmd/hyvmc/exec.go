@@ -22,6 +22,7 @@ import (
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/fork"
+	"github.com/hyvm/hyvm/prof"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -57,6 +58,8 @@ type runOptions struct {
 	create, dump bool
 	// price is the gas price GASPRICE reads; nil: 0.
 	price *uint256.Int
+	// profiler, if set, profiles the run (--profile).
+	profiler *prof.Profiler
 	// closers release what the run's state holds (a fork's disk cache).
 	closers []func() error
 }
@@ -180,10 +183,7 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 	if err != nil {
 		return &runResult{err: fmt.Errorf("creating the state: %w", err)}
 	}
-	var tracer *tracing.Hooks
-	if opts.trace != nil {
-		tracer = logger.NewJSONLogger(opts.trace, traceOut)
-	}
+	tracer := opts.tracer(traceOut)
 	m := newMachine(block, statedb, opts.fork, tracer)
 	m.SetTxContext(vm.TxContext{Origin: opts.sender, GasPrice: opts.gasPrice()})
 	var (
@@ -297,4 +297,16 @@ func dumpState(st vm.StateDB, fork blocks.Fork, block *vm.BlockContext, runErr e
 		return nil, fmt.Errorf("--dump: reopening the state: %w", err)
 	}
 	return after.Dump(nil), runErr
+}
+
+// tracer returns the hooks the run reports to: the EIP-3155 logger
+// writing to traceOut (--trace), the profiler (--profile), or none.
+func (o *runOptions) tracer(traceOut io.Writer) *tracing.Hooks {
+	switch {
+	case o.trace != nil:
+		return logger.NewJSONLogger(o.trace, traceOut)
+	case o.profiler != nil:
+		return o.profiler.Hooks()
+	}
+	return nil
 }

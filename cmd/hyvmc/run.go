@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/fork"
+	"github.com/hyvm/hyvm/hyvm"
+	"github.com/hyvm/hyvm/prof"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -69,6 +72,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		dump      = fs.Bool("dump", false, "print the state after the run (go-ethereum's dump JSON)")
 		create    = fs.Bool("create", false, "evm mode: run CODE and the input as initcode; print the deployed code")
 		price     = fs.String("price", "0", "gas price GASPRICE reads, in wei (nothing is charged)")
+		profOut   = fs.String("profile", "", "write a pprof profile of the run's gas and instructions by contract, pc and call stack to `FILE`")
 		gas       = fs.Uint64("gas", defaultGas, "gas limit of the call (also the block gas limit)")
 		value     = fs.String("value", "0", "wei sent with the call (decimal or 0x hex)")
 		sender    = fs.String("sender", defaultSender.Hex(), "caller and transaction origin (`ADDRESS`)")
@@ -113,8 +117,13 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *create && *mode != modeEVM:
 		return usageError(stderr, cmd, errors.New("--create needs --mode evm"))
+	case *profOut != "" && *trace:
+		return usageError(stderr, cmd, errors.New("--profile and --trace: one tracer at a time"))
 	case (*dump || *prestate != "") && *forkURL != "":
 		return usageError(stderr, cmd, errors.New("--dump and --prestate need an in-memory state, not --fork-url"))
+	}
+	if *profOut != "" {
+		opts.profiler = prof.New(prof.Options{Names: map[common.Address]string{hyvm.Reference.Address: "HyVM guest"}})
 	}
 	if *prestate != "" {
 		if opts.prestate, err = readGenesis(*prestate); err != nil {
@@ -165,6 +174,12 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	if res.dump != nil {
 		fmt.Fprintf(stdout, "%s\n", res.dump)
+	}
+	if opts.profiler != nil {
+		if err := writeProfile(*profOut, opts.profiler); err != nil {
+			fmt.Fprintf(stderr, "%s: --profile: %v\n", cmd, err)
+			return exitFailed
+		}
 	}
 	if res.err != nil {
 		return exitFailed
@@ -279,4 +294,17 @@ func readGenesis(path string) (*core.Genesis, error) {
 		return nil, fmt.Errorf("%s: not a genesis file: %w", path, err)
 	}
 	return g, nil
+}
+
+// writeProfile writes p's profile (gzipped protobuf, as pprof reads it).
+func writeProfile(path string, p *prof.Profiler) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := p.Profile().Write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

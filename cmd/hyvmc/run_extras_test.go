@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/types"
 	gethruntime "github.com/ethereum/go-ethereum/core/vm/runtime"
+	"github.com/google/pprof/profile"
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/runtime"
@@ -139,3 +140,34 @@ func TestVersion(t *testing.T) {
 }
 
 func itoa(n uint64) string { return new(big.Int).SetUint64(n).String() }
+
+// TestRunProfile writes a profile of a run in each mode and reads it with
+// pprof's parser: its gas samples add up to the gas the run printed.
+func TestRunProfile(t *testing.T) {
+	for _, args := range [][]string{
+		{"--mode", "evm", "--input", "0x2a", "60003560005560206000f3"},
+		{"600360040160005260206000f3"},
+	} {
+		file := filepath.Join(t.TempDir(), "profile.pb.gz")
+		status, stdout, stderr := hyvmc(t, append([]string{"run", "--profile", file}, args...)...)
+		if status != exitOK {
+			t.Fatalf("%q: exit %d: %s", args, status, stderr)
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := profile.Parse(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gas int64
+		for _, s := range p.Sample {
+			gas += s.Value[0]
+		}
+		if want := "gas used: " + itoa(uint64(gas)) + "\n"; !strings.HasSuffix(stdout, want) || gas == 0 {
+			t.Errorf("%q: samples add up to %d gas; printed %q", args, gas, stdout)
+		}
+	}
+}

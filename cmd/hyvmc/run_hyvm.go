@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/ethereum/go-ethereum/core/tracing"
-	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 
 	"github.com/hyvm/hyvm/hyvm"
 )
@@ -53,10 +52,7 @@ func executeGuest(opts *runOptions, traceOut io.Writer) *runResult {
 	st.SubBalance(opts.sender, opts.value, tracing.BalanceChangeTransfer)
 	st.AddBalance(opts.receiver, opts.value, tracing.BalanceChangeTransfer)
 	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
-	var tracer *tracing.Hooks
-	if opts.trace != nil {
-		tracer = logger.NewJSONLogger(opts.trace, traceOut)
-	}
+	tracer := opts.tracer(traceOut)
 	traceTxStart(tracer, &block, st, opts, opts.code)
 	res, err := hyvm.Run(opts.context(), st, hyvm.Context{
 		Fork:   opts.fork,
