@@ -180,6 +180,9 @@ func (e *EVM) Cancelled() bool { return e.cancelled.Load() }
 // ChainID returns the chain id the EVM runs for.
 func (e *EVM) ChainID() *uint256.Int { return &e.env.ChainID }
 
+// Tracer returns the hooks the EVM reports to (nil: none).
+func (e *EVM) Tracer() *tracing.Hooks { return e.env.Tracer }
+
 // SetTxContext implements Machine.
 func (e *EVM) SetTxContext(ctx vm.TxContext) { e.env.Tx = ctx }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
@@ -66,6 +67,25 @@ func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.
 		return nil, fmt.Errorf("apply message: unsupported fork %v", fork)
 	}
 	snapshot := -1 // none taken yet
+	// A tracer hears of the transaction as go-ethereum's block processing
+	// tells it: before validation, and at the end with the receipt's gas
+	// or the error that made the message invalid.
+	hooks := tracerOf(m)
+	if hooks != nil && hooks.OnTxStart != nil {
+		hooks.OnTxStart(vmContext(block, statedb), messageTx(msg), msg.From)
+	}
+	if hooks != nil && hooks.OnTxEnd != nil {
+		defer func() {
+			var receipt *types.Receipt
+			if err == nil {
+				receipt = &types.Receipt{GasUsed: res.UsedGas, Status: types.ReceiptStatusSuccessful, ContractAddress: res.ContractAddress}
+				if res.Err != nil {
+					receipt.Status = types.ReceiptStatusFailed
+				}
+			}
+			hooks.OnTxEnd(receipt, err)
+		}()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = InternalError(r, "while applying a message")
@@ -139,4 +159,29 @@ func settleGas(statedb vm.StateDB, block *vm.BlockContext, rules *params.Rules, 
 	// Credited even when zero: the touch matters under EIP-161.
 	fee := new(uint256.Int).Mul(uint256.NewInt(used), cost.tip)
 	statedb.AddBalance(block.Coinbase, fee, tracing.BalanceIncreaseRewardTransactionFee)
+}
+
+// tracerOf returns the tracing hooks m reports to, if any.
+func tracerOf(m Machine) *tracing.Hooks {
+	if t, ok := m.(interface{ Tracer() *tracing.Hooks }); ok {
+		return t.Tracer()
+	}
+	return nil
+}
+
+// vmContext is the block as a tracer sees it.
+func vmContext(block *vm.BlockContext, statedb vm.StateDB) *tracing.VMContext {
+	return &tracing.VMContext{Coinbase: block.Coinbase, BlockNumber: block.BlockNumber, Time: block.Time,
+		Random: block.Random, BaseFee: block.BaseFee, StateDB: statedb}
+}
+
+// messageTx is msg as the transaction a tracer is told of: its nonce,
+// recipient, value, gas, price and data (a message has no signature).
+func messageTx(msg *core.Message) *types.Transaction {
+	value := new(big.Int)
+	if msg.Value != nil {
+		value = msg.Value.ToBig()
+	}
+	return types.NewTx(&types.LegacyTx{Nonce: msg.Nonce, To: msg.To, Value: value, Gas: msg.GasLimit,
+		GasPrice: msg.GasPrice.ToBig(), Data: msg.Data})
 }

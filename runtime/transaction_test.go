@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -283,5 +284,60 @@ func TestAuthorizationInstallsDelegation(t *testing.T) {
 	}
 	if got := w.statedb.GetNonce(authority); got != 1 {
 		t.Errorf("authority nonce %d, want 1", got)
+	}
+}
+
+// TestApplyMessageTellsTracer checks that ApplyMessage on a hyvm EVM with a
+// tracer tells it of the transaction as go-ethereum's block processing
+// does: OnTxStart first (with the sender and the message's gas), OnTxEnd
+// last with the receipt's gas used, or with the error of an invalid
+// message and no receipt.
+func TestApplyMessageTellsTracer(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		msg     func() *core.Message
+		invalid bool
+	}{
+		{"valid", call, false},
+		{"nonce too high", func() *core.Message { m := call(); m.Nonce = 5; return m }, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, false)
+			var events []string
+			var endGas uint64
+			var endErr error
+			hooks := &tracing.Hooks{
+				OnTxStart: func(vm *tracing.VMContext, tx *types.Transaction, from common.Address) {
+					if from != sender || tx.Gas() != 100_000 || vm.Coinbase != coinbase {
+						t.Errorf("OnTxStart from %v, gas %d, coinbase %v", from, tx.Gas(), vm.Coinbase)
+					}
+					events = append(events, "start")
+				},
+				OnEnter: func(int, byte, common.Address, common.Address, []byte, uint64, *big.Int) {
+					events = append(events, "enter")
+				},
+				OnTxEnd: func(r *types.Receipt, err error) {
+					if r != nil {
+						endGas = r.GasUsed
+					}
+					endErr = err
+					events = append(events, "end")
+				},
+			}
+			evm := runtime.NewEVM(w.block, w.statedb, blocks.Latest, runtime.Config{Tracer: hooks})
+			res, err := runtime.ApplyMessage(context.Background(), evm, w.statedb, &w.block, blocks.Latest, tt.msg())
+			want := "start enter end"
+			if tt.invalid {
+				want = "start end"
+				if err == nil || !errors.Is(endErr, core.ErrNonceTooHigh) {
+					t.Errorf("error %v, told %v", err, endErr)
+				}
+			} else if err != nil || endErr != nil || endGas != res.UsedGas {
+				t.Errorf("error %v, told %v, gas %d told %d", err, endErr, res.UsedGas, endGas)
+			}
+			if got := strings.Join(events, " "); got != want {
+				t.Errorf("events %q, want %q", got, want)
+			}
+		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
-	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers"
@@ -118,7 +117,7 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		var tracer *tracers.Tracer
 		if b.Tracer != "" {
 			var err error
-			if tracer, err = b.startTracer(i, msg, st, &block, fork); err != nil {
+			if tracer, err = b.newTracer(i, &block, fork); err != nil {
 				return nil, block, err
 			}
 			traced := cfg
@@ -132,9 +131,6 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, Err: res.Err, Contract: res.ContractAddress,
 			Logs: append([]*types.Log(nil), st.Logs()[logs:]...)}
 		if tracer != nil {
-			if tracer.OnTxEnd != nil {
-				tracer.OnTxEnd(&types.Receipt{GasUsed: res.UsedGas}, nil)
-			}
 			if results[i].Trace, err = tracer.GetResult(); err != nil {
 				return nil, block, fmt.Errorf("sim: call %d: %s: %w", i, b.Tracer, err)
 			}
@@ -180,22 +176,12 @@ func (b *Bundle) message(c *Call, st vm.StateDB, baseFee *big.Int) *core.Message
 	return msg
 }
 
-// startTracer makes b's tracer for call i and tells it the call starts,
-// as go-ethereum's debug_traceCall does.
-func (b *Bundle) startTracer(i int, msg *core.Message, st vm.StateDB, block *vm.BlockContext, fork blocks.Fork) (*tracers.Tracer, error) {
+// newTracer makes b's tracer for call i (ApplyMessage tells it the call
+// starts and ends, as go-ethereum's debug_traceCall does).
+func (b *Bundle) newTracer(i int, block *vm.BlockContext, fork blocks.Fork) (*tracers.Tracer, error) {
 	t, err := tracers.DefaultDirectory.New(b.Tracer, &tracers.Context{BlockNumber: block.BlockNumber, TxIndex: i}, b.TracerConfig, runtime.ChainConfig(fork))
 	if err != nil {
 		return nil, fmt.Errorf("sim: tracer %q: %w", b.Tracer, err)
-	}
-	if t.OnTxStart != nil {
-		value := msg.Value
-		if value == nil {
-			value = new(uint256.Int)
-		}
-		tx := types.NewTx(&types.LegacyTx{Nonce: msg.Nonce, To: msg.To, Value: value.ToBig(), Gas: msg.GasLimit,
-			GasPrice: msg.GasPrice.ToBig(), Data: msg.Data})
-		t.OnTxStart(&tracing.VMContext{Coinbase: block.Coinbase, BlockNumber: block.BlockNumber, Time: block.Time,
-			Random: block.Random, BaseFee: block.BaseFee, StateDB: st}, tx, msg.From)
 	}
 	return t, nil
 }
