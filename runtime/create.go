@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -106,7 +107,8 @@ func (e *EVM) deploy(address common.Address, code []byte, gas uint64) (uint64, e
 	}
 	gas -= cost
 	if len(code) > MaxCodeSize {
-		return gas, vm.ErrMaxCodeSizeExceeded
+		// go-ethereum's message names the sizes (tracers show it).
+		return gas, fmt.Errorf("%w: code size %v limit %v", vm.ErrMaxCodeSizeExceeded, len(code), MaxCodeSize)
 	}
 	if len(code) > 0 {
 		// The state keeps the slice; code is in a reused frame buffer.

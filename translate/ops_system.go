@@ -2,10 +2,12 @@ package translate
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -192,12 +194,19 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		if transfers {
 			intrinsic += blocks.CallValueTransferGas
 		}
-		if f.Gas < intrinsic {
+		// go-ethereum's CALL pricing fails for want of the memory and value
+		// costs (and from Prague every call's fails for want of its
+		// intrinsic cost); before Prague the others, and CALL for want of
+		// the new account's cost, price the call anyway.
+		if (kind == blocks.CALL || fork >= blocks.Prague) && f.Gas < intrinsic {
 			return f.failCharge(gasBefore, charged)
 		}
-		if kind == blocks.CALL && transfers && st.Empty(addr) {
-			intrinsic += blocks.CallNewAccountGas
+		if fork < blocks.Prague {
+			if full := intrinsic + newAccountGas(kind, transfers, st, addr); f.Gas < full {
+				return f.failPricedCall(gasBefore, charged, full, reqGas)
+			}
 		}
+		intrinsic += newAccountGas(kind, transfers, st, addr)
 		if !charge(intrinsic) {
 			return f.failCharge(gasBefore, charged)
 		}
@@ -258,6 +267,36 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		f.ReturnData = ret
 		return nil
 	}
+}
+
+// newAccountGas is what a CALL sending value to an empty account adds.
+func newAccountGas(kind blocks.Opcode, transfers bool, st vm.StateDB, addr common.Address) uint64 {
+	if kind == blocks.CALL && transfers && st.Empty(addr) {
+		return blocks.CallNewAccountGas
+	}
+	return 0
+}
+
+// failPricedCall ends a call, before Prague, whose intrinsic cost (all but
+// the cold surcharge, already charged) exceeds the gas left where
+// go-ethereum's gas function does not fail for it: it subtracts the intrinsic cost from the
+// gas left, wrapping around, and forwards all but a 64th of that or the
+// gas asked for, and the total it returns is more than the frame has. The
+// trace shows that total, and the error is a plain out of gas.
+func (f *Frame) failPricedCall(gasBefore, charged, intrinsic uint64, reqGas *uint256.Int) error {
+	avail := f.Gas - intrinsic // wraps, as go-ethereum's does
+	callGas := avail - avail/64
+	if reqGas.IsUint64() && reqGas.Uint64() < callGas {
+		callGas = reqGas.Uint64()
+	}
+	f.Gas = gasBefore
+	total, carry := bits.Add64(charged, intrinsic, 0)
+	total, carry2 := bits.Add64(total, callGas, 0)
+	if carry != 0 || carry2 != 0 {
+		return errGasOverflowInGasFn
+	}
+	f.useGas(total) // fails: it reports the cost to a tracer
+	return errOutOfGas
 }
 
 // failCharge ends a CALL whose gas ran out part-way; a traced run reports

@@ -3,8 +3,10 @@ package difftest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -12,6 +14,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/eth/tracers"
+	_ "github.com/ethereum/go-ethereum/eth/tracers/native" // the tracers Runner.Tracer names
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvmstate"
@@ -63,6 +67,8 @@ type Outcome struct {
 	rec *recorder
 	// trace summarises the instructions a traced run reported.
 	trace traceDigest
+	// traced is Runner.Tracer's result.
+	traced json.RawMessage
 }
 
 // Runner runs cases on both engines. A Runner is not safe for concurrent
@@ -78,7 +84,13 @@ type Runner struct {
 	// flushed into it before the root is computed. Mutated and diagnosing
 	// runs use the StateDB directly.
 	Overlay bool
-	pre     *PreState
+	// Tracer, if set, names one of go-ethereum's native tracers run over
+	// both engines with TracerConfig (told of the call as a transaction,
+	// logs and state changes from go-ethereum's hooked state on its side);
+	// their JSON results are compared.
+	Tracer       string
+	TracerConfig json.RawMessage
+	pre          *PreState
 }
 
 // NewRunner returns a runner with the standard environment and pre-state.
@@ -138,6 +150,17 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	case c.Traced: // a tracer that does nothing still selects hyvm's traced path
 		hooks = &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) {}}
 	}
+	var tracer *tracers.Tracer
+	if r.Tracer != "" {
+		if tracer, err = tracers.DefaultDirectory.New(r.Tracer, &tracers.Context{BlockNumber: env.Block.BlockNumber, TxHash: env.TxHash},
+			r.TracerConfig, ChainConfig(c.Fork)); err != nil {
+			return nil, err
+		}
+		hooks = tracer.Hooks
+		if engine == Geth && sdb == vm.StateDB(st) {
+			sdb = state.NewHookedState(st, hooks) // go-ethereum's tracers hear of logs from its state
+		}
+	}
 	var m runtime.Machine
 	switch engine {
 	case Hyvm:
@@ -150,6 +173,11 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	if c.ValueOverBalance {
 		value.AddUint64(SenderBalance, 1)
 	}
+	if tracer != nil && tracer.OnTxStart != nil {
+		tx := types.NewTx(&types.LegacyTx{To: to, Value: value.ToBig(), Gas: c.Gas, GasPrice: env.Tx.GasPrice.ToBig(), Data: c.Input})
+		tracer.OnTxStart(&tracing.VMContext{Coinbase: env.Block.Coinbase, BlockNumber: env.Block.BlockNumber, Time: env.Block.Time,
+			Random: env.Block.Random, BaseFee: env.Block.BaseFee, StateDB: sdb}, tx, Sender)
+	}
 	out := &Outcome{}
 	var left uint64
 	if c.Create {
@@ -161,6 +189,14 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 		return nil, fmt.Errorf("%v left %d gas of %d", engine, left, c.Gas)
 	}
 	out.GasUsed = c.Gas - left
+	if tracer != nil {
+		if tracer.OnTxEnd != nil {
+			tracer.OnTxEnd(&types.Receipt{GasUsed: out.GasUsed}, nil)
+		}
+		if out.traced, err = tracer.GetResult(); err != nil {
+			return nil, fmt.Errorf("%v: %s: %w", engine, r.Tracer, err)
+		}
+	}
 	switch {
 	case out.Err == nil:
 		out.Status = Success
@@ -200,6 +236,9 @@ func (r *Runner) CompareMutated(c *Case, mutHyvm, mutGeth Mutator) (hy, ge *Outc
 		return nil, nil, "", err
 	}
 	diffs := Diff(hy, ge)
+	if r.Tracer != "" && !sameJSON(hy.traced, ge.traced) {
+		diffs = append(diffs, fmt.Sprintf("%s: hyvm %s; geth %s", r.Tracer, hy.traced, ge.traced))
+	}
 	if r.CompareTraces && hy.trace != ge.trace {
 		diffs = append(diffs, fmt.Sprintf("trace: hyvm %d lines, last %q; geth %d lines, last %q",
 			hy.trace.lines, hy.trace.last, ge.trace.lines, ge.trace.last))
@@ -302,4 +341,13 @@ func fmtLogs(ls []*types.Log) string {
 		s[i] = fmtLog(l)
 	}
 	return strings.Join(s, " ")
+}
+
+// sameJSON reports whether two JSON documents hold the same values.
+func sameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
 }
