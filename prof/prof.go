@@ -17,6 +17,10 @@ type Options struct {
 	// Names gives contracts function names (a token's symbol, "router");
 	// others are named by address.
 	Names map[common.Address]string
+	// SourceMaps maps contracts' pcs to Solidity files, lines and
+	// functions: their locations are then source lines of functions named
+	// Contract.function, as pprof shows Go code.
+	SourceMaps map[common.Address]*SourceMap
 }
 
 // Profiler collects the samples of the runs it traces. It is not safe for
@@ -161,7 +165,8 @@ func (p *Profiler) Profile() *profile.Profile {
 		PeriodType: &profile.ValueType{Type: "gas", Unit: "gas"},
 		Period:     1,
 	}
-	funcs := map[common.Address]*profile.Function{}
+	type funcKey struct{ name, file string }
+	funcs := map[funcKey]*profile.Function{}
 	locs := map[loc]*profile.Location{}
 	mappings := map[common.Address]*profile.Mapping{}
 	keys := make([]string, 0, len(p.samples))
@@ -176,20 +181,28 @@ func (p *Profiler) Profile() *profile.Profile {
 			l := s.stack[i]
 			pl := locs[l]
 			if pl == nil {
-				fn := funcs[l.code]
-				if fn == nil {
-					fn = &profile.Function{ID: uint64(len(funcs) + 1), Name: p.name(l.code), SystemName: l.code.Hex(), Filename: l.code.Hex()}
-					funcs[l.code] = fn
-					prof.Function = append(prof.Function, fn)
-				}
 				m := mappings[l.code]
 				if m == nil {
 					m = &profile.Mapping{ID: uint64(len(mappings) + 1), File: l.code.Hex(), HasFunctions: true, HasLineNumbers: true}
 					mappings[l.code] = m
 					prof.Mapping = append(prof.Mapping, m)
 				}
-				// The pc is the line number: pprof -lines lists them.
-				pl = &profile.Location{ID: uint64(len(locs) + 1), Mapping: m, Address: l.pc, Line: []profile.Line{{Function: fn, Line: int64(l.pc)}}}
+				// Without a source map the function is the contract and the
+				// line number the pc (pprof -lines lists them).
+				name, file, line := p.name(l.code), l.code.Hex(), int64(l.pc)
+				if sm := p.opts.SourceMaps[l.code]; sm != nil {
+					if src, ok := sm.At(l.pc); ok {
+						name, file, line = src.Function, src.File, int64(src.Line)
+					}
+				}
+				fk := funcKey{name, file}
+				fn := funcs[fk]
+				if fn == nil {
+					fn = &profile.Function{ID: uint64(len(funcs) + 1), Name: name, SystemName: name, Filename: file}
+					funcs[fk] = fn
+					prof.Function = append(prof.Function, fn)
+				}
+				pl = &profile.Location{ID: uint64(len(locs) + 1), Mapping: m, Address: l.pc, Line: []profile.Line{{Function: fn, Line: line}}}
 				locs[l] = pl
 				prof.Location = append(prof.Location, pl)
 			}

@@ -1,6 +1,10 @@
 // compile.js compiles every *.sol here with solc-js (standard JSON, optimizer
 // on) and writes build/: for each contract its creation code (X.bin), runtime
-// code (X.runtime.bin), ABI (X.abi.json), plus selectors.txt and solc.txt.
+// code (X.runtime.bin), ABI (X.abi.json), the runtime code's source map
+// (X.runtime.srcmap, solc's s:l:f:j:m format) and the compiler-generated
+// sources it refers to (X.runtime.generated.json), plus sources.json (each
+// source id's file and its functions' byte ranges, for profiles),
+// selectors.txt and solc.txt.
 // Run it through regen.sh, which pins the compiler version.
 'use strict';
 const fs = require('fs');
@@ -23,7 +27,12 @@ const input = {
   settings: {
     evmVersion: 'prague',
     optimizer: { enabled: true, runs: 200 },
-    outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] } },
+    outputSelection: {
+      '*': {
+        '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.sourceMap', 'evm.deployedBytecode.generatedSources', 'evm.methodIdentifiers'],
+        '': ['ast'],
+      },
+    },
   },
 };
 const output = JSON.parse(solc.compile(JSON.stringify(input), { import: (p) => ({ error: `no import ${p}` }) }));
@@ -45,10 +54,53 @@ for (const file of Object.keys(output.contracts).sort()) {
     fs.writeFileSync(path.join(out, `${name}.bin`), c.evm.bytecode.object + '\n');
     fs.writeFileSync(path.join(out, `${name}.runtime.bin`), c.evm.deployedBytecode.object + '\n');
     fs.writeFileSync(path.join(out, `${name}.abi.json`), JSON.stringify(c.abi, null, 1) + '\n');
+    fs.writeFileSync(path.join(out, `${name}.runtime.srcmap`), c.evm.deployedBytecode.sourceMap + '\n');
+    // The compiler's own helpers (ABI coding, checked arithmetic), whose
+    // source ids follow the .sol files' in this contract's source map.
+    const generated = (c.evm.deployedBytecode.generatedSources || []).map((g) => {
+      const functions = [];
+      const walk = (node) => {
+        if (!node || typeof node !== 'object') return;
+        if (node.nodeType === 'YulFunctionDefinition' && node.src) {
+          const [start, length] = node.src.split(':').map(Number);
+          functions.push({ name: node.name, start, length });
+        }
+        for (const v of Object.values(node)) {
+          if (Array.isArray(v)) v.forEach(walk);
+          else if (v && typeof v === 'object') walk(v);
+        }
+      };
+      walk(g.ast);
+      return { id: g.id, file: g.name, content: g.contents, functions };
+    });
+    fs.writeFileSync(path.join(out, `${name}.runtime.generated.json`), JSON.stringify(generated, null, 1) + '\n');
     for (const [sig, id] of Object.entries(c.evm.methodIdentifiers).sort()) {
       selectors.push(`${name} ${id} ${sig}`);
     }
   }
 }
 fs.writeFileSync(path.join(out, 'selectors.txt'), selectors.join('\n') + '\n');
+
+// Each source's id (the f of a source map entry), file and the byte ranges
+// of its functions and modifiers, named Contract.function.
+const sourceList = [];
+for (const file of Object.keys(output.sources).sort()) {
+  const functions = [];
+  const walk = (node, contract) => {
+    if (!node || typeof node !== 'object') return;
+    if (node.nodeType === 'ContractDefinition') contract = node.name;
+    if ((node.nodeType === 'FunctionDefinition' || node.nodeType === 'ModifierDefinition') && node.src) {
+      const [start, length] = node.src.split(':').map(Number);
+      const name = node.name || node.kind; // constructor, receive, fallback
+      functions.push({ name: `${contract}.${name}`, start, length });
+    }
+    for (const v of Object.values(node)) {
+      if (Array.isArray(v)) v.forEach((n) => walk(n, contract));
+      else if (v && typeof v === 'object') walk(v, contract);
+    }
+  };
+  walk(output.sources[file].ast, '');
+  sourceList.push({ id: output.sources[file].id, file, functions });
+}
+fs.writeFileSync(path.join(out, 'sources.json'), JSON.stringify(sourceList, null, 1) + '\n');
 fs.writeFileSync(path.join(out, 'solc.txt'), solc.version() + ' optimizer runs=200 evmVersion=prague\n');
