@@ -22,7 +22,7 @@ import (
 
 // check runs one outcome of a test and returns nil when it passes, or what
 // differed.
-func (r *Runner) check(t *fixture, forkName string, post *postState) error {
+func (r *Runner) check(t *fixture, forkName string, post *postState, rootOut *common.Hash) error {
 	fork, err := blocks.ParseFork(forkName)
 	if err != nil {
 		return err
@@ -69,7 +69,9 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 			return fmt.Errorf("unexpected invalid tx: %w", err)
 		}
 		// The rejected transaction must have left the pre-state alone.
-		if root := statedb.IntermediateRoot(rules); root != common.Hash(post.Hash) {
+		root := statedb.IntermediateRoot(rules)
+		*rootOut = root
+		if root != common.Hash(post.Hash) {
 			return fmt.Errorf("state root after rejected tx (%v): got %x want %x", err, root, post.Hash)
 		}
 		return nil
@@ -85,6 +87,7 @@ func (r *Runner) check(t *fixture, forkName string, post *postState) error {
 		overlay.Flush(rules)
 	}
 	root := statedb.IntermediateRoot(rules)
+	*rootOut = root
 
 	var diffs []string
 	if root != common.Hash(post.Hash) {

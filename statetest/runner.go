@@ -11,7 +11,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
+
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/runtime"
 )
@@ -28,6 +30,12 @@ type Runner struct {
 	Run *regexp.Regexp
 	// Jobs is the number of tests run in parallel; GOMAXPROCS when < 1.
 	Jobs int
+	// Index, if set, runs only that index of each fork's outcomes.
+	Index *int
+	// OnCase, if set, is called with each result as soon as its outcome has
+	// run, on the goroutine that ran it (in order when Jobs is 1): a tracer's
+	// output can be closed per outcome.
+	OnCase func(Result)
 	// Overlay runs each transaction on a hyvmstate.Overlay over go-ethereum's
 	// StateDB, flushed into it before the state root is computed.
 	Overlay bool
@@ -40,7 +48,8 @@ type Result struct {
 	Fork   string
 	Index  int
 	Passed bool
-	Detail string // what differed, when failed
+	Detail string      // what differed, when failed
+	Root   common.Hash // the state root after the outcome (zero if none was computed)
 }
 
 // testCase is one outcome to run.
@@ -120,6 +129,9 @@ func (r *Runner) RunPaths(paths []string, report func(Result)) (passed, failed i
 		workers.Go(func() {
 			for t := range tasks {
 				res := r.runCase(t.tc)
+				if r.OnCase != nil {
+					r.OnCase(res)
+				}
 				mu.Lock()
 				runs[t.file].results[t.index] = res
 				runs[t.file].pending--
@@ -158,6 +170,9 @@ func (r *Runner) cases(file string, tests map[string]*fixture) []testCase {
 				continue
 			}
 			for i := range posts {
+				if r.Index != nil && i != *r.Index {
+					continue
+				}
 				cases = append(cases, testCase{
 					test:  t,
 					post:  &posts[i],
@@ -201,7 +216,7 @@ func (r *Runner) runCase(tc testCase) (res Result) {
 			res.Detail = fmt.Sprintf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	if err := r.check(tc.test, tc.proto.Fork, tc.post); err != nil {
+	if err := r.check(tc.test, tc.proto.Fork, tc.post, &res.Root); err != nil {
 		res.Detail = err.Error()
 		return res
 	}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"regexp"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/eth/tracers/logger"
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/runtime"
@@ -21,6 +24,12 @@ for *.json) on hyvm. Prints a line per failing test naming what differed and
 a closing "N passed, M failed" line. Exit status 1 if any test failed, 2 if
 a path or fixture could not be read.
 
+As go-ethereum's "evm statetest", for cross-client trace diffing (goevmlab):
+--trace writes each outcome's EIP-3155 JSON trace to stderr followed by its
+{"stateRoot": ...} line (one test at a time), and --json prints the results
+as a JSON array (name, pass, stateRoot, fork, error) instead of the lines.
+--index runs one index of each fork's outcomes.
+
 Flags:
 `
 
@@ -33,21 +42,50 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 		forkName = fs.String("fork", "", "run only the outcomes of this fork (Cancun, Prague, Osaka)")
 		runExpr  = fs.String("run", "", "run only the tests whose name matches `REGEX`")
 		backend  = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto, interp, closure or amd64")
+		index    = fs.Int("index", -1, "run only this index of each fork's outcomes (-1: all)")
+		trace    = fs.Bool("trace", false, "write EIP-3155 JSON traces and state roots to stderr, as evm statetest --trace")
+		noMemory = fs.Bool("trace.nomemory", true, "leave memory out of the trace")
+		noStack  = fs.Bool("trace.nostack", false, "leave the stack out of the trace")
+		noRet    = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
+		jsonOut  = fs.Bool("json", false, "print the results as a JSON array, as evm statetest does")
 	)
 	paths, err := parseFlags(fs, args, stateTestUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
 	}
-	runner, err := newStateTestRunner(paths, *jobs, *forkName, *runExpr, *backend, stderr)
+	var traceCfg *logger.Config
+	if *trace {
+		traceCfg = &logger.Config{EnableMemory: !*noMemory, DisableStack: *noStack, EnableReturnData: !*noRet}
+		*jobs = 1 // one trace at a time
+	}
+	runner, err := newStateTestRunner(paths, *jobs, *forkName, *runExpr, *backend, traceCfg, stderr)
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
+	if *index >= 0 {
+		runner.Index = index
+	}
+	if *trace {
+		runner.OnCase = func(r statetest.Result) { fmt.Fprintf(stderr, "{\"stateRoot\": \"%#x\"}\n", r.Root) }
+	}
+	var results []evmResult
 	passed, failed, err := runner.RunPaths(paths, func(r statetest.Result) {
-		if !r.Passed {
+		switch {
+		case *jsonOut:
+			res := evmResult{Name: r.Name, Pass: r.Passed, Fork: r.Fork, Error: firstLine(r.Detail)}
+			if r.Root != (common.Hash{}) {
+				res.Root = &r.Root
+			}
+			results = append(results, res)
+		case !r.Passed:
 			fmt.Fprintf(stdout, "FAIL %s: %s [%s #%d]: %s\n", r.File, r.Name, r.Fork, r.Index, firstLine(r.Detail))
 		}
 	})
-	if passed+failed > 0 || err == nil {
+	switch {
+	case *jsonOut:
+		out, _ := json.MarshalIndent(results, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", out)
+	case passed+failed > 0 || err == nil:
 		fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	}
 	switch {
@@ -62,7 +100,7 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 
 // newStateTestRunner validates the statetest arguments and returns a runner
 // on hyvm's engine, all tests sharing one translation cache.
-func newStateTestRunner(paths []string, jobs int, forkName, runExpr, backendName string, stderr io.Writer) (*statetest.Runner, error) {
+func newStateTestRunner(paths []string, jobs int, forkName, runExpr, backendName string, trace *logger.Config, stderr io.Writer) (*statetest.Runner, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("missing PATH argument (see 'hyvmc statetest -h')")
 	}
@@ -76,7 +114,11 @@ func newStateTestRunner(paths []string, jobs int, forkName, runExpr, backendName
 	cache := runtime.NewCache(0)
 	r := &statetest.Runner{
 		NewMachine: func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork) runtime.Machine {
-			return runtime.NewEVM(block, statedb, fork, runtime.Config{Cache: cache, MemoryLimits: statetest.MemoryLimits, Backend: backend})
+			cfg := runtime.Config{Cache: cache, MemoryLimits: statetest.MemoryLimits, Backend: backend}
+			if trace != nil {
+				cfg.Tracer = logger.NewJSONLogger(trace, stderr)
+			}
+			return runtime.NewEVM(block, statedb, fork, cfg)
 		},
 		Jobs: jobs,
 	}
@@ -106,4 +148,13 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+// evmResult is one outcome as go-ethereum's evm statetest --json prints it.
+type evmResult struct {
+	Name  string       `json:"name"`
+	Pass  bool         `json:"pass"`
+	Root  *common.Hash `json:"stateRoot,omitempty"`
+	Fork  string       `json:"fork"`
+	Error string       `json:"error,omitempty"`
 }
