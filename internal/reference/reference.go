@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
@@ -41,3 +42,7 @@ func (e *EVM) Create(ctx context.Context, caller common.Address, code []byte, ga
 
 // ChainID implements runtime.Machine.
 func (e *EVM) ChainID() *uint256.Int { return &e.chainID }
+
+// Tracer returns the hooks go-ethereum's EVM reports to, so that
+// runtime.ApplyMessage tells them of the transaction as for hyvm's.
+func (e *EVM) Tracer() *tracing.Hooks { return e.EVM.Config.Tracer }

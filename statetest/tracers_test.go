@@ -1,0 +1,95 @@
+package statetest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/eth/tracers"
+	_ "github.com/ethereum/go-ethereum/eth/tracers/native"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/internal/reference"
+	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/statetest"
+)
+
+// TestPrestateTracerOnStateTests runs go-ethereum's prestateTracer (plain
+// and in diff mode) over hyvm and over go-ethereum's EVM on every
+// outcome at index 0 of every 20th state-test file: the same JSON each time.
+func TestPrestateTracerOnStateTests(t *testing.T) {
+	var files []string
+	filepath.WalkDir(corpusDir(t), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			files = append(files, p)
+		}
+		return err
+	})
+	sort.Strings(files)
+	var sample []string
+	step := 20
+	if testing.Short() {
+		step = 100
+	}
+	for i := 0; i < len(files); i += step {
+		sample = append(sample, files[i])
+	}
+	zero := 0
+	for _, config := range []string{`{}`, `{"diffMode": true}`} {
+		traces := func(geth bool) map[string]string {
+			out := map[string]string{}
+			var current *tracers.Tracer
+			r := &statetest.Runner{Jobs: 1, Index: &zero,
+				NewMachine: func(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork) runtime.Machine {
+					var err error
+					current, err = tracers.DefaultDirectory.New("prestateTracer", &tracers.Context{BlockNumber: block.BlockNumber}, json.RawMessage(config), runtime.ChainConfig(fork))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if geth {
+						return reference.New(block, statedb, runtime.ChainConfig(fork), vm.Config{Tracer: current.Hooks})
+					}
+					return runtime.NewEVM(block, statedb, fork, runtime.Config{Tracer: current.Hooks, MemoryLimits: statetest.MemoryLimits})
+				},
+				OnCase: func(res statetest.Result) {
+					key := fmt.Sprintf("%s %s [%s]", res.File, res.Name, res.Fork)
+					if current == nil {
+						out[key] = "(no run: " + res.Detail + ")"
+						return
+					}
+					result, err := current.GetResult()
+					if err != nil {
+						t.Fatalf("%s: %v", key, err)
+					}
+					out[key] = string(result)
+					current = nil
+				},
+			}
+			if _, failed, err := r.RunPaths(sample, nil); err != nil || failed > 0 {
+				t.Fatalf("geth %v: %d failed, %v", geth, failed, err)
+			}
+			return out
+		}
+		ours, theirs := traces(false), traces(true)
+		if len(ours) != len(theirs) || len(ours) == 0 {
+			t.Fatalf("%s: %d outcomes traced on hyvm, %d on go-ethereum", config, len(ours), len(theirs))
+		}
+		bad := 0
+		for k, want := range theirs {
+			var a, b any
+			json.Unmarshal([]byte(ours[k]), &a)
+			json.Unmarshal([]byte(want), &b)
+			if !reflect.DeepEqual(a, b) && bad < 5 {
+				bad++
+				t.Errorf("%s %s:\nhyvm %s\ngeth %s", config, k, ours[k], want)
+			}
+		}
+		t.Logf("%s: %d outcomes of %d files alike", config, len(ours), len(sample))
+	}
+}
