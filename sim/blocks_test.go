@@ -1,20 +1,14 @@
 package sim_test
 
 import (
-	"context"
-	"fmt"
 	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
 
-	"github.com/hyvm/hyvm/blocks"
-	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/internal/devchain"
-	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/sim"
 )
 
@@ -28,12 +22,7 @@ import (
 // blocks, fail it).
 func TestSimulateBlocks(t *testing.T) {
 	c := devchain.New(t)
-	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
+	cache := openFork(t, c, c.Head.Number.Uint64())
 	stranger, recipient, clock := common.HexToAddress("0x5742a9e4"), common.HexToAddress("0xbeef"), common.HexToAddress("0xc10c")
 	clockCode := hexutil.Bytes(common.FromHex("43600052426020526040" + "6000f3"))
 	laterClock := hexutil.Bytes(common.FromHex("42600052" + "60206000f3")) // TIMESTAMP only
@@ -54,48 +43,8 @@ func TestSimulateBlocks(t *testing.T) {
 			Calls:          []sim.Call{read, {From: stranger, To: &c.Token, Data: c.Pack(t, "balanceOf", stranger), Gas: 100_000}},
 		},
 	}
-	parent, err := cache.BlockContext(ctx, devchain.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req []map[string]any
-	for _, b := range bundles {
-		var calls []map[string]any
-		for _, call := range b.Calls {
-			calls = append(calls, map[string]any{"from": call.From, "to": call.To, "input": hexutil.Bytes(call.Data), "gas": hexutil.Uint64(call.Gas)})
-		}
-		req = append(req, map[string]any{"blockOverrides": b.BlockOverrides, "stateOverrides": b.StateOverrides, "calls": calls})
-	}
-	var node []struct {
-		Number hexutil.Uint64 `json:"number"`
-		Calls  []struct {
-			ReturnData hexutil.Bytes  `json:"returnData"`
-			GasUsed    hexutil.Uint64 `json:"gasUsed"`
-			Status     hexutil.Uint64 `json:"status"`
-			Logs       []*types.Log   `json:"logs"`
-		} `json:"calls"`
-	}
-	if err := c.Client.Client().CallContext(ctx, &node, "eth_simulateV1", map[string]any{"blockStateCalls": req}, hexutil.EncodeBig(c.Head.Number)); err != nil {
-		t.Fatal(err)
-	}
-	if len(node) != len(got) {
-		t.Fatalf("%d blocks from the node, %d from hyvm", len(node), len(got))
-	}
-	for k := range node {
-		for i, want := range node[k].Calls {
-			g := got[k][i]
-			if (want.Status == 1) != (g.Err == nil) || string(want.ReturnData) != string(g.ReturnData) || uint64(want.GasUsed) != g.GasUsed ||
-				fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) {
-				t.Errorf("block %d call %d: hyvm ok %v, %x, gas %d, logs %v; node status %d, %x, gas %d, logs %v",
-					k, i, g.Err == nil, g.ReturnData, g.GasUsed, logFields(g.Logs), want.Status, want.ReturnData, want.GasUsed, logFields(want.Logs))
-			}
-		}
-	}
-	t.Logf("blocks %d..%d, clock in block 0 %x", node[0].Number, node[len(node)-1].Number, got[0][1].ReturnData)
+	got := simulateLikeNode(t, c, cache, bundles, false)
+	t.Logf("clock in block 0: %x", got[0][1].ReturnData)
 }
 
 // TestSimulateValidation runs two blocks with validation through
@@ -106,12 +55,7 @@ func TestSimulateBlocks(t *testing.T) {
 // parent's base fee kept, or fees not charged, fail it).
 func TestSimulateValidation(t *testing.T) {
 	c := devchain.New(t)
-	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
+	cache := openFork(t, c, c.Head.Number.Uint64())
 	reader := common.HexToAddress("0xba5e")
 	// BASEFEE, then BALANCE(CALLER): two words.
 	code := hexutil.Bytes(common.FromHex("48600052" + "3331602052" + "60406000f3"))
@@ -122,47 +66,8 @@ func TestSimulateValidation(t *testing.T) {
 	}
 	read := sim.Call{From: c.Sender, To: &reader, Gas: 100_000, GasFeeCap: feeCap, GasTipCap: tip}
 	bundles := []sim.Bundle{
-		{Validation: true, StateOverrides: sim.StateOverride{reader: {Code: &code}}, Calls: []sim.Call{transfer(10), read}},
-		{Validation: true, Calls: []sim.Call{transfer(20), transfer(30), read}},
+		{StateOverrides: sim.StateOverride{reader: {Code: &code}}, Calls: []sim.Call{transfer(10), read}},
+		{Calls: []sim.Call{transfer(20), transfer(30), read}},
 	}
-	parent, err := cache.BlockContext(ctx, devchain.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req []map[string]any
-	for _, b := range bundles {
-		var calls []map[string]any
-		for _, call := range b.Calls {
-			calls = append(calls, map[string]any{"from": call.From, "to": call.To, "input": hexutil.Bytes(call.Data), "gas": hexutil.Uint64(call.Gas),
-				"maxFeePerGas": (*hexutil.Big)(call.GasFeeCap.ToBig()), "maxPriorityFeePerGas": (*hexutil.Big)(call.GasTipCap.ToBig())})
-		}
-		req = append(req, map[string]any{"stateOverrides": b.StateOverrides, "calls": calls})
-	}
-	var node []struct {
-		BaseFee *hexutil.Big `json:"baseFeePerGas"`
-		Calls   []struct {
-			ReturnData hexutil.Bytes  `json:"returnData"`
-			GasUsed    hexutil.Uint64 `json:"gasUsed"`
-			Status     hexutil.Uint64 `json:"status"`
-			Logs       []*types.Log   `json:"logs"`
-		} `json:"calls"`
-	}
-	if err := c.Client.Client().CallContext(ctx, &node, "eth_simulateV1", map[string]any{"blockStateCalls": req, "validation": true}, hexutil.EncodeBig(c.Head.Number)); err != nil {
-		t.Fatal(err)
-	}
-	for k := range node {
-		for i, want := range node[k].Calls {
-			g := got[k][i]
-			if (want.Status == 1) != (g.Err == nil) || string(want.ReturnData) != string(g.ReturnData) || uint64(want.GasUsed) != g.GasUsed ||
-				fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) {
-				t.Errorf("block %d call %d: hyvm ok %v (%v), %x, gas %d; node status %d, %x, gas %d",
-					k, i, g.Err == nil, g.Err, g.ReturnData, g.GasUsed, want.Status, want.ReturnData, want.GasUsed)
-			}
-		}
-		t.Logf("block %d: base fee %v", k, node[k].BaseFee)
-	}
+	simulateLikeNode(t, c, cache, bundles, true)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/hyvm/hyvm/blocks"
-	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/internal/devchain"
 	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/sim"
@@ -32,11 +31,7 @@ func TestCallBundle(t *testing.T) {
 	c := devchain.New(t)
 	d := c.DeployDEX(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
+	cache := openFork(t, c, 0)
 	head, err := cache.Header(ctx, cache.Block())
 	if err != nil {
 		t.Fatal(err)

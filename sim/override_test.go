@@ -11,7 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -31,16 +30,8 @@ import (
 func TestStateOverride(t *testing.T) {
 	c := devchain.New(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
-	client, err := rpc.DialContext(ctx, c.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	cache := openFork(t, c, c.Head.Number.Uint64())
+	client := c.Client.Client()
 	stranger := common.HexToAddress("0x5742a9e4")
 	recipient := common.HexToAddress("0xbeef")
 	clone := common.HexToAddress("0xc10e")
@@ -142,16 +133,8 @@ func TestStateOverrideRefused(t *testing.T) {
 func TestBlockOverrides(t *testing.T) {
 	c := devchain.New(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
-	client, err := rpc.DialContext(ctx, c.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	cache := openFork(t, c, c.Head.Number.Uint64())
+	client := c.Client.Client()
 	// NUMBER, TIMESTAMP, COINBASE, PREVRANDAO, BASEFEE, GASLIMIT and
 	// BLOBBASEFEE stored at 0, 32, ..., 192; RETURN(0, 224).
 	code, _ := hexutil.Decode("0x435f52426020524160405244606052486080524560a0524a60c05260e05ff3")
@@ -204,16 +187,7 @@ func TestBlockOverrides(t *testing.T) {
 func TestBundleMatchesSimulateV1(t *testing.T) {
 	c := devchain.New(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: c.Head.Number.Uint64()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
-	client, err := rpc.DialContext(ctx, c.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	cache := openFork(t, c, c.Head.Number.Uint64())
 	stranger, recipient := common.HexToAddress("0x5742a9e4"), common.HexToAddress("0xbeef")
 	number := hexutil.Big(*new(big.Int).Add(c.Head.Number, big.NewInt(1)))
 	ts, limit := hexutil.Uint64(c.Head.Time+12), hexutil.Uint64(c.Head.GasLimit)
@@ -236,44 +210,10 @@ func TestBundleMatchesSimulateV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls := make([]map[string]any, len(b.Calls))
-	for i, call := range b.Calls {
-		calls[i] = map[string]any{"from": call.From, "to": call.To, "input": hexutil.Bytes(call.Data), "gas": hexutil.Uint64(call.Gas)}
-	}
-	var node []struct {
-		Calls []struct {
-			ReturnData hexutil.Bytes  `json:"returnData"`
-			GasUsed    hexutil.Uint64 `json:"gasUsed"`
-			Status     hexutil.Uint64 `json:"status"`
-			Logs       []*types.Log   `json:"logs"`
-			Error      *struct {
-				Message string        `json:"message"`
-				Data    hexutil.Bytes `json:"data"`
-			} `json:"error"`
-		} `json:"calls"`
-	}
-	req := map[string]any{"blockStateCalls": []map[string]any{{"blockOverrides": b.BlockOverrides, "stateOverrides": b.StateOverrides, "calls": calls}}, "validation": false}
-	if err := client.CallContext(ctx, &node, "eth_simulateV1", req, hexutil.EncodeBig(c.Head.Number)); err != nil {
-		t.Fatal(err)
-	}
-	if len(node) != 1 || len(node[0].Calls) != len(got) {
-		t.Fatalf("eth_simulateV1 gave %d blocks", len(node))
-	}
-	// Gas is compared with the node and with go-ethereum's own
-	// transaction processing under Osaka on the same fork.
-	geth := gethBundle(t, ctx, &b, cache, block)
-	for i, want := range node[0].Calls {
-		g := got[i]
-		revertData := []byte(want.ReturnData)
-		if want.Error != nil {
-			revertData = want.Error.Data
-		}
-		if (want.Status == 1) != (g.Err == nil) || string(revertData) != string(g.ReturnData) ||
-			fmt.Sprint(logFields(want.Logs)) != fmt.Sprint(logFields(g.Logs)) || uint64(want.GasUsed) != g.GasUsed {
-			t.Errorf("call %d: hyvm status ok %v, %x, gas %d, logs %v; node status %d, %x, gas %d, logs %v",
-				i, g.Err == nil, g.ReturnData, g.GasUsed, logFields(g.Logs), want.Status, revertData, want.GasUsed, logFields(want.Logs))
-		}
-		if w := geth[i]; w.UsedGas != g.GasUsed || (w.Err == nil) != (g.Err == nil) || string(w.ReturnData) != string(g.ReturnData) {
+	sameAsNode(t, [][]sim.CallResult{got}, nodeSimulate(t, c, []sim.Bundle{b}, false))
+	// And the gas of go-ethereum's own transaction processing.
+	for i, w := range gethBundle(t, ctx, &b, cache, block) {
+		if g := got[i]; w.UsedGas != g.GasUsed || (w.Err == nil) != (g.Err == nil) || string(w.ReturnData) != string(g.ReturnData) {
 			t.Errorf("call %d: hyvm gas %d, %v, %x; go-ethereum gas %d, %v, %x", i, g.GasUsed, g.Err, g.ReturnData, w.UsedGas, w.Err, w.ReturnData)
 		}
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
-	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/hyvm/guest"
 	"github.com/hyvm/hyvm/hyvmstate"
@@ -56,11 +55,7 @@ func TestHyVMPayloadOnFork(t *testing.T) {
 		guest []byte
 	}{{"approve, swap, check", swap}, {"batch of transfers", batch.Bytes()}} {
 		t.Run(p.name, func(t *testing.T) {
-			cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: head.Number.Uint64()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cache.Close()
+			cache := openFork(t, c, head.Number.Uint64())
 			block, err := cache.BlockContext(ctx, devchain.Config())
 			if err != nil {
 				t.Fatal(err)

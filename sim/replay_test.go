@@ -12,7 +12,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hyvm/hyvm/blocks"
-	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/internal/devchain"
 	"github.com/hyvm/hyvm/runtime"
@@ -88,11 +87,7 @@ func TestReplayMatchesReceipts(t *testing.T) {
 		}
 		n := receipt.BlockNumber.Uint64()
 		t.Run(step.name, func(t *testing.T) {
-			cache, err := fork.Dial(ctx, c.URL, fork.Options{Block: n - 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cache.Close()
+			cache := openFork(t, c, n-1)
 			block, err := cache.BlockContextAt(ctx, devchain.Config(), n)
 			if err != nil {
 				t.Fatal(err)

@@ -18,7 +18,6 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
-	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/internal/devchain"
 	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/sim"
@@ -36,11 +35,7 @@ func TestBundleCallTrace(t *testing.T) {
 	c := devchain.New(t)
 	d := c.DeployDEX(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
+	cache := openFork(t, c, 0)
 	head, err := cache.Header(ctx, cache.Block())
 	if err != nil {
 		t.Fatal(err)
