@@ -140,7 +140,7 @@ func describeDiff(d StateDiff) string {
 	var b bytes.Buffer
 	for _, a := range d.Addresses() {
 		x := d[a]
-		fmt.Fprintf(&b, "[%x created=%v deleted=%v", a[18:], x.Created, x.Deleted)
+		fmt.Fprintf(&b, "[%x created=%v deleted=%v", a, x.Created, x.Deleted)
 		if x.Balance != nil {
 			fmt.Fprintf(&b, " balance %v->%v", &x.Balance.Pre, &x.Balance.Post)
 		}
@@ -152,7 +152,7 @@ func describeDiff(d StateDiff) string {
 		}
 		for _, k := range fuzzKeys {
 			if c, ok := x.Storage[k]; ok {
-				fmt.Fprintf(&b, " slot %x: %x->%x", k[:1], c.Pre[29:], c.Post[29:])
+				fmt.Fprintf(&b, " slot %x: %x->%x", k, c.Pre, c.Post)
 			}
 		}
 		b.WriteString("] ")

@@ -2,6 +2,7 @@ package statetest_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,8 +84,9 @@ func TestPrestateTracerOnStateTests(t *testing.T) {
 		bad := 0
 		for k, want := range theirs {
 			var a, b any
-			json.Unmarshal([]byte(ours[k]), &a)
-			json.Unmarshal([]byte(want), &b)
+			if err := errors.Join(json.Unmarshal([]byte(ours[k]), &a), json.Unmarshal([]byte(want), &b)); err != nil || a == nil {
+				t.Fatalf("%s %s: not a trace (%v):\nhyvm %s\ngeth %s", config, k, err, ours[k], want)
+			}
 			if !reflect.DeepEqual(a, b) && bad < 5 {
 				bad++
 				t.Errorf("%s %s:\nhyvm %s\ngeth %s", config, k, ours[k], want)

@@ -151,6 +151,9 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 		hooks = &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) {}}
 	}
 	var tracer *tracers.Tracer
+	if r.Tracer != "" && r.CompareTraces {
+		return nil, errors.New("difftest: Tracer and CompareTraces both want the tracing hooks")
+	}
 	if r.Tracer != "" {
 		if tracer, err = tracers.DefaultDirectory.New(r.Tracer, &tracers.Context{BlockNumber: env.Block.BlockNumber, TxHash: env.TxHash},
 			r.TracerConfig, ChainConfig(c.Fork)); err != nil {
@@ -343,11 +346,12 @@ func fmtLogs(ls []*types.Log) string {
 	return strings.Join(s, " ")
 }
 
-// sameJSON reports whether two JSON documents hold the same values.
+// sameJSON reports whether two JSON documents hold the same values; a
+// document that is not JSON (or is empty) is never the same as another.
 func sameJSON(a, b json.RawMessage) bool {
 	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return bytes.Equal(a, b)
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil || x == nil {
+		return false
 	}
 	return reflect.DeepEqual(x, y)
 }
