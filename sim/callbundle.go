@@ -30,7 +30,7 @@ import (
 type CallBundleArgs struct {
 	Txs              []hexutil.Bytes `json:"txs"`
 	BlockNumber      hexutil.Uint64  `json:"blockNumber"`
-	StateBlockNumber string          `json:"stateBlockNumber,omitempty"` // informational: the state is the caller's
+	StateBlockNumber string          `json:"stateBlockNumber,omitempty"` // the caller opens the state: not read here
 	Timestamp        *uint64         `json:"timestamp,omitempty"`
 	Coinbase         *common.Address `json:"coinbase,omitempty"`
 	GasLimit         *uint64         `json:"gasLimit,omitempty"`
@@ -92,31 +92,39 @@ func CallBundle(ctx context.Context, base vm.StateDB, parent *types.Header, getH
 	st := hyvmstate.New(base)
 	res := &CallBundleResult{StateBlockNumber: parent.Number.Uint64()}
 	var hashes []byte
-	coinbaseDiff, gasFees := new(big.Int), new(big.Int)
+	txs := make([]*types.Transaction, len(args.Txs))
+	bundle := Bundle{Validation: true, StateDiff: true} // the diffs give the coinbase's gain per transaction
 	for i, raw := range args.Txs {
-		tx := new(types.Transaction)
-		if err := tx.UnmarshalBinary(raw); err != nil {
+		txs[i] = new(types.Transaction)
+		if err := txs[i].UnmarshalBinary(raw); err != nil {
 			return nil, nil, fmt.Errorf("sim: eth_callBundle: transaction %d: %w", i, err)
 		}
-		call, err := CallOf(tx, signer)
+		call, err := CallOf(txs[i], signer)
 		if err != nil {
 			return nil, nil, err
 		}
-		before := st.GetBalance(block.Coinbase).ToBig()
-		one := Bundle{Calls: []Call{call}, Validation: true}
-		st.SetTxContext(tx.Hash(), i, 0)
-		results, _, err := one.runOn(ctx, st, block, fork, cfg)
-		if err != nil {
-			return nil, nil, fmt.Errorf("sim: eth_callBundle: transaction %d (%v): %w", i, tx.Hash(), err)
-		}
-		r := results[0]
+		bundle.Calls = append(bundle.Calls, call)
+	}
+	if cfg.ChainID == nil {
+		cfg.ChainID = chain.ChainID // CHAINID is the chain the transactions are signed for
+	}
+	results, _, err := bundle.runOn(ctx, st, block, fork, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sim: eth_callBundle: %w", err)
+	}
+	coinbaseDiff, gasFees := new(big.Int), new(big.Int)
+	for i, r := range results {
+		tx := txs[i]
 		tip, err := tx.EffectiveGasTip(block.BaseFee)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: eth_callBundle: transaction %d: %w", i, err)
 		}
-		diff := new(big.Int).Sub(st.GetBalance(block.Coinbase).ToBig(), before)
+		diff := new(big.Int)
+		if d := r.StateDiff[block.Coinbase]; d != nil && d.Balance != nil {
+			diff.Sub(d.Balance.Post.ToBig(), d.Balance.Pre.ToBig())
+		}
 		fees := new(big.Int).Mul(tip, new(big.Int).SetUint64(r.GasUsed))
-		out := CallBundleTx{TxHash: tx.Hash(), FromAddress: call.From, ToAddress: tx.To(), GasUsed: r.GasUsed,
+		out := CallBundleTx{TxHash: tx.Hash(), FromAddress: bundle.Calls[i].From, ToAddress: tx.To(), GasUsed: r.GasUsed,
 			GasPrice: (*Wei)(tip), GasFees: (*Wei)(fees), CoinbaseDiff: (*Wei)(diff), EthSentToCoinbase: (*Wei)(new(big.Int).Sub(diff, fees))}
 		if r.Err == nil {
 			out.Value = r.ReturnData

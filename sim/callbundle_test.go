@@ -68,9 +68,13 @@ func TestCallBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := sim.CallBundle(ctx, cache.State(ctx), head, block.GetHash, config, blocks.Latest, runtime.Config{}, args)
+	got, after, err := sim.CallBundle(ctx, cache.State(ctx), head, block.GetHash, config, blocks.Latest, runtime.Config{}, args)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Logs name their transaction, as a receipt's do.
+	if logs := after.Logs(); len(logs) == 0 || logs[0].TxHash != txs[0].Hash() || logs[0].TxIndex != 0 {
+		t.Errorf("the transfer's logs: %+v", logs)
 	}
 	out, _ := json.MarshalIndent(got, "", "  ")
 	t.Logf("%s", out)

@@ -33,6 +33,13 @@ type Call struct {
 	GasFeeCap  *uint256.Int // nil: 0
 	GasTipCap  *uint256.Int // nil: 0
 	AccessList types.AccessList
+	// A blob transaction's hashes and fee cap, a set-code transaction's
+	// authorizations.
+	BlobHashes    []common.Hash
+	BlobGasFeeCap *uint256.Int
+	AuthList      []types.SetCodeAuthorization
+	// TxHash is the hash its logs carry (CallOf: the transaction's).
+	TxHash common.Hash
 }
 
 // CallOf returns the call a signed transaction makes, its sender
@@ -43,9 +50,13 @@ func CallOf(tx *types.Transaction, signer types.Signer) (Call, error) {
 		return Call{}, fmt.Errorf("sim: transaction %x: %w", tx.Hash(), err)
 	}
 	nonce := tx.Nonce()
-	return Call{From: from, To: tx.To(), Data: tx.Data(), Value: uint256.MustFromBig(tx.Value()), Gas: tx.Gas(),
+	c := Call{From: from, To: tx.To(), Data: tx.Data(), Value: uint256.MustFromBig(tx.Value()), Gas: tx.Gas(),
 		Nonce: &nonce, GasFeeCap: uint256.MustFromBig(tx.GasFeeCap()), GasTipCap: uint256.MustFromBig(tx.GasTipCap()),
-		AccessList: tx.AccessList()}, nil
+		AccessList: tx.AccessList(), BlobHashes: tx.BlobHashes(), AuthList: tx.SetCodeAuthorizations(), TxHash: tx.Hash()}
+	if fee := tx.BlobGasFeeCap(); fee != nil {
+		c.BlobGasFeeCap = uint256.MustFromBig(fee)
+	}
+	return c, nil
 }
 
 // CallResult is what a call of a bundle did.
@@ -112,7 +123,7 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 	results := make([]CallResult, len(b.Calls))
 	for i, c := range b.Calls {
 		msg := b.message(&c, st, block.BaseFee)
-		st.SetTxContext(common.Hash{}, i, 0)
+		st.SetTxContext(c.TxHash, i, 0)
 		logs, mark := len(st.Logs()), st.Snapshot()
 		var tracer *tracers.Tracer
 		if b.Tracer != "" {
@@ -149,7 +160,10 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 func (b *Bundle) message(c *Call, st vm.StateDB, baseFee *big.Int) *core.Message {
 	msg := &core.Message{From: c.From, To: c.To, Nonce: st.GetNonce(c.From), Value: c.Value, GasLimit: c.Gas,
 		GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int), Data: c.Data,
-		AccessList: c.AccessList}
+		AccessList: c.AccessList, BlobHashes: c.BlobHashes, SetCodeAuthorizations: c.AuthList}
+	if c.BlobGasFeeCap != nil {
+		msg.BlobGasFeeCap = c.BlobGasFeeCap.Clone()
+	}
 	if !b.Validation {
 		return msg
 	}
