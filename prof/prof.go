@@ -1,10 +1,9 @@
 package prof
 
 import (
-	"fmt"
+	"encoding/binary"
 	"math/big"
 	"sort"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
@@ -29,17 +28,15 @@ type Profiler struct {
 	opts    Options
 	frames  []frame
 	samples map[string]*sample
-	// unattributed is the gas frames used beyond their instructions and
-	// their callees (see the package comment), for tests.
-	unattributed uint64
+	key     []byte // scratch for sample keys
 }
 
 // frame is one call being run.
 type frame struct {
 	code   common.Address // whose code runs (for DELEGATECALL, the callee)
+	prefix []byte         // the key of the callers' stack, which is fixed while the frame runs
 	pc     uint64         // the instruction running, or the call made from it
 	spent  uint64         // gas attributed so far: instructions and callees
-	ran    bool           // an instruction ran (precompiles run none)
 	callAt *sample        // the sample of the call instruction (not a creation) that entered the next frame
 }
 
@@ -71,13 +68,17 @@ func (p *Profiler) onEnter(depth int, typ byte, from, to common.Address, input [
 		// which the callee's samples account for as far as it uses it. A
 		// value transfer's stipend is in gas too: the 9,000 the transfer
 		// costs pay for it, so the call keeps 6,700 of them.
-		forwarded := gas
 		if s := p.frames[n-1].callAt; s != nil {
-			s.gas -= int64(forwarded)
-			p.frames[n-1].spent -= forwarded
+			s.gas -= int64(gas)
+			p.frames[n-1].spent -= gas
 		}
 	}
-	p.frames = append(p.frames, frame{code: to})
+	var prefix []byte
+	if n := len(p.frames); n > 0 {
+		parent := &p.frames[n-1]
+		prefix = appendLoc(append([]byte(nil), parent.prefix...), parent.code, parent.pc)
+	}
+	p.frames = append(p.frames, frame{code: to, prefix: prefix})
 }
 
 func (p *Profiler) onExit(depth int, output []byte, gasUsed uint64, err error, reverted bool) {
@@ -90,9 +91,7 @@ func (p *Profiler) onExit(depth int, output []byte, gasUsed uint64, err error, r
 	if gasUsed > f.spent {
 		// Used beyond its instructions: burnt by an exceptional halt,
 		// a code deposit, a precompile's price.
-		extra := gasUsed - f.spent
-		p.unattributed += extra
-		p.at(f.pc, &f).gas += int64(extra)
+		p.at(f.pc, &f).gas += int64(gasUsed - f.spent)
 	}
 	if n > 1 {
 		p.frames[n-2].spent += gasUsed
@@ -106,7 +105,7 @@ func (p *Profiler) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 		return // a run not entered through a frame hook
 	}
 	f := &p.frames[n-1]
-	f.pc, f.ran = pc, true
+	f.pc = pc
 	s := p.at(pc, f)
 	s.gas += int64(cost)
 	s.instrs++
@@ -121,29 +120,31 @@ func (p *Profiler) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	}
 }
 
-// at returns the sample of the current call stack with f at pc.
+// at returns the sample of f's stack (its callers', then f at pc). The
+// key is built in a scratch buffer: looking up a sample seen before
+// allocates nothing.
 func (p *Profiler) at(pc uint64, f *frame) *sample {
-	var key strings.Builder
-	stack := make([]loc, 0, len(p.frames)+1)
-	for i := range p.frames {
-		l := loc{p.frames[i].code, p.frames[i].pc}
-		if &p.frames[i] == f {
-			l.pc = pc
-		}
-		stack = append(stack, l)
+	p.key = appendLoc(append(p.key[:0], f.prefix...), f.code, pc)
+	if s := p.samples[string(p.key)]; s != nil {
+		return s
 	}
-	if len(p.frames) == 0 || &p.frames[len(p.frames)-1] != f {
-		stack = append(stack, loc{f.code, pc}) // a frame that just left
+	s := &sample{}
+	for k := 0; k < len(p.key); k += locSize {
+		var l loc
+		copy(l.code[:], p.key[k:])
+		l.pc = binary.BigEndian.Uint64(p.key[k+common.AddressLength:])
+		s.stack = append(s.stack, l)
 	}
-	for _, l := range stack {
-		fmt.Fprintf(&key, "%x:%d/", l.code[:], l.pc)
-	}
-	s := p.samples[key.String()]
-	if s == nil {
-		s = &sample{stack: stack}
-		p.samples[key.String()] = s
-	}
+	p.samples[string(p.key)] = s
 	return s
+}
+
+// locSize is the size of a loc in a key.
+const locSize = common.AddressLength + 8
+
+// appendLoc appends a loc's key to key.
+func appendLoc(key []byte, code common.Address, pc uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(key, code[:]...), pc)
 }
 
 // Gas returns the gas of every sample, which adds up to the gas of the

@@ -49,7 +49,7 @@ var entryCode = common.FromHex(
 		"6005" + "601b" + "6000" + "f0" + "50" + // CREATE(0, 27, 5): 10 zero bytes deployed; POP
 		"00")
 
-func newState(t *testing.T) *state.StateDB {
+func newState(t testing.TB) *state.StateDB {
 	st := runtime.NewMemoryState()
 	st.SetBalance(sender, uint256.NewInt(1e18), tracing.BalanceChangeUnspecified)
 	st.SetBalance(wallet, uint256.NewInt(1e18), tracing.BalanceChangeUnspecified)
@@ -143,4 +143,21 @@ func render(p *profile.Profile) string {
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// BenchmarkProfiledCall runs TestProfileMatchesGoEthereum's call on hyvm
+// with a profiler attached: its samples are found again on every run
+// after the first.
+func BenchmarkProfiledCall(b *testing.B) {
+	p := prof.New(prof.Options{})
+	rules := runtime.Rules(blocks.Latest)
+	b.ReportAllocs()
+	for b.Loop() {
+		st := newState(nil)
+		st.Prepare(rules, sender, common.Address{}, &entry, vm.ActivePrecompiles(rules), nil)
+		evm := runtime.NewEVM(block(), st, blocks.Latest, runtime.Config{Tracer: p.Hooks()})
+		if _, _, err := evm.Call(context.Background(), sender, entry, nil, 500_000, new(uint256.Int)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -201,12 +201,11 @@ func makeCall(kind blocks.Opcode, fork blocks.Fork) opFn {
 		if (kind == blocks.CALL || fork >= blocks.Prague) && f.Gas < intrinsic {
 			return f.failCharge(gasBefore, charged)
 		}
-		if fork < blocks.Prague {
-			if full := intrinsic + newAccountGas(kind, transfers, st, addr); f.Gas < full {
-				return f.failPricedCall(gasBefore, charged, full, reqGas)
-			}
+		newAccount := newAccountGas(kind, transfers, st, addr)
+		if fork < blocks.Prague && f.Gas < intrinsic+newAccount {
+			return f.failPricedCall(gasBefore, charged, intrinsic+newAccount, reqGas)
 		}
-		intrinsic += newAccountGas(kind, transfers, st, addr)
+		intrinsic += newAccount
 		if !charge(intrinsic) {
 			return f.failCharge(gasBefore, charged)
 		}

@@ -201,11 +201,7 @@ func (c *Chain) Signer(t testing.TB) types.Signer {
 // Pack encodes a call of the token.
 func (c *Chain) Pack(t testing.TB, method string, args ...any) []byte {
 	t.Helper()
-	data, err := c.TokenABI.Pack(method, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return Pack(t, c.TokenABI, method, args...)
 }
 
 func loadBin(t testing.TB, name string) []byte {
