@@ -10,9 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/state"
-	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -84,28 +82,11 @@ func TestHyVMPayloadOnFork(t *testing.T) {
 	}
 }
 
-// memoryState is a committed in-memory state holding alloc, so that its
-// storage reads as original for SSTORE's gas.
+// memoryState is runtime.NewPreState, failing t on error.
 func memoryState(t testing.TB, alloc types.GenesisAlloc) *state.StateDB {
 	t.Helper()
-	db := runtime.NewMemoryDatabase()
-	st, err := state.New(types.EmptyRootHash, db)
+	st, err := runtime.NewPreState(alloc)
 	if err != nil {
-		t.Fatal(err)
-	}
-	for addr, a := range alloc {
-		st.SetBalance(addr, uint256.MustFromBig(a.Balance), tracing.BalanceChangeUnspecified)
-		st.SetNonce(addr, a.Nonce, tracing.NonceChangeUnspecified)
-		st.SetCode(addr, a.Code, tracing.CodeChangeUnspecified)
-		for k, v := range a.Storage {
-			st.SetState(addr, k, v)
-		}
-	}
-	root, err := st.Commit(params.Rules{}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err = state.New(root, db); err != nil {
 		t.Fatal(err)
 	}
 	return st

@@ -130,11 +130,10 @@ func newRunState(opts *runOptions, block *vm.BlockContext) (vm.StateDB, error) {
 	if opts.forked != nil {
 		return newForkState(opts, block)
 	}
-	db := runtime.NewMemoryDatabase()
-	root := types.EmptyRootHash
+	statedb := runtime.NewMemoryState()
 	if g := opts.prestate; g != nil {
 		var err error
-		if root, err = prestateRoot(db, g); err != nil {
+		if statedb, err = runtime.NewPreState(g.Alloc); err != nil {
 			return nil, fmt.Errorf("the prestate: %w", err)
 		}
 		block.Coinbase, block.Time, block.BlockNumber = g.Coinbase, g.Timestamp, new(big.Int).SetUint64(g.Number)
@@ -147,10 +146,6 @@ func newRunState(opts *runOptions, block *vm.BlockContext) (vm.StateDB, error) {
 		if g.GasLimit != 0 {
 			block.GasLimit = g.GasLimit
 		}
-	}
-	statedb, err := state.New(root, db)
-	if err != nil {
-		return nil, err
 	}
 	if opts.prestate == nil || !statedb.Exist(opts.sender) {
 		// Beyond the call's value the sender holds 1e9 ether, so value
@@ -253,32 +248,6 @@ func (o *runOptions) gasPrice() *uint256.Int {
 		return new(uint256.Int)
 	}
 	return o.price
-}
-
-// prestateRoot commits g's alloc into db, so that the run starts from it
-// as from a committed state (its slots are the originals SSTORE prices
-// against), and returns its root.
-func prestateRoot(db state.Database, g *core.Genesis) (common.Hash, error) {
-	st, err := state.New(types.EmptyRootHash, db)
-	if err != nil {
-		return common.Hash{}, err
-	}
-	for addr, a := range g.Alloc {
-		balance := new(uint256.Int)
-		if a.Balance != nil {
-			var overflow bool
-			if balance, overflow = uint256.FromBig(a.Balance); overflow || a.Balance.Sign() < 0 {
-				return common.Hash{}, fmt.Errorf("account %v: balance %v out of range", addr, a.Balance)
-			}
-		}
-		st.SetBalance(addr, balance, tracing.BalanceChangeUnspecified)
-		st.SetNonce(addr, a.Nonce, tracing.NonceChangeUnspecified)
-		st.SetCode(addr, a.Code, tracing.CodeChangeUnspecified)
-		for k, v := range a.Storage {
-			st.SetState(addr, k, v)
-		}
-	}
-	return st.Commit(params.Rules{}, 0)
 }
 
 // dumpState commits the run's state, as go-ethereum's "evm run --dump"
