@@ -36,7 +36,7 @@ func newForkState(opts *runOptions, block *vm.BlockContext) (st vm.StateDB, err 
 	b.BaseFee = new(big.Int)
 	*block = b
 	overlay := hyvmstate.New(cache.State(ctx))
-	if len(opts.code) > 0 {
+	if len(opts.code) > 0 && !opts.create { // initcode runs as a creation, installed nowhere
 		overlay.SetCode(opts.receiver, opts.code, tracing.CodeChangeUnspecified)
 	}
 	for addr, code := range opts.accounts {
