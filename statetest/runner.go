@@ -48,8 +48,11 @@ type Result struct {
 	Fork   string
 	Index  int
 	Passed bool
-	Detail string      // what differed, when failed
-	Root   common.Hash // the state root after the outcome (zero if none was computed)
+	// Skipped is set for an outcome of a fork hyvm does not run (Detail
+	// says which): neither passed nor failed.
+	Skipped bool
+	Detail  string      // what differed, when failed
+	Root    common.Hash // the state root after the outcome (zero if none was computed)
 }
 
 // testCase is one outcome to run.
@@ -69,7 +72,8 @@ type fileRun struct {
 // RunPaths runs every test in the given files and directories (walked for
 // *.json) and calls report with each result, in file order, then test name,
 // fork and index, whatever the parallelism; report calls never overlap.
-// A file that cannot be read or decoded is skipped and named in the
+// Outcomes of forks hyvm does not run are reported Skipped and counted in
+// neither total. A file that cannot be read or decoded is skipped and named in the
 // returned error; the other files still run.
 func (r *Runner) RunPaths(paths []string, report func(Result)) (passed, failed int, err error) {
 	if r.NewMachine == nil {
@@ -92,9 +96,11 @@ func (r *Runner) RunPaths(paths []string, report func(Result)) (passed, failed i
 	flush := func() {
 		for ; next < len(runs) && runs[next] != nil && runs[next].pending == 0; next++ {
 			for _, res := range runs[next].results {
-				if res.Passed {
+				switch {
+				case res.Skipped:
+				case res.Passed:
 					passed++
-				} else {
+				default:
 					failed++
 				}
 				if report != nil {
@@ -210,6 +216,10 @@ var MemoryLimits = runtime.MemoryLimits{Frame: 1 << 30, Total: 4 << 30}
 // runCase runs one outcome; a panic fails that outcome only.
 func (r *Runner) runCase(tc testCase) (res Result) {
 	res = tc.proto
+	if _, err := blocks.ParseFork(tc.proto.Fork); err != nil {
+		res.Skipped, res.Detail = true, err.Error()
+		return res
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			res.Passed = false

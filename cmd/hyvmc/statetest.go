@@ -26,9 +26,12 @@ a path or fixture could not be read.
 
 As go-ethereum's "evm statetest", for cross-client trace diffing (goevmlab):
 --trace writes each outcome's EIP-3155 JSON trace to stderr followed by its
-{"stateRoot": ...} line (one test at a time), and --json prints the results
-as a JSON array (name, pass, stateRoot, fork, error) instead of the lines.
---index runs one index of each fork's outcomes.
+{"stateRoot": ...} line (one test at a time); --json prints the results
+as a JSON array (name, pass, stateRoot, fork, error) and --human a
+[PASS]/[FAIL] line per outcome and a summary, instead of the lines.
+--index runs one index of each fork's outcomes. Outcomes of forks hyvm does
+not run are skipped: counted and named as such, never failed (and left
+out of --json, which has no word for them).
 
 Flags:
 `
@@ -48,6 +51,7 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 		noStack  = fs.Bool("trace.nostack", false, "leave the stack out of the trace")
 		noRet    = fs.Bool("trace.noreturndata", true, "leave return data out of the trace")
 		jsonOut  = fs.Bool("json", false, "print the results as a JSON array, as evm statetest does")
+		human    = fs.Bool("human", false, "print a [PASS]/[FAIL] line per outcome and a summary, as evm statetest --human does")
 	)
 	paths, err := parseFlags(fs, args, stateTestUsage, stdout)
 	if err != nil {
@@ -65,12 +69,29 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 	if *index >= 0 {
 		runner.Index = index
 	}
-	if *trace {
-		runner.OnCase = func(r statetest.Result) { fmt.Fprintf(stderr, "{\"stateRoot\": \"%#x\"}\n", r.Root) }
+	if *jsonOut && *human {
+		return usageError(stderr, cmd, errors.New("--json and --human: one format at a time"))
 	}
-	var results []evmResult
+	if *trace {
+		runner.OnCase = func(r statetest.Result) {
+			if !r.Skipped {
+				fmt.Fprintf(stderr, "{\"stateRoot\": \"%#x\"}\n", r.Root)
+			}
+		}
+	}
+	var (
+		results []evmResult
+		skipped int
+	)
 	passed, failed, err := runner.RunPaths(paths, func(r statetest.Result) {
 		switch {
+		case r.Skipped:
+			skipped++
+			if !*jsonOut {
+				fmt.Fprintf(stdout, "SKIP %s: %s [%s #%d]: %s\n", r.File, r.Name, r.Fork, r.Index, r.Detail)
+			}
+		case *human:
+			fmt.Fprintln(stdout, humanResult(r))
 		case *jsonOut:
 			res := evmResult{Name: r.Name, Pass: r.Passed, Fork: r.Fork, Error: firstLine(r.Detail)}
 			if r.Root != (common.Hash{}) {
@@ -85,8 +106,10 @@ func stateTestCommand(args []string, stdout, stderr io.Writer) int {
 	case *jsonOut:
 		out, _ := json.MarshalIndent(results, "", "  ")
 		fmt.Fprintf(stdout, "%s\n", out)
-	case passed+failed > 0 || err == nil:
-		fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	case *human:
+		fmt.Fprintf(stdout, "--\n%d tests passed, %d tests failed%s.\n", passed, failed, skippedNote(skipped))
+	case passed+failed+skipped > 0 || err == nil:
+		fmt.Fprintf(stdout, "%d passed, %d failed%s\n", passed, failed, skippedNote(skipped))
 	}
 	switch {
 	case err != nil:
@@ -157,4 +180,33 @@ type evmResult struct {
 	Root  *common.Hash `json:"stateRoot,omitempty"`
 	Fork  string       `json:"fork"`
 	Error string       `json:"error,omitempty"`
+}
+
+// skippedNote is the summary's mention of skipped outcomes, if any: the
+// summary reads as go-ethereum's when every outcome ran.
+func skippedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d skipped (fork not supported)", n)
+}
+
+// eestName matches the names of tests filled by the execution-spec-tests,
+// which evm statetest --human shortens to module, function and parameters.
+var eestName = regexp.MustCompile(`tests\/([^\/]+)\/([^\/]+)\/([^:]+)::([^[]+)\[fork_([^-\]]+)-[^-]+-(.+)\]`)
+
+// humanResult is an outcome's line as evm statetest --human prints it.
+func humanResult(r statetest.Result) string {
+	status := "[\033[32mPASS\033[0m]"
+	if !r.Passed {
+		status = "[\033[31mFAIL\033[0m]"
+	}
+	info := r.Name
+	if m := eestName.FindStringSubmatch(r.Name); m != nil {
+		info = fmt.Sprintf("%s %s, param=%s", m[2], m[4], m[6])
+	}
+	if !r.Passed {
+		info += fmt.Sprintf(", err=%v, fork=%s", firstLine(r.Detail), r.Fork)
+	}
+	return status + " " + info
 }

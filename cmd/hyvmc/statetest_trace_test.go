@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,7 +66,8 @@ func outcomes(t *testing.T, file string) (name string, forks []string) {
 // statetest --trace --json" and go-ethereum's "evm statetest --trace"
 // (v1.17.10, $HYVM_EVM; CI builds it from the Go module proxy): standard
 // error (the EIP-3155 lines, the transaction's end, the state root) and
-// standard output (the results) must be byte for byte the same.
+// standard output (the results) must be byte for byte the same, and so
+// must --human's.
 func TestStateTestTraceMatchesEvm(t *testing.T) {
 	evm := os.Getenv("HYVM_EVM")
 	if evm == "" {
@@ -89,6 +91,15 @@ func TestStateTestTraceMatchesEvm(t *testing.T) {
 			}
 			if stdout != gethOut.String() {
 				t.Errorf("%s %s [%s]: results differ:\nhyvmc %s\nevm   %s", file, name, fork, stdout, gethOut.String())
+			}
+			gethOut.Reset()
+			cmd = exec.Command(evm, "statetest", "--human", "--statetest.fork", fork, "--statetest.index", "0", "--run", run, file)
+			cmd.Stdout, cmd.Stderr = &gethOut, io.Discard
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%s: evm --human: %v", file, err)
+			}
+			if _, stdout, _ := hyvmc(t, "statetest", "--human", "--fork", fork, "--index", "0", "--run", run, file); stdout != gethOut.String() {
+				t.Errorf("%s %s [%s]: --human differs:\nhyvmc %q\nevm   %q", file, name, fork, stdout, gethOut.String())
 			}
 		}
 	}
@@ -124,6 +135,45 @@ func TestStateTestJSON(t *testing.T) {
 	want := tests[name].Post[forks[0]][0].Hash
 	if r := results[0]; !r.Pass || r.Name != name || r.Fork != forks[0] || r.StateRoot != want {
 		t.Errorf("result %+v, want a pass with root %s", r, want)
+	}
+}
+
+// TestStateTestHuman checks --human without go-ethereum: a [PASS] line per
+// outcome and the summary; and that an outcome of a fork hyvm does not run
+// (a copy of the fixture with its fork renamed Berlin) is skipped, not
+// failed.
+func TestStateTestHuman(t *testing.T) {
+	file := stateTestSample(t)[0]
+	name, forks := outcomes(t, file)
+	run := "^" + regexp.QuoteMeta(name) + "$"
+	status, stdout, stderr := hyvmc(t, "statetest", "--human", "--fork", forks[0], "--index", "0", "--run", run, file)
+	want := "[\033[32mPASS\033[0m] " + name + "\n--\n1 tests passed, 0 tests failed.\n"
+	if status != exitOK || stdout != want {
+		t.Errorf("exit %d: %q%s, want %q", status, stdout, stderr, want)
+	}
+
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tests map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(data, &tests); err != nil {
+		t.Fatal(err)
+	}
+	var post map[string]json.RawMessage
+	if err := json.Unmarshal(tests[name]["post"], &post); err != nil {
+		t.Fatal(err)
+	}
+	tests = map[string]map[string]json.RawMessage{name: tests[name]}
+	tests[name]["post"], _ = json.Marshal(map[string]json.RawMessage{"Berlin": post[forks[0]]})
+	berlin := filepath.Join(t.TempDir(), "berlin.json")
+	data, _ = json.Marshal(tests)
+	if err := os.WriteFile(berlin, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	status, stdout, stderr = hyvmc(t, "statetest", "--index", "0", berlin)
+	if status != exitOK || !strings.HasPrefix(stdout, "SKIP ") || !strings.HasSuffix(stdout, "0 passed, 0 failed, 1 skipped (fork not supported)\n") {
+		t.Errorf("a Berlin outcome: exit %d: %q%s, want it skipped", status, stdout, stderr)
 	}
 }
 
