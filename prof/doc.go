@@ -13,4 +13,11 @@
 // instructions (the gas an exceptional halt burns, a creation's code
 // deposit, a precompile's price) at the pc it ended on. The samples of a
 // run add up to the gas its outermost frame used.
+//
+// Locations are a contract's pcs, or its basic blocks (Options.ByBlock);
+// with solc's source maps (Options.SourceMaps per address, or a whole
+// Compilation read from the compiler's standard-JSON output and matched
+// against the code that ran) they are Solidity lines in functions named
+// Contract.function. Options.Time adds instructions' durations, read from
+// the clock only when asked for.
 package prof

@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/pprof/profile"
 )
 
@@ -20,6 +21,23 @@ type Options struct {
 	// functions: their locations are then source lines of functions named
 	// Contract.function, as pprof shows Go code.
 	SourceMaps map[common.Address]*SourceMap
+	// Compilation gives source maps to the contracts SourceMaps leaves
+	// out whose code it compiled (and their contract names, unless Names
+	// has one).
+	Compilation *Compilation
+	// ByBlock attributes each instruction to the basic block it ran in (a
+	// location per block start: the frame's first instruction, a JUMPDEST,
+	// the instruction after a JUMPI), not to its own pc.
+	ByBlock bool
+	// Time adds a third sample type, time (nanoseconds): instructions'
+	// durations from a monotonic clock, including this profiler's own
+	// cost per instruction (compare within a profile, not with untraced
+	// runs). TimeEvery > 1 times one instruction in TimeEvery on average,
+	// at a pseudo-random stride so loops are not sampled in step, each
+	// timed one standing for the instructions of its stride; 0 or 1 times
+	// every instruction. Without Time the clock is never read.
+	Time      bool
+	TimeEvery int
 }
 
 // Profiler collects the samples of the runs it traces. It is not safe for
@@ -28,7 +46,9 @@ type Profiler struct {
 	opts    Options
 	frames  []frame
 	samples map[string]*sample
-	key     []byte // scratch for sample keys
+	key     []byte                    // scratch for sample keys
+	codes   map[common.Address][]byte // each code address's code, as first run
+	clock   clock
 }
 
 // frame is one call being run.
@@ -38,12 +58,15 @@ type frame struct {
 	pc     uint64         // the instruction running, or the call made from it
 	spent  uint64         // gas attributed so far: instructions and callees
 	callAt *sample        // the sample of the call instruction (not a creation) that entered the next frame
+	block  uint64         // the start of the basic block running (ByBlock)
+	ran    bool           // an instruction has run
+	jumped bool           // the last instruction was a JUMPI or JUMP: the next starts a block
 }
 
 // sample is one call stack's totals.
 type sample struct {
-	stack       []loc // outermost first
-	gas, instrs int64
+	stack             []loc // outermost first
+	gas, instrs, nsec int64
 }
 
 // loc is one pc of one contract's code.
@@ -54,7 +77,10 @@ type loc struct {
 
 // New returns a Profiler.
 func New(opts Options) *Profiler {
-	return &Profiler{opts: opts, samples: map[string]*sample{}}
+	p := &Profiler{opts: opts, samples: map[string]*sample{}, codes: map[common.Address][]byte{}}
+	p.clock.every = max(opts.TimeEvery, 1)
+	p.clock.seed = 0x9e3779b97f4a7c15
+	return p
 }
 
 // Hooks returns the tracing hooks that feed p.
@@ -63,6 +89,9 @@ func (p *Profiler) Hooks() *tracing.Hooks {
 }
 
 func (p *Profiler) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
+	if p.opts.Time {
+		p.clock.stop() // the call instruction's time ends as the callee starts
+	}
 	if n := len(p.frames); n > 0 {
 		// The caller's call instruction was charged the gas it forwards,
 		// which the callee's samples account for as far as it uses it. A
@@ -76,7 +105,11 @@ func (p *Profiler) onEnter(depth int, typ byte, from, to common.Address, input [
 	var prefix []byte
 	if n := len(p.frames); n > 0 {
 		parent := &p.frames[n-1]
-		prefix = appendLoc(append([]byte(nil), parent.prefix...), parent.code, parent.pc)
+		at := parent.pc
+		if p.opts.ByBlock {
+			at = parent.block
+		}
+		prefix = appendLoc(append([]byte(nil), parent.prefix...), parent.code, at)
 	}
 	p.frames = append(p.frames, frame{code: to, prefix: prefix})
 }
@@ -86,12 +119,19 @@ func (p *Profiler) onExit(depth int, output []byte, gasUsed uint64, err error, r
 	if n == 0 {
 		return
 	}
+	if p.opts.Time {
+		p.clock.stop() // the last instruction's time ends with its frame
+	}
 	f := p.frames[n-1]
 	p.frames = p.frames[:n-1]
 	if gasUsed > f.spent {
 		// Used beyond its instructions: burnt by an exceptional halt,
 		// a code deposit, a precompile's price.
-		p.at(f.pc, &f).gas += int64(gasUsed - f.spent)
+		at := f.pc
+		if p.opts.ByBlock {
+			at = f.block
+		}
+		p.at(at, &f).gas += int64(gasUsed - f.spent)
 	}
 	if n > 1 {
 		p.frames[n-2].spent += gasUsed
@@ -105,8 +145,23 @@ func (p *Profiler) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 		return // a run not entered through a frame hook
 	}
 	f := &p.frames[n-1]
+	if !f.ran {
+		f.ran = true
+		if _, ok := p.codes[f.code]; !ok {
+			p.codes[f.code] = scope.ContractCode()
+		}
+		f.block = pc
+	}
 	f.pc = pc
-	s := p.at(pc, f)
+	at := pc
+	if p.opts.ByBlock {
+		if f.jumped || vm.OpCode(op) == vm.JUMPDEST {
+			f.block = pc
+		}
+		f.jumped = vm.OpCode(op) == vm.JUMP || vm.OpCode(op) == vm.JUMPI
+		at = f.block
+	}
+	s := p.at(at, f)
 	s.gas += int64(cost)
 	s.instrs++
 	f.spent += cost
@@ -117,6 +172,9 @@ func (p *Profiler) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 		f.callAt = s
 	default:
 		f.callAt = nil
+	}
+	if p.opts.Time {
+		p.clock.tick(s)
 	}
 }
 
@@ -157,19 +215,26 @@ func (p *Profiler) Gas() uint64 {
 	return uint64(total)
 }
 
-// Profile returns the samples as a pprof profile: sample types gas (gas)
-// and instructions (count), a location per contract and pc whose function
-// is the contract, stacks leaf first as pprof wants them.
+// Profile returns the samples as a pprof profile: sample types gas (gas),
+// instructions (count) and, with Options.Time, time (nanoseconds); a
+// mapping per code (its build ID the code hash); a location per contract
+// and pc (or block) whose function is the contract, or the Solidity
+// function and line where a source map covers the pc; stacks leaf first
+// as pprof wants them.
 func (p *Profiler) Profile() *profile.Profile {
 	prof := &profile.Profile{
 		SampleType: []*profile.ValueType{{Type: "gas", Unit: "gas"}, {Type: "instructions", Unit: "count"}},
 		PeriodType: &profile.ValueType{Type: "gas", Unit: "gas"},
 		Period:     1,
 	}
+	if p.opts.Time {
+		prof.SampleType = append(prof.SampleType, &profile.ValueType{Type: "time", Unit: "nanoseconds"})
+	}
 	type funcKey struct{ name, file string }
 	funcs := map[funcKey]*profile.Function{}
 	locs := map[loc]*profile.Location{}
-	mappings := map[common.Address]*profile.Mapping{}
+	mappings := map[common.Hash]*profile.Mapping{}
+	contracts := map[common.Address]*contract{}
 	keys := make([]string, 0, len(p.samples))
 	for k := range p.samples {
 		keys = append(keys, k)
@@ -178,21 +243,29 @@ func (p *Profiler) Profile() *profile.Profile {
 	for _, k := range keys {
 		s := p.samples[k]
 		ps := &profile.Sample{Value: []int64{s.gas, s.instrs}}
+		if p.opts.Time {
+			ps.Value = append(ps.Value, s.nsec)
+		}
 		for i := len(s.stack) - 1; i >= 0; i-- {
 			l := s.stack[i]
 			pl := locs[l]
 			if pl == nil {
-				m := mappings[l.code]
+				c := contracts[l.code]
+				if c == nil {
+					c = p.contract(l.code)
+					contracts[l.code] = c
+				}
+				m := mappings[c.hash]
 				if m == nil {
-					m = &profile.Mapping{ID: uint64(len(mappings) + 1), File: l.code.Hex(), HasFunctions: true, HasLineNumbers: true}
-					mappings[l.code] = m
+					m = &profile.Mapping{ID: uint64(len(mappings) + 1), File: c.name, BuildID: c.hash.Hex(), Limit: uint64(c.size), HasFunctions: true, HasLineNumbers: true}
+					mappings[c.hash] = m
 					prof.Mapping = append(prof.Mapping, m)
 				}
 				// Without a source map the function is the contract and the
 				// line number the pc (pprof -lines lists them).
-				name, file, line := p.name(l.code), l.code.Hex(), int64(l.pc)
-				if sm := p.opts.SourceMaps[l.code]; sm != nil {
-					if src, ok := sm.At(l.pc); ok {
+				name, file, line := c.name, l.code.Hex(), int64(l.pc)
+				if c.srcmap != nil {
+					if src, ok := c.srcmap.At(l.pc); ok {
 						name, file, line = src.Function, src.File, int64(src.Line)
 					}
 				}
@@ -214,9 +287,26 @@ func (p *Profiler) Profile() *profile.Profile {
 	return prof
 }
 
-func (p *Profiler) name(a common.Address) string {
-	if n, ok := p.opts.Names[a]; ok {
-		return n
+// contract is what a profile says of a code address.
+type contract struct {
+	name   string
+	hash   common.Hash // of its code
+	size   int
+	srcmap *SourceMap
+}
+
+// contract names the code at a (Options.Names, else the contract the
+// compilation matched, else the address) and finds its source map.
+func (p *Profiler) contract(a common.Address) *contract {
+	code := p.codes[a]
+	c := &contract{name: a.Hex(), hash: crypto.Keccak256Hash(code), size: len(code), srcmap: p.opts.SourceMaps[a]}
+	if p.opts.Compilation != nil && c.srcmap == nil {
+		if m, name, ok := p.opts.Compilation.SourceMap(code); ok {
+			c.srcmap, c.name = m, name
+		}
 	}
-	return a.Hex()
+	if n, ok := p.opts.Names[a]; ok {
+		c.name = n
+	}
+	return c
 }

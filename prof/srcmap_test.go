@@ -85,13 +85,17 @@ func sources(t *testing.T) []prof.SourceFile {
 	return out
 }
 
-// TestProfileSourceLines deploys the testdata exchange (three tokens, the
-// factory, the router, two pairs with liquidity) and profiles a two-hop
-// router swap with the contracts' source maps: the gas adds up to what
-// the call used, and it lands on Router.sol, Pair.sol and Token.sol
-// functions (Router.swapExactTokensForTokens, Pair.swap,
-// Token.transferFrom, Token.transfer) at lines inside their files.
-func TestProfileSourceLines(t *testing.T) {
+// exchange is the testdata exchange deployed (three tokens, the factory,
+// the router, two pairs with liquidity) and a two-hop router swap to
+// profile on a copy of its state.
+type exchange struct {
+	maps  map[common.Address]*prof.SourceMap // each contract's, from the build's files
+	names map[common.Address]string          // each contract's name
+	code  map[common.Address][]byte
+	swap  func(opts prof.Options) (p *prof.Profiler, used uint64)
+}
+
+func deployExchange(t *testing.T) *exchange {
 	token, factory, router, pair := load(t, "Token"), load(t, "Factory"), load(t, "Router"), load(t, "Pair")
 	st := newState(t)
 	ctx := context.Background()
@@ -140,23 +144,40 @@ func TestProfileSourceLines(t *testing.T) {
 
 	files := sources(t)
 	maps := map[common.Address]*prof.SourceMap{}
+	names := map[common.Address]string{rt: "Router", pairs[0]: "Pair", pairs[1]: "Pair", tokens[0]: "Token", tokens[1]: "Token", tokens[2]: "Token"}
+	code := map[common.Address][]byte{}
 	for addr, a := range map[common.Address]artifact{rt: router, pairs[0]: pair, pairs[1]: pair, tokens[0]: token, tokens[1]: token, tokens[2]: token} {
+		code[addr] = st.GetCode(addr)
 		m, err := prof.NewSourceMap(st.GetCode(addr), a.srcmap, append(append([]prof.SourceFile(nil), files...), a.generated...))
 		if err != nil {
 			t.Fatal(err)
 		}
 		maps[addr] = m
 	}
-	p := prof.New(prof.Options{SourceMaps: maps})
-	traced := runtime.NewEVM(block(), st, blocks.Latest, runtime.Config{Tracer: p.Hooks()})
-	const gas = 1_000_000
-	_, left, err := traced.Call(ctx, sender, rt, pack(router, "swapExactTokensForTokens", eth(10), big.NewInt(1),
-		tokens[:], sender, big.NewInt(1_000_000)), gas, new(uint256.Int))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Gas() != gas-left {
-		t.Errorf("samples add up to %d gas, the swap used %d", p.Gas(), gas-left)
+	input := pack(router, "swapExactTokensForTokens", eth(10), big.NewInt(1), tokens[:], sender, big.NewInt(1_000_000))
+	return &exchange{maps: maps, names: names, code: code, swap: func(opts prof.Options) (*prof.Profiler, uint64) {
+		p := prof.New(opts)
+		traced := runtime.NewEVM(block(), st.Copy(), blocks.Latest, runtime.Config{Tracer: p.Hooks()})
+		const gas = 1_000_000
+		_, left, err := traced.Call(ctx, sender, rt, input, gas, new(uint256.Int))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, gas - left
+	}}
+}
+
+// TestProfileSourceLines profiles the exchange's two-hop router swap with
+// the contracts' source maps: the gas adds up to what the call used, and
+// it lands on Router.sol, Pair.sol and Token.sol functions
+// (Router.swapExactTokensForTokens, Pair.swap, Token.transferFrom,
+// Token.transfer) at lines inside their files.
+func TestProfileSourceLines(t *testing.T) {
+	ex := deployExchange(t)
+	files := sources(t)
+	p, used := ex.swap(prof.Options{SourceMaps: ex.maps})
+	if p.Gas() != used {
+		t.Errorf("samples add up to %d gas, the swap used %d", p.Gas(), used)
 	}
 	byFunction := map[string]int64{}
 	pp := p.Profile()
@@ -191,7 +212,7 @@ func TestProfileSourceLines(t *testing.T) {
 			t.Errorf("no function of %s in the profile: %s", want, joined)
 		}
 	}
-	t.Logf("%d gas by function: %v", gas-left, byFunction)
+	t.Logf("%d gas by function: %v", used, byFunction)
 	if *flagOut != "" {
 		f, err := os.Create(*flagOut)
 		if err != nil {

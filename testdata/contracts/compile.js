@@ -4,7 +4,8 @@
 // (X.runtime.srcmap, solc's s:l:f:j:m format) and the compiler-generated
 // sources it refers to (X.runtime.generated.json), plus sources.json (each
 // source id's file and its functions' byte ranges, for profiles),
-// selectors.txt and solc.txt.
+// selectors.txt, solc.txt and standard-output.json (the compiler's standard-JSON
+// output as a profiler reads it: sources' ASTs, runtime code, source maps).
 // Run it through regen.sh, which pins the compiler version.
 'use strict';
 const fs = require('fs');
@@ -29,7 +30,7 @@ const input = {
     optimizer: { enabled: true, runs: 200 },
     outputSelection: {
       '*': {
-        '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.sourceMap', 'evm.deployedBytecode.generatedSources', 'evm.methodIdentifiers'],
+        '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.sourceMap', 'evm.deployedBytecode.generatedSources', 'evm.deployedBytecode.immutableReferences', 'evm.methodIdentifiers'],
         '': ['ast'],
       },
     },
@@ -103,4 +104,17 @@ for (const file of Object.keys(output.sources).sort()) {
   sourceList.push({ id: output.sources[file].id, file, functions });
 }
 fs.writeFileSync(path.join(out, 'sources.json'), JSON.stringify(sourceList, null, 1) + '\n');
+// The compiler's standard-JSON output as hyvmc profile --srcmap reads it:
+// each source's id and AST, each contract's runtime code, source map,
+// generated sources and immutables (the ABIs and creation code left out).
+const standard = { sources: output.sources, contracts: {} };
+for (const file of Object.keys(output.contracts).sort()) {
+  standard.contracts[file] = {};
+  for (const name of Object.keys(output.contracts[file]).sort()) {
+    const d = output.contracts[file][name].evm.deployedBytecode;
+    if (d.object === '') continue;
+    standard.contracts[file][name] = { evm: { deployedBytecode: { object: d.object, sourceMap: d.sourceMap, generatedSources: d.generatedSources, immutableReferences: d.immutableReferences } } };
+  }
+}
+fs.writeFileSync(path.join(out, 'standard-output.json'), JSON.stringify(standard) + '\n');
 fs.writeFileSync(path.join(out, 'solc.txt'), solc.version() + ' optimizer runs=200 evmVersion=prague\n');
