@@ -61,8 +61,17 @@ Flags:
 
 // runCommand implements "hyvmc run".
 func runCommand(args []string, stdout, stderr io.Writer) int {
-	const cmd = "hyvmc run"
+	return runOrProfile("hyvmc run", runUsage, args, stdout, stderr, false)
+}
+
+// runOrProfile implements "hyvmc run" and, profiling, "hyvmc profile":
+// the same run with the profile's flags.
+func runOrProfile(cmd, usage string, args []string, stdout, stderr io.Writer, profiling bool) int {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	var pf *profileFlags
+	if profiling {
+		pf = addProfileFlags(fs)
+	}
 	var (
 		mode      = fs.String("mode", modeHyVM, "what CODE is: hyvm (a HyVM guest) or evm (contract code)")
 		codeFile  = fs.String("code-file", "", "read the code (hex) from `FILE` instead of the argument")
@@ -72,7 +81,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		dump      = fs.Bool("dump", false, "print the state after the run (go-ethereum's dump JSON)")
 		create    = fs.Bool("create", false, "evm mode: run CODE and the input as initcode; print the deployed code")
 		price     = fs.String("price", "0", "gas price GASPRICE reads, in wei (nothing is charged)")
-		profOut   = fs.String("profile", "", "write a pprof profile of the run's gas and instructions by contract, pc and call stack to `FILE`")
+		profOut   = new(string)
 		gas       = fs.Uint64("gas", defaultGas, "gas limit of the call (also the block gas limit)")
 		value     = fs.String("value", "0", "wei sent with the call (decimal or 0x hex)")
 		sender    = fs.String("sender", defaultSender.Hex(), "caller and transaction origin (`ADDRESS`)")
@@ -89,9 +98,18 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		forkBlock = fs.Uint64("fork-block", 0, "with --fork-url, the block whose state is read (0: the latest)")
 		forkCache = fs.String("fork-cache", "", "with --fork-url, keep what is read in `DIR` for later runs")
 	)
-	positional, err := parseFlags(fs, args, runUsage, stdout)
+	if !profiling {
+		fs.StringVar(profOut, "profile", "", "write a pprof profile of the run's gas and instructions by contract, pc and call stack to `FILE` (hyvmc profile has more)")
+	}
+	positional, err := parseFlags(fs, args, usage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
+	}
+	if profiling {
+		*profOut = pf.out
+		if pf.tx != "" {
+			return replayCommand(cmd, pf, positional, *forkURL, *forkCache, *forkName, *backend, stdout, stderr)
+		}
 	}
 	if (*forkURL != "" || *prestate != "") && *mode == modeEVM && len(positional) == 0 && *codeFile == "" {
 		positional = []string{""} // the receiver's code in the state
@@ -123,7 +141,13 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, cmd, errors.New("--dump and --prestate need an in-memory state, not --fork-url"))
 	}
 	if *profOut != "" {
-		opts.profiler = prof.New(prof.Options{Names: map[common.Address]string{hyvm.Reference.Address: "HyVM guest"}})
+		popts := prof.Options{Names: map[common.Address]string{hyvm.Reference.Address: "HyVM guest"}}
+		if pf != nil {
+			if popts, err = pf.options(popts); err != nil {
+				return usageError(stderr, cmd, err)
+			}
+		}
+		opts.profiler = prof.New(popts)
 	}
 	if *prestate != "" {
 		if opts.prestate, err = readGenesis(*prestate); err != nil {
@@ -177,8 +201,11 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	if opts.profiler != nil {
 		if err := writeProfile(*profOut, opts.profiler); err != nil {
-			fmt.Fprintf(stderr, "%s: --profile: %v\n", cmd, err)
+			fmt.Fprintf(stderr, "%s: writing the profile: %v\n", cmd, err)
 			return exitFailed
+		}
+		if pf != nil && !*jsonOut {
+			printTop(stdout, opts.profiler.Profile(), pf.top, *profOut)
 		}
 	}
 	if res.err != nil {
