@@ -111,7 +111,11 @@ func printTop(w io.Writer, p *profile.Profile, top int, path string) {
 		instrs += s.Value[1]
 		if len(s.Location) > 0 {
 			l := s.Location[0].Line[0]
-			flat[l.Function.Name+" ("+filepath.Base(l.Function.Filename)+")"] += s.Value[0]
+			name := l.Function.Name
+			if file := filepath.Base(l.Function.Filename); file != name {
+				name += " (" + file + ")"
+			}
+			flat[name] += s.Value[0]
 		}
 	}
 	fmt.Fprintf(w, "profile: %s (%d samples, %d gas, %d instructions)\n", path, len(p.Sample), gas, instrs)
