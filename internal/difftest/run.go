@@ -224,6 +224,9 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	return out, nil
 }
 
+// TracerResult is Runner.Tracer's result on the run (nil without one).
+func (o *Outcome) TracerResult() json.RawMessage { return o.traced }
+
 // Compare runs c on both engines and returns their outcomes and the
 // differences between them ("" when they agree).
 func (r *Runner) Compare(c *Case) (hy, ge *Outcome, diff string, err error) {

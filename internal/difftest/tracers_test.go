@@ -2,14 +2,15 @@ package difftest_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/internal/difftest"
 )
 
-// TestTracers runs go-ethereum's callTracer (with logs) and prestateTracer
-// (plain and in diff mode) over hyvm and over go-ethereum on the
+// TestTracers runs go-ethereum's callTracer (with logs), prestateTracer
+// (plain and in diff mode), 4byteTracer and flatCallTracer over hyvm and over go-ethereum on the
 // hand-written corpus and on random programs: the tracers' JSON must be
 // the same, as must every outcome.
 func TestTracers(t *testing.T) {
@@ -21,6 +22,8 @@ func TestTracers(t *testing.T) {
 		{"callTracer", `{"withLog": true}`},
 		{"prestateTracer", `{}`},
 		{"prestateTracer", `{"diffMode": true}`},
+		{"4byteTracer", `{}`},
+		{"flatCallTracer", `{}`},
 	} {
 		t.Run(tr.name+tr.config, func(t *testing.T) {
 			r, err := difftest.NewRunner(nil)
@@ -28,11 +31,14 @@ func TestTracers(t *testing.T) {
 				t.Fatal(err)
 			}
 			r.Tracer, r.TracerConfig = tr.name, json.RawMessage(tr.config)
-			mismatches := 0
+			mismatches, said := 0, 0
 			compare := func(c *difftest.Case, what string) {
-				_, _, diff, err := r.Compare(c)
+				hy, _, diff, err := r.Compare(c)
 				if err != nil {
 					t.Fatalf("%s: %v", what, err)
+				}
+				if res := string(hy.TracerResult()); res != "{}" && res != "[]" && res != "" {
+					said++
 				}
 				if diff != "" && mismatches < 5 {
 					mismatches++
@@ -43,19 +49,13 @@ func TestTracers(t *testing.T) {
 				compare(cc.build(t, blocks.Latest), cc.name)
 			}
 			for seed := range uint64(n) {
-				compare(difftest.Generate(seed), "seed "+itoa(seed))
+				compare(difftest.Generate(seed), "seed "+strconv.FormatUint(seed, 10))
+			}
+			// A tracer that says nothing on every case compares nothing.
+			t.Logf("%d of %d results not empty", said, len(corpus)+n)
+			if said == 0 {
+				t.Errorf("%s said nothing on any case", tr.name)
 			}
 		})
 	}
-}
-
-func itoa(n uint64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
