@@ -27,18 +27,21 @@ const (
 	EngineHyvmInterp  = "hyvm-interp"
 	EngineHyvmClosure = "hyvm-closure"
 	EngineHyvmAMD64   = "hyvm-amd64"
-	EngineGeth        = "geth"
+	// EngineHyvmAOT is hyvm with the main suite's programs compiled ahead
+	// of time to Go (package bench/aot); other code runs as EngineHyvm.
+	EngineHyvmAOT = "hyvm-aot"
+	EngineGeth    = "geth"
 )
 
 // Engines lists the engines every case runs on; go-ethereum is the reference.
 func Engines() []string {
-	return []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineHyvmAMD64, EngineGeth}
+	return []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineHyvmAMD64, EngineHyvmAOT, EngineGeth}
 }
 
 // hyvmBackends maps hyvm's engine names to their backends.
 var hyvmBackends = map[string]runtime.Backend{
 	EngineHyvm: runtime.BackendAuto, EngineHyvmInterp: runtime.BackendInterp, EngineHyvmClosure: runtime.BackendClosure,
-	EngineHyvmAMD64: runtime.BackendAMD64,
+	EngineHyvmAMD64: runtime.BackendAMD64, EngineHyvmAOT: runtime.BackendAuto,
 }
 
 // Addresses used by every benchmark.
@@ -145,7 +148,14 @@ func newMachine(engine string, block vm.BlockContext, st vm.StateDB, cache *runt
 	var m runtime.Machine
 	switch backend, hyvm := hyvmBackends[engine]; {
 	case hyvm:
-		m = runtime.NewEVM(block, st, Fork, runtime.Config{Cache: cache, Backend: backend})
+		cfg := runtime.Config{Cache: cache, Backend: backend}
+		if engine == EngineHyvmAOT {
+			var err error
+			if cfg.AOT, err = AOTRegistry(); err != nil {
+				return nil, err
+			}
+		}
+		m = runtime.NewEVM(block, st, Fork, cfg)
 	case engine == EngineGeth:
 		m = reference.New(block, st, runtime.ChainConfig(Fork), vm.Config{})
 	default:

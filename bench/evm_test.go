@@ -57,8 +57,11 @@ func engineOf(r *Runner) string {
 	switch m := r.machine.(type) {
 	case *runtime.EVM:
 		if _, ok := r.state.(*hyvmstate.Overlay); ok {
+			if m.AOT() != nil {
+				return EngineHyvmAOT
+			}
 			for name, b := range hyvmBackends {
-				if m.Backend() == b {
+				if m.Backend() == b && name != EngineHyvmAOT {
 					return name
 				}
 			}

@@ -49,6 +49,10 @@ type Config struct {
 	// translate.DefaultMaxMemory). Past a cap the execution fails with
 	// ErrMemoryLimit and its state changes are rolled back.
 	MemoryLimits MemoryLimits
+	// AOT holds contracts compiled ahead of time to Go (hyvmc gen): one
+	// found there by code hash and fork runs instead of a translation,
+	// unless the EVM traces.
+	AOT *AOTRegistry
 }
 
 // EVM executes messages against a state. An EVM is not safe for concurrent
@@ -59,6 +63,7 @@ type EVM struct {
 	precompiles vm.PrecompiledContracts
 	cache       *Cache
 	traced      bool
+	aot         *AOTRegistry      // nil while tracing
 	opts        translate.Options // how programs are translated: traced, tier
 	backend     Backend
 
@@ -106,6 +111,10 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 		e.cache = NewCache(0)
 	}
 	e.traced = cfg.Tracer != nil
+	e.aot = cfg.AOT
+	if e.traced {
+		e.aot = nil
+	}
 	e.backend = cfg.Backend
 	e.opts = translate.Options{PerInstructionGas: e.traced, Tier: cfg.Backend.tier()}
 	if e.opts.Tier == translate.TierAuto && !e.traced {
@@ -209,6 +218,11 @@ func (e *EVM) frame(d int) *translate.Frame {
 func (e *EVM) program(hash common.Hash, code []byte, stateCode bool) (*translate.Program, error) {
 	if p := e.nativeProgram(hash); p != nil {
 		return p, nil
+	}
+	if e.aot != nil {
+		if p := e.aot.lookup(hash, e.env.Fork); p != nil {
+			return p, nil
+		}
 	}
 	// The last program is remembered: repeated calls to one contract then
 	// skip the shared cache's lock, map and LRU update.

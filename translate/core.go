@@ -11,33 +11,36 @@ import (
 // A core function assumes the stack requirements have been checked and the
 // constant gas charged; it takes its operands in pop order (a: the top)
 // and writes its result to z (the comparisons return a truth value, which
-// their adapters store with setBool). z may be the same word as any
+// their adapters store with SetBool). z may be the same word as any
 // operand: every core reads all it needs before writing z, so each
 // translation binds the operands and the result wherever they live:
 //
 //   - the stack form (ops_arith.go, ops_memory.go): z is the stack top left
-//     after the pops, e.g. opAdd is coreAdd(y, x, y);
+//     after the pops, e.g. opAdd is CoreAdd(y, x, y);
 //   - the slot form (symstack_ops.go): operands and result are slots of the
 //     symbolic stack;
 //   - constant folding (foldPure): operands are constants, through pureCores;
 //   - constant-operand forms (constForm): one operand is a bound constant;
 //     a few are named strength reductions (mulPow2 and the like) or fast
 //     paths (mstoreCovered), checked against the core by
-//     TestCoreEquivalence and TestMemoryForms.
+//     TestCoreEquivalence and TestMemoryForms;
+//   - Go generated ahead of time (aotgen.go): operands and result are words
+//     of the frame's stack or the generated package's constants. The cores
+//     that need no frame are exported for it (CoreAdd, ..., SetBool).
 //
-// A newcomer looking for an opcode's meaning reads coreX here and nothing
+// A newcomer looking for an opcode's meaning reads CoreX here and nothing
 // else; the adapters only say where the words are.
 
-func coreAdd(z, a, b *uint256.Int)  { z.Add(a, b) }
-func coreMul(z, a, b *uint256.Int)  { z.Mul(a, b) }
-func coreSub(z, a, b *uint256.Int)  { z.Sub(a, b) }
-func coreDiv(z, a, b *uint256.Int)  { z.Div(a, b) }
-func coreSdiv(z, a, b *uint256.Int) { z.SDiv(a, b) }
-func coreMod(z, a, b *uint256.Int)  { z.Mod(a, b) }
-func coreSmod(z, a, b *uint256.Int) { z.SMod(a, b) }
+func CoreAdd(z, a, b *uint256.Int)  { z.Add(a, b) }
+func CoreMul(z, a, b *uint256.Int)  { z.Mul(a, b) }
+func CoreSub(z, a, b *uint256.Int)  { z.Sub(a, b) }
+func CoreDiv(z, a, b *uint256.Int)  { z.Div(a, b) }
+func CoreSdiv(z, a, b *uint256.Int) { z.SDiv(a, b) }
+func CoreMod(z, a, b *uint256.Int)  { z.Mod(a, b) }
+func CoreSmod(z, a, b *uint256.Int) { z.SMod(a, b) }
 
-// coreAddmod: AddMod reads a and b before writing z and copies an aliased m.
-func coreAddmod(z, a, b, m *uint256.Int) { z.AddMod(a, b, m) }
+// CoreAddmod: AddMod reads a and b before writing z and copies an aliased m.
+func CoreAddmod(z, a, b, m *uint256.Int) { z.AddMod(a, b, m) }
 
 // coreMulmod sets z to a*b mod m. One algorithm on every path: uint256's
 // reduction by the reciprocal of m, the reciprocal kept in the frame's
@@ -78,27 +81,27 @@ func expGas(exponent *uint256.Int) uint64 {
 	return blocks.ExpByteGas * uint64((exponent.BitLen()+7)/8)
 }
 
-// coreSignextend extends the sign of byte back (from the right) of num.
+// CoreSignextend extends the sign of byte back (from the right) of num.
 // ExtendSign reads byteNum before writing z, and num only through z.Set.
-func coreSignextend(z, back, num *uint256.Int) { z.ExtendSign(num, back) }
+func CoreSignextend(z, back, num *uint256.Int) { z.ExtendSign(num, back) }
 
 // The comparisons' cores are predicates; their adapters store the truth
-// value with setBool, the one encoding of a boolean result.
+// value with SetBool, the one encoding of a boolean result.
 
-func coreLt(a, b *uint256.Int) bool  { return a.Lt(b) }
-func coreGt(a, b *uint256.Int) bool  { return a.Gt(b) }
-func coreSlt(a, b *uint256.Int) bool { return a.Slt(b) }
-func coreSgt(a, b *uint256.Int) bool { return a.Sgt(b) }
-func coreEq(a, b *uint256.Int) bool  { return a.Eq(b) }
-func coreIszero(a *uint256.Int) bool { return a.IsZero() }
+func CoreLt(a, b *uint256.Int) bool  { return a.Lt(b) }
+func CoreGt(a, b *uint256.Int) bool  { return a.Gt(b) }
+func CoreSlt(a, b *uint256.Int) bool { return a.Slt(b) }
+func CoreSgt(a, b *uint256.Int) bool { return a.Sgt(b) }
+func CoreEq(a, b *uint256.Int) bool  { return a.Eq(b) }
+func CoreIszero(a *uint256.Int) bool { return a.IsZero() }
 
-func coreAnd(z, a, b *uint256.Int) { z.And(a, b) }
-func coreOr(z, a, b *uint256.Int)  { z.Or(a, b) }
-func coreXor(z, a, b *uint256.Int) { z.Xor(a, b) }
-func coreNot(z, a *uint256.Int)    { z.Not(a) }
+func CoreAnd(z, a, b *uint256.Int) { z.And(a, b) }
+func CoreOr(z, a, b *uint256.Int)  { z.Or(a, b) }
+func CoreXor(z, a, b *uint256.Int) { z.Xor(a, b) }
+func CoreNot(z, a *uint256.Int)    { z.Not(a) }
 
-// coreByte sets z to byte n (0: the most significant) of v.
-func coreByte(z, n, v *uint256.Int) {
+// CoreByte sets z to byte n (0: the most significant) of v.
+func CoreByte(z, n, v *uint256.Int) {
 	var b uint64
 	if i := n[0]; i < 32 && n[1]|n[2]|n[3] == 0 {
 		b = v[(31-i)/8] >> (56 - i%8*8) & 0xff
@@ -106,7 +109,7 @@ func coreByte(z, n, v *uint256.Int) {
 	z[0], z[1], z[2], z[3] = b, 0, 0, 0
 }
 
-func coreShl(z, shift, value *uint256.Int) {
+func CoreShl(z, shift, value *uint256.Int) {
 	if shift.LtUint64(256) {
 		z.Lsh(value, uint(shift.Uint64()))
 	} else {
@@ -114,7 +117,7 @@ func coreShl(z, shift, value *uint256.Int) {
 	}
 }
 
-func coreShr(z, shift, value *uint256.Int) {
+func CoreShr(z, shift, value *uint256.Int) {
 	if shift.LtUint64(256) {
 		z.Rsh(value, uint(shift.Uint64()))
 	} else {
@@ -122,7 +125,7 @@ func coreShr(z, shift, value *uint256.Int) {
 	}
 }
 
-func coreSar(z, shift, value *uint256.Int) {
+func CoreSar(z, shift, value *uint256.Int) {
 	if shift.GtUint64(255) {
 		if value.Sign() >= 0 {
 			z.Clear()
@@ -134,12 +137,12 @@ func coreSar(z, shift, value *uint256.Int) {
 	z.SRsh(value, uint(shift.Uint64()))
 }
 
-// coreClz sets z to the number of leading zero bits of a (256 for zero).
-func coreClz(z, a *uint256.Int) { z[0], z[1], z[2], z[3] = uint64(256-a.BitLen()), 0, 0, 0 }
+// CoreClz sets z to the number of leading zero bits of a (256 for zero).
+func CoreClz(z, a *uint256.Int) { z[0], z[1], z[2], z[3] = uint64(256-a.BitLen()), 0, 0, 0 }
 
-// setBool sets z to 1 or 0. A branch, not a data dependency: the result
+// SetBool sets z to 1 or 0. A branch, not a data dependency: the result
 // usually feeds a JUMPI, and the branch lets the CPU run ahead.
-func setBool(z *uint256.Int, b bool) {
+func SetBool(z *uint256.Int, b bool) {
 	if b {
 		z.SetOne()
 	} else {
@@ -219,24 +222,24 @@ func binary(fn func(z, a, b *uint256.Int)) pureFn {
 }
 
 func predicate(fn func(a, b *uint256.Int) bool) pureFn {
-	return func(_ *Frame, z, a, b, _ *uint256.Int) { setBool(z, fn(a, b)) }
+	return func(_ *Frame, z, a, b, _ *uint256.Int) { SetBool(z, fn(a, b)) }
 }
 
 // pureCores holds the core of every opcode whose result depends on its
 // operands only (EXP's depends on the gas left as well).
 var pureCores = [256]pureFn{
-	blocks.ADD: binary(coreAdd), blocks.MUL: binary(coreMul), blocks.SUB: binary(coreSub),
-	blocks.DIV: binary(coreDiv), blocks.SDIV: binary(coreSdiv),
-	blocks.MOD: binary(coreMod), blocks.SMOD: binary(coreSmod),
-	blocks.ADDMOD:     func(_ *Frame, z, a, b, m *uint256.Int) { coreAddmod(z, a, b, m) },
+	blocks.ADD: binary(CoreAdd), blocks.MUL: binary(CoreMul), blocks.SUB: binary(CoreSub),
+	blocks.DIV: binary(CoreDiv), blocks.SDIV: binary(CoreSdiv),
+	blocks.MOD: binary(CoreMod), blocks.SMOD: binary(CoreSmod),
+	blocks.ADDMOD:     func(_ *Frame, z, a, b, m *uint256.Int) { CoreAddmod(z, a, b, m) },
 	blocks.MULMOD:     func(f *Frame, z, a, b, m *uint256.Int) { coreMulmod(f, z, a, b, m) },
-	blocks.SIGNEXTEND: binary(coreSignextend),
-	blocks.LT:         predicate(coreLt), blocks.GT: predicate(coreGt),
-	blocks.SLT: predicate(coreSlt), blocks.SGT: predicate(coreSgt), blocks.EQ: predicate(coreEq),
-	blocks.ISZERO: func(_ *Frame, z, a, _, _ *uint256.Int) { setBool(z, coreIszero(a)) },
-	blocks.AND:    binary(coreAnd), blocks.OR: binary(coreOr), blocks.XOR: binary(coreXor),
-	blocks.NOT:  unary(coreNot),
-	blocks.BYTE: binary(coreByte),
-	blocks.SHL:  binary(coreShl), blocks.SHR: binary(coreShr), blocks.SAR: binary(coreSar),
-	blocks.CLZ: unary(coreClz),
+	blocks.SIGNEXTEND: binary(CoreSignextend),
+	blocks.LT:         predicate(CoreLt), blocks.GT: predicate(CoreGt),
+	blocks.SLT: predicate(CoreSlt), blocks.SGT: predicate(CoreSgt), blocks.EQ: predicate(CoreEq),
+	blocks.ISZERO: func(_ *Frame, z, a, _, _ *uint256.Int) { SetBool(z, CoreIszero(a)) },
+	blocks.AND:    binary(CoreAnd), blocks.OR: binary(CoreOr), blocks.XOR: binary(CoreXor),
+	blocks.NOT:  unary(CoreNot),
+	blocks.BYTE: binary(CoreByte),
+	blocks.SHL:  binary(CoreShl), blocks.SHR: binary(CoreShr), blocks.SAR: binary(CoreSar),
+	blocks.CLZ: unary(CoreClz),
 }

@@ -177,7 +177,7 @@ func TestCoreWrittenOut(t *testing.T) {
 	for _, a := range xs {
 		for _, b := range xs {
 			var z uint256.Int
-			coreByte(&z, &a, &b)
+			CoreByte(&z, &a, &b)
 			want := b
 			want.Byte(&a)
 			if z != want {

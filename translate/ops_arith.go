@@ -5,18 +5,18 @@ package translate
 // the word left on top. Constant gas only (EXP excepted), so they never
 // fail after block entry.
 
-func opAdd(f *Frame) error  { x := f.pop(); y := f.peek(); coreAdd(y, x, y); return nil }
-func opMul(f *Frame) error  { x := f.pop(); y := f.peek(); coreMul(y, x, y); return nil }
-func opSub(f *Frame) error  { x := f.pop(); y := f.peek(); coreSub(y, x, y); return nil }
-func opDiv(f *Frame) error  { x := f.pop(); y := f.peek(); coreDiv(y, x, y); return nil }
-func opSdiv(f *Frame) error { x := f.pop(); y := f.peek(); coreSdiv(y, x, y); return nil }
-func opMod(f *Frame) error  { x := f.pop(); y := f.peek(); coreMod(y, x, y); return nil }
-func opSmod(f *Frame) error { x := f.pop(); y := f.peek(); coreSmod(y, x, y); return nil }
+func opAdd(f *Frame) error  { x := f.pop(); y := f.peek(); CoreAdd(y, x, y); return nil }
+func opMul(f *Frame) error  { x := f.pop(); y := f.peek(); CoreMul(y, x, y); return nil }
+func opSub(f *Frame) error  { x := f.pop(); y := f.peek(); CoreSub(y, x, y); return nil }
+func opDiv(f *Frame) error  { x := f.pop(); y := f.peek(); CoreDiv(y, x, y); return nil }
+func opSdiv(f *Frame) error { x := f.pop(); y := f.peek(); CoreSdiv(y, x, y); return nil }
+func opMod(f *Frame) error  { x := f.pop(); y := f.peek(); CoreMod(y, x, y); return nil }
+func opSmod(f *Frame) error { x := f.pop(); y := f.peek(); CoreSmod(y, x, y); return nil }
 
 func opAddmod(f *Frame) error {
 	x, y := f.pop(), f.pop()
 	z := f.peek()
-	coreAddmod(z, x, y, z)
+	CoreAddmod(z, x, y, z)
 	return nil
 }
 func opMulmod(f *Frame) error {
@@ -37,24 +37,24 @@ func opExp(f *Frame) error {
 	return nil
 }
 
-func opSignExtend(f *Frame) error { b := f.pop(); x := f.peek(); coreSignextend(x, b, x); return nil }
+func opSignExtend(f *Frame) error { b := f.pop(); x := f.peek(); CoreSignextend(x, b, x); return nil }
 
-func opLt(f *Frame) error  { x := f.pop(); y := f.peek(); setBool(y, coreLt(x, y)); return nil }
-func opGt(f *Frame) error  { x := f.pop(); y := f.peek(); setBool(y, coreGt(x, y)); return nil }
-func opSlt(f *Frame) error { x := f.pop(); y := f.peek(); setBool(y, coreSlt(x, y)); return nil }
-func opSgt(f *Frame) error { x := f.pop(); y := f.peek(); setBool(y, coreSgt(x, y)); return nil }
-func opEq(f *Frame) error  { x := f.pop(); y := f.peek(); setBool(y, coreEq(x, y)); return nil }
+func opLt(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, CoreLt(x, y)); return nil }
+func opGt(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, CoreGt(x, y)); return nil }
+func opSlt(f *Frame) error { x := f.pop(); y := f.peek(); SetBool(y, CoreSlt(x, y)); return nil }
+func opSgt(f *Frame) error { x := f.pop(); y := f.peek(); SetBool(y, CoreSgt(x, y)); return nil }
+func opEq(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, CoreEq(x, y)); return nil }
 
-func opIszero(f *Frame) error { x := f.peek(); setBool(x, coreIszero(x)); return nil }
-func opAnd(f *Frame) error    { x := f.pop(); y := f.peek(); coreAnd(y, x, y); return nil }
-func opOr(f *Frame) error     { x := f.pop(); y := f.peek(); coreOr(y, x, y); return nil }
-func opXor(f *Frame) error    { x := f.pop(); y := f.peek(); coreXor(y, x, y); return nil }
-func opNot(f *Frame) error    { x := f.peek(); coreNot(x, x); return nil }
+func opIszero(f *Frame) error { x := f.peek(); SetBool(x, CoreIszero(x)); return nil }
+func opAnd(f *Frame) error    { x := f.pop(); y := f.peek(); CoreAnd(y, x, y); return nil }
+func opOr(f *Frame) error     { x := f.pop(); y := f.peek(); CoreOr(y, x, y); return nil }
+func opXor(f *Frame) error    { x := f.pop(); y := f.peek(); CoreXor(y, x, y); return nil }
+func opNot(f *Frame) error    { x := f.peek(); CoreNot(x, x); return nil }
 
-func opByte(f *Frame) error { n := f.pop(); v := f.peek(); coreByte(v, n, v); return nil }
+func opByte(f *Frame) error { n := f.pop(); v := f.peek(); CoreByte(v, n, v); return nil }
 
-func opSHL(f *Frame) error { s := f.pop(); v := f.peek(); coreShl(v, s, v); return nil }
-func opSHR(f *Frame) error { s := f.pop(); v := f.peek(); coreShr(v, s, v); return nil }
-func opSAR(f *Frame) error { s := f.pop(); v := f.peek(); coreSar(v, s, v); return nil }
+func opSHL(f *Frame) error { s := f.pop(); v := f.peek(); CoreShl(v, s, v); return nil }
+func opSHR(f *Frame) error { s := f.pop(); v := f.peek(); CoreShr(v, s, v); return nil }
+func opSAR(f *Frame) error { s := f.pop(); v := f.peek(); CoreSar(v, s, v); return nil }
 
-func opCLZ(f *Frame) error { x := f.peek(); coreClz(x, x); return nil }
+func opCLZ(f *Frame) error { x := f.peek(); CoreClz(x, x); return nil }

@@ -56,35 +56,35 @@ func powerOfTwo(c *uint256.Int) (uint, bool) {
 func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 	switch op {
 	case blocks.ADD:
-		return func(f *Frame) error { coreAdd(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreAdd(f.at(d), f.at(s), c); return nil }
 	case blocks.AND:
-		return func(f *Frame) error { coreAnd(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreAnd(f.at(d), f.at(s), c); return nil }
 	case blocks.OR:
-		return func(f *Frame) error { coreOr(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreOr(f.at(d), f.at(s), c); return nil }
 	case blocks.XOR:
-		return func(f *Frame) error { coreXor(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreXor(f.at(d), f.at(s), c); return nil }
 	case blocks.EQ:
-		return func(f *Frame) error { setBool(f.at(d), coreEq(f.at(s), c)); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreEq(f.at(s), c)); return nil }
 	case blocks.MUL:
 		if k, ok := powerOfTwo(c); ok {
 			return mulPow2(k, s, d)
 		}
-		return func(f *Frame) error { coreMul(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreMul(f.at(d), f.at(s), c); return nil }
 	case blocks.SUB:
 		if ci == 0 {
-			return func(f *Frame) error { coreSub(f.at(d), c, f.at(s)); return nil }
+			return func(f *Frame) error { CoreSub(f.at(d), c, f.at(s)); return nil }
 		}
-		return func(f *Frame) error { coreSub(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreSub(f.at(d), f.at(s), c); return nil }
 	case blocks.LT:
 		if ci == 0 {
-			return func(f *Frame) error { setBool(f.at(d), coreLt(c, f.at(s))); return nil }
+			return func(f *Frame) error { SetBool(f.at(d), CoreLt(c, f.at(s))); return nil }
 		}
-		return func(f *Frame) error { setBool(f.at(d), coreLt(f.at(s), c)); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreLt(f.at(s), c)); return nil }
 	case blocks.GT:
 		if ci == 0 {
-			return func(f *Frame) error { setBool(f.at(d), coreGt(c, f.at(s))); return nil }
+			return func(f *Frame) error { SetBool(f.at(d), CoreGt(c, f.at(s))); return nil }
 		}
-		return func(f *Frame) error { setBool(f.at(d), coreGt(f.at(s), c)); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreGt(f.at(s), c)); return nil }
 	case blocks.DIV:
 		if ci == 0 {
 			return nil
@@ -92,7 +92,7 @@ func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 		if k, ok := powerOfTwo(c); ok {
 			return divPow2(k, s, d)
 		}
-		return func(f *Frame) error { coreDiv(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreDiv(f.at(d), f.at(s), c); return nil }
 	case blocks.MOD:
 		if ci == 0 {
 			return nil
@@ -100,7 +100,7 @@ func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 		if _, ok := powerOfTwo(c); ok {
 			return modPow2(c, s, d)
 		}
-		return func(f *Frame) error { coreMod(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { CoreMod(f.at(d), f.at(s), c); return nil }
 	case blocks.SHL, blocks.SHR:
 		if ci == 1 {
 			return nil
@@ -116,12 +116,12 @@ func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 		if ci == 1 {
 			return nil
 		}
-		return func(f *Frame) error { coreSignextend(f.at(d), c, f.at(s)); return nil }
+		return func(f *Frame) error { CoreSignextend(f.at(d), c, f.at(s)); return nil }
 	case blocks.BYTE:
 		if ci == 1 {
 			return nil
 		}
-		return func(f *Frame) error { coreByte(f.at(d), c, f.at(s)); return nil }
+		return func(f *Frame) error { CoreByte(f.at(d), c, f.at(s)); return nil }
 	case blocks.MSTORE:
 		if ci == 1 {
 			return nil

@@ -9,35 +9,35 @@ import "github.com/hyvm/hyvm/blocks"
 var symOps = [256]func(x [3]int, d int) opFn{
 	blocks.ADD: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreAdd(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreAdd(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.MUL: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreMul(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreMul(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SUB: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSub(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreSub(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.DIV: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreDiv(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreDiv(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SDIV: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSdiv(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreSdiv(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.MOD: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreMod(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreMod(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SMOD: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSmod(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreSmod(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.ADDMOD: func(x [3]int, d int) opFn {
 		a, b, m := x[0], x[1], x[2]
-		return func(f *Frame) error { coreAddmod(f.at(d), f.at(a), f.at(b), f.at(m)); return nil }
+		return func(f *Frame) error { CoreAddmod(f.at(d), f.at(a), f.at(b), f.at(m)); return nil }
 	},
 	blocks.MULMOD: func(x [3]int, d int) opFn {
 		a, b, m := x[0], x[1], x[2]
@@ -49,67 +49,67 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.SIGNEXTEND: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSignextend(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreSignextend(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.LT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { setBool(f.at(d), coreLt(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreLt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.GT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { setBool(f.at(d), coreGt(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreGt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.SLT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { setBool(f.at(d), coreSlt(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreSlt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.SGT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { setBool(f.at(d), coreSgt(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreSgt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.EQ: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { setBool(f.at(d), coreEq(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreEq(f.at(a), f.at(b))); return nil }
 	},
 	blocks.ISZERO: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { setBool(f.at(d), coreIszero(f.at(a))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), CoreIszero(f.at(a))); return nil }
 	},
 	blocks.AND: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreAnd(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreAnd(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.OR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreOr(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreOr(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.XOR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreXor(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreXor(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.NOT: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { coreNot(f.at(d), f.at(a)); return nil }
+		return func(f *Frame) error { CoreNot(f.at(d), f.at(a)); return nil }
 	},
 	blocks.BYTE: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreByte(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreByte(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SHL: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreShl(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreShl(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SHR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreShr(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreShr(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SAR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { coreSar(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { CoreSar(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.CLZ: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { coreClz(f.at(d), f.at(a)); return nil }
+		return func(f *Frame) error { CoreClz(f.at(d), f.at(a)); return nil }
 	},
 	blocks.MLOAD: func(x [3]int, d int) opFn {
 		a := x[0]

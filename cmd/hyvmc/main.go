@@ -5,6 +5,7 @@
 //	hyvmc hyvmtest FILE...        run HyVM reference vectors
 //	hyvmc sim [flags] FILE.json   run an eth_simulateV1 request
 //	hyvmc profile [flags] [CODE]  write a pprof profile of a run or a mined transaction
+//	hyvmc gen [flags] FILE...     compile contracts ahead of time to Go
 //	hyvmc bench [flags]           time hyvm against go-ethereum
 //
 // Exit status: 0 on success, 1 when the run halted with a revert or error or
@@ -35,6 +36,7 @@ Commands:
   hyvmtest   run HyVM reference vectors (hyvm-vectors/1 files)
   sim        run an eth_simulateV1 request file, on a fork with --fork-url
   profile    write a pprof profile of a run, or of a mined transaction (--tx)
+  gen        compile contracts ahead of time to Go source (runtime.AOTRegistry)
   bench      time the benchmark suites on hyvm and go-ethereum
   version    print hyvmc's, go-ethereum's and Go's versions
 
@@ -62,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return simCommand(rest, stdout, stderr)
 	case "profile":
 		return profileCommand(rest, stdout, stderr)
+	case "gen":
+		return genCommand(rest, stdout, stderr)
 	case "bench":
 		return benchCommand(rest, stdout, stderr)
 	case "version", "-version", "--version":

@@ -1,0 +1,26 @@
+//go:build ignore
+
+// gen.go writes suite_gen.go: the evm-benchmarks programs (the main suite,
+// read from ../shared/benchmarks) compiled ahead of time to Go by the
+// translator, their bytecode left out (Register takes it from the suite).
+// Run by go generate; TestGeneratedIsCurrent fails if its output drifts.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hyvm/hyvm/bench/aot/aotsource"
+)
+
+func main() {
+	src, err := aotsource.Suite()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile("suite_gen.go", src, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
