@@ -124,6 +124,7 @@ type aotRendering struct {
 	named, consts []byte
 	digest        string
 	ops           [][]opFn
+	dests         []uint32 // AOT.dests
 }
 
 // aotBlock is one block of the sweep.
@@ -161,6 +162,12 @@ func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err
 	}
 	r := aotRenderer{p: p, blocks: bs, index: index, consts: map[uint256.Int]int{}}
 	body := r.render()
+	if r.dynamic {
+		g.dests = make([]uint32, len(code))
+		for n, i := range r.destOrder {
+			g.dests[bs[i].head.start] = uint32(n + 1)
+		}
+	}
 	var cb bytes.Buffer
 	if len(r.constList) > 0 {
 		fmt.Fprintf(&cb, "\n// The constant operands of %s's instructions.\nvar (\n", namePlaceholder)
@@ -191,7 +198,8 @@ type aotRenderer struct {
 	consts    map[uint256.Int]int
 	constList []uint256.Int
 	out       bytes.Buffer
-	dynamic   bool // a reachable block jumps dynamically
+	dynamic   bool  // a reachable block jumps dynamically
+	destOrder []int // the blocks at JUMPDESTs, numbered from 1 in the dispatch
 	reach     []bool
 	labeled   []bool
 }
@@ -211,13 +219,15 @@ func (r *aotRenderer) render() []byte {
 		}
 	}
 	if r.dynamic {
-		fmt.Fprintf(w, "jump:\nif dest.IsUint64() {\nswitch dest.Uint64() {\n")
+		// Numbered densely, so that the switch is a jump table.
+		fmt.Fprintf(w, "jump:\nswitch x.Dest(&dest) {\n")
 		for i, b := range r.blocks {
 			if r.reach[i] && r.p.jumpDests.Has(uint64(b.head.start)) {
-				fmt.Fprintf(w, "case %d:\ngoto b%d\n", b.head.start, b.head.start)
+				r.destOrder = append(r.destOrder, i)
+				fmt.Fprintf(w, "case %d:\ngoto b%d\n", len(r.destOrder), b.head.start)
 			}
 		}
-		fmt.Fprintf(w, "}\n}\nreturn x.InvalidJump(f)\n")
+		fmt.Fprintf(w, "}\nreturn x.InvalidJump(f)\n")
 	}
 	fmt.Fprintf(w, "}\n")
 	return w.Bytes()
@@ -441,6 +451,9 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 		}
 		return b.String(), true
 	case irSlots, irConst:
+		if text, ok := r.special(in, ir); ok {
+			return text, true
+		}
 		pure, ok := aotPure[in.op]
 		if !ok || (in.op == blocks.CLZ && r.p.fork < blocks.Osaka) {
 			return "", false
@@ -471,6 +484,61 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 			return "sp--\n", true
 		case op == blocks.JUMPDEST:
 			return "", true
+		}
+	}
+	return "", false
+}
+
+// special renders the instructions whose slot or constant form is not
+// their core over the operands: the memory instructions (the cores that
+// take the frame) and the strength reductions of constForm, in its terms.
+func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
+	slot := func(k int32) string { return fmt.Sprintf("translate.At(s, sp%+d)", k) }
+	fail := "; err != nil {\nreturn nil, err\n}\n"
+	if in.form == irSlots {
+		switch in.op {
+		case blocks.MLOAD:
+			return fmt.Sprintf("if err := x.Mload(f, %s, %s)%s", slot(in.dst), slot(in.src[0]), fail), true
+		case blocks.MSTORE:
+			return fmt.Sprintf("if err := x.Mstore(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
+		case blocks.MSTORE8:
+			return fmt.Sprintf("if err := x.Mstore8(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
+		}
+		return "", false
+	}
+	c := &ir.consts[in.c]
+	src, dst := slot(in.src[0]), slot(in.dst)
+	switch in.op {
+	case blocks.MLOAD: // the offset constant (memOffsetOK: the builder checked)
+		return fmt.Sprintf("if err := x.MloadAt(f, %d, &%s, %s)%s", c.Uint64(), r.constant(c), dst, fail), true
+	case blocks.MSTORE:
+		if in.ci == 0 && memOffsetOK(c) {
+			return fmt.Sprintf("if err := x.MstoreAt(f, %d, &%s, %s)%s", c.Uint64(), r.constant(c), src, fail), true
+		}
+	case blocks.MUL:
+		if k, ok := powerOfTwo(c); ok {
+			return fmt.Sprintf("%s.Lsh(%s, %d)\n", dst, src, k), true
+		}
+	case blocks.DIV:
+		if k, ok := powerOfTwo(c); ok && in.ci == 1 {
+			return fmt.Sprintf("%s.Rsh(%s, %d)\n", dst, src, k), true
+		}
+	case blocks.MOD:
+		if _, ok := powerOfTwo(c); ok && in.ci == 1 {
+			var mask uint256.Int
+			mask.SubUint64(c, 1)
+			return fmt.Sprintf("%s.And(%s, &%s)\n", dst, src, r.constant(&mask)), true
+		}
+	case blocks.SHL, blocks.SHR:
+		if in.ci == 0 {
+			switch {
+			case !c.LtUint64(256):
+				return fmt.Sprintf("%s.Clear()\n", dst), true
+			case in.op == blocks.SHL:
+				return fmt.Sprintf("%s.Lsh(%s, %d)\n", dst, src, c.Uint64()), true
+			default:
+				return fmt.Sprintf("%s.Rsh(%s, %d)\n", dst, src, c.Uint64()), true
+			}
 		}
 	}
 	return "", false
