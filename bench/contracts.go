@@ -5,7 +5,11 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/runtime"
 )
 
 // The contract cases' block: setup runs in the two seconds before the
@@ -236,4 +240,31 @@ func (s *session) send(to common.Address, a *Artifact, value *uint256.Int, metho
 		s.err = fmt.Errorf("unpack %s: %w", method, err)
 	}
 	return vals
+}
+
+// ContractNames lists the contracts suite's artifacts.
+var ContractNames = []string{"Token", "WETH9", "Factory", "Router", "Pair"}
+
+// DeployedContracts deploys the contracts suite's scenario over the build
+// in dir (on go-ethereum) and returns each contract's runtime code as
+// deployed, by artifact name: what the suite's calls run (the router's
+// immutables filled in), for compiling it ahead of time.
+func DeployedContracts(dir string) (map[string][]byte, error) {
+	a, err := loadArtifacts(dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := state.New(types.EmptyRootHash, runtime.NewMemoryDatabase())
+	if err != nil {
+		return nil, err
+	}
+	d := &Deployer{engine: EngineGeth, state: st}
+	w := deployWorld(d, a)
+	if w.err != nil {
+		return nil, w.err
+	}
+	return map[string][]byte{
+		"Token": st.GetCode(w.tokenA), "WETH9": st.GetCode(w.weth), "Factory": st.GetCode(w.factory),
+		"Router": st.GetCode(w.router), "Pair": st.GetCode(w.pairAB),
+	}, nil
 }

@@ -11,6 +11,11 @@
 //	structarray_alloc: 496 bytes, code hash 0xed7f69b5dd258abdc194c3918ecda63ed6cdeac0a572355b69efe69a14138339
 //	swap_math: 1921 bytes, code hash 0xd3e9094b650c168904b23adf6dfa0b6e1c4d5b722e210fadc0b0962e96b19277
 //	weierstrudel: 14658 bytes, code hash 0xfb9bc8fdd0a240633a21eba27aa79f65ec6b2c5e7f9404a3b6b1184b366eb1e5
+//	Token: 1798 bytes, code hash 0x57b31a28b5d3f2387390a254f99cb6fdd2c90716f15c40da30de485393c1845a
+//	WETH9: 1755 bytes, code hash 0xe8795fefd09000650d85025e2ad6170612733efceaf8a1a464d74a77d0e2b66e
+//	Factory: 5175 bytes, code hash 0x1e8b4bd007ea693a1c3004e0a315f1156be66cf6074cb24553870542084ae111
+//	Router: 3506 bytes, code hash 0x9dea5d9a11b094556a990040638ec4075bc4694292a26a701de18af39dbd9422
+//	Pair: 4095 bytes, code hash 0x3f501fde5faee1a22251ccce46b43eb0d17b3f2e2b5d0743da9085d116cbe85c
 package aot
 
 import (
@@ -64,6 +69,31 @@ func Register(r *runtime.AOTRegistry, code func(name string) ([]byte, error)) er
 	if c, err := code("weierstrudel"); err != nil {
 		return fmt.Errorf("weierstrudel: %w", err)
 	} else if err := r.AddHash("weierstrudel", c, hashweierstrudel, blocks.Osaka, runweierstrudel, digestweierstrudel); err != nil {
+		return err
+	}
+	if c, err := code("Token"); err != nil {
+		return fmt.Errorf("Token: %w", err)
+	} else if err := r.AddHash("Token", c, hashToken, blocks.Osaka, runToken, digestToken); err != nil {
+		return err
+	}
+	if c, err := code("WETH9"); err != nil {
+		return fmt.Errorf("WETH9: %w", err)
+	} else if err := r.AddHash("WETH9", c, hashWETH9, blocks.Osaka, runWETH9, digestWETH9); err != nil {
+		return err
+	}
+	if c, err := code("Factory"); err != nil {
+		return fmt.Errorf("Factory: %w", err)
+	} else if err := r.AddHash("Factory", c, hashFactory, blocks.Osaka, runFactory, digestFactory); err != nil {
+		return err
+	}
+	if c, err := code("Router"); err != nil {
+		return fmt.Errorf("Router: %w", err)
+	} else if err := r.AddHash("Router", c, hashRouter, blocks.Osaka, runRouter, digestRouter); err != nil {
+		return err
+	}
+	if c, err := code("Pair"); err != nil {
+		return fmt.Errorf("Pair: %w", err)
+	} else if err := r.AddHash("Pair", c, hashPair, blocks.Osaka, runPair, digestPair); err != nil {
 		return err
 	}
 	return nil
@@ -60840,6 +60870,26945 @@ jump:
 		goto b13971
 	case 109:
 		goto b13991
+	}
+	return x.InvalidJump(f)
+}
+
+// hashToken is the hash of Token's code.
+const hashToken = "0x57b31a28b5d3f2387390a254f99cb6fdd2c90716f15c40da30de485393c1845a"
+
+// digestToken names the translator's rendering of Token: code from another
+// translator is refused.
+const digestToken = "ce90a59a11e4cb9a9536a453cbe7d66c"
+
+// The constant operands of Token's instructions.
+var (
+	kToken_0  = uint256.Int{0x40, 0x0, 0x0, 0x0}
+	kToken_1  = uint256.Int{0x313ce567, 0x0, 0x0, 0x0}
+	kToken_2  = uint256.Int{0x40c10f19, 0x0, 0x0, 0x0}
+	kToken_3  = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+	kToken_4  = uint256.Int{0x95d89b41, 0x0, 0x0, 0x0}
+	kToken_5  = uint256.Int{0xa9059cbb, 0x0, 0x0, 0x0}
+	kToken_6  = uint256.Int{0xdd62ed3e, 0x0, 0x0, 0x0}
+	kToken_7  = uint256.Int{0x6fdde03, 0x0, 0x0, 0x0}
+	kToken_8  = uint256.Int{0x7546172, 0x0, 0x0, 0x0}
+	kToken_9  = uint256.Int{0x95ea7b3, 0x0, 0x0, 0x0}
+	kToken_10 = uint256.Int{0x18160ddd, 0x0, 0x0, 0x0}
+	kToken_11 = uint256.Int{0x23b872dd, 0x0, 0x0, 0x0}
+	kToken_12 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+	kToken_13 = uint256.Int{0x20, 0x0, 0x0, 0x0}
+	kToken_14 = uint256.Int{0xff, 0x0, 0x0, 0x0}
+	kToken_15 = uint256.Int{0x0, 0x0, 0x0, 0x0}
+	kToken_16 = uint256.Int{0x1f, 0x0, 0x0, 0x0}
+	kToken_17 = uint256.Int{0x1, 0x0, 0x0, 0x0}
+	kToken_18 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kToken_19 = uint256.Int{0x4, 0x0, 0x0, 0x0}
+	kToken_20 = uint256.Int{0x24, 0x0, 0x0, 0x0}
+	kToken_21 = uint256.Int{0x44, 0x0, 0x0, 0x0}
+	kToken_22 = uint256.Int{0x64, 0x0, 0x0, 0x0}
+	kToken_23 = uint256.Int{0xc15331677e6ebf0b, 0xfce5edbc8e2a8697, 0xa94f5374, 0x0}
+	kToken_24 = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kToken_25 = uint256.Int{0x7f, 0x0, 0x0, 0x0}
+)
+
+// runToken runs Token's code in f until it halts.
+func runToken(f *translate.Frame, x *translate.AOT) ([]byte, error) {
+	s, sp := f.AOTStack()
+	_, _ = s, sp
+	var dest uint256.Int
+	{ // [0, 12)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 0, 2); err != nil { // CALLVALUE at 5
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b15
+		}
+		goto b12
+	}
+b12:
+	{ // [12, 15)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 1, 1); err != nil { // REVERT at 14
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b15:
+	{ // [15, 25)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 2, 1); err != nil { // CALLDATASIZE at 19
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b166
+		}
+		goto b25
+	}
+b25:
+	{ // [25, 41)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 3, 1); err != nil { // CALLDATALOAD at 26
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp+0).Rsh(translate.At(s, sp+0), 224)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(&kToken_1, translate.At(s, sp+0)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b110
+		}
+		goto b41
+	}
+b41:
+	{ // [41, 52)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_1, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b340
+		}
+		goto b52
+	}
+b52:
+	{ // [52, 63)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_2, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b366
+		}
+		goto b63
+	}
+b63:
+	{ // [63, 74)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_3, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b387
+		}
+		goto b74
+	}
+b74:
+	{ // [74, 85)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_4, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b418
+		}
+		goto b85
+	}
+b85:
+	{ // [85, 96)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_5, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b426
+		}
+		goto b96
+	}
+b96:
+	{ // [96, 107)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_6, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b445
+		}
+		goto b107
+	}
+b107:
+	{ // [107, 110)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 10, 1); err != nil { // REVERT at 109
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b110:
+	{ // [110, 122)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_7, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b170
+		}
+		goto b122
+	}
+b122:
+	{ // [122, 133)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_8, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b200
+		}
+		goto b133
+	}
+b133:
+	{ // [133, 144)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_9, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b263
+		}
+		goto b144
+	}
+b144:
+	{ // [144, 155)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_10, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b298
+		}
+		goto b155
+	}
+b155:
+	{ // [155, 166)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kToken_11, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b321
+		}
+		goto b166
+	}
+b166:
+	{ // [166, 170)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 16, 1); err != nil { // REVERT at 169
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b170:
+	{ // [170, 178)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xb2, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b487
+	}
+b178:
+	{ // [178, 191)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xbf, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1398
+	}
+b191:
+	{ // [191, 200)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 19, 3); err != nil { // RETURN at 199
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b200:
+	{ // [200, 239)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xef, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xc15331677e6ebf0b, 0xfce5edbc8e2a8697, 0xa94f5374, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0xef, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b239:
+	{ // [239, 263)
+		if f.Gas < 54 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 54
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kToken_12)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kToken_13, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b191
+	}
+b263:
+	{ // [263, 277)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11a, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x115, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 22, 1); err != nil { // CALLDATASIZE at 270
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1478
+	}
+b277:
+	{ // [277, 282)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b626
+	}
+b282:
+	{ // [282, 298)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kToken_13, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b191
+	}
+b298:
+	{ // [298, 307)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x133, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 25, 1); err != nil { // SLOAD at 304
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b307:
+	{ // [307, 321)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kToken_13, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b191
+	}
+b321:
+	{ // [321, 335)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11a, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x14f, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 27, 1); err != nil { // CALLDATASIZE at 328
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1518
+	}
+b335:
+	{ // [335, 340)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b734
+	}
+b340:
+	{ // [340, 348)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x15c, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x12, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x15c, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b348:
+	{ // [348, 366)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kToken_14)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kToken_13, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b191
+	}
+b366:
+	{ // [366, 380)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x181, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x17c, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 1); err != nil { // CALLDATASIZE at 373
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1478
+	}
+b380:
+	{ // [380, 385)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b893
+	}
+b385:
+	{ // [385, 387)
+		if f.Gas < 1 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 1
+		return x.Halt(f, blocks.Stop, 0x0)
+	}
+b387:
+	{ // [387, 401)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x133, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x191, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 34, 1); err != nil { // CALLDATASIZE at 394
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1576
+	}
+b401:
+	{ // [401, 418)
+		if f.Gas < 68 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 68
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 4); err != nil { // KECCAK256 at 414
+			return nil, err
+		}
+		if err := x.Op(f, 35, 5); err != nil { // SLOAD at 415
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b418:
+	{ // [418, 426)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xb2, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1123
+	}
+b426:
+	{ // [426, 440)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11a, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1b8, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 37, 1); err != nil { // CALLDATASIZE at 433
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1478
+	}
+b440:
+	{ // [440, 445)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1136
+	}
+b445:
+	{ // [445, 459)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x133, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1cb, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 39, 1); err != nil { // CALLDATASIZE at 452
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1608
+	}
+b459:
+	{ // [459, 487)
+		if f.Gas < 128 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 128
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 40, 4); err != nil { // KECCAK256 at 475
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 40, 8); err != nil { // KECCAK256 at 483
+			return nil, err
+		}
+		if err := x.Op(f, 40, 9); err != nil { // SLOAD at 484
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b487:
+	{ // [487, 499)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 41, 1); err != nil { // SLOAD at 490
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x1f3, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1657
+	}
+b499:
+	{ // [499, 543)
+		if f.Gas < 106 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 106
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kToken_16, translate.At(s, sp-1))
+		translate.At(s, sp+1).Rsh(translate.At(s, sp+0), 5)
+		translate.At(s, sp+0).Lsh(translate.At(s, sp+1), 5)
+		translate.CoreAdd(translate.At(s, sp+0), &kToken_13, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kToken_13, translate.At(s, sp+1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 42, 10); err != nil { // SLOAD at 534
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x21f, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1657
+	}
+b543:
+	{ // [543, 550)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b618
+		}
+		goto b550
+	}
+b550:
+	{ // [550, 558)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(&kToken_16, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b577
+		}
+		goto b558
+	}
+b558:
+	{ // [558, 577)
+		if f.Gas < 48 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 48
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x100, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x100, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 45, 1); err != nil { // SLOAD at 563
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreDiv(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreMul(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		if err := x.Mstore(f, translate.At(s, sp-6), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-6), &kToken_13, translate.At(s, sp-6))
+		sp += -3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b618
+	}
+b577:
+	{ // [577, 589)
+		if f.Gas < 56 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 56
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 46, 3); err != nil { // KECCAK256 at 587
+			return nil, err
+		}
+		sp = f.AOTSP()
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		goto b589
+	}
+b589:
+	{ // [589, 609)
+		if f.Gas < 50 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 50
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 47, 1); err != nil { // SLOAD at 591
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-3), &kToken_17, translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-2), &kToken_13, translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), translate.At(s, sp-2)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b589
+		}
+		goto b609
+	}
+b609:
+	{ // [609, 618)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.CoreAnd(translate.At(s, sp-1), &kToken_16, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		goto b618
+	}
+b618:
+	{ // [618, 626)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-7))
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b626:
+	{ // [626, 716)
+		if f.Gas < 199 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 199
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 50, 0); err != nil { // CALLER at 627
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 50, 5); err != nil { // KECCAK256 at 643
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-7), &kToken_12)
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 50, 10); err != nil { // KECCAK256 at 661
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-6))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 50, 12); err != nil { // SSTORE at 664
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kToken_13, translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), &t)
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x5b200ac8c7c3b925, 0xdd0314c0f7b2291e, 0xd14f71427d1e84f3, 0x8c5be1e5ebec7d5b}
+		*translate.At(s, sp+1) = uint256.Int{0x2cc, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b716:
+	{ // [716, 728)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 51, 3); err != nil { // LOG3 at 724
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp-1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		goto b728
+	}
+b728:
+	{ // [728, 734)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b734:
+	{ // [734, 778)
+		if f.Gas < 161 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 161
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kToken_12)
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 53, 5); err != nil { // KECCAK256 at 760
+			return nil, err
+		}
+		if err := x.Op(f, 53, 6); err != nil { // CALLER at 761
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-5))
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 53, 10); err != nil { // KECCAK256 at 768
+			return nil, err
+		}
+		if err := x.Op(f, 53, 11); err != nil { // SLOAD at 769
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(translate.At(s, sp-1), &kToken_18))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b871
+		}
+		goto b778
+	}
+b778:
+	{ // [778, 786)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-3)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b831
+		}
+		goto b786
+	}
+b786:
+	{ // [786, 822)
+		if f.Gas < 77 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 77
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x192b9e4e00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 55, 4); err != nil { // CALLER at 799
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kToken_19)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), &kToken_20)
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), &kToken_21)
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-2), &kToken_22, translate.At(s, sp-2))
+		sp += -1
+		goto b822
+	}
+b822:
+	{ // [822, 831)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 56, 3); err != nil { // REVERT at 830
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b831:
+	{ // [831, 871)
+		if f.Gas < 149 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 149
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-5), &kToken_12)
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 57, 5); err != nil { // KECCAK256 at 857
+			return nil, err
+		}
+		if err := x.Op(f, 57, 6); err != nil { // CALLER at 858
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 57, 10); err != nil { // KECCAK256 at 865
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-4))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 57, 13); err != nil { // SSTORE at 870
+			return nil, err
+		}
+		sp = f.AOTSP()
+		goto b871
+	}
+b871:
+	{ // [871, 882)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x372, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1157
+	}
+b882:
+	{ // [882, 893)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-6))
+		*translate.At(s, sp-6) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b893:
+	{ // [893, 942)
+		if f.Gas < 40 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 40
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 60, 0); err != nil { // CALLER at 894
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kToken_23, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b968
+		}
+		goto b942
+	}
+b942:
+	{ // [942, 968)
+		if f.Gas < 52 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 52
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x361c31f200000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 61, 4); err != nil { // CALLER at 955
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kToken_19)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-2), &kToken_20, translate.At(s, sp-2))
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b822
+	}
+b968:
+	{ // [968, 983)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-2), &kToken_12)
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1018
+		}
+		goto b983
+	}
+b983:
+	{ // [983, 1018)
+		if f.Gas < 71 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 71
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x9cfea58300000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-2), &kToken_12)
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+0), &kToken_19)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kToken_20, translate.At(s, sp+0))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b822
+	}
+b1018:
+	{ // [1018, 1035)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 64, 1); err != nil { // SLOAD at 1025
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x40b, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1713
+	}
+b1035:
+	{ // [1035, 1123)
+		if f.Gas < 160 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 160
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 1); err != nil { // SSTORE at 1038
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-4), &kToken_12)
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 7); err != nil { // KECCAK256 at 1066
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 9); err != nil { // SLOAD at 1068
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-7), translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 12); err != nil { // SSTORE at 1072
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		*translate.At(s, sp-2) = uint256.Int{0x28f55a4df523b3ef, 0x952ba7f163c4a116, 0x69c2b068fc378daa, 0xddf252ad1be2c89b}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 19); err != nil { // LOG3 at 1119
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1123:
+	{ // [1123, 1136)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 66, 1); err != nil { // SLOAD at 1127
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x1f3, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1657
+	}
+b1136:
+	{ // [1136, 1148)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x47c, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 1); err != nil { // CALLER at 1141
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1157
+	}
+b1148:
+	{ // [1148, 1157)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		*translate.At(s, sp-4) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1157:
+	{ // [1157, 1172)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-2), &kToken_12)
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1207
+		}
+		goto b1172
+	}
+b1172:
+	{ // [1172, 1207)
+		if f.Gas < 71 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 71
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x9cfea58300000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-2), &kToken_12)
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+0), &kToken_19)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kToken_20, translate.At(s, sp+0))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b822
+	}
+b1207:
+	{ // [1207, 1240)
+		if f.Gas < 103 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 103
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kToken_12)
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 71, 5); err != nil { // KECCAK256 at 1230
+			return nil, err
+		}
+		if err := x.Op(f, 71, 6); err != nil { // SLOAD at 1231
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1289
+		}
+		goto b1240
+	}
+b1240:
+	{ // [1240, 1289)
+		if f.Gas < 107 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 107
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xdb42144d00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-4), &kToken_12)
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+0), &kToken_19)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+0), &kToken_20)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+0), &kToken_21)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kToken_22, translate.At(s, sp+0))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b822
+	}
+b1289:
+	{ // [1289, 1384)
+		if f.Gas < 209 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 209
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-4), &kToken_12)
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+3) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kToken_13, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+5) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 5); err != nil { // KECCAK256 at 1314
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-6), translate.At(s, sp-7))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 8); err != nil { // SSTORE at 1319
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-4), translate.At(s, sp-7), translate.At(s, sp-4))
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 12); err != nil { // KECCAK256 at 1329
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 14); err != nil { // SLOAD at 1331
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-7), translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 17); err != nil { // SSTORE at 1335
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mload(f, translate.At(s, sp-3), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kToken_13, translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+		*translate.At(s, sp-1) = uint256.Int{0x28f55a4df523b3ef, 0x952ba7f163c4a116, 0x69c2b068fc378daa, 0xddf252ad1be2c89b}
+		*translate.At(s, sp+1) = uint256.Int{0x568, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1384:
+	{ // [1384, 1398)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kToken_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 74, 3); err != nil { // LOG3 at 1392
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1398:
+	{ // [1398, 1451)
+		if f.Gas < 132 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 132
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-1), &kToken_13)
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-2), &kToken_13)
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp-1), &kToken_0)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 75, 8); err != nil { // MCOPY at 1421
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+2), &kToken_0)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kToken_16)
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+2), &kToken_24)
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), translate.At(s, sp+1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kToken_0)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp+0))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1451:
+	{ // [1451, 1470)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 76, 0); err != nil { // CALLDATALOAD at 1453
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kToken_12)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1473
+		}
+		goto b1470
+	}
+b1470:
+	{ // [1470, 1473)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 77, 1); err != nil { // REVERT at 1472
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1473:
+	{ // [1473, 1478)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1478:
+	{ // [1478, 1492)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1495
+		}
+		goto b1492
+	}
+b1492:
+	{ // [1492, 1495)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 80, 1); err != nil { // REVERT at 1494
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1495:
+	{ // [1495, 1504)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x5e0, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1451
+	}
+b1504:
+	{ // [1504, 1518)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-4), &kToken_13, translate.At(s, sp-4))
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 82, 1); err != nil { // CALLDATALOAD at 1512
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1518:
+	{ // [1518, 1533)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+4), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+3) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+3), translate.CoreSlt(translate.At(s, sp+4), translate.At(s, sp+3)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1536
+		}
+		goto b1533
+	}
+b1533:
+	{ // [1533, 1536)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 84, 1); err != nil { // REVERT at 1535
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1536:
+	{ // [1536, 1545)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0x609, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1451
+	}
+b1545:
+	{ // [1545, 1559)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-5), &kToken_13)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x617, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1451
+	}
+b1559:
+	{ // [1559, 1576)
+		if f.Gas < 48 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 48
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-5), &kToken_0, translate.At(s, sp-5))
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 87, 1); err != nil { // CALLDATALOAD at 1573
+			return nil, err
+		}
+		sp = f.AOTSP()
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+			translate.Copy(&t, translate.At(s, sp-7))
+			translate.Copy(translate.At(s, sp-7), translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), &t)
+		}
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1576:
+	{ // [1576, 1589)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1592
+		}
+		goto b1589
+	}
+b1589:
+	{ // [1589, 1592)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 89, 1); err != nil { // REVERT at 1591
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1592:
+	{ // [1592, 1601)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x641, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1451
+	}
+b1601:
+	{ // [1601, 1608)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1608:
+	{ // [1608, 1622)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1625
+		}
+		goto b1622
+	}
+b1622:
+	{ // [1622, 1625)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 93, 1); err != nil { // REVERT at 1624
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1625:
+	{ // [1625, 1634)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x662, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1451
+	}
+b1634:
+	{ // [1634, 1648)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-4), &kToken_13)
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x670, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1451
+	}
+b1648:
+	{ // [1648, 1657)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1657:
+	{ // [1657, 1671)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp+1).Rsh(translate.At(s, sp-1), 1)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-1), &kToken_17)
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+2), translate.At(s, sp+0))
+			translate.Copy(&t, translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+1), &t)
+		}
+		sp += 3
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1677
+		}
+		goto b1671
+	}
+b1671:
+	{ // [1671, 1677)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-2), &kToken_25)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp+0))
+		goto b1677
+	}
+b1677:
+	{ // [1677, 1688)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-2), &kToken_13))
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-1), translate.At(s, sp+0))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1707
+		}
+		goto b1688
+	}
+b1688:
+	{ // [1688, 1707)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x22, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kToken_19, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 100, 5); err != nil { // REVERT at 1706
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1707:
+	{ // [1707, 1713)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1713:
+	{ // [1713, 1725)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b728
+		}
+		goto b1725
+	}
+b1725:
+	{ // [1725, 1744)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kToken_15, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kToken_19, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 103, 5); err != nil { // REVERT at 1743
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+jump:
+	switch x.Dest(&dest) {
+	case 1:
+		goto b15
+	case 2:
+		goto b110
+	case 3:
+		goto b166
+	case 4:
+		goto b170
+	case 5:
+		goto b178
+	case 6:
+		goto b191
+	case 7:
+		goto b200
+	case 8:
+		goto b239
+	case 9:
+		goto b263
+	case 10:
+		goto b277
+	case 11:
+		goto b282
+	case 12:
+		goto b298
+	case 13:
+		goto b307
+	case 14:
+		goto b321
+	case 15:
+		goto b335
+	case 16:
+		goto b340
+	case 17:
+		goto b348
+	case 18:
+		goto b366
+	case 19:
+		goto b380
+	case 20:
+		goto b385
+	case 21:
+		goto b387
+	case 22:
+		goto b401
+	case 23:
+		goto b418
+	case 24:
+		goto b426
+	case 25:
+		goto b440
+	case 26:
+		goto b445
+	case 27:
+		goto b459
+	case 28:
+		goto b487
+	case 29:
+		goto b499
+	case 30:
+		goto b543
+	case 31:
+		goto b577
+	case 32:
+		goto b589
+	case 33:
+		goto b618
+	case 34:
+		goto b626
+	case 35:
+		goto b716
+	case 36:
+		goto b728
+	case 37:
+		goto b734
+	case 38:
+		goto b822
+	case 39:
+		goto b831
+	case 40:
+		goto b871
+	case 41:
+		goto b882
+	case 42:
+		goto b893
+	case 43:
+		goto b968
+	case 44:
+		goto b1018
+	case 45:
+		goto b1035
+	case 46:
+		goto b1123
+	case 47:
+		goto b1136
+	case 48:
+		goto b1148
+	case 49:
+		goto b1157
+	case 50:
+		goto b1207
+	case 51:
+		goto b1289
+	case 52:
+		goto b1384
+	case 53:
+		goto b1398
+	case 54:
+		goto b1451
+	case 55:
+		goto b1473
+	case 56:
+		goto b1478
+	case 57:
+		goto b1495
+	case 58:
+		goto b1504
+	case 59:
+		goto b1518
+	case 60:
+		goto b1536
+	case 61:
+		goto b1545
+	case 62:
+		goto b1559
+	case 63:
+		goto b1576
+	case 64:
+		goto b1592
+	case 65:
+		goto b1601
+	case 66:
+		goto b1608
+	case 67:
+		goto b1625
+	case 68:
+		goto b1634
+	case 69:
+		goto b1648
+	case 70:
+		goto b1657
+	case 71:
+		goto b1677
+	case 72:
+		goto b1707
+	case 73:
+		goto b1713
+	}
+	return x.InvalidJump(f)
+}
+
+// hashWETH9 is the hash of WETH9's code.
+const hashWETH9 = "0xe8795fefd09000650d85025e2ad6170612733efceaf8a1a464d74a77d0e2b66e"
+
+// digestWETH9 names the translator's rendering of WETH9: code from another
+// translator is refused.
+const digestWETH9 = "457489c36293e2aaddf0b3ea02ccbdcc"
+
+// The constant operands of WETH9's instructions.
+var (
+	kWETH9_0  = uint256.Int{0x40, 0x0, 0x0, 0x0}
+	kWETH9_1  = uint256.Int{0x313ce567, 0x0, 0x0, 0x0}
+	kWETH9_2  = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+	kWETH9_3  = uint256.Int{0x95d89b41, 0x0, 0x0, 0x0}
+	kWETH9_4  = uint256.Int{0xa9059cbb, 0x0, 0x0, 0x0}
+	kWETH9_5  = uint256.Int{0xd0e30db0, 0x0, 0x0, 0x0}
+	kWETH9_6  = uint256.Int{0xdd62ed3e, 0x0, 0x0, 0x0}
+	kWETH9_7  = uint256.Int{0x6fdde03, 0x0, 0x0, 0x0}
+	kWETH9_8  = uint256.Int{0x95ea7b3, 0x0, 0x0, 0x0}
+	kWETH9_9  = uint256.Int{0x18160ddd, 0x0, 0x0, 0x0}
+	kWETH9_10 = uint256.Int{0x23b872dd, 0x0, 0x0, 0x0}
+	kWETH9_11 = uint256.Int{0x2e1a7d4d, 0x0, 0x0, 0x0}
+	kWETH9_12 = uint256.Int{0x20, 0x0, 0x0, 0x0}
+	kWETH9_13 = uint256.Int{0xff, 0x0, 0x0, 0x0}
+	kWETH9_14 = uint256.Int{0x0, 0x0, 0x0, 0x0}
+	kWETH9_15 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+	kWETH9_16 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kWETH9_17 = uint256.Int{0x8fc, 0x0, 0x0, 0x0}
+	kWETH9_18 = uint256.Int{0x1f, 0x0, 0x0, 0x0}
+	kWETH9_19 = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kWETH9_20 = uint256.Int{0x4, 0x0, 0x0, 0x0}
+)
+
+// runWETH9 runs WETH9's code in f until it halts.
+func runWETH9(f *translate.Frame, x *translate.AOT) ([]byte, error) {
+	s, sp := f.AOTStack()
+	_, _ = s, sp
+	var dest uint256.Int
+	{ // [0, 13)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 0, 3); err != nil { // CALLDATASIZE at 7
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b157
+		}
+		goto b13
+	}
+b13:
+	{ // [13, 29)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 1, 1); err != nil { // CALLDATALOAD at 14
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp+0).Rsh(translate.At(s, sp+0), 224)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(&kWETH9_1, translate.At(s, sp+0)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b98
+		}
+		goto b29
+	}
+b29:
+	{ // [29, 40)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_1, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b391
+		}
+		goto b40
+	}
+b40:
+	{ // [40, 51)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_2, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b429
+		}
+		goto b51
+	}
+b51:
+	{ // [51, 62)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_3, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b472
+		}
+		goto b62
+	}
+b62:
+	{ // [62, 73)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_4, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b519
+		}
+		goto b73
+	}
+b73:
+	{ // [73, 84)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_5, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b550
+		}
+		goto b84
+	}
+b84:
+	{ // [84, 95)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_6, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b558
+		}
+		goto b95
+	}
+b95:
+	{ // [95, 98)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 8, 1); err != nil { // REVERT at 97
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b98:
+	{ // [98, 110)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_7, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b176
+		}
+		goto b110
+	}
+b110:
+	{ // [110, 121)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_8, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b254
+		}
+		goto b121
+	}
+b121:
+	{ // [121, 132)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_9, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b301
+		}
+		goto b132
+	}
+b132:
+	{ // [132, 143)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_10, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b329
+		}
+		goto b143
+	}
+b143:
+	{ // [143, 154)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kWETH9_11, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b360
+		}
+		goto b154
+	}
+b154:
+	{ // [154, 157)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 14, 1); err != nil { // REVERT at 156
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b157:
+	{ // [157, 163)
+		if f.Gas < 16 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 16
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 15, 0); err != nil { // CALLDATASIZE at 158
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b172
+		}
+		goto b163
+	}
+b163:
+	{ // [163, 170)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xaa, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b612
+	}
+b170:
+	{ // [170, 172)
+		if f.Gas < 1 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 1
+		return x.Halt(f, blocks.Stop, 0x0)
+	}
+b172:
+	{ // [172, 176)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 18, 1); err != nil { // REVERT at 175
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b176:
+	{ // [176, 184)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 19, 0); err != nil { // CALLVALUE at 177
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b187
+		}
+		goto b184
+	}
+b184:
+	{ // [184, 187)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 20, 1); err != nil { // REVERT at 186
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b187:
+	{ // [187, 232)
+		if f.Gas < 73 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 73
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kWETH9_0, translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kWETH9_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0xd, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kWETH9_12, translate.At(s, sp+0))
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x4574686572000000, 0x5772617070656420}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0xe8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xe8, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b232:
+	{ // [232, 245)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xf5, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1368
+	}
+b245:
+	{ // [245, 254)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 23, 3); err != nil { // RETURN at 253
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b254:
+	{ // [254, 262)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 24, 0); err != nil { // CALLVALUE at 255
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b265
+		}
+		goto b262
+	}
+b262:
+	{ // [262, 265)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 25, 1); err != nil { // REVERT at 264
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b265:
+	{ // [265, 280)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x11d, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x118, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 26, 1); err != nil { // CALLDATASIZE at 273
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1448
+	}
+b280:
+	{ // [280, 285)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b702
+	}
+b285:
+	{ // [285, 301)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kWETH9_12, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b245
+	}
+b301:
+	{ // [301, 309)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 29, 0); err != nil { // CALLVALUE at 302
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b312
+		}
+		goto b309
+	}
+b309:
+	{ // [309, 312)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 30, 1); err != nil { // REVERT at 311
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b312:
+	{ // [312, 315)
+		if f.Gas < 8 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 8
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 1); err != nil { // SELFBALANCE at 314
+			return nil, err
+		}
+		sp = f.AOTSP()
+		goto b315
+	}
+b315:
+	{ // [315, 329)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kWETH9_12, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b245
+	}
+b329:
+	{ // [329, 337)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 33, 0); err != nil { // CALLVALUE at 330
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b340
+		}
+		goto b337
+	}
+b337:
+	{ // [337, 340)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 34, 1); err != nil { // REVERT at 339
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b340:
+	{ // [340, 355)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x11d, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x163, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 1); err != nil { // CALLDATASIZE at 348
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1488
+	}
+b355:
+	{ // [355, 360)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b810
+	}
+b360:
+	{ // [360, 368)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 37, 0); err != nil { // CALLVALUE at 361
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b371
+		}
+		goto b368
+	}
+b368:
+	{ // [368, 371)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 38, 1); err != nil { // REVERT at 370
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b371:
+	{ // [371, 386)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0xaa, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x182, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 39, 1); err != nil { // CALLDATASIZE at 379
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1546
+	}
+b386:
+	{ // [386, 391)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1189
+	}
+b391:
+	{ // [391, 399)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 41, 0); err != nil { // CALLVALUE at 392
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b402
+		}
+		goto b399
+	}
+b399:
+	{ // [399, 402)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 42, 1); err != nil { // REVERT at 401
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b402:
+	{ // [402, 411)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x19b, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x12, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x19b, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b411:
+	{ // [411, 429)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kWETH9_13)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kWETH9_12, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b245
+	}
+b429:
+	{ // [429, 437)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 45, 0); err != nil { // CALLVALUE at 430
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b440
+		}
+		goto b437
+	}
+b437:
+	{ // [437, 440)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 46, 1); err != nil { // REVERT at 439
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b440:
+	{ // [440, 455)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x13b, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x1c7, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 47, 1); err != nil { // CALLDATASIZE at 448
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1569
+	}
+b455:
+	{ // [455, 472)
+		if f.Gas < 71 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 71
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 48, 4); err != nil { // KECCAK256 at 468
+			return nil, err
+		}
+		if err := x.Op(f, 48, 5); err != nil { // SLOAD at 469
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b472:
+	{ // [472, 480)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 49, 0); err != nil { // CALLVALUE at 473
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b483
+		}
+		goto b480
+	}
+b480:
+	{ // [480, 483)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 50, 1); err != nil { // REVERT at 482
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b483:
+	{ // [483, 519)
+		if f.Gas < 73 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 73
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kWETH9_0, translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kWETH9_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kWETH9_12, translate.At(s, sp+0))
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x5745544800000000}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0xe8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xe8, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b519:
+	{ // [519, 527)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 52, 0); err != nil { // CALLVALUE at 520
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b530
+		}
+		goto b527
+	}
+b527:
+	{ // [527, 530)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 53, 1); err != nil { // REVERT at 529
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b530:
+	{ // [530, 545)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x11d, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x221, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 54, 1); err != nil { // CALLDATASIZE at 538
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1448
+	}
+b545:
+	{ // [545, 550)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1349
+	}
+b550:
+	{ // [550, 558)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xaa, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b612
+	}
+b558:
+	{ // [558, 566)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 57, 0); err != nil { // CALLVALUE at 559
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b569
+		}
+		goto b566
+	}
+b566:
+	{ // [566, 569)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 58, 1); err != nil { // REVERT at 568
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b569:
+	{ // [569, 584)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x13b, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x248, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 59, 1); err != nil { // CALLDATASIZE at 577
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1594
+	}
+b584:
+	{ // [584, 612)
+		if f.Gas < 128 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 128
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 60, 4); err != nil { // KECCAK256 at 600
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 60, 8); err != nil { // KECCAK256 at 608
+			return nil, err
+		}
+		if err := x.Op(f, 60, 9); err != nil { // SLOAD at 609
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b612:
+	{ // [612, 642)
+		if f.Gas < 96 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 96
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 61, 0); err != nil { // CALLER at 613
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 61, 5); err != nil { // KECCAK256 at 626
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 61, 7); err != nil { // SLOAD at 628
+			return nil, err
+		}
+		if err := x.Op(f, 61, 8); err != nil { // CALLVALUE at 629
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x282, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1663
+	}
+b642:
+	{ // [642, 702)
+		if f.Gas < 68 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 68
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 62, 1); err != nil { // SSTORE at 645
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 62, 4); err != nil { // CALLVALUE at 651
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 62, 7); err != nil { // CALLER at 654
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), &kWETH9_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xc2402c5c5cc9109c, 0x4eb5b0d3c460751, 0x59f4d29a8bfc6cda, 0xe1fffcc4923d04b5}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 62, 12); err != nil { // LOG2 at 700
+			return nil, err
+		}
+		sp = f.AOTSP()
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b702:
+	{ // [702, 792)
+		if f.Gas < 199 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 199
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 63, 0); err != nil { // CALLER at 703
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 63, 5); err != nil { // KECCAK256 at 719
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-7), &kWETH9_15)
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 63, 10); err != nil { // KECCAK256 at 737
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-6))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 63, 12); err != nil { // SSTORE at 740
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kWETH9_12, translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), &t)
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x5b200ac8c7c3b925, 0xdd0314c0f7b2291e, 0xd14f71427d1e84f3, 0x8c5be1e5ebec7d5b}
+		*translate.At(s, sp+1) = uint256.Int{0x318, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b792:
+	{ // [792, 804)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 64, 3); err != nil { // LOG3 at 800
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp-1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		goto b804
+	}
+b804:
+	{ // [804, 810)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b810:
+	{ // [810, 842)
+		if f.Gas < 103 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 103
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kWETH9_15)
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 66, 5); err != nil { // KECCAK256 at 833
+			return nil, err
+		}
+		if err := x.Op(f, 66, 6); err != nil { // SLOAD at 834
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-3), translate.At(s, sp-1)))
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b845
+		}
+		goto b842
+	}
+b842:
+	{ // [842, 845)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 1); err != nil { // REVERT at 844
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b845:
+	{ // [845, 865)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-4), &kWETH9_15)
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 68, 2); err != nil { // CALLER at 856
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreEq(translate.At(s, sp-1), translate.At(s, sp-2)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-2)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b905
+		}
+		goto b865
+	}
+b865:
+	{ // [865, 905)
+		if f.Gas < 149 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 149
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-5), &kWETH9_15)
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 69, 5); err != nil { // KECCAK256 at 891
+			return nil, err
+		}
+		if err := x.Op(f, 69, 6); err != nil { // CALLER at 892
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 69, 10); err != nil { // KECCAK256 at 899
+			return nil, err
+		}
+		if err := x.Op(f, 69, 11); err != nil { // SLOAD at 900
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kWETH9_16, translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b905
+	}
+b905:
+	{ // [905, 911)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1012
+		}
+		goto b911
+	}
+b911:
+	{ // [911, 953)
+		if f.Gas < 158 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 158
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-4), &kWETH9_15)
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 71, 5); err != nil { // KECCAK256 at 936
+			return nil, err
+		}
+		if err := x.Op(f, 71, 6); err != nil { // CALLER at 937
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 71, 10); err != nil { // KECCAK256 at 944
+			return nil, err
+		}
+		if err := x.Op(f, 71, 11); err != nil { // SLOAD at 945
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-3), translate.At(s, sp-1)))
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b956
+		}
+		goto b953
+	}
+b953:
+	{ // [953, 956)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 72, 1); err != nil { // REVERT at 955
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b956:
+	{ // [956, 1006)
+		if f.Gas < 172 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 172
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-4), &kWETH9_15)
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 5); err != nil { // KECCAK256 at 982
+			return nil, err
+		}
+		if err := x.Op(f, 73, 6); err != nil { // CALLER at 983
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-5))
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 10); err != nil { // KECCAK256 at 990
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 12); err != nil { // SLOAD at 992
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x3ee, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1682
+	}
+b1006:
+	{ // [1006, 1012)
+		if f.Gas < 11 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 11
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 74, 1); err != nil { // SSTORE at 1009
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -2
+		goto b1012
+	}
+b1012:
+	{ // [1012, 1051)
+		if f.Gas < 116 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 116
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-4), &kWETH9_15)
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 75, 5); err != nil { // KECCAK256 at 1035
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 75, 7); err != nil { // SLOAD at 1037
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x41b, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1682
+	}
+b1051:
+	{ // [1051, 1095)
+		if f.Gas < 126 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 126
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 76, 1); err != nil { // SSTORE at 1054
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-5), &kWETH9_15)
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 76, 7); err != nil { // KECCAK256 at 1079
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 76, 9); err != nil { // SLOAD at 1081
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x447, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1663
+	}
+b1095:
+	{ // [1095, 1171)
+		if f.Gas < 99 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 99
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 77, 1); err != nil { // SSTORE at 1101
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-1), &kWETH9_15, translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp+0), &kWETH9_15, translate.At(s, sp-5))
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), &kWETH9_12, translate.At(s, sp+3))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+3))
+		*translate.At(s, sp+1) = uint256.Int{0x28f55a4df523b3ef, 0x952ba7f163c4a116, 0x69c2b068fc378daa, 0xddf252ad1be2c89b}
+		*translate.At(s, sp+3) = uint256.Int{0x493, 0x0, 0x0, 0x0}
+		sp += 4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1171:
+	{ // [1171, 1189)
+		if f.Gas < 44 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 44
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 78, 3); err != nil { // LOG3 at 1179
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		*translate.At(s, sp-5) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1189:
+	{ // [1189, 1212)
+		if f.Gas < 84 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 84
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 79, 0); err != nil { // CALLER at 1190
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 79, 5); err != nil { // KECCAK256 at 1203
+			return nil, err
+		}
+		if err := x.Op(f, 79, 6); err != nil { // SLOAD at 1204
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1215
+		}
+		goto b1212
+	}
+b1212:
+	{ // [1212, 1215)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 80, 1); err != nil { // REVERT at 1214
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1215:
+	{ // [1215, 1245)
+		if f.Gas < 97 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 97
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 81, 0); err != nil { // CALLER at 1216
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kWETH9_12, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 81, 5); err != nil { // KECCAK256 at 1229
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 81, 7); err != nil { // SLOAD at 1231
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0x4dd, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1682
+	}
+b1245:
+	{ // [1245, 1285)
+		if f.Gas < 198 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 198
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 82, 1); err != nil { // SSTORE at 1248
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 82, 4); err != nil { // CALLER at 1254
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-3)))
+		translate.CoreMul(translate.At(s, sp+0), &kWETH9_17, translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+7), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+8), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-3))
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 9
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 82, 8); err != nil { // CALL at 1272
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-5), translate.CoreIszero(translate.At(s, sp-1)))
+		sp += -4
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1292
+		}
+		goto b1285
+	}
+b1285:
+	{ // [1285, 1292)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 83, 0); err != nil { // RETURNDATASIZE at 1285
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 83, 2); err != nil { // RETURNDATACOPY at 1288
+			return nil, err
+		}
+		if err := x.Op(f, 83, 3); err != nil { // RETURNDATASIZE at 1289
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 83, 5); err != nil { // REVERT at 1291
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1292:
+	{ // [1292, 1349)
+		if f.Gas < 63 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 63
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 84, 2); err != nil { // CALLER at 1300
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), &kWETH9_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kWETH9_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x7268a95bf5081b65, 0x30d808c7d98cb3bf, 0xbd6d0e038bea71d, 0x7fcf532c15f0a6db}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 84, 7); err != nil { // LOG2 at 1346
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1349:
+	{ // [1349, 1361)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x551, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 85, 1); err != nil { // CALLER at 1354
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b810
+	}
+b1361:
+	{ // [1361, 1368)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1368:
+	{ // [1368, 1421)
+		if f.Gas < 132 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 132
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-1), &kWETH9_12)
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-2), &kWETH9_12)
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp-1), &kWETH9_0)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 87, 8); err != nil { // MCOPY at 1391
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+2), &kWETH9_0)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kWETH9_18)
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+2), &kWETH9_19)
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), translate.At(s, sp+1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kWETH9_0)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp+0))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1421:
+	{ // [1421, 1440)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 88, 0); err != nil { // CALLDATALOAD at 1423
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kWETH9_15)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1443
+		}
+		goto b1440
+	}
+b1440:
+	{ // [1440, 1443)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 89, 1); err != nil { // REVERT at 1442
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1443:
+	{ // [1443, 1448)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1448:
+	{ // [1448, 1462)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1465
+		}
+		goto b1462
+	}
+b1462:
+	{ // [1462, 1465)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 92, 1); err != nil { // REVERT at 1464
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1465:
+	{ // [1465, 1474)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x5c2, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1421
+	}
+b1474:
+	{ // [1474, 1488)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-4), &kWETH9_12, translate.At(s, sp-4))
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 94, 1); err != nil { // CALLDATALOAD at 1482
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1488:
+	{ // [1488, 1503)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+4), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+3) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+3), translate.CoreSlt(translate.At(s, sp+4), translate.At(s, sp+3)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1506
+		}
+		goto b1503
+	}
+b1503:
+	{ // [1503, 1506)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 96, 1); err != nil { // REVERT at 1505
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1506:
+	{ // [1506, 1515)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0x5eb, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1421
+	}
+b1515:
+	{ // [1515, 1529)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-5), &kWETH9_12)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x5f9, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1421
+	}
+b1529:
+	{ // [1529, 1546)
+		if f.Gas < 48 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 48
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-5), &kWETH9_0, translate.At(s, sp-5))
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 99, 1); err != nil { // CALLDATALOAD at 1543
+			return nil, err
+		}
+		sp = f.AOTSP()
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+			translate.Copy(&t, translate.At(s, sp-7))
+			translate.Copy(translate.At(s, sp-7), translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), &t)
+		}
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1546:
+	{ // [1546, 1559)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1562
+		}
+		goto b1559
+	}
+b1559:
+	{ // [1559, 1562)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 101, 1); err != nil { // REVERT at 1561
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1562:
+	{ // [1562, 1569)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 0); err != nil { // CALLDATALOAD at 1564
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1569:
+	{ // [1569, 1582)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1585
+		}
+		goto b1582
+	}
+b1582:
+	{ // [1582, 1585)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 104, 1); err != nil { // REVERT at 1584
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1585:
+	{ // [1585, 1594)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x551, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1421
+	}
+b1594:
+	{ // [1594, 1608)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1611
+		}
+		goto b1608
+	}
+b1608:
+	{ // [1608, 1611)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 107, 1); err != nil { // REVERT at 1610
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1611:
+	{ // [1611, 1620)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x654, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1421
+	}
+b1620:
+	{ // [1620, 1634)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-4), &kWETH9_12)
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x662, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1421
+	}
+b1634:
+	{ // [1634, 1643)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1643:
+	{ // [1643, 1663)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kWETH9_14, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kWETH9_20, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 111, 5); err != nil { // REVERT at 1662
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1663:
+	{ // [1663, 1675)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b804
+		}
+		goto b1675
+	}
+b1675:
+	{ // [1675, 1682)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x324, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1643
+	}
+b1682:
+	{ // [1682, 1694)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), translate.At(s, sp-1)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b804
+		}
+		goto b1694
+	}
+b1694:
+	{ // [1694, 1701)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x324, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1643
+	}
+jump:
+	switch x.Dest(&dest) {
+	case 1:
+		goto b98
+	case 2:
+		goto b157
+	case 3:
+		goto b170
+	case 4:
+		goto b172
+	case 5:
+		goto b176
+	case 6:
+		goto b187
+	case 7:
+		goto b232
+	case 8:
+		goto b245
+	case 9:
+		goto b254
+	case 10:
+		goto b265
+	case 11:
+		goto b280
+	case 12:
+		goto b285
+	case 13:
+		goto b301
+	case 14:
+		goto b312
+	case 15:
+		goto b315
+	case 16:
+		goto b329
+	case 17:
+		goto b340
+	case 18:
+		goto b355
+	case 19:
+		goto b360
+	case 20:
+		goto b371
+	case 21:
+		goto b386
+	case 22:
+		goto b391
+	case 23:
+		goto b402
+	case 24:
+		goto b411
+	case 25:
+		goto b429
+	case 26:
+		goto b440
+	case 27:
+		goto b455
+	case 28:
+		goto b472
+	case 29:
+		goto b483
+	case 30:
+		goto b519
+	case 31:
+		goto b530
+	case 32:
+		goto b545
+	case 33:
+		goto b550
+	case 34:
+		goto b558
+	case 35:
+		goto b569
+	case 36:
+		goto b584
+	case 37:
+		goto b612
+	case 38:
+		goto b642
+	case 39:
+		goto b702
+	case 40:
+		goto b792
+	case 41:
+		goto b804
+	case 42:
+		goto b810
+	case 43:
+		goto b845
+	case 44:
+		goto b905
+	case 45:
+		goto b956
+	case 46:
+		goto b1006
+	case 47:
+		goto b1012
+	case 48:
+		goto b1051
+	case 49:
+		goto b1095
+	case 50:
+		goto b1171
+	case 51:
+		goto b1189
+	case 52:
+		goto b1215
+	case 53:
+		goto b1245
+	case 54:
+		goto b1292
+	case 55:
+		goto b1349
+	case 56:
+		goto b1361
+	case 57:
+		goto b1368
+	case 58:
+		goto b1421
+	case 59:
+		goto b1443
+	case 60:
+		goto b1448
+	case 61:
+		goto b1465
+	case 62:
+		goto b1474
+	case 63:
+		goto b1488
+	case 64:
+		goto b1506
+	case 65:
+		goto b1515
+	case 66:
+		goto b1529
+	case 67:
+		goto b1546
+	case 68:
+		goto b1562
+	case 69:
+		goto b1569
+	case 70:
+		goto b1585
+	case 71:
+		goto b1594
+	case 72:
+		goto b1611
+	case 73:
+		goto b1620
+	case 74:
+		goto b1634
+	case 75:
+		goto b1643
+	case 76:
+		goto b1663
+	case 77:
+		goto b1682
+	}
+	return x.InvalidJump(f)
+}
+
+// hashFactory is the hash of Factory's code.
+const hashFactory = "0x1e8b4bd007ea693a1c3004e0a315f1156be66cf6074cb24553870542084ae111"
+
+// digestFactory names the translator's rendering of Factory: code from another
+// translator is refused.
+const digestFactory = "713c114995f4c2b792c7aef37832f7cc"
+
+// The constant operands of Factory's instructions.
+var (
+	kFactory_0  = uint256.Int{0x40, 0x0, 0x0, 0x0}
+	kFactory_1  = uint256.Int{0x1e3dd18b, 0x0, 0x0, 0x0}
+	kFactory_2  = uint256.Int{0x574f2ba3, 0x0, 0x0, 0x0}
+	kFactory_3  = uint256.Int{0xc9c65396, 0x0, 0x0, 0x0}
+	kFactory_4  = uint256.Int{0xe6a43905, 0x0, 0x0, 0x0}
+	kFactory_5  = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+	kFactory_6  = uint256.Int{0x20, 0x0, 0x0, 0x0}
+	kFactory_7  = uint256.Int{0x0, 0x0, 0x0, 0x0}
+	kFactory_8  = uint256.Int{0x4, 0x0, 0x0, 0x0}
+	kFactory_9  = uint256.Int{0x0, 0xffffffff00000000, 0xffffffffffffffff, 0xffffffffffffffff}
+	kFactory_10 = uint256.Int{0x34, 0x0, 0x0, 0x0}
+	kFactory_11 = uint256.Int{0x48, 0x0, 0x0, 0x0}
+	kFactory_12 = uint256.Int{0x24, 0x0, 0x0, 0x0}
+	kFactory_13 = uint256.Int{0x44, 0x0, 0x0, 0x0}
+	kFactory_14 = uint256.Int{0x0, 0x0, 0xffffffff00000000, 0xffffffffffffffff}
+	kFactory_15 = uint256.Int{0x2d9fcbe2b7fa0cf6, 0xcf44b4afac2b073, 0x26eecdfd717e6a32, 0xb10e2d527612073b}
+	kFactory_16 = uint256.Int{0x80, 0x0, 0x0, 0x0}
+	kFactory_17 = uint256.Int{0x1c3, 0x0, 0x0, 0x0}
+	kFactory_18 = uint256.Int{0x639, 0x0, 0x0, 0x0}
+	kFactory_19 = uint256.Int{0x5a3d5493, 0x0, 0x0, 0x0}
+	kFactory_20 = uint256.Int{0xba9a7a56, 0x0, 0x0, 0x0}
+	kFactory_21 = uint256.Int{0xc45a0155, 0x0, 0x0, 0x0}
+	kFactory_22 = uint256.Int{0xd21220a7, 0x0, 0x0, 0x0}
+	kFactory_23 = uint256.Int{0xfff6cae9, 0x0, 0x0, 0x0}
+	kFactory_24 = uint256.Int{0x6a627842, 0x0, 0x0, 0x0}
+	kFactory_25 = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+	kFactory_26 = uint256.Int{0x22c0d9f, 0x0, 0x0, 0x0}
+	kFactory_27 = uint256.Int{0x902f1ac, 0x0, 0x0, 0x0}
+	kFactory_28 = uint256.Int{0xdfe1681, 0x0, 0x0, 0x0}
+	kFactory_29 = uint256.Int{0x18160ddd, 0x0, 0x0, 0x0}
+	kFactory_30 = uint256.Int{0x485cc955, 0x0, 0x0, 0x0}
+	kFactory_31 = uint256.Int{0x5909c0d5, 0x0, 0x0, 0x0}
+	kFactory_32 = uint256.Int{0xffffffffffffffff, 0xffffffffffff, 0x0, 0x0}
+	kFactory_33 = uint256.Int{0xffffffff, 0x0, 0x0, 0x0}
+	kFactory_34 = uint256.Int{0x60, 0x0, 0x0, 0x0}
+	kFactory_35 = uint256.Int{0x1, 0x0, 0x0, 0x0}
+	kFactory_36 = uint256.Int{0x1f, 0x0, 0x0, 0x0}
+	kFactory_37 = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kFactory_38 = uint256.Int{0x64, 0x0, 0x0, 0x0}
+	kFactory_39 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff}
+	kFactory_40 = uint256.Int{0x0, 0x0, 0x0, 0xa9059cbb00000000}
+	kFactory_41 = uint256.Int{0x0, 0xffff000000000000, 0xffffffffffffffff, 0xffffffff}
+	kFactory_42 = uint256.Int{0x0, 0x0, 0x0, 0xffffffff00000000}
+	kFactory_43 = uint256.Int{0x3, 0x0, 0x0, 0x0}
+	kFactory_44 = uint256.Int{0xffffffffffffffff, 0x0, 0x0, 0x0}
+	kFactory_45 = uint256.Int{0xa0, 0x0, 0x0, 0x0}
+)
+
+// runFactory runs Factory's code in f until it halts.
+func runFactory(f *translate.Frame, x *translate.AOT) ([]byte, error) {
+	s, sp := f.AOTStack()
+	_, _ = s, sp
+	var dest uint256.Int
+	{ // [0, 12)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 0, 2); err != nil { // CALLVALUE at 5
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b15
+		}
+		goto b12
+	}
+b12:
+	{ // [12, 15)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 1, 1); err != nil { // REVERT at 14
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b15:
+	{ // [15, 25)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 2, 1); err != nil { // CALLDATASIZE at 19
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b74
+		}
+		goto b25
+	}
+b25:
+	{ // [25, 41)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 3, 1); err != nil { // CALLDATALOAD at 26
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp+0).Rsh(translate.At(s, sp+0), 224)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(&kFactory_1, translate.At(s, sp+0)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b78
+		}
+		goto b41
+	}
+b41:
+	{ // [41, 52)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_2, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b126
+		}
+		goto b52
+	}
+b52:
+	{ // [52, 63)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_3, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b143
+		}
+		goto b63
+	}
+b63:
+	{ // [63, 74)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_4, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b162
+		}
+		goto b74
+	}
+b74:
+	{ // [74, 78)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 7, 1); err != nil { // REVERT at 77
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b78:
+	{ // [78, 92)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x61, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5c, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 8, 1); err != nil { // CALLDATASIZE at 85
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b872
+	}
+b92:
+	{ // [92, 97)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b210
+	}
+b97:
+	{ // [97, 117)
+		if f.Gas < 43 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 43
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kFactory_5)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_6, translate.At(s, sp+0))
+		goto b117
+	}
+b117:
+	{ // [117, 126)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 11, 3); err != nil { // RETURN at 125
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b126:
+	{ // [126, 143)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 12, 1); err != nil { // SLOAD at 129
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_6, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b117
+	}
+b143:
+	{ // [143, 157)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x61, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x9d, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 13, 1); err != nil { // CALLDATASIZE at 150
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b922
+	}
+b157:
+	{ // [157, 162)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b250
+	}
+b162:
+	{ // [162, 176)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x61, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xb0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 15, 1); err != nil { // CALLDATASIZE at 169
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b922
+	}
+b176:
+	{ // [176, 210)
+		if f.Gas < 140 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 140
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kFactory_6, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 16, 4); err != nil { // KECCAK256 at 190
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 16, 8); err != nil { // KECCAK256 at 197
+			return nil, err
+		}
+		if err := x.Op(f, 16, 9); err != nil { // SLOAD at 198
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_5, translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b210:
+	{ // [210, 222)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 17, 1); err != nil { // SLOAD at 215
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b225
+		}
+		goto b222
+	}
+b222:
+	{ // [222, 225)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 18, 1); err != nil { // REVERT at 224
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b225:
+	{ // [225, 250)
+		if f.Gas < 88 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 88
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 19, 2); err != nil { // KECCAK256 at 234
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 19, 5); err != nil { // SLOAD at 236
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_5, translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b250:
+	{ // [250, 277)
+		if f.Gas < 61 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 61
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_5, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp+2), &kFactory_5, translate.At(s, sp-2))
+		translate.CoreSub(translate.At(s, sp+1), translate.At(s, sp+2), translate.At(s, sp+1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b301
+		}
+		goto b277
+	}
+b277:
+	{ // [277, 301)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xbd969eb000000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 21, 7); err != nil { // REVERT at 300
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b301:
+	{ // [301, 329)
+		if f.Gas < 63 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 63
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), &kFactory_5, translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp+3), &kFactory_5, translate.At(s, sp-3))
+		translate.SetBool(translate.At(s, sp+2), translate.CoreLt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b335
+		}
+		goto b329
+	}
+b329:
+	{ // [329, 335)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b338
+	}
+b335:
+	{ // [335, 338)
+		if f.Gas < 7 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 7
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		sp += 2
+		goto b338
+	}
+b338:
+	{ // [338, 358)
+		if f.Gas < 48 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 48
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-4), translate.At(s, sp-2), &kFactory_5)
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b382
+		}
+		goto b358
+	}
+b358:
+	{ // [358, 382)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xd92e233d00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 26, 7); err != nil { // REVERT at 381
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b382:
+	{ // [382, 425)
+		if f.Gas < 163 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 163
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_5, translate.At(s, sp-2))
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kFactory_6, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+5) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 27, 5); err != nil { // KECCAK256 at 407
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-5), translate.At(s, sp-6))
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 27, 10); err != nil { // KECCAK256 at 417
+			return nil, err
+		}
+		if err := x.Op(f, 27, 11); err != nil { // SLOAD at 418
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		sp += -2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b449
+		}
+		goto b425
+	}
+b425:
+	{ // [425, 449)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x3d77e89100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 28, 7); err != nil { // REVERT at 448
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b449:
+	{ // [449, 524)
+		if f.Gas < 177 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 177
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.At(s, sp+3).Lsh(translate.At(s, sp-2), 96)
+		translate.CoreAnd(translate.At(s, sp+3), &kFactory_9, translate.At(s, sp+3))
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+0), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.At(s, sp+2).Lsh(translate.At(s, sp-1), 96)
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+2), &kFactory_9)
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+0), &kFactory_10)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp+3), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kFactory_6, translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 29, 18); err != nil { // KECCAK256 at 512
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0x20c, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b859
+	}
+b524:
+	{ // [524, 546)
+		if f.Gas < 32057 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32057
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 30, 3); err != nil { // CREATE2 at 535
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-2)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b553
+		}
+		goto b546
+	}
+b546:
+	{ // [546, 553)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 0); err != nil { // RETURNDATASIZE at 546
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 2); err != nil { // RETURNDATACOPY at 549
+			return nil, err
+		}
+		if err := x.Op(f, 31, 3); err != nil { // RETURNDATASIZE at 550
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 5); err != nil { // REVERT at 552
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b553:
+	{ // [553, 627)
+		if f.Gas < 263 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 263
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1014 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x485cc95500000000}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_5, translate.At(s, sp-4))
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_5, translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kFactory_12)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-5), translate.At(s, sp-2), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_13, translate.At(s, sp-1))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp+0), translate.At(s, sp+2))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+4), translate.At(s, sp+2))
+			translate.Copy(translate.At(s, sp+6), translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp+7), translate.At(s, sp-5))
+			translate.Copy(&t, translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), &t)
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x485cc955, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+5) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 8
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 32, 14); err != nil { // EXTCODESIZE at 619
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b630
+		}
+		goto b627
+	}
+b627:
+	{ // [627, 630)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 33, 1); err != nil { // REVERT at 629
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b630:
+	{ // [630, 641)
+		if f.Gas < 127 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 127
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 34, 1); err != nil { // GAS at 632
+			return nil, err
+		}
+		if err := x.Op(f, 34, 2); err != nil { // CALL at 633
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b648
+		}
+		goto b641
+	}
+b641:
+	{ // [641, 648)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 0); err != nil { // RETURNDATASIZE at 641
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 2); err != nil { // RETURNDATACOPY at 644
+			return nil, err
+		}
+		if err := x.Op(f, 35, 3); err != nil { // RETURNDATASIZE at 645
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 5); err != nil { // REVERT at 647
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b648:
+	{ // [648, 859)
+		if f.Gas < 483 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 483
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-3), &kFactory_5, translate.At(s, sp-6))
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kFactory_6, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-4) = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 5); err != nil { // KECCAK256 at 677
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-6), translate.At(s, sp-7))
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 10); err != nil { // KECCAK256 at 689
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 12); err != nil { // SLOAD at 691
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_14, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp-8), translate.At(s, sp-11), translate.At(s, sp-8))
+		translate.CoreOr(translate.At(s, sp+0), translate.At(s, sp-8), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0xffffffff00000000, 0xffffffffffffffff}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 17); err != nil { // SSTORE at 712
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 20); err != nil { // KECCAK256 at 718
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-6), translate.At(s, sp-7)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-5), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-6))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 24); err != nil { // KECCAK256 at 726
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 26); err != nil { // SLOAD at 728
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.CoreOr(translate.At(s, sp-1), translate.At(s, sp-9), translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 30); err != nil { // SSTORE at 734
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 32); err != nil { // SLOAD at 738
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 35); err != nil { // SSTORE at 743
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-7), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-1), &kFactory_15)
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 39); err != nil { // SLOAD at 785
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.CoreOr(translate.At(s, sp-3), translate.At(s, sp-9), translate.At(s, sp-3))
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 43); err != nil { // SSTORE at 792
+			return nil, err
+		}
+		sp = f.AOTSP()
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 45); err != nil { // SLOAD at 794
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-6)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp+0), translate.At(s, sp-3))
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-4))
+		*translate.At(s, sp-4) = uint256.Int{0xdefde31afa28d0e9, 0xd9d315f0ad8355cd, 0x34a33ba9275ac585, 0xd3648bd0f6ba801}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 36, 54); err != nil { // LOG3 at 851
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b859:
+	{ // [859, 872)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x1036, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1036, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3cc, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 37, 1); err != nil { // CODECOPY at 868
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), &t)
+		}
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b872:
+	{ // [872, 885)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b888
+		}
+		goto b885
+	}
+b885:
+	{ // [885, 888)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 39, 1); err != nil { // REVERT at 887
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b888:
+	{ // [888, 895)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 40, 0); err != nil { // CALLDATALOAD at 890
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b895:
+	{ // [895, 914)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 41, 0); err != nil { // CALLDATALOAD at 897
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kFactory_5)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b917
+		}
+		goto b914
+	}
+b914:
+	{ // [914, 917)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 42, 1); err != nil { // REVERT at 916
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b917:
+	{ // [917, 922)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b922:
+	{ // [922, 936)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b939
+		}
+		goto b936
+	}
+b936:
+	{ // [936, 939)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 45, 1); err != nil { // REVERT at 938
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b939:
+	{ // [939, 948)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x3b4, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b895
+	}
+b948:
+	{ // [948, 962)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-4), &kFactory_6)
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x3c2, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b895
+	}
+b962:
+	{ // [962, 971)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b991:
+	{ // [991, 1026)
+		if f.Gas < 59 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 59
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 52, 1); err != nil { // CALLER at 993
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 128, &kFactory_16, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 128, &kFactory_16, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xfff, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x37, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 52, 5); err != nil { // CODECOPY at 1007
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MstoreAt(f, 451, &kFactory_17, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 1593, &kFactory_18, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0xfff, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 52, 9); err != nil { // RETURN at 1025
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b1042:
+	{ // [1042, 1052)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 56, 1); err != nil { // CALLDATASIZE at 1046
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1052
+	}
+b1052:
+	{ // [1052, 1068)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 57, 1); err != nil { // CALLDATALOAD at 1053
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp+0).Rsh(translate.At(s, sp+0), 224)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(&kFactory_19, translate.At(s, sp+0)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1068
+	}
+b1068:
+	{ // [1068, 1079)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(&kFactory_20, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1079
+	}
+b1079:
+	{ // [1079, 1090)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_20, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1090
+	}
+b1090:
+	{ // [1090, 1101)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_21, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1101
+	}
+b1101:
+	{ // [1101, 1112)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_22, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1112
+	}
+b1112:
+	{ // [1112, 1123)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_23, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1123
+	}
+b1123:
+	{ // [1123, 1126)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 63, 1); err != nil { // REVERT at 1125
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1126:
+	{ // [1126, 1138)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_19, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1138
+	}
+b1138:
+	{ // [1138, 1149)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_24, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1149
+	}
+b1149:
+	{ // [1149, 1160)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_25, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1160
+	}
+b1160:
+	{ // [1160, 1163)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 1); err != nil { // REVERT at 1162
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1163:
+	{ // [1163, 1175)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_26, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1175
+	}
+b1175:
+	{ // [1175, 1186)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_27, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1186
+	}
+b1186:
+	{ // [1186, 1197)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_28, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1197
+	}
+b1197:
+	{ // [1197, 1208)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_29, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1208
+	}
+b1208:
+	{ // [1208, 1219)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_30, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1219
+	}
+b1219:
+	{ // [1219, 1230)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kFactory_31, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1230
+	}
+b1230:
+	{ // [1230, 1234)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 74, 1); err != nil { // REVERT at 1233
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1234:
+	{ // [1234, 1248)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xe2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xdd, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 75, 1); err != nil { // CALLDATASIZE at 1241
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1248:
+	{ // [1248, 1253)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1253:
+	{ // [1253, 1255)
+		if f.Gas < 1 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 1
+		return x.Halt(f, blocks.Stop, 0x0)
+	}
+b1255:
+	{ // [1255, 1263)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xec, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1263:
+	{ // [1263, 1303)
+		if f.Gas < 88 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 88
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+2), &kFactory_32, translate.At(s, sp-3))
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_32)
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp+1), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_33, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp+1), &kFactory_0)
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-3), &kFactory_34, translate.At(s, sp+1))
+		sp += -2
+		goto b1303
+	}
+b1303:
+	{ // [1303, 1312)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 80, 3); err != nil { // RETURN at 1311
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b1312:
+	{ // [1312, 1330)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 81, 1); err != nil { // SLOAD at 1314
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_5, translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1330:
+	{ // [1330, 1354)
+		if f.Gas < 54 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 54
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kFactory_5)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_6, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1354:
+	{ // [1354, 1363)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 83, 1); err != nil { // SLOAD at 1360
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1363:
+	{ // [1363, 1377)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_6, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1377:
+	{ // [1377, 1391)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xe2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x16c, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 85, 1); err != nil { // CALLDATASIZE at 1384
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1391:
+	{ // [1391, 1396)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1396:
+	{ // [1396, 1405)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 87, 1); err != nil { // SLOAD at 1402
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1405:
+	{ // [1405, 1414)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 88, 1); err != nil { // SLOAD at 1411
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1414:
+	{ // [1414, 1428)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x191, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 89, 1); err != nil { // CALLDATASIZE at 1421
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1428:
+	{ // [1428, 1433)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1433:
+	{ // [1433, 1447)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1a4, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 91, 1); err != nil { // CALLDATASIZE at 1440
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1447:
+	{ // [1447, 1464)
+		if f.Gas < 68 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 68
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x7, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kFactory_6, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 92, 4); err != nil { // KECCAK256 at 1460
+			return nil, err
+		}
+		if err := x.Op(f, 92, 5); err != nil { // SLOAD at 1461
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1464:
+	{ // [1464, 1473)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1473:
+	{ // [1473, 1512)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1512:
+	{ // [1512, 1531)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 95, 1); err != nil { // SLOAD at 1515
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_5, translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1531:
+	{ // [1531, 1539)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xe2, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1539:
+	{ // [1539, 1550)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 97, 1); err != nil { // SLOAD at 1542
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kFactory_35, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1550
+	}
+b1550:
+	{ // [1550, 1574)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xf2e5b6c00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 98, 7); err != nil { // REVERT at 1573
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1574:
+	{ // [1574, 1587)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 99, 1); err != nil { // SSTORE at 1578
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-5)))
+		sp += 1
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1587
+	}
+b1587:
+	{ // [1587, 1590)
+		if f.Gas < 8 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 8
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-5)))
+		goto b1590
+	}
+b1590:
+	{ // [1590, 1596)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1596
+	}
+b1596:
+	{ // [1596, 1620)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x42301c2300000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 7); err != nil { // REVERT at 1619
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1620:
+	{ // [1620, 1630)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x25b, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1630:
+	{ // [1630, 1654)
+		if f.Gas < 59 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 59
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-5), &kFactory_32, translate.At(s, sp-3))
+		translate.SetBool(translate.At(s, sp-5), translate.CoreLt(translate.At(s, sp-10), translate.At(s, sp-5)))
+		translate.SetBool(translate.At(s, sp-5), translate.CoreIszero(translate.At(s, sp-5)))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-5))
+			translate.Copy(&t, translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1654
+	}
+b1654:
+	{ // [1654, 1668)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_32, translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-7), translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b1668
+	}
+b1668:
+	{ // [1668, 1674)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1674
+	}
+b1674:
+	{ // [1674, 1698)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xbb55fd2700000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 107, 7); err != nil { // REVERT at 1697
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1698:
+	{ // [1698, 1731)
+		if f.Gas < 79 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 79
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 108, 1); err != nil { // SLOAD at 1701
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 108, 3); err != nil { // SLOAD at 1704
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_5, translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_5, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-8), &kFactory_5)
+		translate.SetBool(translate.At(s, sp-2), translate.CoreEq(translate.At(s, sp+1), translate.At(s, sp-2)))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		sp += 3
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1731
+	}
+b1731:
+	{ // [1731, 1753)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_5, translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_5, translate.At(s, sp-10))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp-1)))
+		goto b1753
+	}
+b1753:
+	{ // [1753, 1759)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1759
+	}
+b1759:
+	{ // [1759, 1783)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x290fa18800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 111, 7); err != nil { // REVERT at 1782
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1783:
+	{ // [1783, 1790)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-11).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1790
+	}
+b1790:
+	{ // [1790, 1800)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-11))
+		*translate.At(s, sp+0) = uint256.Int{0x305, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1800:
+	{ // [1800, 1807)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-10).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1807
+	}
+b1807:
+	{ // [1807, 1817)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-10))
+		*translate.At(s, sp+0) = uint256.Int{0x316, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1817:
+	{ // [1817, 1824)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-7).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1824
+	}
+b1824:
+	{ // [1824, 1875)
+		if f.Gas < 103 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 103
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1014 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xdf9aee6800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-9), &kFactory_5)
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+		*translate.At(s, sp+1) = uint256.Int{0xdf9aee68, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x350, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 117, 5); err != nil { // CALLER at 1858
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+3), &kFactory_8, translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-16))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-15))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-13))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-12))
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b1875:
+	{ // [1875, 1895)
+		if f.Gas < 151 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 151
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 7
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 118, 3); err != nil { // EXTCODESIZE at 1887
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1895
+	}
+b1895:
+	{ // [1895, 1898)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 119, 1); err != nil { // REVERT at 1897
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1898:
+	{ // [1898, 1909)
+		if f.Gas < 127 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 127
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 120, 1); err != nil { // GAS at 1900
+			return nil, err
+		}
+		if err := x.Op(f, 120, 2); err != nil { // CALL at 1901
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1909
+	}
+b1909:
+	{ // [1909, 1916)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 121, 0); err != nil { // RETURNDATASIZE at 1909
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 121, 2); err != nil { // RETURNDATACOPY at 1912
+			return nil, err
+		}
+		if err := x.Op(f, 121, 3); err != nil { // RETURNDATASIZE at 1913
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 121, 5); err != nil { // REVERT at 1915
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1916:
+	{ // [1916, 1921)
+		if f.Gas < 9 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 9
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		sp += -4
+		goto b1921
+	}
+b1921:
+	{ // [1921, 1980)
+		if f.Gas < 220 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 220
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 123, 4); err != nil { // ADDRESS at 1935
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-4), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp+0), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 123, 12); err != nil { // GAS at 1971
+			return nil, err
+		}
+		if err := x.Op(f, 123, 13); err != nil { // STATICCALL at 1972
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b1980
+	}
+b1980:
+	{ // [1980, 1987)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 124, 0); err != nil { // RETURNDATASIZE at 1980
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 124, 2); err != nil { // RETURNDATACOPY at 1983
+			return nil, err
+		}
+		if err := x.Op(f, 124, 3); err != nil { // RETURNDATASIZE at 1984
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 124, 5); err != nil { // REVERT at 1986
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1987:
+	{ // [1987, 2023)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 125, 2); err != nil { // RETURNDATASIZE at 1995
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_37)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x3e4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2023:
+	{ // [2023, 2085)
+		if f.Gas < 228 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 228
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 126, 4); err != nil { // ADDRESS at 2037
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-7), translate.At(s, sp-4), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+4), translate.At(s, sp-7))
+			translate.Copy(&t, translate.At(s, sp-7))
+			translate.Copy(translate.At(s, sp-7), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 126, 12); err != nil { // GAS at 2076
+			return nil, err
+		}
+		if err := x.Op(f, 126, 13); err != nil { // STATICCALL at 2077
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2085
+	}
+b2085:
+	{ // [2085, 2092)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 127, 0); err != nil { // RETURNDATASIZE at 2085
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 127, 2); err != nil { // RETURNDATACOPY at 2088
+			return nil, err
+		}
+		if err := x.Op(f, 127, 3); err != nil { // RETURNDATASIZE at 2089
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 127, 5); err != nil { // REVERT at 2091
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2092:
+	{ // [2092, 2128)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 128, 2); err != nil { // RETURNDATASIZE at 2100
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_37)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x44d, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2128:
+	{ // [2128, 2154)
+		if f.Gas < 56 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 56
+		if sp < 12 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-4), &kFactory_32, translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-12))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x467, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2154:
+	{ // [2154, 2161)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2161
+	}
+b2161:
+	{ // [2161, 2166)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2166:
+	{ // [2166, 2185)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp-5), &kFactory_32)
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp+0) = uint256.Int{0x486, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2185:
+	{ // [2185, 2195)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp-1) = uint256.Int{0x490, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2195:
+	{ // [2195, 2217)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp-5), &kFactory_32)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x4a6, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2217:
+	{ // [2217, 2224)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2224
+	}
+b2224:
+	{ // [2224, 2229)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2229:
+	{ // [2229, 2248)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp-5), &kFactory_32)
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp+0) = uint256.Int{0x4c5, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2248:
+	{ // [2248, 2258)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp-1) = uint256.Int{0x4cf, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2258:
+	{ // [2258, 2269)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-2), translate.CoreIszero(translate.At(s, sp-3)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-2)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2269
+	}
+b2269:
+	{ // [2269, 2272)
+		if f.Gas < 8 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 8
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-2)))
+		goto b2272
+	}
+b2272:
+	{ // [2272, 2278)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2278
+	}
+b2278:
+	{ // [2278, 2302)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x98fb56100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 142, 7); err != nil { // REVERT at 2301
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2302:
+	{ // [2302, 2314)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x507, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2314:
+	{ // [2314, 2326)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x513, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2326:
+	{ // [2326, 2336)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x51d, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2336:
+	{ // [2336, 2350)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x52b, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2350:
+	{ // [2350, 2362)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x537, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2362:
+	{ // [2362, 2372)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x541, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2372:
+	{ // [2372, 2396)
+		if f.Gas < 53 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 53
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-8), &kFactory_32)
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-9), &kFactory_32)
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x559, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2396:
+	{ // [2396, 2409)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x566, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xf4240, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2409:
+	{ // [2409, 2419)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x570, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2419:
+	{ // [2419, 2426)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2426
+	}
+b2426:
+	{ // [2426, 2450)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xa932492f00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 153, 7); err != nil { // REVERT at 2449
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2450:
+	{ // [2450, 2464)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-7))
+		*translate.At(s, sp-2) = uint256.Int{0x59d, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2464:
+	{ // [2464, 2567)
+		if f.Gas < 168 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 168
+		if sp < 12 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+1), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_0)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-11)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_34)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-10)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-9), &kFactory_5)
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 155, 10); err != nil { // CALLER at 2503
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_16, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xe3d130840159d822, 0xe613ce37657fb8d5, 0x6551d0da85fc275f, 0xd78ad95fa46c994b}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 155, 15); err != nil { // LOG3 at 2549
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp-2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 155, 17); err != nil { // SSTORE at 2556
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -9
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2567:
+	{ // [2567, 2609)
+		if f.Gas < 94 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 94
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 156, 1); err != nil { // SLOAD at 2570
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_32)
+		translate.At(s, sp+2).Rsh(translate.At(s, sp-1), 112)
+		translate.CoreAnd(translate.At(s, sp+2), &kFactory_32, translate.At(s, sp+2))
+		translate.At(s, sp-1).Rsh(translate.At(s, sp-1), 224)
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_33, translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+2))
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+1), &t)
+		}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2609:
+	{ // [2609, 2658)
+		if f.Gas < 40 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 40
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 157, 0); err != nil { // CALLER at 2610
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kFactory_7, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2658
+	}
+b2658:
+	{ // [2658, 2682)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xee90c46800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 158, 7); err != nil { // REVERT at 2681
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2682:
+	{ // [2682, 2727)
+		if f.Gas < 104 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 104
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 1); err != nil { // SLOAD at 2685
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_5, translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_14, translate.At(s, sp-1))
+		translate.CoreOr(translate.At(s, sp+0), translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-4) = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0xffffffff00000000, 0xffffffffffffffff}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 6); err != nil { // SSTORE at 2712
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 8); err != nil { // SLOAD at 2716
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-5), translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.CoreOr(translate.At(s, sp-4), translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 13); err != nil { // SSTORE at 2725
+			return nil, err
+		}
+		sp = f.AOTSP()
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2727:
+	{ // [2727, 2739)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 160, 1); err != nil { // SLOAD at 2731
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kFactory_35, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2739
+	}
+b2739:
+	{ // [2739, 2763)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xf2e5b6c00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 161, 7); err != nil { // REVERT at 2762
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2763:
+	{ // [2763, 2778)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 162, 1); err != nil { // SSTORE at 2769
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x6d7, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2778:
+	{ // [2778, 2849)
+		if f.Gas < 249 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 249
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 163, 1); err != nil { // SLOAD at 2782
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 163, 6); err != nil { // ADDRESS at 2796
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp-2), &kFactory_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		*translate.At(s, sp-4) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 163, 14); err != nil { // GAS at 2840
+			return nil, err
+		}
+		if err := x.Op(f, 163, 15); err != nil { // STATICCALL at 2841
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2849
+	}
+b2849:
+	{ // [2849, 2856)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 164, 0); err != nil { // RETURNDATASIZE at 2849
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 164, 2); err != nil { // RETURNDATACOPY at 2852
+			return nil, err
+		}
+		if err := x.Op(f, 164, 3); err != nil { // RETURNDATASIZE at 2853
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 164, 5); err != nil { // REVERT at 2855
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2856:
+	{ // [2856, 2892)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 165, 2); err != nil { // RETURNDATASIZE at 2864
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_37)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x749, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b2892:
+	{ // [2892, 2960)
+		if f.Gas < 239 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 239
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 166, 1); err != nil { // SLOAD at 2895
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 166, 6); err != nil { // ADDRESS at 2909
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp-4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 166, 14); err != nil { // GAS at 2951
+			return nil, err
+		}
+		if err := x.Op(f, 166, 15); err != nil { // STATICCALL at 2952
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b2960
+	}
+b2960:
+	{ // [2960, 2967)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 167, 0); err != nil { // RETURNDATASIZE at 2960
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 167, 2); err != nil { // RETURNDATACOPY at 2963
+			return nil, err
+		}
+		if err := x.Op(f, 167, 3); err != nil { // RETURNDATASIZE at 2964
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 167, 5); err != nil { // REVERT at 2966
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2967:
+	{ // [2967, 3003)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 168, 2); err != nil { // RETURNDATASIZE at 2975
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_37)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x7b8, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3003:
+	{ // [3003, 3025)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-5), &kFactory_32)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x7ce, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3025:
+	{ // [3025, 3047)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-5), &kFactory_32)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x7e4, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3047:
+	{ // [3047, 3062)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 171, 1); err != nil { // SLOAD at 3050
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreSub(translate.At(s, sp-3), &kFactory_7, translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3062
+	}
+b3062:
+	{ // [3062, 3077)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x807, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x802, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3077:
+	{ // [3077, 3082)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3082:
+	{ // [3082, 3092)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x811, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3092:
+	{ // [3092, 3106)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x81f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3106:
+	{ // [3106, 3111)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3111:
+	{ // [3111, 3134)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-7), &kFactory_32)
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x868, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x83b, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3134:
+	{ // [3134, 3144)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x845, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3144:
+	{ // [3144, 3164)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-8), &kFactory_32)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-4))
+		*translate.At(s, sp+1) = uint256.Int{0x859, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3164:
+	{ // [3164, 3174)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x863, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3174:
+	{ // [3174, 3179)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3179:
+	{ // [3179, 3182)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-1))
+		sp += -1
+		goto b3182
+	}
+b3182:
+	{ // [3182, 3190)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+0), &kFactory_7, translate.At(s, sp-8))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3190
+	}
+b3190:
+	{ // [3190, 3214)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xd226f9d400000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 184, 7); err != nil { // REVERT at 3213
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3214:
+	{ // [3214, 3224)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-8))
+		*translate.At(s, sp+0) = uint256.Int{0x895, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3224:
+	{ // [3224, 3236)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x8a1, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3236:
+	{ // [3236, 3313)
+		if f.Gas < 108 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 108
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+1), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 187, 5); err != nil { // CALLER at 3251
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-2), translate.At(s, sp-3))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-2), translate.At(s, sp-2), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x26394f4c03821c4f, 0x560dff690a1c6fef, 0x8f13e2e1088ba56a, 0x4c209b5fc8ad5075}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 187, 10); err != nil { // LOG2 at 3295
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp-2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 187, 12); err != nil { // SSTORE at 3302
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-6))
+		sp += -6
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3313:
+	{ // [3313, 3324)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 188, 1); err != nil { // SLOAD at 3316
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kFactory_35, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3324
+	}
+b3324:
+	{ // [3324, 3348)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xf2e5b6c00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 189, 7); err != nil { // REVERT at 3347
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3348:
+	{ // [3348, 3417)
+		if f.Gas < 234 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 234
+		if sp > 1014 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 190, 1); err != nil { // SSTORE at 3354
+			return nil, err
+		}
+		if err := x.Op(f, 190, 2); err != nil { // SLOAD at 3355
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 190, 7); err != nil { // ADDRESS at 3369
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_5, translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp+0), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0xa07, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 190, 15); err != nil { // GAS at 3408
+			return nil, err
+		}
+		if err := x.Op(f, 190, 16); err != nil { // STATICCALL at 3409
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3417
+	}
+b3417:
+	{ // [3417, 3424)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 191, 0); err != nil { // RETURNDATASIZE at 3417
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 191, 2); err != nil { // RETURNDATACOPY at 3420
+			return nil, err
+		}
+		if err := x.Op(f, 191, 3); err != nil { // RETURNDATASIZE at 3421
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 191, 5); err != nil { // REVERT at 3423
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3424:
+	{ // [3424, 3460)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 192, 2); err != nil { // RETURNDATASIZE at 3432
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_37)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x981, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3460:
+	{ // [3460, 3523)
+		if f.Gas < 226 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 226
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 193, 1); err != nil { // SLOAD at 3463
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 193, 6); err != nil { // ADDRESS at 3477
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_8)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp-1), &kFactory_12, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp-2) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 193, 14); err != nil { // GAS at 3514
+			return nil, err
+		}
+		if err := x.Op(f, 193, 15); err != nil { // STATICCALL at 3515
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3523
+	}
+b3523:
+	{ // [3523, 3530)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 194, 0); err != nil { // RETURNDATASIZE at 3523
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 194, 2); err != nil { // RETURNDATACOPY at 3526
+			return nil, err
+		}
+		if err := x.Op(f, 194, 3); err != nil { // RETURNDATASIZE at 3527
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 194, 5); err != nil { // REVERT at 3529
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3530:
+	{ // [3530, 3566)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 195, 2); err != nil { // RETURNDATASIZE at 3538
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kFactory_37)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x9eb, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3566:
+	{ // [3566, 3594)
+		if f.Gas < 62 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 62
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 196, 1); err != nil { // SLOAD at 3569
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_32)
+		translate.At(s, sp-1).Rsh(translate.At(s, sp-1), 112)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-1), &kFactory_32)
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+1))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3594:
+	{ // [3594, 3601)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 197, 1); err != nil { // SSTORE at 3599
+			return nil, err
+		}
+		sp = f.AOTSP()
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3601:
+	{ // [3601, 3692)
+		if f.Gas < 215 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 215
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+3), &kFactory_5, translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kFactory_12)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kFactory_13)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+4)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+5), translate.At(s, sp+1), translate.At(s, sp+4))
+		translate.CoreAdd(translate.At(s, sp+5), &kFactory_13, translate.At(s, sp+5))
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+1), &kFactory_38)
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+4), &kFactory_6)
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_39, translate.At(s, sp+0))
+		translate.CoreOr(translate.At(s, sp+0), &kFactory_40, translate.At(s, sp+0))
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kFactory_5)
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0xa69, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3692:
+	{ // [3692, 3717)
+		if f.Gas < 161 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 161
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 199, 3); err != nil { // GAS at 3703
+			return nil, err
+		}
+		if err := x.Op(f, 199, 4); err != nil { // CALL at 3704
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 199, 6); err != nil { // RETURNDATASIZE at 3708
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp-1), &kFactory_7))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3717
+	}
+b3717:
+	{ // [3717, 3749)
+		if f.Gas < 75 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 75
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+		*translate.At(s, sp+1) = uint256.Int{0x3f, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 200, 2); err != nil { // RETURNDATASIZE at 3727
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-5), translate.At(s, sp-3))
+		if err := x.MstoreAt(f, 64, &kFactory_0, translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 200, 8); err != nil { // RETURNDATASIZE at 3735
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 200, 11); err != nil { // RETURNDATASIZE at 3738
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), &kFactory_6)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 200, 14); err != nil { // RETURNDATACOPY at 3744
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2727
+	}
+b3749:
+	{ // [3749, 3754)
+		if f.Gas < 9 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 9
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		goto b3754
+	}
+b3754:
+	{ // [3754, 3767)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-5), translate.CoreIszero(translate.At(s, sp-3)))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-5))
+			translate.Copy(&t, translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3767
+	}
+b3767:
+	{ // [3767, 3778)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-1)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3778
+	}
+b3778:
+	{ // [3778, 3798)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_6, translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xad3, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3798:
+	{ // [3798, 3800)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b3800
+	}
+b3800:
+	{ // [3800, 3806)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3806
+	}
+b3806:
+	{ // [3806, 3830)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x90b8ec1800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 207, 7); err != nil { // REVERT at 3829
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3830:
+	{ // [3830, 3837)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3837:
+	{ // [3837, 3853)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp-4), &kFactory_32))
+		sp += 1
+		if !translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3853
+	}
+b3853:
+	{ // [3853, 3864)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), &kFactory_32))
+		goto b3864
+	}
+b3864:
+	{ // [3864, 3870)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3870
+	}
+b3870:
+	{ // [3870, 3894)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x35278d1200000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kFactory_8, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 212, 7); err != nil { // REVERT at 3893
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3894:
+	{ // [3894, 3910)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xb43, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x100000000, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 213, 1); err != nil { // TIMESTAMP at 3905
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b3910:
+	{ // [3910, 3945)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 214, 1); err != nil { // SLOAD at 3913
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp-1).Rsh(translate.At(s, sp-1), 224)
+		translate.CoreAnd(translate.At(s, sp-1), &kFactory_33, translate.At(s, sp-1))
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), &kFactory_33)
+		translate.SetBool(translate.At(s, sp-3), translate.CoreIszero(translate.At(s, sp-3)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-3)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3945
+	}
+b3945:
+	{ // [3945, 3958)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-5), &kFactory_32)
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b3958
+	}
+b3958:
+	{ // [3958, 3965)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3965
+	}
+b3965:
+	{ // [3965, 3978)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-4), &kFactory_32)
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b3978
+	}
+b3978:
+	{ // [3978, 3984)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b3984
+	}
+b3984:
+	{ // [3984, 4020)
+		if f.Gas < 76 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 76
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_33, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp+1), &kFactory_32, translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp+3), &kFactory_32, translate.At(s, sp-3))
+		translate.At(s, sp+2).Lsh(translate.At(s, sp+3), 112)
+		sp += 3
+		if !translate.At(s, sp-2).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4020
+	}
+b4020:
+	{ // [4020, 4027)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xbb8, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4027:
+	{ // [4027, 4089)
+		if f.Gas < 111 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 111
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 221, 1); err != nil { // SLOAD at 4031
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.CoreMul(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 221, 6); err != nil { // SSTORE at 4042
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-1), &kFactory_33)
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-3), &kFactory_32)
+		translate.At(s, sp+3).Lsh(translate.At(s, sp-4), 112)
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp+3), &kFactory_41)
+		sp += 3
+		if !translate.At(s, sp-2).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4089
+	}
+b4089:
+	{ // [4089, 4096)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xbfd, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4096:
+	{ // [4096, 4112)
+		if f.Gas < 41 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 41
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 223, 1); err != nil { // SLOAD at 4100
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.CoreMul(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 223, 6); err != nil { // SSTORE at 4111
+			return nil, err
+		}
+		sp = f.AOTSP()
+		goto b4112
+	}
+b4112:
+	{ // [4112, 4264)
+		if f.Gas < 291 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 291
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 224, 1); err != nil { // SLOAD at 4117
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kFactory_33)
+		translate.At(s, sp+0).Lsh(translate.At(s, sp+0), 224)
+		translate.CoreAnd(translate.At(s, sp+3), &kFactory_32, translate.At(s, sp-6))
+		translate.At(s, sp+4).Lsh(translate.At(s, sp+3), 112)
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kFactory_42)
+		translate.CoreAnd(translate.At(s, sp+5), &kFactory_32, translate.At(s, sp-7))
+		translate.CoreOr(translate.At(s, sp+5), translate.At(s, sp+5), translate.At(s, sp-1))
+		translate.CoreOr(translate.At(s, sp+3), translate.At(s, sp+5), translate.At(s, sp+4))
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp+3), &kFactory_39)
+		translate.CoreOr(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+3))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x1000000000000, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0xffffffffffffffff, 0xffffffffffff, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 224, 13); err != nil { // SSTORE at 4186
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreOr(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-3))
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreDiv(translate.At(s, sp-2), translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp+1), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-4), &kFactory_0, translate.At(s, sp+1))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-4), translate.At(s, sp-4), translate.At(s, sp-3))
+		*translate.At(s, sp-5) = uint256.Int{0x62b03a9fffbbad1, 0x89e3cab4c78be50e, 0x1c2f21f7726b17ae, 0x1c411e9a96e07124}
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 224, 27); err != nil { // LOG1 at 4257
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4264:
+	{ // [4264, 4275)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), &kFactory_43))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4275
+	}
+b4275:
+	{ // [4275, 4288)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xcbd, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4288:
+	{ // [4288, 4299)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xcc8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4299:
+	{ // [4299, 4302)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		sp += -1
+		goto b4302
+	}
+b4302:
+	{ // [4302, 4311)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4311
+	}
+b4311:
+	{ // [4311, 4326)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0xce3, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4326:
+	{ // [4326, 4336)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xced, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4336:
+	{ // [4336, 4346)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xcf7, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4346:
+	{ // [4346, 4353)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4353:
+	{ // [4353, 4359)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4359:
+	{ // [4359, 4366)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-2).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4366
+	}
+b4366:
+	{ // [4366, 4369)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		goto b4369
+	}
+b4369:
+	{ // [4369, 4374)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4374:
+	{ // [4374, 4391)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 238, 1); err != nil { // SLOAD at 4381
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xd24, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4391:
+	{ // [4391, 4435)
+		if f.Gas < 123 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 123
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 239, 1); err != nil { // SSTORE at 4394
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-4), &kFactory_5)
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x7, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kFactory_6, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 239, 7); err != nil { // KECCAK256 at 4419
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 239, 9); err != nil { // SLOAD at 4421
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0xd50, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4435:
+	{ // [4435, 4508)
+		if f.Gas < 97 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 97
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 240, 1); err != nil { // SSTORE at 4438
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-4), &kFactory_5)
+		translate.CoreAdd(translate.At(s, sp+1), &kFactory_6, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kFactory_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+1), translate.At(s, sp+1), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x28f55a4df523b3ef, 0x952ba7f163c4a116, 0x69c2b068fc378daa, 0xddf252ad1be2c89b}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 240, 9); err != nil { // LOG3 at 4504
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4508:
+	{ // [4508, 4517)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4517
+	}
+b4517:
+	{ // [4517, 4522)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4522:
+	{ // [4522, 4524)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-3))
+		sp += 1
+		goto b4524
+	}
+b4524:
+	{ // [4524, 4527)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		sp += -1
+		goto b4527
+	}
+b4527:
+	{ // [4527, 4533)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4533:
+	{ // [4533, 4552)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 246, 0); err != nil { // CALLDATALOAD at 4535
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kFactory_5)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4552
+	}
+b4552:
+	{ // [4552, 4555)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 247, 1); err != nil { // REVERT at 4554
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4555:
+	{ // [4555, 4572)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+6), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+5) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+5), translate.CoreSlt(translate.At(s, sp+6), translate.At(s, sp+5)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4572
+	}
+b4572:
+	{ // [4572, 4575)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 249, 1); err != nil { // REVERT at 4574
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4575:
+	{ // [4575, 4598)
+		if f.Gas < 52 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 52
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 250, 0); err != nil { // CALLDATALOAD at 4577
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-5), translate.At(s, sp-6), &kFactory_6)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 250, 2); err != nil { // CALLDATALOAD at 4584
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-6), &kFactory_0)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0xdf3, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4598:
+	{ // [4598, 4622)
+		if f.Gas < 43 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 43
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-7), &kFactory_34)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 251, 1); err != nil { // CALLDATALOAD at 4605
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp-4), &kFactory_44))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4622
+	}
+b4622:
+	{ // [4622, 4625)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 252, 1); err != nil { // REVERT at 4624
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4625:
+	{ // [4625, 4638)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-7), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-1), &kFactory_36)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreSgt(translate.At(s, sp-8), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4638
+	}
+b4638:
+	{ // [4638, 4641)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 254, 1); err != nil { // REVERT at 4640
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4641:
+	{ // [4641, 4660)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 255, 0); err != nil { // CALLDATALOAD at 4643
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), &kFactory_44))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4660
+	}
+b4660:
+	{ // [4660, 4663)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 256, 1); err != nil { // REVERT at 4662
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4663:
+	{ // [4663, 4677)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+2), &kFactory_6)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp+1), translate.At(s, sp-9)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4677
+	}
+b4677:
+	{ // [4677, 4680)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 258, 1); err != nil { // REVERT at 4679
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4680:
+	{ // [4680, 4697)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-2), &kFactory_6, translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-10))
+		translate.Copy(translate.At(s, sp-10), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-2))
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4697:
+	{ // [4697, 4711)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4711
+	}
+b4711:
+	{ // [4711, 4714)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 261, 1); err != nil { // REVERT at 4713
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4714:
+	{ // [4714, 4723)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0xe70, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4723:
+	{ // [4723, 4737)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-4), &kFactory_6)
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xe7e, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4737:
+	{ // [4737, 4746)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4746:
+	{ // [4746, 4759)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4759
+	}
+b4759:
+	{ // [4759, 4762)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 266, 1); err != nil { // REVERT at 4761
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4762:
+	{ // [4762, 4771)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0xda9, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4771:
+	{ // [4771, 4846)
+		if f.Gas < 190 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 190
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-6), &kFactory_5)
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_6)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_0)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_34)
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kFactory_16)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kFactory_45)
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 268, 13); err != nil { // CALLDATACOPY at 4814
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+2), &kFactory_45, translate.At(s, sp+1))
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kFactory_36)
+		translate.CoreAnd(translate.At(s, sp+0), &kFactory_37, translate.At(s, sp+0))
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), &kFactory_45)
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-2))
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4846:
+	{ // [4846, 4859)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4859
+	}
+b4859:
+	{ // [4859, 4862)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 270, 1); err != nil { // REVERT at 4861
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4862:
+	{ // [4862, 4869)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4869:
+	{ // [4869, 4889)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kFactory_8, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 272, 5); err != nil { // REVERT at 4888
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4889:
+	{ // [4889, 4901)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), translate.At(s, sp-1)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4901
+	}
+b4901:
+	{ // [4901, 4908)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xdac, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4908:
+	{ // [4908, 4924)
+		if f.Gas < 51 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 51
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreMul(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.CoreDiv(translate.At(s, sp+2), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+2), translate.CoreEq(translate.At(s, sp-2), translate.At(s, sp+2)))
+		translate.CoreOr(translate.At(s, sp+1), translate.At(s, sp+2), translate.At(s, sp+1))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4924
+	}
+b4924:
+	{ // [4924, 4931)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xdac, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4931:
+	{ // [4931, 4951)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kFactory_7, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x12, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kFactory_8, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 277, 5); err != nil { // REVERT at 4950
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b4951:
+	{ // [4951, 4958)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp-3).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b4958
+	}
+b4958:
+	{ // [4958, 4965)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xf62, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b4965:
+	{ // [4965, 4970)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4970:
+	{ // [4970, 4992)
+		if f.Gas < 62 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 62
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-2), &kFactory_6)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 281, 3); err != nil { // MCOPY at 4980
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4992:
+	{ // [4992, 5005)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b5005
+	}
+b5005:
+	{ // [5005, 5008)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 283, 1); err != nil { // REVERT at 5007
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b5008:
+	{ // [5008, 5020)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp+0)))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp+1)))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b5020
+	}
+b5020:
+	{ // [5020, 5023)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 285, 1); err != nil { // REVERT at 5022
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b5023:
+	{ // [5023, 5030)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b5030:
+	{ // [5030, 5037)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp-3).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b5037
+	}
+b5037:
+	{ // [5037, 5044)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xfb1, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+b5044:
+	{ // [5044, 5049)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.CoreMod(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b5049:
+	{ // [5049, 5061)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			return x.InvalidJump(f)
+		}
+		goto b5061
+	}
+b5061:
+	{ // [5061, 5068)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xdac, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		return x.InvalidJump(f)
+	}
+jump:
+	switch x.Dest(&dest) {
+	case 1:
+		goto b15
+	case 2:
+		goto b74
+	case 3:
+		goto b78
+	case 4:
+		goto b92
+	case 5:
+		goto b97
+	case 6:
+		goto b117
+	case 7:
+		goto b126
+	case 8:
+		goto b143
+	case 9:
+		goto b157
+	case 10:
+		goto b162
+	case 11:
+		goto b176
+	case 12:
+		goto b210
+	case 13:
+		goto b225
+	case 14:
+		goto b250
+	case 15:
+		goto b301
+	case 16:
+		goto b335
+	case 17:
+		goto b338
+	case 18:
+		goto b382
+	case 19:
+		goto b449
+	case 20:
+		goto b524
+	case 21:
+		goto b553
+	case 22:
+		goto b630
+	case 23:
+		goto b648
+	case 24:
+		goto b859
+	case 25:
+		goto b872
+	case 26:
+		goto b888
+	case 27:
+		goto b895
+	case 28:
+		goto b917
+	case 29:
+		goto b922
+	case 30:
+		goto b939
+	case 31:
+		goto b948
+	case 32:
+		goto b962
+	case 33:
+		goto b991
+	case 34:
+		goto b1042
+	case 35:
+		goto b1126
+	case 36:
+		goto b1163
+	case 37:
+		goto b1230
+	case 38:
+		goto b1234
+	case 39:
+		goto b1248
+	case 40:
+		goto b1253
+	case 41:
+		goto b1255
+	case 42:
+		goto b1263
+	case 43:
+		goto b1303
+	case 44:
+		goto b1312
+	case 45:
+		goto b1330
+	case 46:
+		goto b1354
+	case 47:
+		goto b1363
+	case 48:
+		goto b1377
+	case 49:
+		goto b1391
+	case 50:
+		goto b1396
+	case 51:
+		goto b1405
+	case 52:
+		goto b1414
+	case 53:
+		goto b1428
+	case 54:
+		goto b1433
+	case 55:
+		goto b1447
+	case 56:
+		goto b1464
+	case 57:
+		goto b1473
+	case 58:
+		goto b1512
+	case 59:
+		goto b1531
+	case 60:
+		goto b1539
+	case 61:
+		goto b1574
+	case 62:
+		goto b1590
+	case 63:
+		goto b1620
+	case 64:
+		goto b1630
+	case 65:
+		goto b1668
+	case 66:
+		goto b1698
+	case 67:
+		goto b1753
+	case 68:
+		goto b1783
+	case 69:
+		goto b1800
+	case 70:
+		goto b1817
+	case 71:
+		goto b1875
+	case 72:
+		goto b1898
+	case 73:
+		goto b1916
+	case 74:
+		goto b1921
+	case 75:
+		goto b1987
+	case 76:
+		goto b2023
+	case 77:
+		goto b2092
+	case 78:
+		goto b2128
+	case 79:
+		goto b2154
+	case 80:
+		goto b2166
+	case 81:
+		goto b2185
+	case 82:
+		goto b2195
+	case 83:
+		goto b2217
+	case 84:
+		goto b2229
+	case 85:
+		goto b2248
+	case 86:
+		goto b2258
+	case 87:
+		goto b2272
+	case 88:
+		goto b2302
+	case 89:
+		goto b2314
+	case 90:
+		goto b2326
+	case 91:
+		goto b2336
+	case 92:
+		goto b2350
+	case 93:
+		goto b2362
+	case 94:
+		goto b2372
+	case 95:
+		goto b2396
+	case 96:
+		goto b2409
+	case 97:
+		goto b2419
+	case 98:
+		goto b2450
+	case 99:
+		goto b2464
+	case 100:
+		goto b2567
+	case 101:
+		goto b2609
+	case 102:
+		goto b2682
+	case 103:
+		goto b2727
+	case 104:
+		goto b2763
+	case 105:
+		goto b2778
+	case 106:
+		goto b2856
+	case 107:
+		goto b2892
+	case 108:
+		goto b2967
+	case 109:
+		goto b3003
+	case 110:
+		goto b3025
+	case 111:
+		goto b3047
+	case 112:
+		goto b3077
+	case 113:
+		goto b3082
+	case 114:
+		goto b3092
+	case 115:
+		goto b3106
+	case 116:
+		goto b3111
+	case 117:
+		goto b3134
+	case 118:
+		goto b3144
+	case 119:
+		goto b3164
+	case 120:
+		goto b3174
+	case 121:
+		goto b3179
+	case 122:
+		goto b3182
+	case 123:
+		goto b3214
+	case 124:
+		goto b3224
+	case 125:
+		goto b3236
+	case 126:
+		goto b3313
+	case 127:
+		goto b3348
+	case 128:
+		goto b3424
+	case 129:
+		goto b3460
+	case 130:
+		goto b3530
+	case 131:
+		goto b3566
+	case 132:
+		goto b3594
+	case 133:
+		goto b3601
+	case 134:
+		goto b3692
+	case 135:
+		goto b3749
+	case 136:
+		goto b3754
+	case 137:
+		goto b3798
+	case 138:
+		goto b3800
+	case 139:
+		goto b3830
+	case 140:
+		goto b3837
+	case 141:
+		goto b3864
+	case 142:
+		goto b3894
+	case 143:
+		goto b3910
+	case 144:
+		goto b3958
+	case 145:
+		goto b3978
+	case 146:
+		goto b4027
+	case 147:
+		goto b4096
+	case 148:
+		goto b4112
+	case 149:
+		goto b4264
+	case 150:
+		goto b4288
+	case 151:
+		goto b4299
+	case 152:
+		goto b4302
+	case 153:
+		goto b4326
+	case 154:
+		goto b4336
+	case 155:
+		goto b4346
+	case 156:
+		goto b4353
+	case 157:
+		goto b4359
+	case 158:
+		goto b4369
+	case 159:
+		goto b4374
+	case 160:
+		goto b4391
+	case 161:
+		goto b4435
+	case 162:
+		goto b4508
+	case 163:
+		goto b4522
+	case 164:
+		goto b4524
+	case 165:
+		goto b4527
+	case 166:
+		goto b4533
+	case 167:
+		goto b4555
+	case 168:
+		goto b4575
+	case 169:
+		goto b4598
+	case 170:
+		goto b4625
+	case 171:
+		goto b4641
+	case 172:
+		goto b4663
+	case 173:
+		goto b4680
+	case 174:
+		goto b4697
+	case 175:
+		goto b4714
+	case 176:
+		goto b4723
+	case 177:
+		goto b4737
+	case 178:
+		goto b4746
+	case 179:
+		goto b4762
+	case 180:
+		goto b4771
+	case 181:
+		goto b4846
+	case 182:
+		goto b4862
+	case 183:
+		goto b4869
+	case 184:
+		goto b4889
+	case 185:
+		goto b4908
+	case 186:
+		goto b4931
+	case 187:
+		goto b4951
+	case 188:
+		goto b4965
+	case 189:
+		goto b4970
+	case 190:
+		goto b4992
+	case 191:
+		goto b5008
+	case 192:
+		goto b5023
+	case 193:
+		goto b5030
+	case 194:
+		goto b5044
+	case 195:
+		goto b5049
+	}
+	return x.InvalidJump(f)
+}
+
+// hashRouter is the hash of Router's code.
+const hashRouter = "0x9dea5d9a11b094556a990040638ec4075bc4694292a26a701de18af39dbd9422"
+
+// digestRouter names the translator's rendering of Router: code from another
+// translator is refused.
+const digestRouter = "ce52f39e625b2d2394b9262aa01a3817"
+
+// The constant operands of Router's instructions.
+var (
+	kRouter_0  = uint256.Int{0x40, 0x0, 0x0, 0x0}
+	kRouter_1  = uint256.Int{0x9aab9248, 0x0, 0x0, 0x0}
+	kRouter_2  = uint256.Int{0xc45a0155, 0x0, 0x0, 0x0}
+	kRouter_3  = uint256.Int{0xd06ca61f, 0x0, 0x0, 0x0}
+	kRouter_4  = uint256.Int{0xd52bb6f4, 0x0, 0x0, 0x0}
+	kRouter_5  = uint256.Int{0x54d50d4, 0x0, 0x0, 0x0}
+	kRouter_6  = uint256.Int{0x38ed1739, 0x0, 0x0, 0x0}
+	kRouter_7  = uint256.Int{0x96ed28f9, 0x0, 0x0, 0x0}
+	kRouter_8  = uint256.Int{0x20, 0x0, 0x0, 0x0}
+	kRouter_9  = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+	kRouter_10 = uint256.Int{0x0, 0x0, 0x0, 0x0}
+	kRouter_11 = uint256.Int{0x4, 0x0, 0x0, 0x0}
+	kRouter_12 = uint256.Int{0x1, 0x0, 0x0, 0x0}
+	kRouter_13 = uint256.Int{0x0, 0xffffffff00000000, 0xffffffffffffffff, 0xffffffffffffffff}
+	kRouter_14 = uint256.Int{0x34, 0x0, 0x0, 0x0}
+	kRouter_15 = uint256.Int{0x28, 0x0, 0x0, 0x0}
+	kRouter_16 = uint256.Int{0x48, 0x0, 0x0, 0x0}
+	kRouter_17 = uint256.Int{0x68, 0x0, 0x0, 0x0}
+	kRouter_18 = uint256.Int{0x69, 0x0, 0x0, 0x0}
+	kRouter_19 = uint256.Int{0x7d, 0x0, 0x0, 0x0}
+	kRouter_20 = uint256.Int{0x9d, 0x0, 0x0, 0x0}
+	kRouter_21 = uint256.Int{0xbd, 0x0, 0x0, 0x0}
+	kRouter_22 = uint256.Int{0x2, 0x0, 0x0, 0x0}
+	kRouter_23 = uint256.Int{0xffffffffffffffff, 0x0, 0x0, 0x0}
+	kRouter_24 = uint256.Int{0x1f, 0x0, 0x0, 0x0}
+	kRouter_25 = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kRouter_26 = uint256.Int{0xffffffffffffffff, 0xffffffffffff, 0x0, 0x0}
+	kRouter_27 = uint256.Int{0x24, 0x0, 0x0, 0x0}
+	kRouter_28 = uint256.Int{0x44, 0x0, 0x0, 0x0}
+	kRouter_29 = uint256.Int{0x64, 0x0, 0x0, 0x0}
+	kRouter_30 = uint256.Int{0x84, 0x0, 0x0, 0x0}
+	kRouter_31 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff}
+	kRouter_32 = uint256.Int{0x0, 0x0, 0x0, 0x23b872dd00000000}
+	kRouter_33 = uint256.Int{0xffffffff, 0x0, 0x0, 0x0}
+	kRouter_34 = uint256.Int{0x60, 0x0, 0x0, 0x0}
+	kRouter_35 = uint256.Int{0x80, 0x0, 0x0, 0x0}
+	kRouter_36 = uint256.Int{0x3f, 0x0, 0x0, 0x0}
+	kRouter_37 = uint256.Int{0xa0, 0x0, 0x0, 0x0}
+)
+
+// runRouter runs Router's code in f until it halts.
+func runRouter(f *translate.Frame, x *translate.AOT) ([]byte, error) {
+	s, sp := f.AOTStack()
+	_, _ = s, sp
+	var dest uint256.Int
+	{ // [0, 12)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 0, 2); err != nil { // CALLVALUE at 5
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b15
+		}
+		goto b12
+	}
+b12:
+	{ // [12, 15)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 1, 1); err != nil { // REVERT at 14
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b15:
+	{ // [15, 25)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 2, 1); err != nil { // CALLDATASIZE at 19
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b122
+		}
+		goto b25
+	}
+b25:
+	{ // [25, 41)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 3, 1); err != nil { // CALLDATALOAD at 26
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp+0).Rsh(translate.At(s, sp+0), 224)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(&kRouter_1, translate.At(s, sp+0)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b88
+		}
+		goto b41
+	}
+b41:
+	{ // [41, 52)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_1, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b239
+		}
+		goto b52
+	}
+b52:
+	{ // [52, 63)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_2, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b278
+		}
+		goto b63
+	}
+b63:
+	{ // [63, 74)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_3, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b317
+		}
+		goto b74
+	}
+b74:
+	{ // [74, 85)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_4, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b336
+		}
+		goto b85
+	}
+b85:
+	{ // [85, 88)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 8, 1); err != nil { // REVERT at 87
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b88:
+	{ // [88, 100)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_5, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b126
+		}
+		goto b100
+	}
+b100:
+	{ // [100, 111)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_6, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b164
+		}
+		goto b111
+	}
+b111:
+	{ // [111, 122)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kRouter_7, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b196
+		}
+		goto b122
+	}
+b122:
+	{ // [122, 126)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 12, 1); err != nil { // REVERT at 125
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b126:
+	{ // [126, 140)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x91, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x8c, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 13, 1); err != nil { // CALLDATASIZE at 133
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2473
+	}
+b140:
+	{ // [140, 145)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b376
+	}
+b145:
+	{ // [145, 155)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp+0))
+		goto b155
+	}
+b155:
+	{ // [155, 164)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 16, 3); err != nil { // RETURN at 163
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b164:
+	{ // [164, 178)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xb7, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xb2, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 17, 1); err != nil { // CALLDATASIZE at 171
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2541
+	}
+b178:
+	{ // [178, 183)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b517
+	}
+b183:
+	{ // [183, 196)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x9b, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2699
+	}
+b196:
+	{ // [196, 210)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xd7, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xd2, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 20, 1); err != nil { // CALLDATASIZE at 203
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2765
+	}
+b210:
+	{ // [210, 215)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b915
+	}
+b215:
+	{ // [215, 239)
+		if f.Gas < 54 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 54
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kRouter_9)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b155
+	}
+b239:
+	{ // [239, 278)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x91, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x6e173c7c5a8ace38, 0xcc88b3a14e4d638d, 0xf8beab63d1e883f1, 0x891bf4ba6726cac9}
+		*translate.At(s, sp+2) = uint256.Int{0x91, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b278:
+	{ // [278, 317)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xd7, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5a2f418c02e204b, 0x180ceb738ca45b50, 0xb1d37cf6, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0xd7, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b317:
+	{ // [317, 331)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xb7, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x14b, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 25, 1); err != nil { // CALLDATASIZE at 324
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2834
+	}
+b331:
+	{ // [331, 336)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1131
+	}
+b336:
+	{ // [336, 350)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x163, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x15e, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 27, 1); err != nil { // CALLDATASIZE at 343
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2765
+	}
+b350:
+	{ // [350, 355)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1462
+	}
+b355:
+	{ // [355, 376)
+		if f.Gas < 54 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 54
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp+1), &kRouter_8)
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-2), &kRouter_0, translate.At(s, sp+1))
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b155
+	}
+b376:
+	{ // [376, 385)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+1), &kRouter_10, translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b409
+		}
+		goto b385
+	}
+b385:
+	{ // [385, 409)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x98fb56100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 7); err != nil { // REVERT at 408
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b409:
+	{ // [409, 417)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-3)))
+		sp += 1
+		if !translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b420
+		}
+		goto b417
+	}
+b417:
+	{ // [417, 420)
+		if f.Gas < 8 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 8
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-3)))
+		goto b420
+	}
+b420:
+	{ // [420, 426)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b450
+		}
+		goto b426
+	}
+b426:
+	{ // [426, 450)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xbb55fd2700000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 7); err != nil { // REVERT at 449
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b450:
+	{ // [450, 463)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1cf, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x3e5, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3069
+	}
+b463:
+	{ // [463, 478)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x1de, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3069
+	}
+b478:
+	{ // [478, 488)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x1e8, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3098
+	}
+b488:
+	{ // [488, 498)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x1f2, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3069
+	}
+b498:
+	{ // [498, 508)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x1fc, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3117
+	}
+b508:
+	{ // [508, 517)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-1))
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b517:
+	{ // [517, 529)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 42, 1); err != nil { // TIMESTAMP at 521
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b553
+		}
+		goto b529
+	}
+b529:
+	{ // [529, 553)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x203d82d800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 43, 7); err != nil { // REVERT at 552
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b553:
+	{ // [553, 613)
+		if f.Gas < 152 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 152
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1012 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp+5).Lsh(translate.At(s, sp-5), 5)
+		translate.CoreAdd(translate.At(s, sp+5), &kRouter_8, translate.At(s, sp+5))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+6)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+5), translate.At(s, sp+6), translate.At(s, sp+5))
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+5)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+6), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_8, translate.At(s, sp+6))
+		translate.At(s, sp+8).Lsh(translate.At(s, sp-5), 5)
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+6))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+7), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+9), translate.At(s, sp+8))
+		translate.Copy(translate.At(s, sp+10), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+11), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0x265, 0x0, 0x0, 0x0}
+		sp += 12
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 44, 9); err != nil { // CALLDATACOPY at 596
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-6) = uint256.Int{0x46b, 0x0, 0x0, 0x0}
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b613:
+	{ // [613, 631)
+		if f.Gas < 41 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 41
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-8))
+		*translate.At(s, sp+1) = uint256.Int{0x277, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3148
+	}
+b631:
+	{ // [631, 640)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b647
+		}
+		goto b640
+	}
+b640:
+	{ // [640, 647)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x287, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b647:
+	{ // [647, 662)
+		if f.Gas < 40 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 40
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp-3), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-3)))
+		sp += -3
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b686
+		}
+		goto b662
+	}
+b662:
+	{ // [662, 686)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x42301c2300000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 49, 7); err != nil { // REVERT at 685
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b686:
+	{ // [686, 700)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+4), translate.CoreLt(&kRouter_10, translate.At(s, sp-5)))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x34a, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b707
+		}
+		goto b700
+	}
+b700:
+	{ // [700, 707)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2c3, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b707:
+	{ // [707, 728)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-2).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-3), &kRouter_8)
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		*translate.At(s, sp-3) = uint256.Int{0x2d8, 0x0, 0x0, 0x0}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3187
+	}
+b728:
+	{ // [728, 743)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 53, 0); err != nil { // CALLER at 729
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+4), translate.CoreLt(&kRouter_10, translate.At(s, sp-8)))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-8))
+		*translate.At(s, sp+0) = uint256.Int{0x32b, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b750
+		}
+		goto b743
+	}
+b743:
+	{ // [743, 750)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2ee, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b750:
+	{ // [750, 771)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-2).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-3), &kRouter_8)
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		*translate.At(s, sp-3) = uint256.Int{0x303, 0x0, 0x0, 0x0}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3187
+	}
+b771:
+	{ // [771, 783)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+3), translate.CoreLt(&kRouter_12, translate.At(s, sp-10)))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-11))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b790
+		}
+		goto b783
+	}
+b783:
+	{ // [783, 790)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x316, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b790:
+	{ // [790, 811)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-2).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-3), &kRouter_8)
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		*translate.At(s, sp-3) = uint256.Int{0xd2, 0x0, 0x0, 0x0}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3187
+	}
+b811:
+	{ // [811, 822)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+2), translate.At(s, sp-6)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreLt(&kRouter_10, translate.At(s, sp+2)))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-6))
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b829
+		}
+		goto b822
+	}
+b822:
+	{ // [822, 829)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x33d, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b829:
+	{ // [829, 842)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1657
+	}
+b842:
+	{ // [842, 904)
+		if f.Gas < 158 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 158
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1012 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp+5).Lsh(translate.At(s, sp-5), 5)
+		translate.CoreAdd(translate.At(s, sp+5), &kRouter_8, translate.At(s, sp+5))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+6)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+5), translate.At(s, sp+6), translate.At(s, sp+5))
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+5)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+6), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_8, translate.At(s, sp+6))
+		translate.At(s, sp+8).Lsh(translate.At(s, sp-5), 5)
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+6))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+7), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+9), translate.At(s, sp+8))
+		translate.Copy(translate.At(s, sp+10), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+11), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0x388, 0x0, 0x0, 0x0}
+		sp += 12
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 62, 9); err != nil { // CALLDATACOPY at 885
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-13))
+		*translate.At(s, sp-5) = uint256.Int{0x76e, 0x0, 0x0, 0x0}
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b904:
+	{ // [904, 915)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-2))
+		sp += -7
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b915:
+	{ // [915, 928)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x3a0, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2335
+	}
+b928:
+	{ // [928, 1131)
+		if f.Gas < 391 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 391
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.At(s, sp+3).Lsh(translate.At(s, sp-2), 96)
+		translate.CoreAnd(translate.At(s, sp+3), &kRouter_13, translate.At(s, sp+3))
+		translate.CoreAdd(translate.At(s, sp+5), translate.At(s, sp+1), &kRouter_8)
+		if err := x.Mstore(f, translate.At(s, sp+5), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.At(s, sp+3).Lsh(translate.At(s, sp-1), 96)
+		translate.CoreAnd(translate.At(s, sp+3), &kRouter_13, translate.At(s, sp+3))
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kRouter_14)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+4), translate.At(s, sp+1), translate.At(s, sp+3))
+		translate.CoreAdd(translate.At(s, sp+4), &kRouter_15, translate.At(s, sp+4))
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+4)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kRouter_16)
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+4)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), &kRouter_8, translate.At(s, sp+3))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp+3))
+			translate.Copy(translate.At(s, sp+3), translate.At(s, sp+4))
+			translate.Copy(translate.At(s, sp+4), &t)
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0xffffffff00000000, 0xffffffffffffffff, 0xffffffffffffffff}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 18); err != nil { // KECCAK256 at 994
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), &kRouter_17)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0xff00000000000000}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x5a2f418c02e204b, 0x180ceb738ca45b50, 0xb1d37cf6, 0x0}
+		translate.CoreShl(translate.At(s, sp-6), translate.At(s, sp-6), translate.At(s, sp+0))
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-6), translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp-6), translate.At(s, sp-3), &kRouter_18)
+		if err := x.Mstore(f, translate.At(s, sp-6), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-3), &kRouter_19)
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), &kRouter_20)
+		*translate.At(s, sp-2) = uint256.Int{0x6e173c7c5a8ace38, 0xcc88b3a14e4d638d, 0xf8beab63d1e883f1, 0x891bf4ba6726cac9}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_20, translate.At(s, sp-1))
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-3), &kRouter_21)
+		if err := x.Mstore(f, translate.At(s, sp-4), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp-4), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-5), translate.At(s, sp-2), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-4))
+		sp += -4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 41); err != nil { // KECCAK256 at 1122
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-1))
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1131:
+	{ // [1131, 1144)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreLt(translate.At(s, sp+2), &kRouter_22))
+		*translate.At(s, sp+0) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1168
+		}
+		goto b1144
+	}
+b1144:
+	{ // [1144, 1168)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x20db826700000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 7); err != nil { // REVERT at 1167
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1168:
+	{ // [1168, 1187)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), &kRouter_23))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1194
+		}
+		goto b1187
+	}
+b1187:
+	{ // [1187, 1194)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x4aa, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2814
+	}
+b1194:
+	{ // [1194, 1220)
+		if f.Gas < 67 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 67
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.At(s, sp+1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp+1), &kRouter_8, translate.At(s, sp+1))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+0), translate.At(s, sp+1))
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp-1)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 2
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1235
+		}
+		goto b1220
+	}
+b1220:
+	{ // [1220, 1235)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_8, translate.At(s, sp-2))
+		translate.At(s, sp+1).Lsh(translate.At(s, sp-1), 5)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 71, 3); err != nil { // CALLDATASIZE at 1229
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 71, 5); err != nil { // CALLDATACOPY at 1231
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		sp += -2
+		goto b1235
+	}
+b1235:
+	{ // [1235, 1250)
+		if f.Gas < 41 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 41
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreLt(&kRouter_10, translate.At(s, sp+1)))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1257
+		}
+		goto b1250
+	}
+b1250:
+	{ // [1250, 1257)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x4e9, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1257:
+	{ // [1257, 1271)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += -2
+		goto b1271
+	}
+b1271:
+	{ // [1271, 1285)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		*translate.At(s, sp+0) = uint256.Int{0x505, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3148
+	}
+b1285:
+	{ // [1285, 1293)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1455
+		}
+		goto b1293
+	}
+b1293:
+	{ // [1293, 1308)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+5), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+5), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+5)))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x556, 0x0, 0x0, 0x0}
+		sp += 5
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1315
+		}
+		goto b1308
+	}
+b1308:
+	{ // [1308, 1315)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x523, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1315:
+	{ // [1315, 1337)
+		if f.Gas < 50 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 50
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x539, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3098
+	}
+b1337:
+	{ // [1337, 1346)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1353
+		}
+		goto b1346
+	}
+b1346:
+	{ // [1346, 1353)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x549, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1353:
+	{ // [1353, 1366)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1462
+	}
+b1366:
+	{ // [1366, 1384)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-6)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreLt(translate.At(s, sp-5), translate.At(s, sp+1)))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		*translate.At(s, sp-2) = uint256.Int{0x57e, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1391
+		}
+		goto b1384
+	}
+b1384:
+	{ // [1384, 1391)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x56f, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1391:
+	{ // [1391, 1406)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b376
+	}
+b1406:
+	{ // [1406, 1418)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-4))
+		*translate.At(s, sp+1) = uint256.Int{0x58a, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3098
+	}
+b1418:
+	{ // [1418, 1427)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1434
+		}
+		goto b1427
+	}
+b1427:
+	{ // [1427, 1434)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x59a, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1434:
+	{ // [1434, 1455)
+		if f.Gas < 54 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 54
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp+0).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), &kRouter_8)
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-6), &kRouter_12, translate.At(s, sp-6))
+		sp += -5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1271
+	}
+b1455:
+	{ // [1455, 1462)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-2))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1462:
+	{ // [1462, 1475)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x5c3, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2335
+	}
+b1475:
+	{ // [1475, 1490)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-6))
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x5d2, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b915
+	}
+b1490:
+	{ // [1490, 1542)
+		if f.Gas < 203 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 203
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kRouter_9, translate.At(s, sp-1))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x902f1ac00000000}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), &kRouter_11, translate.At(s, sp+1))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+4), translate.At(s, sp+1), translate.At(s, sp+3))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp+3))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x902f1ac, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		sp += 7
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 93, 8); err != nil { // GAS at 1533
+			return nil, err
+		}
+		if err := x.Op(f, 93, 9); err != nil { // STATICCALL at 1534
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1549
+		}
+		goto b1542
+	}
+b1542:
+	{ // [1542, 1549)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 94, 0); err != nil { // RETURNDATASIZE at 1542
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 94, 2); err != nil { // RETURNDATACOPY at 1545
+			return nil, err
+		}
+		if err := x.Op(f, 94, 3); err != nil { // RETURNDATASIZE at 1546
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 94, 5); err != nil { // REVERT at 1548
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1549:
+	{ // [1549, 1585)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 95, 2); err != nil { // RETURNDATASIZE at 1557
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kRouter_24)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kRouter_25)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x631, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3241
+	}
+b1585:
+	{ // [1585, 1634)
+		if f.Gas < 107 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 107
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-2), &kRouter_26, translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp-3), &kRouter_26, translate.At(s, sp-3))
+		translate.CoreAnd(translate.At(s, sp-5), &kRouter_9, translate.At(s, sp-6))
+		translate.CoreAnd(translate.At(s, sp-4), &kRouter_9, translate.At(s, sp-10))
+		translate.SetBool(translate.At(s, sp-4), translate.CoreEq(translate.At(s, sp-4), translate.At(s, sp-5)))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1640
+		}
+		goto b1634
+	}
+b1634:
+	{ // [1634, 1640)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1643
+	}
+b1640:
+	{ // [1640, 1643)
+		if f.Gas < 7 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 7
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		sp += 2
+		goto b1643
+	}
+b1643:
+	{ // [1643, 1657)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-10))
+		translate.Copy(translate.At(s, sp-10), translate.At(s, sp-2))
+		sp += -7
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1657:
+	{ // [1657, 1756)
+		if f.Gas < 236 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 236
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+3), &kRouter_9, translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kRouter_27)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+3), &kRouter_9, translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kRouter_28)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kRouter_29)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+4)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+5), translate.At(s, sp+1), translate.At(s, sp+4))
+		translate.CoreAdd(translate.At(s, sp+5), &kRouter_29, translate.At(s, sp+5))
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+1), &kRouter_30)
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+4), &kRouter_8)
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kRouter_31, translate.At(s, sp+0))
+		translate.CoreOr(translate.At(s, sp+0), &kRouter_32, translate.At(s, sp+0))
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-4), &kRouter_9)
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x6dc, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3317
+	}
+b1756:
+	{ // [1756, 1781)
+		if f.Gas < 161 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 161
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 101, 3); err != nil { // GAS at 1767
+			return nil, err
+		}
+		if err := x.Op(f, 101, 4); err != nil { // CALL at 1768
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 101, 6); err != nil { // RETURNDATASIZE at 1772
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp-1), &kRouter_10))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1813
+		}
+		goto b1781
+	}
+b1781:
+	{ // [1781, 1813)
+		if f.Gas < 75 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 75
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+		*translate.At(s, sp+1) = uint256.Int{0x3f, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 2); err != nil { // RETURNDATASIZE at 1791
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-5), translate.At(s, sp-3))
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 8); err != nil { // RETURNDATASIZE at 1799
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 11); err != nil { // RETURNDATASIZE at 1802
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), &kRouter_8)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 14); err != nil { // RETURNDATACOPY at 1808
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1818
+	}
+b1813:
+	{ // [1813, 1818)
+		if f.Gas < 9 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 9
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		goto b1818
+	}
+b1818:
+	{ // [1818, 1831)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-5), translate.CoreIszero(translate.At(s, sp-3)))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-5))
+			translate.Copy(&t, translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1864
+		}
+		goto b1831
+	}
+b1831:
+	{ // [1831, 1842)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-1)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1864
+		}
+		goto b1842
+	}
+b1842:
+	{ // [1842, 1862)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_8, translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x746, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3339
+	}
+b1862:
+	{ // [1862, 1864)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b1864
+	}
+b1864:
+	{ // [1864, 1870)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1894
+		}
+		goto b1870
+	}
+b1870:
+	{ // [1870, 1894)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x7939f42400000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 109, 7); err != nil { // REVERT at 1893
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1894:
+	{ // [1894, 1902)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		sp += -6
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1902:
+	{ // [1902, 1904)
+		if f.Gas < 3 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 3
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		goto b1904
+	}
+b1904:
+	{ // [1904, 1918)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		*translate.At(s, sp+0) = uint256.Int{0x77e, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3148
+	}
+b1918:
+	{ // [1918, 1926)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2329
+		}
+		goto b1926
+	}
+b1926:
+	{ // [1926, 1938)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+4), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+4), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+4)))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 4
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1945
+		}
+		goto b1938
+	}
+b1938:
+	{ // [1938, 1945)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x799, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1945:
+	{ // [1945, 1967)
+		if f.Gas < 50 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 50
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0x7af, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3098
+	}
+b1967:
+	{ // [1967, 1976)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1983
+		}
+		goto b1976
+	}
+b1976:
+	{ // [1976, 1983)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x7bf, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b1983:
+	{ // [1983, 2006)
+		if f.Gas < 53 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 53
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x7d6, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2335
+	}
+b2006:
+	{ // [2006, 2022)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x7e6, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3098
+	}
+b2022:
+	{ // [2022, 2031)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2038
+		}
+		goto b2031
+	}
+b2031:
+	{ // [2031, 2038)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x7f6, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b2038:
+	{ // [2038, 2076)
+		if f.Gas < 88 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 88
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kRouter_9, translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp+1), &kRouter_9, translate.At(s, sp-6))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(translate.At(s, sp+1), translate.At(s, sp+0)))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2082
+		}
+		goto b2076
+	}
+b2076:
+	{ // [2076, 2082)
+		if f.Gas < 16 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 16
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-3))
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2085
+	}
+b2082:
+	{ // [2082, 2085)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		goto b2085
+	}
+b2085:
+	{ // [2085, 2104)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-11)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x838, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3148
+	}
+b2104:
+	{ // [2104, 2111)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-9), translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2116
+		}
+		goto b2111
+	}
+b2111:
+	{ // [2111, 2116)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-9))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2161
+	}
+b2116:
+	{ // [2116, 2132)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-10))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-8))
+		*translate.At(s, sp+0) = uint256.Int{0x871, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x854, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+5) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3098
+	}
+b2132:
+	{ // [2132, 2141)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2148
+		}
+		goto b2141
+	}
+b2141:
+	{ // [2141, 2148)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x864, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3167
+	}
+b2148:
+	{ // [2148, 2161)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp-1).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b915
+	}
+b2161:
+	{ // [2161, 2173)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-7))
+		*translate.At(s, sp-1) = uint256.Int{0x87d, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b915
+	}
+b2173:
+	{ // [2173, 2221)
+		if f.Gas < 106 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 106
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kRouter_9, translate.At(s, sp-1))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+5)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+6) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+5), translate.At(s, sp+6)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+6), translate.At(s, sp+5), &kRouter_8)
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp+6)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp+5))
+		*translate.At(s, sp+0) = uint256.Int{0x22c0d9f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+5) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2233
+	}
+b2233:
+	{ // [2233, 2265)
+		if f.Gas < 65 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 65
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kRouter_33, translate.At(s, sp-6))
+		translate.At(s, sp+0).Lsh(translate.At(s, sp+0), 224)
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_11, translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		*translate.At(s, sp-5) = uint256.Int{0x8d9, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3370
+	}
+b2265:
+	{ // [2265, 2285)
+		if f.Gas < 151 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 151
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 7
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 137, 3); err != nil { // EXTCODESIZE at 2277
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2288
+		}
+		goto b2285
+	}
+b2285:
+	{ // [2285, 2288)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 138, 1); err != nil { // REVERT at 2287
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2288:
+	{ // [2288, 2299)
+		if f.Gas < 127 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 127
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 139, 1); err != nil { // GAS at 2290
+			return nil, err
+		}
+		if err := x.Op(f, 139, 2); err != nil { // CALL at 2291
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2306
+		}
+		goto b2299
+	}
+b2299:
+	{ // [2299, 2306)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 140, 0); err != nil { // RETURNDATASIZE at 2299
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 140, 2); err != nil { // RETURNDATACOPY at 2302
+			return nil, err
+		}
+		if err := x.Op(f, 140, 3); err != nil { // RETURNDATASIZE at 2303
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 140, 5); err != nil { // REVERT at 2305
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2306:
+	{ // [2306, 2329)
+		if f.Gas < 52 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 52
+		if sp < 12 {
+			return x.StackUnderflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-12), translate.At(s, sp-12), &kRouter_12)
+		*translate.At(s, sp-11) = uint256.Int{0x770, 0x0, 0x0, 0x0}
+		sp += -10
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2329:
+	{ // [2329, 2335)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2335:
+	{ // [2335, 2363)
+		if f.Gas < 63 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 63
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), &kRouter_9, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp+3), &kRouter_9, translate.At(s, sp-2))
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp+3), translate.At(s, sp+2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2387
+		}
+		goto b2363
+	}
+b2363:
+	{ // [2363, 2387)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xbd969eb000000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 144, 7); err != nil { // REVERT at 2386
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2387:
+	{ // [2387, 2413)
+		if f.Gas < 59 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 59
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kRouter_9, translate.At(s, sp-3))
+		translate.CoreAnd(translate.At(s, sp+1), &kRouter_9, translate.At(s, sp-4))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp+1), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2419
+		}
+		goto b2413
+	}
+b2413:
+	{ // [2413, 2419)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2422
+	}
+b2419:
+	{ // [2419, 2422)
+		if f.Gas < 7 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 7
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		sp += 2
+		goto b2422
+	}
+b2422:
+	{ // [2422, 2442)
+		if f.Gas < 48 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 48
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-4), translate.At(s, sp-2), &kRouter_9)
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2466
+		}
+		goto b2442
+	}
+b2442:
+	{ // [2442, 2466)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xd92e233d00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_11, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 149, 7); err != nil { // REVERT at 2465
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2466:
+	{ // [2466, 2473)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2473:
+	{ // [2473, 2488)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+4), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+3) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+3), translate.CoreSlt(translate.At(s, sp+4), translate.At(s, sp+3)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2491
+		}
+		goto b2488
+	}
+b2488:
+	{ // [2488, 2491)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 152, 1); err != nil { // REVERT at 2490
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2491:
+	{ // [2491, 2514)
+		if f.Gas < 62 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 62
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 153, 0); err != nil { // CALLDATALOAD at 2495
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-4), &kRouter_8)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 153, 2); err != nil { // CALLDATALOAD at 2501
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-4), &kRouter_0)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 153, 4); err != nil { // CALLDATALOAD at 2509
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2514:
+	{ // [2514, 2533)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 154, 0); err != nil { // CALLDATALOAD at 2516
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kRouter_9)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2536
+		}
+		goto b2533
+	}
+b2533:
+	{ // [2533, 2536)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 155, 1); err != nil { // REVERT at 2535
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2536:
+	{ // [2536, 2541)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2541:
+	{ // [2541, 2559)
+		if f.Gas < 44 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 44
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+7), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+6) = uint256.Int{0xa0, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+6), translate.CoreSlt(translate.At(s, sp+7), translate.At(s, sp+6)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+5) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2562
+		}
+		goto b2559
+	}
+b2559:
+	{ // [2559, 2562)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 158, 1); err != nil { // REVERT at 2561
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2562:
+	{ // [2562, 2595)
+		if f.Gas < 66 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 66
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 0); err != nil { // CALLDATALOAD at 2564
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-6), translate.At(s, sp-7), &kRouter_8)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 2); err != nil { // CALLDATALOAD at 2571
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-5), translate.At(s, sp-7), &kRouter_0)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 4); err != nil { // CALLDATALOAD at 2578
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-5), &kRouter_23))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-6))
+			translate.Copy(translate.At(s, sp-6), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), &t)
+		}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2598
+		}
+		goto b2595
+	}
+b2595:
+	{ // [2595, 2598)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 160, 1); err != nil { // REVERT at 2597
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2598:
+	{ // [2598, 2611)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-8), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-1), &kRouter_24)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreSgt(translate.At(s, sp-9), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2614
+		}
+		goto b2611
+	}
+b2611:
+	{ // [2611, 2614)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 162, 1); err != nil { // REVERT at 2613
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2614:
+	{ // [2614, 2633)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 163, 0); err != nil { // CALLDATALOAD at 2616
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), &kRouter_23))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2636
+		}
+		goto b2633
+	}
+b2633:
+	{ // [2633, 2636)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 164, 1); err != nil { // REVERT at 2635
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2636:
+	{ // [2636, 2653)
+		if f.Gas < 44 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 44
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp+2).Lsh(translate.At(s, sp-1), 5)
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp+2))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+2), &kRouter_8)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp+1), translate.At(s, sp-10)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2656
+		}
+		goto b2653
+	}
+b2653:
+	{ // [2653, 2656)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 166, 1); err != nil { // REVERT at 2655
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2656:
+	{ // [2656, 2678)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-2), &kRouter_8, translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp-6), translate.At(s, sp-9), &kRouter_34)
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xa76, 0x0, 0x0, 0x0}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2514
+	}
+b2678:
+	{ // [2678, 2699)
+		if f.Gas < 60 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 60
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-8), translate.At(s, sp-8), &kRouter_35)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 168, 1); err != nil { // CALLDATALOAD at 2694
+			return nil, err
+		}
+		sp = f.AOTSP()
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-9), translate.At(s, sp-6))
+			translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+			translate.Copy(&t, translate.At(s, sp-10))
+			translate.Copy(translate.At(s, sp-10), translate.At(s, sp-7))
+			translate.Copy(translate.At(s, sp-7), translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), &t)
+			translate.Copy(&t, translate.At(s, sp-8))
+			translate.Copy(translate.At(s, sp-8), translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), &t)
+		}
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2699:
+	{ // [2699, 2724)
+		if f.Gas < 66 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 66
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), &kRouter_8, translate.At(s, sp-1))
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-2), &kRouter_8)
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-1), &kRouter_0)
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+1), translate.At(s, sp+2))
+			translate.Copy(translate.At(s, sp+2), translate.At(s, sp+3))
+			translate.Copy(translate.At(s, sp+3), &t)
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		goto b2724
+	}
+b2724:
+	{ // [2724, 2733)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2754
+		}
+		goto b2733
+	}
+b2733:
+	{ // [2733, 2754)
+		if f.Gas < 56 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 56
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kRouter_8, translate.At(s, sp-4))
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-3), &kRouter_8)
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_12, translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2724
+	}
+b2754:
+	{ // [2754, 2765)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-3))
+		sp += -6
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2765:
+	{ // [2765, 2779)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2782
+		}
+		goto b2779
+	}
+b2779:
+	{ // [2779, 2782)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 174, 1); err != nil { // REVERT at 2781
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2782:
+	{ // [2782, 2791)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0xae7, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2514
+	}
+b2791:
+	{ // [2791, 2805)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-4), &kRouter_8)
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xaf5, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2514
+	}
+b2805:
+	{ // [2805, 2814)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2814:
+	{ // [2814, 2834)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kRouter_10, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x41, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kRouter_11, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 178, 5); err != nil { // REVERT at 2833
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2834:
+	{ // [2834, 2848)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2851
+		}
+		goto b2848
+	}
+b2848:
+	{ // [2848, 2851)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 180, 1); err != nil { // REVERT at 2850
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2851:
+	{ // [2851, 2877)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 181, 0); err != nil { // CALLDATALOAD at 2853
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-3), &kRouter_8)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 181, 2); err != nil { // CALLDATALOAD at 2860
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-2), &kRouter_23))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2880
+		}
+		goto b2877
+	}
+b2877:
+	{ // [2877, 2880)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 182, 1); err != nil { // REVERT at 2879
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2880:
+	{ // [2880, 2893)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-4), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-1), &kRouter_24)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreSgt(translate.At(s, sp-5), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2896
+		}
+		goto b2893
+	}
+b2893:
+	{ // [2893, 2896)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 184, 1); err != nil { // REVERT at 2895
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2896:
+	{ // [2896, 2915)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 185, 0); err != nil { // CALLDATALOAD at 2898
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), &kRouter_23))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2922
+		}
+		goto b2915
+	}
+b2915:
+	{ // [2915, 2922)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xb6a, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2814
+	}
+b2922:
+	{ // [2922, 2960)
+		if f.Gas < 77 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 77
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.At(s, sp+0).Lsh(translate.At(s, sp-1), 5)
+		if err := x.MloadAt(f, 64, &kRouter_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+0), &kRouter_36)
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp+3), &kRouter_25)
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+1), translate.At(s, sp+2))
+		translate.SetBool(translate.At(s, sp+3), translate.CoreLt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		translate.SetBool(translate.At(s, sp+4), translate.CoreGt(translate.At(s, sp+2), &kRouter_23))
+		translate.CoreOr(translate.At(s, sp+3), translate.At(s, sp+4), translate.At(s, sp+3))
+		sp += 3
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2967
+		}
+		goto b2960
+	}
+b2960:
+	{ // [2960, 2967)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xb97, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2814
+	}
+b2967:
+	{ // [2967, 2993)
+		if f.Gas < 71 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 71
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MstoreAt(f, 64, &kRouter_0, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-5), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-2), &kRouter_8)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp-1), translate.At(s, sp-9)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2996
+		}
+		goto b2993
+	}
+b2993:
+	{ // [2993, 2996)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 190, 1); err != nil { // REVERT at 2995
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2996:
+	{ // [2996, 3003)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-5), &kRouter_8)
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp+0))
+		goto b3003
+	}
+b3003:
+	{ // [3003, 3012)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-5), translate.At(s, sp-4)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3034
+		}
+		goto b3012
+	}
+b3012:
+	{ // [3012, 3020)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		*translate.At(s, sp+0) = uint256.Int{0xbcc, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2514
+	}
+b3020:
+	{ // [3020, 3034)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kRouter_8, translate.At(s, sp-6))
+		translate.CoreAdd(translate.At(s, sp-2), &kRouter_8, translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3003
+	}
+b3034:
+	{ // [3034, 3049)
+		if f.Gas < 40 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 40
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-10))
+		translate.Copy(translate.At(s, sp-10), translate.At(s, sp-7))
+		sp += -7
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3049:
+	{ // [3049, 3069)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kRouter_10, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kRouter_11, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 196, 5); err != nil { // REVERT at 3068
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3069:
+	{ // [3069, 3085)
+		if f.Gas < 51 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 51
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreMul(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.CoreDiv(translate.At(s, sp+2), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+2), translate.CoreEq(translate.At(s, sp-2), translate.At(s, sp+2)))
+		translate.CoreOr(translate.At(s, sp+1), translate.At(s, sp+2), translate.At(s, sp+1))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3092
+		}
+		goto b3085
+	}
+b3085:
+	{ // [3085, 3092)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xc14, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3049
+	}
+b3092:
+	{ // [3092, 3098)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3098:
+	{ // [3098, 3110)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3092
+		}
+		goto b3110
+	}
+b3110:
+	{ // [3110, 3117)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xc14, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3049
+	}
+b3117:
+	{ // [3117, 3124)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp-3).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3143
+		}
+		goto b3124
+	}
+b3124:
+	{ // [3124, 3143)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kRouter_10, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x12, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kRouter_11, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 203, 5); err != nil { // REVERT at 3142
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3143:
+	{ // [3143, 3148)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3148:
+	{ // [3148, 3160)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), translate.At(s, sp-1)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3092
+		}
+		goto b3160
+	}
+b3160:
+	{ // [3160, 3167)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xc14, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3049
+	}
+b3167:
+	{ // [3167, 3187)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kRouter_10, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x32, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kRouter_11, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 207, 5); err != nil { // REVERT at 3186
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3187:
+	{ // [3187, 3200)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3203
+		}
+		goto b3200
+	}
+b3200:
+	{ // [3200, 3203)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 209, 1); err != nil { // REVERT at 3202
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3203:
+	{ // [3203, 3212)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0xc8c, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2514
+	}
+b3212:
+	{ // [3212, 3219)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3219:
+	{ // [3219, 3238)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kRouter_26)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2536
+		}
+		goto b3238
+	}
+b3238:
+	{ // [3238, 3241)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 213, 1); err != nil { // REVERT at 3240
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3241:
+	{ // [3241, 3256)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+4), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+3) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+3), translate.CoreSlt(translate.At(s, sp+4), translate.At(s, sp+3)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 3
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3259
+		}
+		goto b3256
+	}
+b3256:
+	{ // [3256, 3259)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 215, 1); err != nil { // REVERT at 3258
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3259:
+	{ // [3259, 3268)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0xcc4, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3219
+	}
+b3268:
+	{ // [3268, 3282)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-5), &kRouter_8)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xcd2, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3219
+	}
+b3282:
+	{ // [3282, 3303)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-5), &kRouter_0)
+		if err := x.Mload(f, translate.At(s, sp-3), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kRouter_33)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(translate.At(s, sp-3), translate.At(s, sp+0)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3306
+		}
+		goto b3303
+	}
+b3303:
+	{ // [3303, 3306)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 219, 1); err != nil { // REVERT at 3305
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3306:
+	{ // [3306, 3317)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+			translate.Copy(&t, translate.At(s, sp-7))
+			translate.Copy(translate.At(s, sp-7), translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), &t)
+		}
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3317:
+	{ // [3317, 3339)
+		if f.Gas < 62 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 62
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-2), &kRouter_8)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 221, 3); err != nil { // MCOPY at 3327
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3339:
+	{ // [3339, 3352)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3355
+		}
+		goto b3352
+	}
+b3352:
+	{ // [3352, 3355)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 223, 1); err != nil { // REVERT at 3354
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3355:
+	{ // [3355, 3367)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp+0)))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp+1)))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3212
+		}
+		goto b3367
+	}
+b3367:
+	{ // [3367, 3370)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 225, 1); err != nil { // REVERT at 3369
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3370:
+	{ // [3370, 3452)
+		if f.Gas < 201 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 201
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kRouter_8)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kRouter_9)
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kRouter_0)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kRouter_34)
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-1), &kRouter_35)
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-2), &kRouter_8)
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp-1), &kRouter_37)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 226, 15); err != nil { // MCOPY at 3419
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+2), &kRouter_37)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kRouter_24)
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+2), &kRouter_25)
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), translate.At(s, sp+1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kRouter_37)
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp+0))
+		sp += -6
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+jump:
+	switch x.Dest(&dest) {
+	case 1:
+		goto b15
+	case 2:
+		goto b88
+	case 3:
+		goto b122
+	case 4:
+		goto b126
+	case 5:
+		goto b140
+	case 6:
+		goto b145
+	case 7:
+		goto b155
+	case 8:
+		goto b164
+	case 9:
+		goto b178
+	case 10:
+		goto b183
+	case 11:
+		goto b196
+	case 12:
+		goto b210
+	case 13:
+		goto b215
+	case 14:
+		goto b239
+	case 15:
+		goto b278
+	case 16:
+		goto b317
+	case 17:
+		goto b331
+	case 18:
+		goto b336
+	case 19:
+		goto b350
+	case 20:
+		goto b355
+	case 21:
+		goto b376
+	case 22:
+		goto b409
+	case 23:
+		goto b420
+	case 24:
+		goto b450
+	case 25:
+		goto b463
+	case 26:
+		goto b478
+	case 27:
+		goto b488
+	case 28:
+		goto b498
+	case 29:
+		goto b508
+	case 30:
+		goto b517
+	case 31:
+		goto b553
+	case 32:
+		goto b613
+	case 33:
+		goto b631
+	case 34:
+		goto b647
+	case 35:
+		goto b686
+	case 36:
+		goto b707
+	case 37:
+		goto b728
+	case 38:
+		goto b750
+	case 39:
+		goto b771
+	case 40:
+		goto b790
+	case 41:
+		goto b811
+	case 42:
+		goto b829
+	case 43:
+		goto b842
+	case 44:
+		goto b904
+	case 45:
+		goto b915
+	case 46:
+		goto b928
+	case 47:
+		goto b1131
+	case 48:
+		goto b1168
+	case 49:
+		goto b1194
+	case 50:
+		goto b1235
+	case 51:
+		goto b1257
+	case 52:
+		goto b1271
+	case 53:
+		goto b1285
+	case 54:
+		goto b1315
+	case 55:
+		goto b1337
+	case 56:
+		goto b1353
+	case 57:
+		goto b1366
+	case 58:
+		goto b1391
+	case 59:
+		goto b1406
+	case 60:
+		goto b1418
+	case 61:
+		goto b1434
+	case 62:
+		goto b1455
+	case 63:
+		goto b1462
+	case 64:
+		goto b1475
+	case 65:
+		goto b1490
+	case 66:
+		goto b1549
+	case 67:
+		goto b1585
+	case 68:
+		goto b1640
+	case 69:
+		goto b1643
+	case 70:
+		goto b1657
+	case 71:
+		goto b1756
+	case 72:
+		goto b1813
+	case 73:
+		goto b1818
+	case 74:
+		goto b1862
+	case 75:
+		goto b1864
+	case 76:
+		goto b1894
+	case 77:
+		goto b1902
+	case 78:
+		goto b1904
+	case 79:
+		goto b1918
+	case 80:
+		goto b1945
+	case 81:
+		goto b1967
+	case 82:
+		goto b1983
+	case 83:
+		goto b2006
+	case 84:
+		goto b2022
+	case 85:
+		goto b2038
+	case 86:
+		goto b2082
+	case 87:
+		goto b2085
+	case 88:
+		goto b2104
+	case 89:
+		goto b2116
+	case 90:
+		goto b2132
+	case 91:
+		goto b2148
+	case 92:
+		goto b2161
+	case 93:
+		goto b2173
+	case 94:
+		goto b2233
+	case 95:
+		goto b2265
+	case 96:
+		goto b2288
+	case 97:
+		goto b2306
+	case 98:
+		goto b2329
+	case 99:
+		goto b2335
+	case 100:
+		goto b2387
+	case 101:
+		goto b2419
+	case 102:
+		goto b2422
+	case 103:
+		goto b2466
+	case 104:
+		goto b2473
+	case 105:
+		goto b2491
+	case 106:
+		goto b2514
+	case 107:
+		goto b2536
+	case 108:
+		goto b2541
+	case 109:
+		goto b2562
+	case 110:
+		goto b2598
+	case 111:
+		goto b2614
+	case 112:
+		goto b2636
+	case 113:
+		goto b2656
+	case 114:
+		goto b2678
+	case 115:
+		goto b2699
+	case 116:
+		goto b2724
+	case 117:
+		goto b2754
+	case 118:
+		goto b2765
+	case 119:
+		goto b2782
+	case 120:
+		goto b2791
+	case 121:
+		goto b2805
+	case 122:
+		goto b2814
+	case 123:
+		goto b2834
+	case 124:
+		goto b2851
+	case 125:
+		goto b2880
+	case 126:
+		goto b2896
+	case 127:
+		goto b2922
+	case 128:
+		goto b2967
+	case 129:
+		goto b2996
+	case 130:
+		goto b3003
+	case 131:
+		goto b3020
+	case 132:
+		goto b3034
+	case 133:
+		goto b3049
+	case 134:
+		goto b3069
+	case 135:
+		goto b3092
+	case 136:
+		goto b3098
+	case 137:
+		goto b3117
+	case 138:
+		goto b3143
+	case 139:
+		goto b3148
+	case 140:
+		goto b3167
+	case 141:
+		goto b3187
+	case 142:
+		goto b3203
+	case 143:
+		goto b3212
+	case 144:
+		goto b3219
+	case 145:
+		goto b3241
+	case 146:
+		goto b3259
+	case 147:
+		goto b3268
+	case 148:
+		goto b3282
+	case 149:
+		goto b3306
+	case 150:
+		goto b3317
+	case 151:
+		goto b3339
+	case 152:
+		goto b3355
+	case 153:
+		goto b3370
+	}
+	return x.InvalidJump(f)
+}
+
+// hashPair is the hash of Pair's code.
+const hashPair = "0x3f501fde5faee1a22251ccce46b43eb0d17b3f2e2b5d0743da9085d116cbe85c"
+
+// digestPair names the translator's rendering of Pair: code from another
+// translator is refused.
+const digestPair = "cd9c0edd065c353f67f6c8f48033d00b"
+
+// The constant operands of Pair's instructions.
+var (
+	kPair_0  = uint256.Int{0x40, 0x0, 0x0, 0x0}
+	kPair_1  = uint256.Int{0x5a3d5493, 0x0, 0x0, 0x0}
+	kPair_2  = uint256.Int{0xba9a7a56, 0x0, 0x0, 0x0}
+	kPair_3  = uint256.Int{0xc45a0155, 0x0, 0x0, 0x0}
+	kPair_4  = uint256.Int{0xd21220a7, 0x0, 0x0, 0x0}
+	kPair_5  = uint256.Int{0xfff6cae9, 0x0, 0x0, 0x0}
+	kPair_6  = uint256.Int{0x6a627842, 0x0, 0x0, 0x0}
+	kPair_7  = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+	kPair_8  = uint256.Int{0x22c0d9f, 0x0, 0x0, 0x0}
+	kPair_9  = uint256.Int{0x902f1ac, 0x0, 0x0, 0x0}
+	kPair_10 = uint256.Int{0xdfe1681, 0x0, 0x0, 0x0}
+	kPair_11 = uint256.Int{0x18160ddd, 0x0, 0x0, 0x0}
+	kPair_12 = uint256.Int{0x485cc955, 0x0, 0x0, 0x0}
+	kPair_13 = uint256.Int{0x5909c0d5, 0x0, 0x0, 0x0}
+	kPair_14 = uint256.Int{0xffffffffffffffff, 0xffffffffffff, 0x0, 0x0}
+	kPair_15 = uint256.Int{0x20, 0x0, 0x0, 0x0}
+	kPair_16 = uint256.Int{0xffffffff, 0x0, 0x0, 0x0}
+	kPair_17 = uint256.Int{0x60, 0x0, 0x0, 0x0}
+	kPair_18 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+	kPair_19 = uint256.Int{0x0, 0x0, 0x0, 0x0}
+	kPair_20 = uint256.Int{0x1, 0x0, 0x0, 0x0}
+	kPair_21 = uint256.Int{0x4, 0x0, 0x0, 0x0}
+	kPair_22 = uint256.Int{0x24, 0x0, 0x0, 0x0}
+	kPair_23 = uint256.Int{0x1f, 0x0, 0x0, 0x0}
+	kPair_24 = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+	kPair_25 = uint256.Int{0x80, 0x0, 0x0, 0x0}
+	kPair_26 = uint256.Int{0x5a2f418c02e204b, 0x180ceb738ca45b50, 0xb1d37cf6, 0x0}
+	kPair_27 = uint256.Int{0x0, 0x0, 0xffffffff00000000, 0xffffffffffffffff}
+	kPair_28 = uint256.Int{0x44, 0x0, 0x0, 0x0}
+	kPair_29 = uint256.Int{0x64, 0x0, 0x0, 0x0}
+	kPair_30 = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff}
+	kPair_31 = uint256.Int{0x0, 0x0, 0x0, 0xa9059cbb00000000}
+	kPair_32 = uint256.Int{0x0, 0xffff000000000000, 0xffffffffffffffff, 0xffffffff}
+	kPair_33 = uint256.Int{0x0, 0x0, 0x0, 0xffffffff00000000}
+	kPair_34 = uint256.Int{0x3, 0x0, 0x0, 0x0}
+	kPair_35 = uint256.Int{0xffffffffffffffff, 0x0, 0x0, 0x0}
+	kPair_36 = uint256.Int{0xa0, 0x0, 0x0, 0x0}
+)
+
+// runPair runs Pair's code in f until it halts.
+func runPair(f *translate.Frame, x *translate.AOT) ([]byte, error) {
+	s, sp := f.AOTStack()
+	_, _ = s, sp
+	var dest uint256.Int
+	{ // [0, 12)
+		if f.Gas < 30 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 30
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 0, 2); err != nil { // CALLVALUE at 5
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b15
+		}
+		goto b12
+	}
+b12:
+	{ // [12, 15)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 1, 1); err != nil { // REVERT at 14
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b15:
+	{ // [15, 25)
+		if f.Gas < 24 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 24
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 2, 1); err != nil { // CALLDATASIZE at 19
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b203
+		}
+		goto b25
+	}
+b25:
+	{ // [25, 41)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 3, 1); err != nil { // CALLDATALOAD at 26
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp+0).Rsh(translate.At(s, sp+0), 224)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(&kPair_1, translate.At(s, sp+0)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b136
+		}
+		goto b41
+	}
+b41:
+	{ // [41, 52)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(&kPair_2, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b99
+		}
+		goto b52
+	}
+b52:
+	{ // [52, 63)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_2, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b437
+		}
+		goto b63
+	}
+b63:
+	{ // [63, 74)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_3, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b446
+		}
+		goto b74
+	}
+b74:
+	{ // [74, 85)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_4, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b485
+		}
+		goto b85
+	}
+b85:
+	{ // [85, 96)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_5, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b504
+		}
+		goto b96
+	}
+b96:
+	{ // [96, 99)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 9, 1); err != nil { // REVERT at 98
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b99:
+	{ // [99, 111)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_1, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b378
+		}
+		goto b111
+	}
+b111:
+	{ // [111, 122)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_6, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b387
+		}
+		goto b122
+	}
+b122:
+	{ // [122, 133)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_7, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b406
+		}
+		goto b133
+	}
+b133:
+	{ // [133, 136)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 13, 1); err != nil { // REVERT at 135
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b136:
+	{ // [136, 148)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_8, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b207
+		}
+		goto b148
+	}
+b148:
+	{ // [148, 159)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_9, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b228
+		}
+		goto b159
+	}
+b159:
+	{ // [159, 170)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_10, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b285
+		}
+		goto b170
+	}
+b170:
+	{ // [170, 181)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_11, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b327
+		}
+		goto b181
+	}
+b181:
+	{ // [181, 192)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_12, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b350
+		}
+		goto b192
+	}
+b192:
+	{ // [192, 203)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreEq(&kPair_13, translate.At(s, sp-1)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b369
+		}
+		goto b203
+	}
+b203:
+	{ // [203, 207)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 20, 1); err != nil { // REVERT at 206
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b207:
+	{ // [207, 221)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xe2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xdd, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 21, 1); err != nil { // CALLDATASIZE at 214
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3528
+	}
+b221:
+	{ // [221, 226)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b512
+	}
+b226:
+	{ // [226, 228)
+		if f.Gas < 1 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 1
+		return x.Halt(f, blocks.Stop, 0x0)
+	}
+b228:
+	{ // [228, 236)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xec, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1540
+	}
+b236:
+	{ // [236, 276)
+		if f.Gas < 88 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 88
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+2), &kPair_14, translate.At(s, sp-3))
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_14)
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp+1), &kPair_15)
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_16, translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp+1), &kPair_0)
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-3), &kPair_17, translate.At(s, sp+1))
+		sp += -2
+		goto b276
+	}
+b276:
+	{ // [276, 285)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-1), translate.At(s, sp+0))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 26, 3); err != nil { // RETURN at 284
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Return, 0x0)
+	}
+b285:
+	{ // [285, 303)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 27, 1); err != nil { // SLOAD at 287
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_18, translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b303:
+	{ // [303, 327)
+		if f.Gas < 54 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 54
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kPair_18)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kPair_15, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b276
+	}
+b327:
+	{ // [327, 336)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 29, 1); err != nil { // SLOAD at 333
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b336:
+	{ // [336, 350)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), &kPair_15, translate.At(s, sp+0))
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b276
+	}
+b350:
+	{ // [350, 364)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xe2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x16c, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 31, 1); err != nil { // CALLDATASIZE at 357
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3670
+	}
+b364:
+	{ // [364, 369)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1582
+	}
+b369:
+	{ // [369, 378)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 33, 1); err != nil { // SLOAD at 375
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b378:
+	{ // [378, 387)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 34, 1); err != nil { // SLOAD at 384
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b387:
+	{ // [387, 401)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x191, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 35, 1); err != nil { // CALLDATASIZE at 394
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3719
+	}
+b401:
+	{ // [401, 406)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1700
+	}
+b406:
+	{ // [406, 420)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1a4, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 37, 1); err != nil { // CALLDATASIZE at 413
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3719
+	}
+b420:
+	{ // [420, 437)
+		if f.Gas < 68 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 68
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x7, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kPair_15, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.MstoreAt(f, 0, &kPair_19, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 38, 4); err != nil { // KECCAK256 at 433
+			return nil, err
+		}
+		if err := x.Op(f, 38, 5); err != nil { // SLOAD at 434
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b437:
+	{ // [437, 446)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x150, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b446:
+	{ // [446, 485)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5a2f418c02e204b, 0x180ceb738ca45b50, 0xb1d37cf6, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		sp += 3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b485:
+	{ // [485, 504)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 41, 1); err != nil { // SLOAD at 488
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_18, translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x12f, 0x0, 0x0, 0x0}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b504:
+	{ // [504, 512)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xe2, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2286
+	}
+b512:
+	{ // [512, 523)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 43, 1); err != nil { // SLOAD at 515
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kPair_20, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b547
+		}
+		goto b523
+	}
+b523:
+	{ // [523, 547)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xf2e5b6c00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 44, 7); err != nil { // REVERT at 546
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b547:
+	{ // [547, 560)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 45, 1); err != nil { // SSTORE at 551
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-5)))
+		sp += 1
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b563
+		}
+		goto b560
+	}
+b560:
+	{ // [560, 563)
+		if f.Gas < 8 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 8
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-5)))
+		goto b563
+	}
+b563:
+	{ // [563, 569)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b593
+		}
+		goto b569
+	}
+b569:
+	{ // [569, 593)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x42301c2300000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 48, 7); err != nil { // REVERT at 592
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b593:
+	{ // [593, 603)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x25b, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1540
+	}
+b603:
+	{ // [603, 627)
+		if f.Gas < 59 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 59
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-5), &kPair_14, translate.At(s, sp-3))
+		translate.SetBool(translate.At(s, sp-5), translate.CoreLt(translate.At(s, sp-10), translate.At(s, sp-5)))
+		translate.SetBool(translate.At(s, sp-5), translate.CoreIszero(translate.At(s, sp-5)))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-5))
+			translate.Copy(&t, translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b641
+		}
+		goto b627
+	}
+b627:
+	{ // [627, 641)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_14, translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreLt(translate.At(s, sp-7), translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b641
+	}
+b641:
+	{ // [641, 647)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b671
+		}
+		goto b647
+	}
+b647:
+	{ // [647, 671)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xbb55fd2700000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 53, 7); err != nil { // REVERT at 670
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b671:
+	{ // [671, 704)
+		if f.Gas < 79 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 79
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 54, 1); err != nil { // SLOAD at 674
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 54, 3); err != nil { // SLOAD at 677
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), &kPair_18, translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_18, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-8), &kPair_18)
+		translate.SetBool(translate.At(s, sp-2), translate.CoreEq(translate.At(s, sp+1), translate.At(s, sp-2)))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		sp += 3
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b726
+		}
+		goto b704
+	}
+b704:
+	{ // [704, 726)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_18, translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_18, translate.At(s, sp-10))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp-1)))
+		goto b726
+	}
+b726:
+	{ // [726, 732)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b756
+		}
+		goto b732
+	}
+b732:
+	{ // [732, 756)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x290fa18800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 57, 7); err != nil { // REVERT at 755
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b756:
+	{ // [756, 763)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-11).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b773
+		}
+		goto b763
+	}
+b763:
+	{ // [763, 773)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-11))
+		*translate.At(s, sp+0) = uint256.Int{0x305, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2574
+	}
+b773:
+	{ // [773, 780)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-10).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b790
+		}
+		goto b780
+	}
+b780:
+	{ // [780, 790)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-10))
+		*translate.At(s, sp+0) = uint256.Int{0x316, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2574
+	}
+b790:
+	{ // [790, 797)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-7).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b894
+		}
+		goto b797
+	}
+b797:
+	{ // [797, 848)
+		if f.Gas < 103 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 103
+		if sp < 11 {
+			return x.StackUnderflow()
+		}
+		if sp > 1014 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xdf9aee6800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-9), &kPair_18)
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+		*translate.At(s, sp+1) = uint256.Int{0xdf9aee68, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x350, 0x0, 0x0, 0x0}
+		sp += 4
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 63, 5); err != nil { // CALLER at 831
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+3), &kPair_21, translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-16))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-15))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-13))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-12))
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3744
+	}
+b848:
+	{ // [848, 868)
+		if f.Gas < 151 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 151
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+6), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 7
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 64, 3); err != nil { // EXTCODESIZE at 860
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b871
+		}
+		goto b868
+	}
+b868:
+	{ // [868, 871)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 65, 1); err != nil { // REVERT at 870
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b871:
+	{ // [871, 882)
+		if f.Gas < 127 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 127
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 66, 1); err != nil { // GAS at 873
+			return nil, err
+		}
+		if err := x.Op(f, 66, 2); err != nil { // CALL at 874
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b889
+		}
+		goto b882
+	}
+b882:
+	{ // [882, 889)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 0); err != nil { // RETURNDATASIZE at 882
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 2); err != nil { // RETURNDATACOPY at 885
+			return nil, err
+		}
+		if err := x.Op(f, 67, 3); err != nil { // RETURNDATASIZE at 886
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 67, 5); err != nil { // REVERT at 888
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b889:
+	{ // [889, 894)
+		if f.Gas < 9 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 9
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		sp += -4
+		goto b894
+	}
+b894:
+	{ // [894, 953)
+		if f.Gas < 220 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 220
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 69, 4); err != nil { // ADDRESS at 908
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_21)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-4), &kPair_18)
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_22, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp+0), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 69, 12); err != nil { // GAS at 944
+			return nil, err
+		}
+		if err := x.Op(f, 69, 13); err != nil { // STATICCALL at 945
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b960
+		}
+		goto b953
+	}
+b953:
+	{ // [953, 960)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 70, 0); err != nil { // RETURNDATASIZE at 953
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 70, 2); err != nil { // RETURNDATACOPY at 956
+			return nil, err
+		}
+		if err := x.Op(f, 70, 3); err != nil { // RETURNDATASIZE at 957
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 70, 5); err != nil { // REVERT at 959
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b960:
+	{ // [960, 996)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 71, 2); err != nil { // RETURNDATASIZE at 968
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_24)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x3e4, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3819
+	}
+b996:
+	{ // [996, 1058)
+		if f.Gas < 228 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 228
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 72, 4); err != nil { // ADDRESS at 1010
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_21)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-7), translate.At(s, sp-4), &kPair_18)
+		translate.CoreAdd(translate.At(s, sp-1), &kPair_22, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+4), translate.At(s, sp-7))
+			translate.Copy(&t, translate.At(s, sp-7))
+			translate.Copy(translate.At(s, sp-7), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 72, 12); err != nil { // GAS at 1049
+			return nil, err
+		}
+		if err := x.Op(f, 72, 13); err != nil { // STATICCALL at 1050
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1065
+		}
+		goto b1058
+	}
+b1058:
+	{ // [1058, 1065)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 0); err != nil { // RETURNDATASIZE at 1058
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 2); err != nil { // RETURNDATACOPY at 1061
+			return nil, err
+		}
+		if err := x.Op(f, 73, 3); err != nil { // RETURNDATASIZE at 1062
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 73, 5); err != nil { // REVERT at 1064
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1065:
+	{ // [1065, 1101)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 74, 2); err != nil { // RETURNDATASIZE at 1073
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_24)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x44d, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3819
+	}
+b1101:
+	{ // [1101, 1127)
+		if f.Gas < 56 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 56
+		if sp < 12 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-4), &kPair_14, translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-12))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x467, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1127:
+	{ // [1127, 1134)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1139
+		}
+		goto b1134
+	}
+b1134:
+	{ // [1134, 1139)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1168
+	}
+b1139:
+	{ // [1139, 1158)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp-5), &kPair_14)
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp+0) = uint256.Int{0x486, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1158:
+	{ // [1158, 1168)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp-1) = uint256.Int{0x490, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1168:
+	{ // [1168, 1190)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp-5), &kPair_14)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x4a6, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1190:
+	{ // [1190, 1197)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1202
+		}
+		goto b1197
+	}
+b1197:
+	{ // [1197, 1202)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1231
+	}
+b1202:
+	{ // [1202, 1221)
+		if f.Gas < 39 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 39
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp-5), &kPair_14)
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-10))
+		*translate.At(s, sp+0) = uint256.Int{0x4c5, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1221:
+	{ // [1221, 1231)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		*translate.At(s, sp-1) = uint256.Int{0x4cf, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1231:
+	{ // [1231, 1242)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-2), translate.CoreIszero(translate.At(s, sp-3)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-2)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1245
+		}
+		goto b1242
+	}
+b1242:
+	{ // [1242, 1245)
+		if f.Gas < 8 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 8
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-2)))
+		goto b1245
+	}
+b1245:
+	{ // [1245, 1251)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1275
+		}
+		goto b1251
+	}
+b1251:
+	{ // [1251, 1275)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x98fb56100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 88, 7); err != nil { // REVERT at 1274
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1275:
+	{ // [1275, 1287)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x507, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1287:
+	{ // [1287, 1299)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x513, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1299:
+	{ // [1299, 1309)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x51d, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1309:
+	{ // [1309, 1323)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x52b, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1323:
+	{ // [1323, 1335)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x537, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1335:
+	{ // [1335, 1345)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x541, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1345:
+	{ // [1345, 1369)
+		if f.Gas < 53 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 53
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-8), &kPair_14)
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-9), &kPair_14)
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x559, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1369:
+	{ // [1369, 1382)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x566, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xf4240, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1382:
+	{ // [1382, 1392)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x570, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b1392:
+	{ // [1392, 1399)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-2), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		sp += -2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1423
+		}
+		goto b1399
+	}
+b1399:
+	{ // [1399, 1423)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xa932492f00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 99, 7); err != nil { // REVERT at 1422
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1423:
+	{ // [1423, 1437)
+		if f.Gas < 31 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 31
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-7))
+		*translate.At(s, sp-2) = uint256.Int{0x59d, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2810
+	}
+b1437:
+	{ // [1437, 1540)
+		if f.Gas < 168 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 168
+		if sp < 12 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+1), &kPair_15)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_0)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-11)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_17)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-10)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-9), &kPair_18)
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 101, 10); err != nil { // CALLER at 1476
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_25, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xe3d130840159d822, 0xe613ce37657fb8d5, 0x6551d0da85fc275f, 0xd78ad95fa46c994b}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 101, 15); err != nil { // LOG3 at 1522
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp-2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 101, 17); err != nil { // SSTORE at 1529
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -9
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1540:
+	{ // [1540, 1582)
+		if f.Gas < 94 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 94
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 102, 1); err != nil { // SLOAD at 1543
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_14)
+		translate.At(s, sp+2).Rsh(translate.At(s, sp-1), 112)
+		translate.CoreAnd(translate.At(s, sp+2), &kPair_14, translate.At(s, sp+2))
+		translate.At(s, sp-1).Rsh(translate.At(s, sp-1), 224)
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_16, translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+2))
+			translate.Copy(&t, translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp+1))
+			translate.Copy(translate.At(s, sp+1), &t)
+		}
+		sp += 2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1582:
+	{ // [1582, 1631)
+		if f.Gas < 40 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 40
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 103, 0); err != nil { // CALLER at 1583
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kPair_26, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1655
+		}
+		goto b1631
+	}
+b1631:
+	{ // [1631, 1655)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xee90c46800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 104, 7); err != nil { // REVERT at 1654
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1655:
+	{ // [1655, 1700)
+		if f.Gas < 104 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 104
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 105, 1); err != nil { // SLOAD at 1658
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_18, translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp+1), &kPair_27, translate.At(s, sp-1))
+		translate.CoreOr(translate.At(s, sp+0), translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-4) = uint256.Int{0xffffffffffffffff, 0xffffffffffffffff, 0xffffffff, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0xffffffff00000000, 0xffffffffffffffff}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 105, 6); err != nil { // SSTORE at 1685
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 105, 8); err != nil { // SLOAD at 1689
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-5), translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.CoreOr(translate.At(s, sp-4), translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 105, 13); err != nil { // SSTORE at 1698
+			return nil, err
+		}
+		sp = f.AOTSP()
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b1700:
+	{ // [1700, 1712)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 106, 1); err != nil { // SLOAD at 1704
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kPair_20, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1736
+		}
+		goto b1712
+	}
+b1712:
+	{ // [1712, 1736)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xf2e5b6c00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 107, 7); err != nil { // REVERT at 1735
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1736:
+	{ // [1736, 1751)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 108, 1); err != nil { // SSTORE at 1742
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x6d7, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b1540
+	}
+b1751:
+	{ // [1751, 1822)
+		if f.Gas < 249 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 249
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 109, 1); err != nil { // SLOAD at 1755
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 109, 6); err != nil { // ADDRESS at 1769
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_21)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), &kPair_18)
+		translate.CoreAdd(translate.At(s, sp-2), &kPair_22, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+		*translate.At(s, sp-4) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 109, 14); err != nil { // GAS at 1813
+			return nil, err
+		}
+		if err := x.Op(f, 109, 15); err != nil { // STATICCALL at 1814
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1829
+		}
+		goto b1822
+	}
+b1822:
+	{ // [1822, 1829)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 110, 0); err != nil { // RETURNDATASIZE at 1822
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 110, 2); err != nil { // RETURNDATACOPY at 1825
+			return nil, err
+		}
+		if err := x.Op(f, 110, 3); err != nil { // RETURNDATASIZE at 1826
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 110, 5); err != nil { // REVERT at 1828
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1829:
+	{ // [1829, 1865)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 111, 2); err != nil { // RETURNDATASIZE at 1837
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_24)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x749, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3819
+	}
+b1865:
+	{ // [1865, 1933)
+		if f.Gas < 239 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 239
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 112, 1); err != nil { // SLOAD at 1868
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 112, 6); err != nil { // ADDRESS at 1882
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_21)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), &kPair_18)
+		translate.CoreAdd(translate.At(s, sp-1), &kPair_22, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp-4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-2) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 112, 14); err != nil { // GAS at 1924
+			return nil, err
+		}
+		if err := x.Op(f, 112, 15); err != nil { // STATICCALL at 1925
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b1940
+		}
+		goto b1933
+	}
+b1933:
+	{ // [1933, 1940)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 113, 0); err != nil { // RETURNDATASIZE at 1933
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 113, 2); err != nil { // RETURNDATACOPY at 1936
+			return nil, err
+		}
+		if err := x.Op(f, 113, 3); err != nil { // RETURNDATASIZE at 1937
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 113, 5); err != nil { // REVERT at 1939
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b1940:
+	{ // [1940, 1976)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 114, 2); err != nil { // RETURNDATASIZE at 1948
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_24)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x7b8, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3819
+	}
+b1976:
+	{ // [1976, 1998)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-5), &kPair_14)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x7ce, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b1998:
+	{ // [1998, 2020)
+		if f.Gas < 46 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 46
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-5), &kPair_14)
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x7e4, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b2020:
+	{ // [2020, 2035)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 117, 1); err != nil { // SLOAD at 2023
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreSub(translate.At(s, sp-3), &kPair_19, translate.At(s, sp-1))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2084
+		}
+		goto b2035
+	}
+b2035:
+	{ // [2035, 2050)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x807, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x802, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b2050:
+	{ // [2050, 2055)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3237
+	}
+b2055:
+	{ // [2055, 2065)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x811, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3862
+	}
+b2065:
+	{ // [2065, 2079)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x81f, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3e8, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3347
+	}
+b2079:
+	{ // [2079, 2084)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2155
+	}
+b2084:
+	{ // [2084, 2107)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-7), &kPair_14)
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x868, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x83b, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b2107:
+	{ // [2107, 2117)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x845, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3924
+	}
+b2117:
+	{ // [2117, 2137)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-8), &kPair_14)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-4))
+		*translate.At(s, sp+1) = uint256.Int{0x859, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3881
+	}
+b2137:
+	{ // [2137, 2147)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x863, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3924
+	}
+b2147:
+	{ // [2147, 2152)
+		if f.Gas < 12 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 12
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3481
+	}
+b2152:
+	{ // [2152, 2155)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-1))
+		sp += -1
+		goto b2155
+	}
+b2155:
+	{ // [2155, 2163)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+0), &kPair_19, translate.At(s, sp-8))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2187
+		}
+		goto b2163
+	}
+b2163:
+	{ // [2163, 2187)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xd226f9d400000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 130, 7); err != nil { // REVERT at 2186
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2187:
+	{ // [2187, 2197)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-9))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-8))
+		*translate.At(s, sp+0) = uint256.Int{0x895, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3347
+	}
+b2197:
+	{ // [2197, 2209)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-6))
+		*translate.At(s, sp+0) = uint256.Int{0x8a1, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2810
+	}
+b2209:
+	{ // [2209, 2286)
+		if f.Gas < 108 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 108
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp+1), &kPair_15)
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 133, 5); err != nil { // CALLER at 2224
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-2), translate.At(s, sp-3))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-2), translate.At(s, sp-2), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x26394f4c03821c4f, 0x560dff690a1c6fef, 0x8f13e2e1088ba56a, 0x4c209b5fc8ad5075}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 133, 10); err != nil { // LOG2 at 2268
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp-2) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 133, 12); err != nil { // SSTORE at 2275
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-8))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-6))
+		sp += -6
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2286:
+	{ // [2286, 2297)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 134, 1); err != nil { // SLOAD at 2289
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreEq(&kPair_20, translate.At(s, sp-1)))
+		sp += -1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2321
+		}
+		goto b2297
+	}
+b2297:
+	{ // [2297, 2321)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0xf2e5b6c00000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 135, 7); err != nil { // REVERT at 2320
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2321:
+	{ // [2321, 2390)
+		if f.Gas < 234 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 234
+		if sp > 1014 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 136, 1); err != nil { // SSTORE at 2327
+			return nil, err
+		}
+		if err := x.Op(f, 136, 2); err != nil { // SLOAD at 2328
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 136, 7); err != nil { // ADDRESS at 2342
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_21)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_18, translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_22, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp+0), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0xa07, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 136, 15); err != nil { // GAS at 2381
+			return nil, err
+		}
+		if err := x.Op(f, 136, 16); err != nil { // STATICCALL at 2382
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2397
+		}
+		goto b2390
+	}
+b2390:
+	{ // [2390, 2397)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 137, 0); err != nil { // RETURNDATASIZE at 2390
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 137, 2); err != nil { // RETURNDATACOPY at 2393
+			return nil, err
+		}
+		if err := x.Op(f, 137, 3); err != nil { // RETURNDATASIZE at 2394
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 137, 5); err != nil { // REVERT at 2396
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2397:
+	{ // [2397, 2433)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 138, 2); err != nil { // RETURNDATASIZE at 2405
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_24)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x981, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3819
+	}
+b2433:
+	{ // [2433, 2496)
+		if f.Gas < 226 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 226
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 139, 1); err != nil { // SLOAD at 2436
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x70a0823100000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 139, 6); err != nil { // ADDRESS at 2450
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_21)
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-3), &kPair_18)
+		translate.CoreAdd(translate.At(s, sp-1), &kPair_22, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp-2) = uint256.Int{0x70a08231, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 139, 14); err != nil { // GAS at 2487
+			return nil, err
+		}
+		if err := x.Op(f, 139, 15); err != nil { // STATICCALL at 2488
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2503
+		}
+		goto b2496
+	}
+b2496:
+	{ // [2496, 2503)
+		if f.Gas < 13 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 13
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 140, 0); err != nil { // RETURNDATASIZE at 2496
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 140, 2); err != nil { // RETURNDATACOPY at 2499
+			return nil, err
+		}
+		if err := x.Op(f, 140, 3); err != nil { // RETURNDATASIZE at 2500
+			return nil, err
+		}
+		sp = f.AOTSP()
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 140, 5); err != nil { // REVERT at 2502
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2503:
+	{ // [2503, 2539)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 141, 2); err != nil { // RETURNDATASIZE at 2511
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp+1), &kPair_24)
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp+0))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0x9eb, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3819
+	}
+b2539:
+	{ // [2539, 2567)
+		if f.Gas < 62 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 62
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 142, 1); err != nil { // SLOAD at 2542
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_14)
+		translate.At(s, sp-1).Rsh(translate.At(s, sp-1), 112)
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-1), &kPair_14)
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp+1))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2810
+	}
+b2567:
+	{ // [2567, 2574)
+		if f.Gas < 15 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 15
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x5, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 143, 1); err != nil { // SSTORE at 2572
+			return nil, err
+		}
+		sp = f.AOTSP()
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2574:
+	{ // [2574, 2665)
+		if f.Gas < 215 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 215
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+3), &kPair_18, translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kPair_22)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+4), translate.At(s, sp+1), &kPair_28)
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+4)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+5), translate.At(s, sp+1), translate.At(s, sp+4))
+		translate.CoreAdd(translate.At(s, sp+5), &kPair_28, translate.At(s, sp+5))
+		if err := x.Mstore(f, translate.At(s, sp+4), translate.At(s, sp+5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+1), &kPair_29)
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp+4), &kPair_15)
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp+3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_30, translate.At(s, sp+0))
+		translate.CoreOr(translate.At(s, sp+0), &kPair_31, translate.At(s, sp+0))
+		if err := x.Mstore(f, translate.At(s, sp+3), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kPair_18)
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0xa69, 0x0, 0x0, 0x0}
+		sp += 6
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3943
+	}
+b2665:
+	{ // [2665, 2690)
+		if f.Gas < 161 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 161
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-1), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+5), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 6
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 145, 3); err != nil { // GAS at 2676
+			return nil, err
+		}
+		if err := x.Op(f, 145, 4); err != nil { // CALL at 2677
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 145, 6); err != nil { // RETURNDATASIZE at 2681
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp-1), &kPair_19))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2722
+		}
+		goto b2690
+	}
+b2690:
+	{ // [2690, 2722)
+		if f.Gas < 75 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 75
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0xffffffffffffffe0, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff}
+		*translate.At(s, sp+1) = uint256.Int{0x3f, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 146, 2); err != nil { // RETURNDATASIZE at 2700
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.CoreAdd(translate.At(s, sp-3), translate.At(s, sp-5), translate.At(s, sp-3))
+		if err := x.MstoreAt(f, 64, &kPair_0, translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 146, 8); err != nil { // RETURNDATASIZE at 2708
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.Mstore(f, translate.At(s, sp-3), translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		sp += -1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 146, 11); err != nil { // RETURNDATASIZE at 2711
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-3), &kPair_15)
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 146, 14); err != nil { // RETURNDATACOPY at 2717
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b2727
+	}
+b2722:
+	{ // [2722, 2727)
+		if f.Gas < 9 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 9
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x60, 0x0, 0x0, 0x0}
+		goto b2727
+	}
+b2727:
+	{ // [2727, 2740)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-5), translate.CoreIszero(translate.At(s, sp-3)))
+		{
+			var t uint256.Int
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-5))
+			translate.Copy(&t, translate.At(s, sp-5))
+			translate.Copy(translate.At(s, sp-5), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2773
+		}
+		goto b2740
+	}
+b2740:
+	{ // [2740, 2751)
+		if f.Gas < 33 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 33
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-1)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2773
+		}
+		goto b2751
+	}
+b2751:
+	{ // [2751, 2771)
+		if f.Gas < 49 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 49
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_15, translate.At(s, sp-2))
+		if err := x.Mload(f, translate.At(s, sp-1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+0))
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xad3, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3965
+	}
+b2771:
+	{ // [2771, 2773)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b2773
+	}
+b2773:
+	{ // [2773, 2779)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2803
+		}
+		goto b2779
+	}
+b2779:
+	{ // [2779, 2803)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x90b8ec1800000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 153, 7); err != nil { // REVERT at 2802
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2803:
+	{ // [2803, 2810)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b2810:
+	{ // [2810, 2826)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp-4), &kPair_14))
+		sp += 1
+		if !translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2837
+		}
+		goto b2826
+	}
+b2826:
+	{ // [2826, 2837)
+		if f.Gas < 23 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 23
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp-1), translate.CoreGt(translate.At(s, sp-4), &kPair_14))
+		goto b2837
+	}
+b2837:
+	{ // [2837, 2843)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2867
+		}
+		goto b2843
+	}
+b2843:
+	{ // [2843, 2867)
+		if f.Gas < 45 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 45
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x35278d1200000000}
+		if err := x.Mstore(f, translate.At(s, sp+0), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), &kPair_21, translate.At(s, sp+0))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp+0), translate.At(s, sp+1))
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 158, 7); err != nil { // REVERT at 2866
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b2867:
+	{ // [2867, 2883)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xb43, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x100000000, 0x0, 0x0, 0x0}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 159, 1); err != nil { // TIMESTAMP at 2878
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b4003
+	}
+b2883:
+	{ // [2883, 2918)
+		if f.Gas < 81 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 81
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 160, 1); err != nil { // SLOAD at 2886
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.At(s, sp-1).Rsh(translate.At(s, sp-1), 224)
+		translate.CoreAnd(translate.At(s, sp-1), &kPair_16, translate.At(s, sp-1))
+		translate.CoreSub(translate.At(s, sp-1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), &kPair_16)
+		translate.SetBool(translate.At(s, sp-3), translate.CoreIszero(translate.At(s, sp-3)))
+		translate.SetBool(translate.At(s, sp+0), translate.CoreIszero(translate.At(s, sp-3)))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), translate.At(s, sp+0))
+			translate.Copy(translate.At(s, sp+0), &t)
+		}
+		sp += 1
+		sp--
+		if !translate.At(s, sp).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2931
+		}
+		goto b2918
+	}
+b2918:
+	{ // [2918, 2931)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-5), &kPair_14)
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b2931
+	}
+b2931:
+	{ // [2931, 2938)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-1).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b2951
+		}
+		goto b2938
+	}
+b2938:
+	{ // [2938, 2951)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-4), &kPair_14)
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.SetBool(translate.At(s, sp-1), translate.CoreIszero(translate.At(s, sp-1)))
+		goto b2951
+	}
+b2951:
+	{ // [2951, 2957)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		sp += -1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3085
+		}
+		goto b2957
+	}
+b2957:
+	{ // [2957, 2993)
+		if f.Gas < 76 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 76
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_16, translate.At(s, sp-1))
+		translate.CoreAnd(translate.At(s, sp+1), &kPair_14, translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp+3), &kPair_14, translate.At(s, sp-3))
+		translate.At(s, sp+2).Lsh(translate.At(s, sp+3), 112)
+		sp += 3
+		if !translate.At(s, sp-2).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3000
+		}
+		goto b2993
+	}
+b2993:
+	{ // [2993, 3000)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xbb8, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3904
+	}
+b3000:
+	{ // [3000, 3062)
+		if f.Gas < 111 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 111
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x3, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 167, 1); err != nil { // SLOAD at 3004
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.CoreMul(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 167, 6); err != nil { // SSTORE at 3015
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-1), &kPair_16)
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp-3), &kPair_14)
+		translate.At(s, sp+3).Lsh(translate.At(s, sp-4), 112)
+		translate.CoreAnd(translate.At(s, sp+2), translate.At(s, sp+3), &kPair_32)
+		sp += 3
+		if !translate.At(s, sp-2).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3069
+		}
+		goto b3062
+	}
+b3062:
+	{ // [3062, 3069)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xbfd, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3904
+	}
+b3069:
+	{ // [3069, 3085)
+		if f.Gas < 41 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 41
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x4, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 169, 1); err != nil { // SLOAD at 3073
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.CoreMul(translate.At(s, sp-3), translate.At(s, sp-3), translate.At(s, sp-5))
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 169, 6); err != nil { // SSTORE at 3084
+			return nil, err
+		}
+		sp = f.AOTSP()
+		goto b3085
+	}
+b3085:
+	{ // [3085, 3237)
+		if f.Gas < 291 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 291
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1015 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 170, 1); err != nil { // SLOAD at 3090
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-3), &kPair_16)
+		translate.At(s, sp+0).Lsh(translate.At(s, sp+0), 224)
+		translate.CoreAnd(translate.At(s, sp+3), &kPair_14, translate.At(s, sp-6))
+		translate.At(s, sp+4).Lsh(translate.At(s, sp+3), 112)
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-1), &kPair_33)
+		translate.CoreAnd(translate.At(s, sp+5), &kPair_14, translate.At(s, sp-7))
+		translate.CoreOr(translate.At(s, sp+5), translate.At(s, sp+5), translate.At(s, sp-1))
+		translate.CoreOr(translate.At(s, sp+3), translate.At(s, sp+5), translate.At(s, sp+4))
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp+3), &kPair_30)
+		translate.CoreOr(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp+3))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x1000000000000, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0xffffffffffffffff, 0xffffffffffff, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 170, 13); err != nil { // SSTORE at 3159
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreOr(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-3))
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreDiv(translate.At(s, sp-2), translate.At(s, sp-5), translate.At(s, sp-4))
+		translate.CoreAnd(translate.At(s, sp-3), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp+1), &kPair_15)
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp-4), &kPair_0, translate.At(s, sp+1))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp-4), translate.At(s, sp-4), translate.At(s, sp-3))
+		*translate.At(s, sp-5) = uint256.Int{0x62b03a9fffbbad1, 0x89e3cab4c78be50e, 0x1c2f21f7726b17ae, 0x1c411e9a96e07124}
+		sp += -2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 170, 27); err != nil { // LOG1 at 3230
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3237:
+	{ // [3237, 3248)
+		if f.Gas < 28 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 28
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), &kPair_34))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3332
+		}
+		goto b3248
+	}
+b3248:
+	{ // [3248, 3261)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0xcbd, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		sp += 4
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3924
+	}
+b3261:
+	{ // [3261, 3272)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xcc8, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b4022
+	}
+b3272:
+	{ // [3272, 3275)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		sp += -1
+		goto b3275
+	}
+b3275:
+	{ // [3275, 3284)
+		if f.Gas < 26 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 26
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+0), translate.CoreLt(translate.At(s, sp-1), translate.At(s, sp-2)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3326
+		}
+		goto b3284
+	}
+b3284:
+	{ // [3284, 3299)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1018 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0x2, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0xce3, 0x0, 0x0, 0x0}
+		sp += 5
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3924
+	}
+b3299:
+	{ // [3299, 3309)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xced, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b4022
+	}
+b3309:
+	{ // [3309, 3319)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xcf7, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3924
+	}
+b3319:
+	{ // [3319, 3326)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		sp += -1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3275
+	}
+b3326:
+	{ // [3326, 3332)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3332:
+	{ // [3332, 3339)
+		if f.Gas < 20 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 20
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		if translate.At(s, sp-2).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3342
+		}
+		goto b3339
+	}
+b3339:
+	{ // [3339, 3342)
+		if f.Gas < 5 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 5
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x1, 0x0, 0x0, 0x0}
+		goto b3342
+	}
+b3342:
+	{ // [3342, 3347)
+		if f.Gas < 17 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 17
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		sp += -1
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3347:
+	{ // [3347, 3364)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1017 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp+3), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x6, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 184, 1); err != nil { // SLOAD at 3354
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-2))
+		*translate.At(s, sp-2) = uint256.Int{0xd24, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b4022
+	}
+b3364:
+	{ // [3364, 3408)
+		if f.Gas < 123 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 123
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 185, 1); err != nil { // SSTORE at 3367
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp-2), translate.At(s, sp-4), &kPair_18)
+		if err := x.MstoreAt(f, 0, &kPair_19, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-1) = uint256.Int{0x7, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 32, &kPair_15, translate.At(s, sp-1)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp-2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp-1) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 185, 7); err != nil { // KECCAK256 at 3392
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-1))
+		sp += 1
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 185, 9); err != nil { // SLOAD at 3394
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-1), translate.At(s, sp-3))
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		*translate.At(s, sp+0) = uint256.Int{0xd50, 0x0, 0x0, 0x0}
+		sp += 3
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b4022
+	}
+b3408:
+	{ // [3408, 3481)
+		if f.Gas < 97 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 97
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), translate.At(s, sp-2))
+			translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 186, 1); err != nil { // SSTORE at 3411
+			return nil, err
+		}
+		sp = f.AOTSP()
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		if err := x.Mstore(f, translate.At(s, sp-2), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.CoreAnd(translate.At(s, sp-1), translate.At(s, sp-4), &kPair_18)
+		translate.CoreAdd(translate.At(s, sp+1), &kPair_15, translate.At(s, sp-2))
+		if err := x.MloadAt(f, 64, &kPair_0, translate.At(s, sp+2)); err != nil {
+			return nil, err
+		}
+		translate.CoreSub(translate.At(s, sp+1), translate.At(s, sp+1), translate.At(s, sp+2))
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+0) = uint256.Int{0x28f55a4df523b3ef, 0x952ba7f163c4a116, 0x69c2b068fc378daa, 0xddf252ad1be2c89b}
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 186, 9); err != nil { // LOG3 at 3477
+			return nil, err
+		}
+		sp = f.AOTSP()
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3481:
+	{ // [3481, 3490)
+		if f.Gas < 25 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 25
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreLt(translate.At(s, sp-2), translate.At(s, sp-1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3495
+		}
+		goto b3490
+	}
+b3490:
+	{ // [3490, 3495)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3497
+	}
+b3495:
+	{ // [3495, 3497)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1023 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-3))
+		sp += 1
+		goto b3497
+	}
+b3497:
+	{ // [3497, 3500)
+		if f.Gas < 6 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 6
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-2), translate.At(s, sp-1))
+		sp += -1
+		goto b3500
+	}
+b3500:
+	{ // [3500, 3506)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3506:
+	{ // [3506, 3525)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 192, 0); err != nil { // CALLDATALOAD at 3508
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAnd(translate.At(s, sp+1), translate.At(s, sp+0), &kPair_18)
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3342
+		}
+		goto b3525
+	}
+b3525:
+	{ // [3525, 3528)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 193, 1); err != nil { // REVERT at 3527
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3528:
+	{ // [3528, 3545)
+		if f.Gas < 42 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 42
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1016 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+6), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+5) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+5), translate.CoreSlt(translate.At(s, sp+6), translate.At(s, sp+5)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+2) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+4) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3548
+		}
+		goto b3545
+	}
+b3545:
+	{ // [3545, 3548)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 195, 1); err != nil { // REVERT at 3547
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3548:
+	{ // [3548, 3571)
+		if f.Gas < 52 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 52
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 196, 0); err != nil { // CALLDATALOAD at 3550
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-5), translate.At(s, sp-6), &kPair_15)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 196, 2); err != nil { // CALLDATALOAD at 3557
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-6), &kPair_0)
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp+0))
+		*translate.At(s, sp+0) = uint256.Int{0xdf3, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3506
+	}
+b3571:
+	{ // [3571, 3595)
+		if f.Gas < 43 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 43
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-4), translate.At(s, sp-7), &kPair_17)
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 197, 1); err != nil { // CALLDATALOAD at 3578
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp-4), &kPair_35))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-1))
+			translate.Copy(translate.At(s, sp-1), &t)
+		}
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3598
+		}
+		goto b3595
+	}
+b3595:
+	{ // [3595, 3598)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 198, 1); err != nil { // REVERT at 3597
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3598:
+	{ // [3598, 3611)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 8 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-7), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-1), &kPair_23)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreSgt(translate.At(s, sp-8), translate.At(s, sp+0)))
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3614
+		}
+		goto b3611
+	}
+b3611:
+	{ // [3611, 3614)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 200, 1); err != nil { // REVERT at 3613
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3614:
+	{ // [3614, 3633)
+		if f.Gas < 32 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 32
+		if sp < 1 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 201, 0); err != nil { // CALLDATALOAD at 3616
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), &kPair_35))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3636
+		}
+		goto b3633
+	}
+b3633:
+	{ // [3633, 3636)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 202, 1); err != nil { // REVERT at 3635
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3636:
+	{ // [3636, 3650)
+		if f.Gas < 38 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 38
+		if sp < 9 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp+2), &kPair_15)
+		translate.SetBool(translate.At(s, sp+0), translate.CoreGt(translate.At(s, sp+1), translate.At(s, sp-9)))
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3653
+		}
+		goto b3650
+	}
+b3650:
+	{ // [3650, 3653)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 204, 1); err != nil { // REVERT at 3652
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3653:
+	{ // [3653, 3670)
+		if f.Gas < 47 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 47
+		if sp < 10 {
+			return x.StackUnderflow()
+		}
+		translate.CoreAdd(translate.At(s, sp-2), &kPair_15, translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp-9), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-8), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-10))
+		translate.Copy(translate.At(s, sp-10), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-2))
+		sp += -4
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3670:
+	{ // [3670, 3684)
+		if f.Gas < 36 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 36
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+3), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+2) = uint256.Int{0x40, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+2), translate.CoreSlt(translate.At(s, sp+3), translate.At(s, sp+2)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3687
+		}
+		goto b3684
+	}
+b3684:
+	{ // [3684, 3687)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 207, 1); err != nil { // REVERT at 3686
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3687:
+	{ // [3687, 3696)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		*translate.At(s, sp+0) = uint256.Int{0xe70, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3506
+	}
+b3696:
+	{ // [3696, 3710)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-4), &kPair_15)
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-1) = uint256.Int{0xe7e, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3506
+	}
+b3710:
+	{ // [3710, 3719)
+		if f.Gas < 27 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 27
+		if sp < 6 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-6))
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-3))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3719:
+	{ // [3719, 3732)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3735
+		}
+		goto b3732
+	}
+b3732:
+	{ // [3732, 3735)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 212, 1); err != nil { // REVERT at 3734
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3735:
+	{ // [3735, 3744)
+		if f.Gas < 18 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 18
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-2))
+		*translate.At(s, sp+0) = uint256.Int{0xda9, 0x0, 0x0, 0x0}
+		sp += 2
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3506
+	}
+b3744:
+	{ // [3744, 3819)
+		if f.Gas < 190 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 190
+		if sp < 7 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreAnd(translate.At(s, sp+0), translate.At(s, sp-6), &kPair_18)
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_15)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-5)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_0)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-4)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_17)
+		*translate.At(s, sp+0) = uint256.Int{0x80, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-1), &kPair_25)
+		if err := x.Mstore(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+2), translate.At(s, sp-1), &kPair_36)
+		translate.Copy(translate.At(s, sp+0), translate.At(s, sp-2))
+		translate.Copy(translate.At(s, sp+1), translate.At(s, sp-3))
+		sp += 3
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 214, 13); err != nil { // CALLDATACOPY at 3787
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp+1), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp+2), &kPair_36, translate.At(s, sp+1))
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp+2), translate.At(s, sp+1)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), &kPair_23)
+		translate.CoreAnd(translate.At(s, sp+0), &kPair_24, translate.At(s, sp+0))
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.CoreAdd(translate.At(s, sp-2), translate.At(s, sp-1), &kPair_36)
+		translate.Copy(translate.At(s, sp-6), translate.At(s, sp-7))
+		translate.Copy(translate.At(s, sp-7), translate.At(s, sp-2))
+		sp += -5
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3819:
+	{ // [3819, 3832)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3835
+		}
+		goto b3832
+	}
+b3832:
+	{ // [3832, 3835)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 216, 1); err != nil { // REVERT at 3834
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3835:
+	{ // [3835, 3842)
+		if f.Gas < 22 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 22
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp-2), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-3), translate.At(s, sp-4))
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-2))
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3842:
+	{ // [3842, 3862)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kPair_19, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x11, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kPair_21, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 218, 5); err != nil { // REVERT at 3861
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3862:
+	{ // [3862, 3874)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+0), translate.At(s, sp-1), translate.At(s, sp-2))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp+0), translate.At(s, sp-1)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3500
+		}
+		goto b3874
+	}
+b3874:
+	{ // [3874, 3881)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xdac, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3842
+	}
+b3881:
+	{ // [3881, 3897)
+		if f.Gas < 51 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 51
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreMul(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp-1)))
+		translate.CoreDiv(translate.At(s, sp+2), translate.At(s, sp+0), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+2), translate.CoreEq(translate.At(s, sp-2), translate.At(s, sp+2)))
+		translate.CoreOr(translate.At(s, sp+1), translate.At(s, sp+2), translate.At(s, sp+1))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3500
+		}
+		goto b3897
+	}
+b3897:
+	{ // [3897, 3904)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xdac, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3842
+	}
+b3904:
+	{ // [3904, 3924)
+		if f.Gas < 29 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 29
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x4e487b7100000000}
+		if err := x.MstoreAt(f, 0, &kPair_19, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x12, 0x0, 0x0, 0x0}
+		if err := x.MstoreAt(f, 4, &kPair_21, translate.At(s, sp+0)); err != nil {
+			return nil, err
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x24, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 223, 5); err != nil { // REVERT at 3923
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3924:
+	{ // [3924, 3931)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp-3).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3938
+		}
+		goto b3931
+	}
+b3931:
+	{ // [3931, 3938)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xf62, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3904
+	}
+b3938:
+	{ // [3938, 3943)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.CoreDiv(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3943:
+	{ // [3943, 3965)
+		if f.Gas < 62 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 62
+		if sp < 3 {
+			return x.StackUnderflow()
+		}
+		if sp > 1019 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+1), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.CoreAdd(translate.At(s, sp+3), translate.At(s, sp-2), &kPair_15)
+		translate.Copy(translate.At(s, sp+2), translate.At(s, sp+1))
+		translate.Copy(translate.At(s, sp+4), translate.At(s, sp-1))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 5
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 227, 3); err != nil { // MCOPY at 3953
+			return nil, err
+		}
+		sp = f.AOTSP()
+		translate.CoreAdd(translate.At(s, sp-1), translate.At(s, sp-3), translate.At(s, sp-1))
+		*translate.At(s, sp-3) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		if err := x.Mstore(f, translate.At(s, sp-1), translate.At(s, sp-3)); err != nil {
+			return nil, err
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b3965:
+	{ // [3965, 3978)
+		if f.Gas < 34 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 34
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1020 {
+			return x.StackOverflow()
+		}
+		translate.CoreSub(translate.At(s, sp+2), translate.At(s, sp-2), translate.At(s, sp-1))
+		*translate.At(s, sp+1) = uint256.Int{0x20, 0x0, 0x0, 0x0}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreSlt(translate.At(s, sp+2), translate.At(s, sp+1)))
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3981
+		}
+		goto b3978
+	}
+b3978:
+	{ // [3978, 3981)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 229, 1); err != nil { // REVERT at 3980
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3981:
+	{ // [3981, 3993)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		if err := x.Mload(f, translate.At(s, sp+0), translate.At(s, sp-2)); err != nil {
+			return nil, err
+		}
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp+0)))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreIszero(translate.At(s, sp+1)))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreEq(translate.At(s, sp+0), translate.At(s, sp+1)))
+		sp += 1
+		if !translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3996
+		}
+		goto b3993
+	}
+b3993:
+	{ // [3993, 3996)
+		if f.Gas < 4 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 4
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		*translate.At(s, sp+1) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 2
+		f.SetAOTSP(sp)
+		if err := x.Op(f, 231, 1); err != nil { // REVERT at 3995
+			return nil, err
+		}
+		sp = f.AOTSP()
+		return x.Halt(f, blocks.Revert, 0x0)
+	}
+b3996:
+	{ // [3996, 4003)
+		if f.Gas < 21 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 21
+		if sp < 5 {
+			return x.StackUnderflow()
+		}
+		translate.Copy(translate.At(s, sp-4), translate.At(s, sp-5))
+		translate.Copy(translate.At(s, sp-5), translate.At(s, sp-1))
+		sp += -3
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4003:
+	{ // [4003, 4010)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0x0, 0x0, 0x0, 0x0}
+		sp += 1
+		if !translate.At(s, sp-3).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b4017
+		}
+		goto b4010
+	}
+b4010:
+	{ // [4010, 4017)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xfb1, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3904
+	}
+b4017:
+	{ // [4017, 4022)
+		if f.Gas < 19 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 19
+		if sp < 4 {
+			return x.StackUnderflow()
+		}
+		translate.CoreMod(translate.At(s, sp-3), translate.At(s, sp-2), translate.At(s, sp-3))
+		{
+			var t uint256.Int
+			translate.Copy(&t, translate.At(s, sp-4))
+			translate.Copy(translate.At(s, sp-4), translate.At(s, sp-3))
+			translate.Copy(translate.At(s, sp-3), &t)
+		}
+		sp += -2
+		dest = *translate.At(s, sp-1)
+		sp--
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto jump
+	}
+b4022:
+	{ // [4022, 4034)
+		if f.Gas < 35 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 35
+		if sp < 2 {
+			return x.StackUnderflow()
+		}
+		if sp > 1021 {
+			return x.StackOverflow()
+		}
+		translate.CoreAdd(translate.At(s, sp+0), translate.At(s, sp-2), translate.At(s, sp-1))
+		translate.SetBool(translate.At(s, sp+1), translate.CoreGt(translate.At(s, sp-1), translate.At(s, sp+0)))
+		sp += 1
+		if translate.At(s, sp+0).IsZero() {
+			if x.Aborted(f) {
+				return x.Abort(f)
+			}
+			goto b3500
+		}
+		goto b4034
+	}
+b4034:
+	{ // [4034, 4041)
+		if f.Gas < 14 {
+			return x.OutOfGas()
+		}
+		f.Gas -= 14
+		if sp > 1022 {
+			return x.StackOverflow()
+		}
+		*translate.At(s, sp+0) = uint256.Int{0xdac, 0x0, 0x0, 0x0}
+		sp += 1
+		if x.Aborted(f) {
+			return x.Abort(f)
+		}
+		goto b3842
+	}
+jump:
+	switch x.Dest(&dest) {
+	case 1:
+		goto b15
+	case 2:
+		goto b99
+	case 3:
+		goto b136
+	case 4:
+		goto b203
+	case 5:
+		goto b207
+	case 6:
+		goto b221
+	case 7:
+		goto b226
+	case 8:
+		goto b228
+	case 9:
+		goto b236
+	case 10:
+		goto b276
+	case 11:
+		goto b285
+	case 12:
+		goto b303
+	case 13:
+		goto b327
+	case 14:
+		goto b336
+	case 15:
+		goto b350
+	case 16:
+		goto b364
+	case 17:
+		goto b369
+	case 18:
+		goto b378
+	case 19:
+		goto b387
+	case 20:
+		goto b401
+	case 21:
+		goto b406
+	case 22:
+		goto b420
+	case 23:
+		goto b437
+	case 24:
+		goto b446
+	case 25:
+		goto b485
+	case 26:
+		goto b504
+	case 27:
+		goto b512
+	case 28:
+		goto b547
+	case 29:
+		goto b563
+	case 30:
+		goto b593
+	case 31:
+		goto b603
+	case 32:
+		goto b641
+	case 33:
+		goto b671
+	case 34:
+		goto b726
+	case 35:
+		goto b756
+	case 36:
+		goto b773
+	case 37:
+		goto b790
+	case 38:
+		goto b848
+	case 39:
+		goto b871
+	case 40:
+		goto b889
+	case 41:
+		goto b894
+	case 42:
+		goto b960
+	case 43:
+		goto b996
+	case 44:
+		goto b1065
+	case 45:
+		goto b1101
+	case 46:
+		goto b1127
+	case 47:
+		goto b1139
+	case 48:
+		goto b1158
+	case 49:
+		goto b1168
+	case 50:
+		goto b1190
+	case 51:
+		goto b1202
+	case 52:
+		goto b1221
+	case 53:
+		goto b1231
+	case 54:
+		goto b1245
+	case 55:
+		goto b1275
+	case 56:
+		goto b1287
+	case 57:
+		goto b1299
+	case 58:
+		goto b1309
+	case 59:
+		goto b1323
+	case 60:
+		goto b1335
+	case 61:
+		goto b1345
+	case 62:
+		goto b1369
+	case 63:
+		goto b1382
+	case 64:
+		goto b1392
+	case 65:
+		goto b1423
+	case 66:
+		goto b1437
+	case 67:
+		goto b1540
+	case 68:
+		goto b1582
+	case 69:
+		goto b1655
+	case 70:
+		goto b1700
+	case 71:
+		goto b1736
+	case 72:
+		goto b1751
+	case 73:
+		goto b1829
+	case 74:
+		goto b1865
+	case 75:
+		goto b1940
+	case 76:
+		goto b1976
+	case 77:
+		goto b1998
+	case 78:
+		goto b2020
+	case 79:
+		goto b2050
+	case 80:
+		goto b2055
+	case 81:
+		goto b2065
+	case 82:
+		goto b2079
+	case 83:
+		goto b2084
+	case 84:
+		goto b2107
+	case 85:
+		goto b2117
+	case 86:
+		goto b2137
+	case 87:
+		goto b2147
+	case 88:
+		goto b2152
+	case 89:
+		goto b2155
+	case 90:
+		goto b2187
+	case 91:
+		goto b2197
+	case 92:
+		goto b2209
+	case 93:
+		goto b2286
+	case 94:
+		goto b2321
+	case 95:
+		goto b2397
+	case 96:
+		goto b2433
+	case 97:
+		goto b2503
+	case 98:
+		goto b2539
+	case 99:
+		goto b2567
+	case 100:
+		goto b2574
+	case 101:
+		goto b2665
+	case 102:
+		goto b2722
+	case 103:
+		goto b2727
+	case 104:
+		goto b2771
+	case 105:
+		goto b2773
+	case 106:
+		goto b2803
+	case 107:
+		goto b2810
+	case 108:
+		goto b2837
+	case 109:
+		goto b2867
+	case 110:
+		goto b2883
+	case 111:
+		goto b2931
+	case 112:
+		goto b2951
+	case 113:
+		goto b3000
+	case 114:
+		goto b3069
+	case 115:
+		goto b3085
+	case 116:
+		goto b3237
+	case 117:
+		goto b3261
+	case 118:
+		goto b3272
+	case 119:
+		goto b3275
+	case 120:
+		goto b3299
+	case 121:
+		goto b3309
+	case 122:
+		goto b3319
+	case 123:
+		goto b3326
+	case 124:
+		goto b3332
+	case 125:
+		goto b3342
+	case 126:
+		goto b3347
+	case 127:
+		goto b3364
+	case 128:
+		goto b3408
+	case 129:
+		goto b3481
+	case 130:
+		goto b3495
+	case 131:
+		goto b3497
+	case 132:
+		goto b3500
+	case 133:
+		goto b3506
+	case 134:
+		goto b3528
+	case 135:
+		goto b3548
+	case 136:
+		goto b3571
+	case 137:
+		goto b3598
+	case 138:
+		goto b3614
+	case 139:
+		goto b3636
+	case 140:
+		goto b3653
+	case 141:
+		goto b3670
+	case 142:
+		goto b3687
+	case 143:
+		goto b3696
+	case 144:
+		goto b3710
+	case 145:
+		goto b3719
+	case 146:
+		goto b3735
+	case 147:
+		goto b3744
+	case 148:
+		goto b3819
+	case 149:
+		goto b3835
+	case 150:
+		goto b3842
+	case 151:
+		goto b3862
+	case 152:
+		goto b3881
+	case 153:
+		goto b3904
+	case 154:
+		goto b3924
+	case 155:
+		goto b3938
+	case 156:
+		goto b3943
+	case 157:
+		goto b3965
+	case 158:
+		goto b3981
+	case 159:
+		goto b3996
+	case 160:
+		goto b4003
+	case 161:
+		goto b4017
+	case 162:
+		goto b4022
 	}
 	return x.InvalidJump(f)
 }

@@ -26,7 +26,8 @@ func Suite() ([]byte, error) {
 }
 
 // SuiteContracts lists the main suite's distinct programs by benchmark
-// name (the micro suite's are pathological on purpose: 24,576 JUMPDESTs).
+// name (the micro suite's are pathological on purpose: 24,576 JUMPDESTs)
+// and the contracts suite's contracts as deployed, by artifact name.
 func SuiteContracts() ([]translate.AOTContract, error) {
 	dir, err := bench.SuiteDir()
 	if err != nil {
@@ -46,6 +47,16 @@ func SuiteContracts() ([]translate.AOTContract, error) {
 		if !slices.ContainsFunc(out, func(o translate.AOTContract) bool { return bytes.Equal(o.Code, c.Code) }) {
 			out = append(out, translate.AOTContract{Name: c.Benchmark, Code: c.Code})
 		}
+	}
+	if dir, err = bench.ContractsDir(); err != nil {
+		return nil, err
+	}
+	deployed, err := bench.DeployedContracts(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range bench.ContractNames {
+		out = append(out, translate.AOTContract{Name: name, Code: deployed[name]})
 	}
 	return out, nil
 }
