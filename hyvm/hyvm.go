@@ -68,6 +68,9 @@ type Context struct {
 	// (runtime.Backend; the zero value is auto: interpreted first,
 	// closures once hot).
 	Backend runtime.Backend
+	// AOT holds contracts compiled ahead of time (hyvmc gen): the guest's
+	// callees found there by code hash run as generated Go.
+	AOT *runtime.AOTRegistry
 	// StateDiff asks for Result.StateDiff, what the run changed. Recording
 	// it puts a wrapper in front of every state access and reads each
 	// changed account and slot before its first change; without it the
@@ -255,7 +258,7 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 
 	r.deps[0] = dep
 	cfg := runtime.Config{ChainID: c.ChainID, Cache: cache, HyVM: r.deps[:],
-		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer, Backend: c.Backend}
+		MemoryLimits: c.MemoryLimits, Tracer: c.Tracer, Backend: c.Backend, AOT: c.AOT}
 	if r.evm == nil {
 		r.evm = runtime.NewEVM(c.Block, sdb, fork, cfg)
 	} else {

@@ -154,6 +154,19 @@ func NewAOTProgram(code []byte, fork blocks.Fork, run AOTFunc, digest string) (*
 	return p, nil
 }
 
+// AOTDigest returns the digest GenerateGo gives code's rendering for fork:
+// generated code whose digest differs was made by another translator.
+func AOTDigest(code []byte, fork blocks.Fork) (string, error) {
+	if err := blocks.Check(code, fork); err != nil {
+		return "", err
+	}
+	g, err := renderAOT(code, fork, "x")
+	if err != nil {
+		return "", err
+	}
+	return g.digest, nil
+}
+
 // digestOf is the digest of a rendering.
 func digestOf(body []byte) string {
 	sum := sha256.Sum256(body)
