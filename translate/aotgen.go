@@ -89,9 +89,22 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 	for _, c := range contracts {
 		fmt.Fprintf(&buf, "//\t%s: %d bytes, code hash %s\n", c.Name, len(c.Code), crypto.Keccak256Hash(c.Code).Hex())
 	}
-	fmt.Fprintf(&buf, "package %s\n\nimport (\n", pkg)
+	fmt.Fprintf(&buf, "package %s\n\n", pkg)
+	// The stack height is stored back at every exit, whether or not the
+	// code after it reads it: staticcheck would see dead stores.
+	fmt.Fprintf(&buf, "//lint:file-ignore SA4006 the stack height is kept in step at every exit, read or not\n\nimport (\n")
+	var std []string
 	if opt.ExternalCode {
-		fmt.Fprintf(&buf, "\t\"fmt\"\n\n")
+		std = append(std, "fmt")
+	}
+	if bytes.Contains(body.Bytes(), []byte("bits.")) {
+		std = append(std, "math/bits")
+	}
+	for _, p := range std {
+		fmt.Fprintf(&buf, "\t%q\n", p)
+	}
+	if len(std) > 0 {
+		buf.WriteString("\n")
 	}
 	if bytes.Contains(body.Bytes(), []byte("uint256.")) {
 		fmt.Fprintf(&buf, "\t\"github.com/holiman/uint256\"\n\n")
@@ -100,7 +113,7 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 	if opt.ExternalCode {
 		fmt.Fprintf(&buf, "// Register adds the contracts to r, each with the code code returns for\n// its name (the registry refuses code of another hash).\nfunc Register(r *runtime.AOTRegistry, code func(name string) ([]byte, error)) error {\n")
 		for _, c := range contracts {
-			fmt.Fprintf(&buf, "\tif c, err := code(%q); err != nil {\n\t\treturn fmt.Errorf(\"%s: %%w\", err)\n\t} else if err := r.AddHash(%q, c, hash%s, blocks.%s, run%s, digest%s); err != nil {\n\t\treturn err\n\t}\n", c.Name, c.Name, c.Name, c.Name, fork, c.Name, c.Name)
+			fmt.Fprintf(&buf, "\tif c, err := code(%q); err != nil {\n\t\treturn fmt.Errorf(\"the code of %s: %%w\", err)\n\t} else if err := r.AddHash(%q, c, hash%s, blocks.%s, run%s, digest%s); err != nil {\n\t\treturn err\n\t}\n", c.Name, c.Name, c.Name, c.Name, fork, c.Name, c.Name)
 		}
 	} else {
 		fmt.Fprintf(&buf, "// Register adds the contracts to r.\nfunc Register(r *runtime.AOTRegistry) error {\n")
@@ -320,7 +333,7 @@ func (r *aotRenderer) block(i int) {
 func (r *aotRenderer) terminator(h *blockHead) {
 	w := &r.out
 	jump := func() { // a taken jump, its destination popped if dynamic
-		fmt.Fprintf(w, "if x.Aborted(f) {\nreturn x.Abort(f)\n}\n")
+		fmt.Fprintf(w, "if f.Env.Abort.Load() {\nreturn x.Abort(f)\n}\n")
 		switch {
 		case !h.staticJump:
 			fmt.Fprintf(w, "goto jump\n")
@@ -348,19 +361,19 @@ func (r *aotRenderer) terminator(h *blockHead) {
 	case blocks.JumpI:
 		switch {
 		case !h.staticJump:
-			fmt.Fprintf(w, "if !translate.At(s, sp-2).IsZero() {\ndest = *translate.At(s, sp-1)\nsp -= 2\n")
+			fmt.Fprintf(w, "if w := translate.At(s, sp-2); w[0]|w[1]|w[2]|w[3] != 0 {\ndest = *translate.At(s, sp-1)\nsp -= 2\n")
 			jump()
 			fmt.Fprintf(w, "}\nsp -= 2\n")
 		case h.cond == condPop:
-			fmt.Fprintf(w, "sp--\nif !translate.At(s, sp).IsZero() {\n")
+			fmt.Fprintf(w, "sp--\nif w := translate.At(s, sp); w[0]|w[1]|w[2]|w[3] != 0 {\n")
 			jump()
 			fmt.Fprintf(w, "}\n")
 		case h.cond == condNonZero:
-			fmt.Fprintf(w, "if !translate.At(s, sp%+d).IsZero() {\n", h.condSlot)
+			fmt.Fprintf(w, "if w := translate.At(s, sp%+d); w[0]|w[1]|w[2]|w[3] != 0 {\n", h.condSlot)
 			jump()
 			fmt.Fprintf(w, "}\n")
 		default: // condZero
-			fmt.Fprintf(w, "if translate.At(s, sp%+d).IsZero() {\n", h.condSlot)
+			fmt.Fprintf(w, "if w := translate.At(s, sp%+d); w[0]|w[1]|w[2]|w[3] == 0 {\n", h.condSlot)
 			jump()
 			fmt.Fprintf(w, "}\n")
 		}
@@ -438,7 +451,7 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 			if mv.src != tmpSlot {
 				src = slot(mv.src)
 			}
-			fmt.Fprintf(&b, "translate.Copy(%s, %s)\n", dst, src)
+			b.WriteString(renderCopy(dst, src))
 		}
 		if tmp {
 			b.WriteString("}\n")
@@ -457,6 +470,19 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 		pure, ok := aotPure[in.op]
 		if !ok || (in.op == blocks.CLZ && r.p.fork < blocks.Osaka) {
 			return "", false
+		}
+		ops := make([]aotOperand, pure.n)
+		nx := 0
+		for i := range ops {
+			if in.form == irConst && i == int(in.ci) {
+				ops[i] = aotOperand{c: &ir.consts[in.c]}
+				continue
+			}
+			ops[i] = aotOperand{slot: slot(in.src[nx])}
+			nx++
+		}
+		if text, ok := renderLimbs(in.op, slot(in.dst), ops); ok {
+			return text, true
 		}
 		args := make([]string, pure.n)
 		next := 0
@@ -477,9 +503,9 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 		case op == blocks.PUSH0 || op.IsPush():
 			return fmt.Sprintf("*translate.At(s, sp) = %s\nsp++\n", wordLit(&ir.consts[in.c])), true
 		case op >= blocks.DUP1 && op <= blocks.DUP16:
-			return fmt.Sprintf("translate.Copy(translate.At(s, sp), translate.At(s, sp-%d))\nsp++\n", op-blocks.DUP1+1), true
+			return renderCopy("translate.At(s, sp)", fmt.Sprintf("translate.At(s, sp-%d)", op-blocks.DUP1+1)) + "sp++\n", true
 		case op >= blocks.SWAP1 && op <= blocks.SWAP16:
-			return fmt.Sprintf("{\na, b := translate.At(s, sp-1), translate.At(s, sp-%d)\n*a, *b = *b, *a\n}\n", op-blocks.SWAP1+2), true
+			return renderSwap("translate.At(s, sp-1)", fmt.Sprintf("translate.At(s, sp-%d)", op-blocks.SWAP1+2)), true
 		case op == blocks.POP:
 			return "sp--\n", true
 		case op == blocks.JUMPDEST:
@@ -517,28 +543,23 @@ func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
 		}
 	case blocks.MUL:
 		if k, ok := powerOfTwo(c); ok {
-			return fmt.Sprintf("%s.Lsh(%s, %d)\n", dst, src, k), true
+			return renderShift(dst, src, k, true), true
 		}
 	case blocks.DIV:
 		if k, ok := powerOfTwo(c); ok && in.ci == 1 {
-			return fmt.Sprintf("%s.Rsh(%s, %d)\n", dst, src, k), true
+			return renderShift(dst, src, k, false), true
 		}
 	case blocks.MOD:
 		if _, ok := powerOfTwo(c); ok && in.ci == 1 {
-			var mask uint256.Int
-			mask.SubUint64(c, 1)
-			return fmt.Sprintf("%s.And(%s, &%s)\n", dst, src, r.constant(&mask)), true
+			mask := new(uint256.Int).SubUint64(c, 1)
+			return renderLimbs(blocks.AND, dst, []aotOperand{{slot: src}, {c: mask}})
 		}
 	case blocks.SHL, blocks.SHR:
 		if in.ci == 0 {
-			switch {
-			case !c.LtUint64(256):
-				return fmt.Sprintf("%s.Clear()\n", dst), true
-			case in.op == blocks.SHL:
-				return fmt.Sprintf("%s.Lsh(%s, %d)\n", dst, src, c.Uint64()), true
-			default:
-				return fmt.Sprintf("%s.Rsh(%s, %d)\n", dst, src, c.Uint64()), true
+			if !c.LtUint64(256) {
+				return fmt.Sprintf("*%s = uint256.Int{}\n", dst), true
 			}
+			return renderShift(dst, src, uint(c.Uint64()), in.op == blocks.SHL), true
 		}
 	}
 	return "", false

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,7 @@ func TestGenRoundTrip(t *testing.T) {
 		"600a" + // counter 10
 		"5b" + "6001900380" + "600a57" + // at 10: JUMPDEST; counter-1; JUMPI back while non-zero
 		"600052" + "60206000f3" // MSTORE(0, counter); RETURN(0, 32)
+	arith := arithCode()
 	// The module's own directory: the program imports hyvm's packages.
 	dir, err := os.MkdirTemp("testdata", "roundtrip-")
 	if err != nil {
@@ -34,24 +36,31 @@ func TestGenRoundTrip(t *testing.T) {
 	if err := os.WriteFile(hex, []byte(code+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	arithHex := filepath.Join(dir, "arith.hex")
+	if err := os.WriteFile(arithHex, []byte(arith+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	pkgDir := filepath.Join(dir, "loopaot")
 	if err := os.Mkdir(pkgDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(pkgDir, "loop_gen.go")
-	if status, stdout, stderr := hyvmc(t, "gen", "-pkg", "loopaot", "-o", out, "--stats", "Loop="+hex); status != exitOK || stdout != "" || !strings.Contains(stderr, "MB/s") {
+	if status, stdout, stderr := hyvmc(t, "gen", "-pkg", "loopaot", "-o", out, "--stats", "Loop="+hex, "Arith="+arithHex); status != exitOK || stdout != "" || !strings.Contains(stderr, "MB/s") {
 		t.Fatalf("exit %d: %q %q", status, stdout, stderr)
 	}
 	first, _ := os.ReadFile(out)
-	if _, again, _ := hyvmc(t, "gen", "-pkg", "loopaot", "Loop="+hex); again != string(first) {
+	if _, again, _ := hyvmc(t, "gen", "-pkg", "loopaot", "Loop="+hex, "Arith="+arithHex); again != string(first) {
 		t.Error("generated twice, the source differs")
 	}
 	main := `package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
@@ -70,18 +79,56 @@ func main() {
 		panic(err)
 	}
 	code := common.FromHex("` + code + `")
+	arith := common.FromHex("` + arith + `")
 	block := vm.BlockContext{CanTransfer: core.CanTransfer, Transfer: core.Transfer,
 		GetHash: func(uint64) common.Hash { return common.Hash{} }, BlockNumber: big.NewInt(1), Time: 1,
 		Difficulty: big.NewInt(0), GasLimit: 30_000_000, BaseFee: big.NewInt(0), BlobBaseFee: big.NewInt(0), Random: &common.Hash{}}
-	for _, r := range []*runtime.AOTRegistry{reg, nil} {
+	call := func(r *runtime.AOTRegistry, c, input []byte) ([]byte, uint64, error, bool) {
 		st := runtime.NewMemoryState()
 		to := common.HexToAddress("0xc0de")
-		st.SetCode(to, code, tracing.CodeChangeUnspecified)
+		st.SetCode(to, c, tracing.CodeChangeUnspecified)
 		evm := runtime.NewEVM(block, st, blocks.Latest, runtime.Config{AOT: r, Backend: runtime.BackendClosure})
-		out, left, err := evm.Call(context.Background(), common.Address{1}, to, nil, 100000, new(uint256.Int))
+		out, left, err := evm.Call(context.Background(), common.Address{1}, to, input, 1000000, new(uint256.Int))
 		_, found := reg.Name(st.GetCodeHash(to), blocks.Latest)
-		fmt.Printf("%x %d %v %v\n", out, 100000-left, err, found && r != nil)
+		return out, 1000000 - left, err, found && r != nil
 	}
+	for _, r := range []*runtime.AOTRegistry{reg, nil} {
+		out, gas, err, found := call(r, code, nil)
+		fmt.Printf("%x %d %v %v\n", out, gas, err, found)
+	}
+	// Arith on words with every limb pattern: the same on both.
+	rng := rand.New(rand.NewPCG(1, 2))
+	limb := func() uint64 {
+		switch rng.IntN(4) {
+		case 0:
+			return 0
+		case 1:
+			return ^uint64(0)
+		case 2:
+			return rng.Uint64() >> rng.IntN(64)
+		}
+		return rng.Uint64()
+	}
+	differ := 0
+	for range 300 {
+		input := make([]byte, 64)
+		for i := range 8 {
+			binary.BigEndian.PutUint64(input[8*i:], limb())
+		}
+		a, ga, ea, fa := call(reg, arith, input)
+		b, gb, eb, _ := call(nil, arith, input)
+		if !fa || !bytes.Equal(a, b) || ga != gb || (ea == nil) != (eb == nil) {
+			if differ++; differ == 1 {
+				for i := 0; i+32 <= len(a) && i+32 <= len(b); i += 32 {
+					if !bytes.Equal(a[i:i+32], b[i:i+32]) {
+						fmt.Printf("arith %x: word %d: aot %x, closures %x\n", input, i/32, a[i:i+32], b[i:i+32])
+						break
+					}
+				}
+			}
+		}
+	}
+	fmt.Printf("arith: %d of 300 differ\n", differ)
 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o644); err != nil {
@@ -95,7 +142,7 @@ func main() {
 		t.Fatalf("go run: %v\n%s", err, b)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 2 || !strings.HasSuffix(lines[0], " true") || !strings.HasSuffix(lines[1], " false") ||
+	if len(lines) != 3 || lines[len(lines)-1] != "arith: 0 of 300 differ" || !strings.HasSuffix(lines[0], " true") || !strings.HasSuffix(lines[1], " false") ||
 		strings.TrimSuffix(lines[0], " true") != strings.TrimSuffix(lines[1], " false") || !strings.Contains(lines[0], " <nil> ") {
 		t.Fatalf("generated code and closures: %q", lines)
 	}
@@ -103,6 +150,40 @@ func main() {
 	if !bytes.Contains(first, []byte("DO NOT EDIT")) {
 		t.Error("no generated-code header")
 	}
+}
+
+// arithCode is a contract computing, from calldata words a and b, the
+// instructions generated code renders over limbs, with slot operands and
+// with constants of every limb pattern, each result stored in memory, all
+// returned.
+func arithCode() string {
+	var b strings.Builder
+	n := 0
+	store := func() { fmt.Fprintf(&b, "61%04x52", 32*n); n++ } // MSTORE(n*32, result)
+	a, bw := "600035", "602035"                                // CALLDATALOAD(0), CALLDATALOAD(32)
+	consts := []string{
+		"7f" + strings.Repeat("ff", 16) + strings.Repeat("00", 16),
+		"7f" + strings.Repeat("00", 8) + strings.Repeat("ff", 8) + strings.Repeat("12", 16),
+		"6008", "6010", "6020", "6003", "6040", "6064", "60c8", "6081", "61ffff",
+	}
+	for _, op := range []string{"01", "02", "03", "16", "17", "18", "14", "10", "11", "04", "06", "1b", "1c"} {
+		b.WriteString(bw + a + op) // op(a, b): a on top
+		store()
+		b.WriteString(a + bw + op) // op(b, a)
+		store()
+		for _, c := range consts {
+			b.WriteString(c + a + op) // op(a, c)
+			store()
+			b.WriteString(a + c + op) // op(c, a)
+			store()
+		}
+	}
+	b.WriteString(a + "19")
+	store() // NOT
+	b.WriteString(a + "15")
+	store()                               // ISZERO
+	fmt.Fprintf(&b, "61%04x6000f3", 32*n) // RETURN(0, n*32)
+	return b.String()
 }
 
 // TestGenBadInput: bad arguments are one-line usage errors.
