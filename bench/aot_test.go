@@ -1,8 +1,15 @@
 package bench
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -31,5 +38,41 @@ func TestAOTCoversSuites(t *testing.T) {
 	}
 	if n := reg.Len(); n != 8+len(ContractNames) {
 		t.Errorf("%d programs registered, want the 8 main programs and %d contracts", n, len(ContractNames))
+	}
+}
+
+// TestAOTEffects runs every main and contracts case once on the generated
+// code and once on closures and compares what a benchmark run does not
+// look at: the logs and every change to the state (balances, nonces,
+// code, storage), besides status, output and gas.
+func TestAOTEffects(t *testing.T) {
+	cache := runtime.NewCache(0)
+	effects := func(c *Case, engine string) string {
+		r := newRunner(t, c, engine, cache)
+		ov := r.state.(*hyvmstate.Overlay)
+		mark := ov.Snapshot()
+		value := r.call.Value
+		if value == nil {
+			value = new(uint256.Int)
+		}
+		out, left, err := r.machine.Call(context.Background(), Sender, r.call.To, r.call.Input, c.Gas, value)
+		var logs strings.Builder
+		for _, l := range ov.Logs() {
+			fmt.Fprintf(&logs, "%v %v %x; ", l.Address, l.Topics, l.Data)
+		}
+		diff, _ := json.Marshal(ov.DiffSince(mark))
+		return fmt.Sprintf("out %x gas %d err %v logs [%s] diff %s", out, c.Gas-left, err, logs.String(), diff)
+	}
+	for _, c := range loadSuite(t) {
+		if c.Suite == "micro" {
+			continue
+		}
+		aot, closures := effects(&c, EngineHyvmAOT), effects(&c, EngineHyvmClosure)
+		if c.Benchmark == "router_swap" {
+			t.Logf("%s: %d logs, diff of %d bytes", c.Name(), strings.Count(aot, "; "), len(aot)-strings.Index(aot, " diff "))
+		}
+		if aot != closures {
+			t.Errorf("%s:\nAOT      %.600s\nclosures %.600s", c.Name(), aot, closures)
+		}
 	}
 }
