@@ -202,10 +202,16 @@ func (s *hyvmScene) newGuestRunner(tb testing.TB, p payload) *hyvmRun {
 // back end would: cache nil translates everything afresh on every run
 // (one-shot); fresh makes the guest new on every run (as newGuestRunner).
 func (s *hyvmScene) publicRunner(tb testing.TB, p payload, cache *runtime.Cache, fresh bool) *hyvmRun {
+	return s.publicRunnerAOT(tb, p, cache, fresh, nil)
+}
+
+// publicRunnerAOT is publicRunner with the contracts compiled ahead of time
+// in aot (nil: none).
+func (s *hyvmScene) publicRunnerAOT(tb testing.TB, p payload, cache *runtime.Cache, fresh bool, aot *runtime.AOTRegistry) *hyvmRun {
 	st := s.open(tb, nil)
 	c := hyvm.Context{Fork: Fork, Block: blockContext(hyvmGas, contractsTime), Origin: Sender,
 		GasPrice: uint256.NewInt(1), Host: hyvmWallet, Caller: Sender, Gas: hyvmGas, Depth: 1,
-		Cache: cache, InTransaction: true}
+		Cache: cache, InTransaction: true, AOT: aot}
 	var n uint64
 	return &hyvmRun{st: st, run: func() ([]byte, error) {
 		guest := p.guest
@@ -320,6 +326,21 @@ func (s *hyvmScene) checkPayload(tb testing.TB, p payload) {
 	if a, b := public.st.IntermediateRoot(runtime.Rules(Fork)), viaHyVM.st.IntermediateRoot(runtime.Rules(Fork)); a != b {
 		tb.Fatalf("%s: root %v through hyvm.Run, %v through the engine", p.name, a, b)
 	}
+	// The contracts it calls compiled ahead of time: the same outcome.
+	reg, err := AOTRegistry()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	aot := s.publicRunnerAOT(tb, p, nil, false, reg)
+	if got, err := aot.run(); err != nil || !bytes.Equal(got, want) {
+		tb.Fatalf("%s through hyvm.Run with the contracts ahead of time: output %x, error %v; natively %x", p.name, got, err, want)
+	}
+	if a, b := aot.st.Logs(), viaHyVM.st.Logs(); !sameLogs(a, b) {
+		tb.Fatalf("%s: %d logs with the contracts ahead of time, %d through the engine, or they differ", p.name, len(a), len(b))
+	}
+	if a, b := aot.st.IntermediateRoot(runtime.Rules(Fork)), viaHyVM.st.IntermediateRoot(runtime.Rules(Fork)); a != b {
+		tb.Fatalf("%s: root %v with the contracts ahead of time, %v through the engine", p.name, a, b)
+	}
 	native.st.IntermediateRoot(runtime.Rules(Fork))
 	for _, a := range touched(native.st) {
 		x, y := viaHyVM.st, native.st
@@ -393,7 +414,8 @@ func TestHyVMPayloads(t *testing.T) {
 // run-tx-cached: hyvm.Run as its own transaction on a state opened for the
 // run (its default mode; the time includes opening a StateDB whose every
 // account and slot is then read cold from the database, which the other
-// variants read from a warm StateDB). The hyvm variants also report geth/hyvm, go-ethereum's time
+// variants read from a warm StateDB), and run-aot-cached: run-cached with
+// the contracts compiled ahead of time (package aot). The hyvm variants also report geth/hyvm, go-ethereum's time
 // over theirs (above 1 hyvm is faster).
 func BenchmarkHyVM(b *testing.B) {
 	s := newHyVMScene(b)
@@ -414,6 +436,13 @@ func BenchmarkHyVM(b *testing.B) {
 			{"run-newguest", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), true) }},
 			{"run-cached", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), false) }},
 			{"run-tx-cached", func() *hyvmRun { return s.txRunner(b, p, runtime.NewCache(0)) }},
+			{"run-aot-cached", func() *hyvmRun {
+				reg, err := AOTRegistry()
+				if err != nil {
+					b.Fatal(err)
+				}
+				return s.publicRunnerAOT(b, p, runtime.NewCache(0), false, reg)
+			}},
 		}
 		want, err := s.gethRunner(b, p).once()
 		if err != nil {
