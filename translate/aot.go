@@ -46,11 +46,42 @@ func (x *AOT) Dest(d *uint256.Int) uint32 {
 
 // Mload, Mstore and Mstore8 are the memory cores (gas for growth charged,
 // limits applied), called directly: they leave the stack height alone.
-func (x *AOT) Mload(f *Frame, z, off *uint256.Int) error  { return coreMload(f, z, off) }
-func (x *AOT) Mstore(f *Frame, off, v *uint256.Int) error { return coreMstore(f, off, v) }
+// Where memory already covers the word (and no tracer waits for its
+// growth) they read or write it in place, as coverMemory lets the cores.
+func (x *AOT) Mload(f *Frame, z, off *uint256.Int) error {
+	if o, ok := f.coveredWord(off); ok {
+		z.SetBytes32(f.Mem.store[o : o+32])
+		return nil
+	}
+	return coreMload(f, z, off)
+}
+
+func (x *AOT) Mstore(f *Frame, off, v *uint256.Int) error {
+	if o, ok := f.coveredWord(off); ok {
+		f.Mem.watch.wrote(o, 32)
+		v.PutUint256(f.Mem.store[o:])
+		return nil
+	}
+	return coreMstore(f, off, v)
+}
+
 func (x *AOT) Mstore8(f *Frame, off, v *uint256.Int) error {
 	return coreMstore8(f, off, v)
 }
+
+// coveredWord returns off as an offset if memory covers the word there.
+func (f *Frame) coveredWord(off *uint256.Int) (uint64, bool) {
+	n := uint64(len(f.Mem.store))
+	o := off[0]
+	return o, off[1]|off[2]|off[3] == 0 && n >= 32 && o <= n-32 && !f.trace.pending
+}
+
+// Mulmod, Exp and CallDataLoad are the slot forms' cores, called directly.
+func (x *AOT) Mulmod(f *Frame, z, a, b, m *uint256.Int) { coreMulmod(f, z, a, b, m) }
+func (x *AOT) Exp(f *Frame, z, base, exponent *uint256.Int) error {
+	return coreExp(f, z, base, exponent)
+}
+func (x *AOT) CallDataLoad(f *Frame, z, off *uint256.Int) { callDataWord(z, off, f.Input) }
 
 // MstoreAt is MSTORE at constant offset o (which memOffsetOK accepts,
 // c being o as a word): in place where memory already covers it, as

@@ -529,6 +529,12 @@ func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
 			return fmt.Sprintf("if err := x.Mstore(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
 		case blocks.MSTORE8:
 			return fmt.Sprintf("if err := x.Mstore8(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
+		case blocks.MULMOD:
+			return fmt.Sprintf("x.Mulmod(f, %s, %s, %s, %s)\n", slot(in.dst), slot(in.src[0]), slot(in.src[1]), slot(in.src[2])), true
+		case blocks.EXP:
+			return fmt.Sprintf("if err := x.Exp(f, %s, %s, %s)%s", slot(in.dst), slot(in.src[0]), slot(in.src[1]), fail), true
+		case blocks.CALLDATALOAD:
+			return fmt.Sprintf("x.CallDataLoad(f, %s, %s)\n", slot(in.dst), slot(in.src[0])), true
 		}
 		return "", false
 	}

@@ -153,7 +153,7 @@ func main() {
 }
 
 // arithCode is a contract computing, from calldata words a and b, the
-// instructions generated code renders over limbs, with slot operands and
+// instructions generated code renders over limbs or calls directly, with slot operands and
 // with constants of every limb pattern, each result stored in memory, all
 // returned.
 func arithCode() string {
@@ -178,6 +178,18 @@ func arithCode() string {
 			store()
 		}
 	}
+	for _, op := range []string{"08", "09"} { // ADDMOD, MULMOD: (a, b, m) with m = b, a constant, a^b
+		b.WriteString(bw + bw + a + op)
+		store()
+		b.WriteString(consts[1] + bw + a + op)
+		store()
+		b.WriteString(bw + a + "18" + bw + a + op)
+		store()
+	}
+	b.WriteString("60ff" + bw + "16" + a + "0a") // EXP(a, b&0xff)
+	store()
+	b.WriteString(a + "600035" + "601f16" + "35" + "18") // CALLDATALOAD(a&31) ^ a: a slot offset
+	store()
 	b.WriteString(a + "19")
 	store() // NOT
 	b.WriteString(a + "15")
