@@ -3,4 +3,4 @@
 // the benchmarks' hyvm-aot engine and the AOT conformance tests.
 package aot
 
-//go:generate go run gen.go
+//go:generate go run -tags aotgen gen.go

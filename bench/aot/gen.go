@@ -3,7 +3,10 @@
 // gen.go writes suite_gen.go: the evm-benchmarks programs (the main suite,
 // read from ../shared/benchmarks) compiled ahead of time to Go by the
 // translator, their bytecode left out (Register takes it from the suite).
-// Run by go generate; TestGeneratedIsCurrent fails if its output drifts.
+// Run by go generate, with the aotgen tag: the generator builds package
+// bench, which imports this package, so it builds it with stub.go instead
+// of the source it replaces (which may not compile after a change of the
+// translator). TestGeneratedIsCurrent fails if its output drifts.
 package main
 
 import (

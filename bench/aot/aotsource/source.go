@@ -22,7 +22,7 @@ func Suite() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return translate.GenerateGo(translate.GenOptions{Package: "aot", Fork: Fork, ExternalCode: true}, contracts)
+	return translate.GenerateGo(translate.GenOptions{Package: "aot", Fork: Fork, ExternalCode: true, BuildTag: "!aotgen"}, contracts)
 }
 
 // SuiteContracts lists the main suite's distinct programs by benchmark
