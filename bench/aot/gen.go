@@ -1,8 +1,9 @@
 //go:build ignore
 
-// gen.go writes suite_gen.go: the evm-benchmarks programs (the main suite,
-// read from ../shared/benchmarks) compiled ahead of time to Go by the
-// translator, their bytecode left out (Register takes it from the suite).
+// gen.go writes suite_gen.go: the evm-benchmarks main programs (read from
+// ../shared/benchmarks) and the contracts suite's contracts as deployed,
+// compiled ahead of time to Go by the translator, their bytecode left out
+// (Register takes it by name).
 // Run by go generate, with the aotgen tag: the generator builds package
 // bench, which imports this package, so it builds it with stub.go instead
 // of the source it replaces (which may not compile after a change of the
