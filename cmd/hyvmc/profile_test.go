@@ -34,12 +34,22 @@ func TestProfileTransaction(t *testing.T) {
 	d := c.DeployDEX(t)
 	path := []common.Address{d.TokenA, d.TokenB, d.TokenC}
 	swap := devchain.Pack(t, d.RouterABI, "swapExactTokensForTokens", devchain.Ether(1000), big.NewInt(1), path, c.Sender, big.NewInt(1<<40))
-	tx, receipt := c.Transact(t, &d.Router, swap, 500_000)
+	// An approval of exactly the amount in, then the swap, which spends
+	// it to zero (a refund its gas depends on), sent together: on the
+	// in-process node one block, so the replay must run the approval first.
+	receipts := c.TransactAll(t,
+		devchain.TxArgs{To: &d.TokenA, Data: devchain.Pack(t, d.TokenABI, "approve", d.Router, devchain.Ether(1000)), Gas: 100_000},
+		devchain.TxArgs{To: &d.Router, Data: swap, Gas: 500_000})
+	receipt := receipts[1]
 	if receipt.Status != types.ReceiptStatusSuccessful {
 		t.Fatal("the swap failed on the node")
 	}
+	t.Logf("the swap is transaction %d of block %d", receipt.TransactionIndex, receipt.BlockNumber)
+	if !c.Geth() && receipt.TransactionIndex == 0 {
+		t.Fatal("the in-process node put the swap first in its block: the replay of the transactions before it is not tested")
+	}
 	out := filepath.Join(t.TempDir(), "swap.pb.gz")
-	status, stdout, stderr := hyvmc(t, "profile", "--fork-url", c.URL, "--tx", tx.Hash().Hex(), "--srcmap", standardOutput,
+	status, stdout, stderr := hyvmc(t, "profile", "--fork-url", c.URL, "--tx", receipt.TxHash.Hex(), "--srcmap", standardOutput,
 		"--sources", filepath.Join("..", "..", "testdata", "contracts"), "-o", out)
 	if status != exitOK {
 		t.Fatalf("exit %d: %s%s", status, stdout, stderr)
@@ -64,7 +74,7 @@ func TestProfileTransaction(t *testing.T) {
 			Gas, GasCost uint64
 		}
 	}
-	err := c.Client.Client().CallContext(context.Background(), &trace, "debug_traceTransaction", tx.Hash(),
+	err := c.Client.Client().CallContext(context.Background(), &trace, "debug_traceTransaction", receipt.TxHash,
 		map[string]any{"disableStack": true, "disableStorage": true})
 	if err != nil || len(trace.StructLogs) == 0 {
 		t.Fatalf("debug_traceTransaction: %v (%d logs)", err, len(trace.StructLogs))

@@ -178,6 +178,53 @@ func (c *Chain) Transact(t testing.TB, to *common.Address, data []byte, gas uint
 	return tx, receipt
 }
 
+// TxArgs is a transaction of TransactAll.
+type TxArgs struct {
+	To   *common.Address
+	Data []byte
+	Gas  uint64
+}
+
+// TransactAll signs transactions from Sender with consecutive nonces, sends
+// them all, then has them mined, and returns their receipts in order. The
+// in-process node seals them in one block; geth --dev seals as they come,
+// so they may land in one block or several.
+func (c *Chain) TransactAll(t testing.TB, txs ...TxArgs) []*types.Receipt {
+	t.Helper()
+	ctx := context.Background()
+	ec := c.Client
+	nonce, err := ec.PendingNonceAt(ctx, c.Sender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chainID, _ := ec.ChainID(ctx)
+	tip := big.NewInt(2_000_000_000)
+	head, _ := ec.HeaderByNumber(ctx, nil)
+	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
+	var signed []*types.Transaction
+	for i, a := range txs {
+		tx := types.MustSignNewTx(c.key, types.LatestSignerForChainID(chainID),
+			&types.DynamicFeeTx{ChainID: chainID, Nonce: nonce + uint64(i), GasTipCap: tip, GasFeeCap: feeCap, Gas: a.Gas, To: a.To, Data: a.Data})
+		if err := ec.SendTransaction(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		signed = append(signed, tx)
+	}
+	c.mine()
+	receipts := make([]*types.Receipt, len(signed))
+	for i, tx := range signed {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if receipts[i], err = ec.TransactionReceipt(ctx, tx.Hash()); err == nil || time.Now().After(deadline) {
+				break
+			}
+		}
+		if err != nil {
+			t.Fatalf("transaction %x: no receipt: %v", tx.Hash(), err)
+		}
+	}
+	return receipts
+}
+
 // Sign signs tx with the sender's key, without sending it.
 func (c *Chain) Sign(t testing.TB, tx types.TxData) *types.Transaction {
 	t.Helper()
