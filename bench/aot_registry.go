@@ -1,11 +1,14 @@
 package bench
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/hyvm/hyvm/bench/aot"
 	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/translate"
 )
 
 // AOTRegistry returns the registry of the main suite's programs and the
@@ -25,6 +28,32 @@ var aotRegistry struct {
 }
 
 func newAOTRegistry() (*runtime.AOTRegistry, error) {
+	contracts, err := AOTContracts()
+	if err != nil {
+		return nil, err
+	}
+	code := map[string][]byte{}
+	for _, c := range contracts {
+		code[c.Name] = c.Code
+	}
+	r := runtime.NewAOTRegistry()
+	err = aot.Register(r, func(name string) ([]byte, error) {
+		if c, ok := code[name]; ok {
+			return c, nil
+		}
+		return nil, fmt.Errorf("no program %s in the suite or the contracts", name)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bench: the suite's ahead-of-time code: %w", err)
+	}
+	return r, nil
+}
+
+// AOTContracts lists what package aot compiles ahead of time: the main
+// suite's distinct programs by benchmark name (the micro suite's are
+// pathological on purpose: 24,576 JUMPDESTs) and the contracts suite's
+// contracts as deployed, by artifact name.
+func AOTContracts() ([]translate.AOTContract, error) {
 	dir, err := SuiteDir()
 	if err != nil {
 		return nil, err
@@ -33,9 +62,14 @@ func newAOTRegistry() (*runtime.AOTRegistry, error) {
 	if err != nil {
 		return nil, err
 	}
-	code := map[string][]byte{}
+	var out []translate.AOTContract
 	for _, c := range cases {
-		code[c.Benchmark] = c.Code
+		if c.Suite != "main" || slices.ContainsFunc(out, func(o translate.AOTContract) bool {
+			return o.Name == c.Benchmark || bytes.Equal(o.Code, c.Code)
+		}) {
+			continue
+		}
+		out = append(out, translate.AOTContract{Name: c.Benchmark, Code: c.Code})
 	}
 	if dir, err = ContractsDir(); err != nil {
 		return nil, err
@@ -44,18 +78,8 @@ func newAOTRegistry() (*runtime.AOTRegistry, error) {
 	if err != nil {
 		return nil, err
 	}
-	for name, c := range deployed {
-		code[name] = c
+	for _, name := range ContractNames {
+		out = append(out, translate.AOTContract{Name: name, Code: deployed[name]})
 	}
-	r := runtime.NewAOTRegistry()
-	err = aot.Register(r, func(name string) ([]byte, error) {
-		if c, ok := code[name]; ok {
-			return c, nil
-		}
-		return nil, fmt.Errorf("no benchmark %s in %s", name, dir)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("bench: the suite's ahead-of-time code: %w", err)
-	}
-	return r, nil
+	return out, nil
 }

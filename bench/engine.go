@@ -38,10 +38,17 @@ func Engines() []string {
 	return []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineHyvmAMD64, EngineHyvmAOT, EngineGeth}
 }
 
-// hyvmBackends maps hyvm's engine names to their backends.
-var hyvmBackends = map[string]runtime.Backend{
-	EngineHyvm: runtime.BackendAuto, EngineHyvmInterp: runtime.BackendInterp, EngineHyvmClosure: runtime.BackendClosure,
-	EngineHyvmAMD64: runtime.BackendAMD64, EngineHyvmAOT: runtime.BackendAuto,
+// hyvmEngine is how one of hyvm's engines runs code.
+type hyvmEngine struct {
+	backend runtime.Backend
+	aot     bool // with the code compiled ahead of time (AOTRegistry)
+}
+
+// hyvmEngines maps hyvm's engine names to how they run code.
+var hyvmEngines = map[string]hyvmEngine{
+	EngineHyvm: {backend: runtime.BackendAuto}, EngineHyvmInterp: {backend: runtime.BackendInterp},
+	EngineHyvmClosure: {backend: runtime.BackendClosure}, EngineHyvmAMD64: {backend: runtime.BackendAMD64},
+	EngineHyvmAOT: {backend: runtime.BackendAuto, aot: true},
 }
 
 // Addresses used by every benchmark.
@@ -110,7 +117,7 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 	// hyvm runs on its own state overlay over go-ethereum's StateDB;
 	// go-ethereum keeps its StateDB, as its users would.
 	var runState vm.StateDB = st
-	if _, hyvm := hyvmBackends[engine]; hyvm {
+	if _, hyvm := hyvmEngines[engine]; hyvm {
 		runState = hyvmstate.New(st)
 	}
 	r := &Runner{c: c, engine: engine, call: call, state: runState}
@@ -146,10 +153,10 @@ func blockContext(gasLimit, time uint64) vm.BlockContext {
 // newMachine returns engine over st, with Sender as the transaction origin.
 func newMachine(engine string, block vm.BlockContext, st vm.StateDB, cache *runtime.Cache) (runtime.Machine, error) {
 	var m runtime.Machine
-	switch backend, hyvm := hyvmBackends[engine]; {
+	switch h, hyvm := hyvmEngines[engine]; {
 	case hyvm:
-		cfg := runtime.Config{Cache: cache, Backend: backend}
-		if engine == EngineHyvmAOT {
+		cfg := runtime.Config{Cache: cache, Backend: h.backend}
+		if h.aot {
 			var err error
 			if cfg.AOT, err = AOTRegistry(); err != nil {
 				return nil, err

@@ -57,11 +57,8 @@ func engineOf(r *Runner) string {
 	switch m := r.machine.(type) {
 	case *runtime.EVM:
 		if _, ok := r.state.(*hyvmstate.Overlay); ok {
-			if m.AOT() != nil {
-				return EngineHyvmAOT
-			}
-			for name, b := range hyvmBackends {
-				if m.Backend() == b && name != EngineHyvmAOT {
+			for name, h := range hyvmEngines {
+				if m.Backend() == h.backend && (m.AOT() != nil) == h.aot {
 					return name
 				}
 			}

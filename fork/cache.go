@@ -246,12 +246,6 @@ func (c *Cache) forget(addr common.Address, keys []common.Hash) {
 	}
 }
 
-// load returns m[k], fetching it with fetch if no one has: concurrent
-// loads of one key wait for the first fetch, which runs on its own
-// (detached from the context of whoever started it, bounded by the
-// source's timeout and retries) so that one caller's cancellation fails no
-// one else; each caller stops waiting when its own ctx ends. A failed fetch
-// is not kept: it is removed before its waiters learn of it.
 // fetched returns k's value if the cache has it already: the path of
 // every read of a warm cache, which builds nothing (no closure, no name
 // of the read) and only takes the read lock.
@@ -270,6 +264,12 @@ func fetched[K comparable, T any](c *Cache, m map[K]*entry[T], k K) (T, bool, er
 	return zero, false, nil
 }
 
+// load returns m[k], fetching it with fetch if no one has: concurrent
+// loads of one key wait for the first fetch, which runs on its own
+// (detached from the context of whoever started it, bounded by the
+// source's timeout and retries) so that one caller's cancellation fails no
+// one else; each caller stops waiting when its own ctx ends. A failed fetch
+// is not kept: it is removed before its waiters learn of it.
 func load[K comparable, T any](ctx context.Context, c *Cache, m map[K]*entry[T], k K, what string, fetch func(context.Context) (T, error)) (T, error) {
 	c.mu.Lock()
 	e, ok := m[k]

@@ -45,16 +45,20 @@ type Options struct {
 type Profiler struct {
 	opts    Options
 	frames  []frame
-	samples map[string]*sample
-	key     []byte                    // scratch for sample keys
-	codes   map[common.Address][]byte // each code address's code, as first run
-	clock   clock
+	samples map[sampleKey]*sample
+	// prefixes numbers the callers' stacks met (their keys: the locs,
+	// outermost first), so that a sample is found by a fixed-size key
+	// whatever the depth; prefixKeys holds them by number.
+	prefixes   map[string]int32
+	prefixKeys []string
+	codes      map[common.Address][]byte // each code address's code, as first run
+	clock      clock
 }
 
 // frame is one call being run.
 type frame struct {
 	code   common.Address // whose code runs (for DELEGATECALL, the callee)
-	prefix []byte         // the key of the callers' stack, which is fixed while the frame runs
+	prefix int32          // the number of the callers' stack, which is fixed while the frame runs
 	pc     uint64         // the instruction running, or the call made from it
 	spent  uint64         // gas attributed so far: instructions and callees
 	callAt *sample        // the sample of the call instruction (not a creation) that entered the next frame
@@ -63,9 +67,17 @@ type frame struct {
 	jumped bool           // the last instruction was a JUMPI or JUMP: the next starts a block
 }
 
+// sampleKey finds a sample: the callers' stack's number, the code and pc.
+type sampleKey struct {
+	prefix int32
+	code   common.Address
+	pc     uint64
+}
+
 // sample is one call stack's totals.
 type sample struct {
-	stack             []loc // outermost first
+	key               string // the stack's locs, for a stable order
+	stack             []loc  // outermost first
 	gas, instrs, nsec int64
 }
 
@@ -77,7 +89,8 @@ type loc struct {
 
 // New returns a Profiler.
 func New(opts Options) *Profiler {
-	p := &Profiler{opts: opts, samples: map[string]*sample{}, codes: map[common.Address][]byte{}}
+	p := &Profiler{opts: opts, samples: map[sampleKey]*sample{}, codes: map[common.Address][]byte{},
+		prefixes: map[string]int32{"": 0}, prefixKeys: []string{""}}
 	p.clock.every = max(opts.TimeEvery, 1)
 	p.clock.seed = 0x9e3779b97f4a7c15
 	return p
@@ -102,14 +115,20 @@ func (p *Profiler) onEnter(depth int, typ byte, from, to common.Address, input [
 			p.frames[n-1].spent -= gas
 		}
 	}
-	var prefix []byte
+	var prefix int32
 	if n := len(p.frames); n > 0 {
 		parent := &p.frames[n-1]
 		at := parent.pc
 		if p.opts.ByBlock {
 			at = parent.block
 		}
-		prefix = appendLoc(append([]byte(nil), parent.prefix...), parent.code, at)
+		key := appendLoc([]byte(p.prefixKeys[parent.prefix]), parent.code, at)
+		var ok bool
+		if prefix, ok = p.prefixes[string(key)]; !ok {
+			prefix = int32(len(p.prefixKeys))
+			p.prefixes[string(key)] = prefix
+			p.prefixKeys = append(p.prefixKeys, string(key))
+		}
 	}
 	p.frames = append(p.frames, frame{code: to, prefix: prefix})
 }
@@ -178,22 +197,23 @@ func (p *Profiler) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	}
 }
 
-// at returns the sample of f's stack (its callers', then f at pc). The
-// key is built in a scratch buffer: looking up a sample seen before
-// allocates nothing.
+// at returns the sample of f's stack (its callers', then f at pc), found
+// by a fixed-size key: a sample seen before costs one lookup, whatever the
+// depth, and allocates nothing.
 func (p *Profiler) at(pc uint64, f *frame) *sample {
-	p.key = appendLoc(append(p.key[:0], f.prefix...), f.code, pc)
-	if s := p.samples[string(p.key)]; s != nil {
+	k := sampleKey{f.prefix, f.code, pc}
+	if s := p.samples[k]; s != nil {
 		return s
 	}
-	s := &sample{}
-	for k := 0; k < len(p.key); k += locSize {
+	key := appendLoc([]byte(p.prefixKeys[f.prefix]), f.code, pc)
+	s := &sample{key: string(key)}
+	for i := 0; i < len(key); i += locSize {
 		var l loc
-		copy(l.code[:], p.key[k:])
-		l.pc = binary.BigEndian.Uint64(p.key[k+common.AddressLength:])
+		copy(l.code[:], key[i:])
+		l.pc = binary.BigEndian.Uint64(key[i+common.AddressLength:])
 		s.stack = append(s.stack, l)
 	}
-	p.samples[string(p.key)] = s
+	p.samples[k] = s
 	return s
 }
 
@@ -235,13 +255,12 @@ func (p *Profiler) Profile() *profile.Profile {
 	locs := map[loc]*profile.Location{}
 	mappings := map[common.Hash]*profile.Mapping{}
 	contracts := map[common.Address]*contract{}
-	keys := make([]string, 0, len(p.samples))
-	for k := range p.samples {
-		keys = append(keys, k)
+	ordered := make([]*sample, 0, len(p.samples))
+	for _, s := range p.samples {
+		ordered = append(ordered, s)
 	}
-	sort.Strings(keys) // the same runs give the same bytes
-	for _, k := range keys {
-		s := p.samples[k]
+	sort.Slice(ordered, func(i, j int) bool { return ordered[i].key < ordered[j].key }) // the same runs give the same bytes
+	for _, s := range ordered {
 		ps := &profile.Sample{Value: []int64{s.gas, s.instrs}}
 		if p.opts.Time {
 			ps.Value = append(ps.Value, s.nsec)

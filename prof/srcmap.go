@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hyvm/hyvm/blocks"
 )
 
 // SourceFile is one Solidity source of a compilation: its id in source
@@ -57,7 +59,6 @@ func NewSourceMap(code []byte, srcmap string, files []SourceFile) (*SourceMap, e
 				idx.lineStarts = append(idx.lineStarts, j+1)
 			}
 		}
-		sort.Slice(f.Functions, func(a, b int) bool { return f.Functions[a].Start < f.Functions[b].Start })
 		m.files[f.ID] = idx
 	}
 	var prev srcEntry
@@ -80,11 +81,12 @@ func NewSourceMap(code []byte, srcmap string, files []SourceFile) (*SourceMap, e
 	n := 0
 	for pc := 0; pc < len(code); pc++ {
 		m.instr[pc] = n
-		if op := code[pc]; op >= 0x60 && op <= 0x7f { // PUSH1..PUSH32
-			for k := 1; k <= int(op-0x5f) && pc+k < len(code); k++ {
+		if op := blocks.Opcode(code[pc]); op.IsPush() {
+			n := op.Info().Immediate
+			for k := 1; k <= n && pc+k < len(code); k++ {
 				m.instr[pc+k] = -1
 			}
-			pc += int(op - 0x5f)
+			pc += n
 		}
 		n++
 	}

@@ -41,11 +41,19 @@ func NewAOTRegistry() *AOTRegistry { return new(AOTRegistry) }
 // translator (digest: regenerate it) or code is already registered for
 // fork under another name.
 func (r *AOTRegistry) Add(name string, code []byte, fork blocks.Fork, run translate.AOTFunc, digest string) error {
+	return r.add(name, code, codeHash(code), fork, run, digest)
+}
+
+// add is Add for code whose hash is known.
+func (r *AOTRegistry) add(name string, code []byte, hash common.Hash, fork blocks.Fork, run translate.AOTFunc, digest string) error {
+	k := aotKey{hash, fork}
+	if n, ok := r.Name(hash, fork); ok && n != name {
+		return fmt.Errorf("runtime: ahead-of-time %s: its code is registered as %s", name, n)
+	}
 	p, err := translate.NewAOTProgram(code, fork, run, digest)
 	if err != nil {
 		return fmt.Errorf("runtime: ahead-of-time %s: %w", name, err)
 	}
-	k := aotKey{codeHash(code), fork}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old := r.progs.Load()
@@ -55,7 +63,7 @@ func (r *AOTRegistry) Add(name string, code []byte, fork blocks.Fork, run transl
 			next[k] = v
 		}
 	}
-	if e, ok := next[k]; ok && e.name != name {
+	if e, ok := next[k]; ok && e.name != name { // added meanwhile
 		return fmt.Errorf("runtime: ahead-of-time %s: its code is registered as %s", name, e.name)
 	}
 	next[k] = aotEntry{name, p}
@@ -66,10 +74,11 @@ func (r *AOTRegistry) Add(name string, code []byte, fork blocks.Fork, run transl
 // AddHash is Add for generated code that names its code by hash and takes
 // the bytes from the caller: code must have that hash.
 func (r *AOTRegistry) AddHash(name string, code []byte, hash string, fork blocks.Fork, run translate.AOTFunc, digest string) error {
-	if got := codeHash(code).Hex(); got != hash {
-		return fmt.Errorf("runtime: ahead-of-time %s: the code given has hash %s, the generated code's is %s", name, got, hash)
+	got := codeHash(code)
+	if got.Hex() != hash {
+		return fmt.Errorf("runtime: ahead-of-time %s: the code given has hash %s, the generated code's is %s", name, got.Hex(), hash)
 	}
-	return r.Add(name, code, fork, run, digest)
+	return r.add(name, code, got, fork, run, digest)
 }
 
 // Len returns the number of programs registered.

@@ -219,15 +219,16 @@ func (e *EVM) program(hash common.Hash, code []byte, stateCode bool) (*translate
 	if p := e.nativeProgram(hash); p != nil {
 		return p, nil
 	}
-	if e.aot != nil {
-		if p := e.aot.lookup(hash, e.env.Fork); p != nil {
-			return p, nil
-		}
-	}
 	// The last program is remembered: repeated calls to one contract then
-	// skip the shared cache's lock, map and LRU update.
+	// skip the registry's and the shared cache's lookups.
 	if e.lastProg != nil && e.lastHash == hash {
 		return e.lastProg, nil
+	}
+	if e.aot != nil {
+		if p := e.aot.lookup(hash, e.env.Fork); p != nil {
+			e.lastHash, e.lastProg = hash, p
+			return p, nil
+		}
 	}
 	p, err := e.cache.program(hash, code, stateCode, e.env.Fork, e.opts)
 	if err == nil {

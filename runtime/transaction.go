@@ -72,7 +72,7 @@ func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.
 	// or the error that made the message invalid.
 	hooks := tracerOf(m)
 	if hooks != nil && hooks.OnTxStart != nil {
-		hooks.OnTxStart(vmContext(block, statedb), messageTx(msg), msg.From)
+		hooks.OnTxStart(VMContext(block, statedb), messageTx(msg), msg.From)
 	}
 	if hooks != nil && hooks.OnTxEnd != nil {
 		defer func() {
@@ -169,8 +169,8 @@ func tracerOf(m Machine) *tracing.Hooks {
 	return nil
 }
 
-// vmContext is the block as a tracer sees it.
-func vmContext(block *vm.BlockContext, statedb vm.StateDB) *tracing.VMContext {
+// VMContext is the block as a tracer sees it (OnTxStart), over statedb.
+func VMContext(block *vm.BlockContext, statedb vm.StateDB) *tracing.VMContext {
 	return &tracing.VMContext{Coinbase: block.Coinbase, BlockNumber: block.BlockNumber, Time: block.Time,
 		Random: block.Random, BaseFee: block.BaseFee, StateDB: statedb}
 }

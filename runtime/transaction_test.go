@@ -304,7 +304,7 @@ func TestApplyMessageTellsTracer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t, false)
 			var events []string
-			var endGas uint64
+			var endReceipt *types.Receipt
 			var endErr error
 			hooks := &tracing.Hooks{
 				OnTxStart: func(vm *tracing.VMContext, tx *types.Transaction, from common.Address) {
@@ -317,10 +317,7 @@ func TestApplyMessageTellsTracer(t *testing.T) {
 					events = append(events, "enter")
 				},
 				OnTxEnd: func(r *types.Receipt, err error) {
-					if r != nil {
-						endGas = r.GasUsed
-					}
-					endErr = err
+					endReceipt, endErr = r, err
 					events = append(events, "end")
 				},
 			}
@@ -329,11 +326,11 @@ func TestApplyMessageTellsTracer(t *testing.T) {
 			want := "start enter end"
 			if tt.invalid {
 				want = "start end"
-				if err == nil || !errors.Is(endErr, core.ErrNonceTooHigh) {
-					t.Errorf("error %v, told %v", err, endErr)
+				if err == nil || !errors.Is(endErr, core.ErrNonceTooHigh) || endReceipt != nil {
+					t.Errorf("error %v, told %v and receipt %v (want none)", err, endErr, endReceipt)
 				}
-			} else if err != nil || endErr != nil || endGas != res.UsedGas {
-				t.Errorf("error %v, told %v, gas %d told %d", err, endErr, res.UsedGas, endGas)
+			} else if err != nil || endErr != nil || endReceipt == nil || endReceipt.GasUsed != res.UsedGas {
+				t.Errorf("error %v, told %v, gas %d told %+v", err, endErr, res.UsedGas, endReceipt)
 			}
 			if got := strings.Join(events, " "); got != want {
 				t.Errorf("events %q, want %q", got, want)

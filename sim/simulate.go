@@ -119,6 +119,9 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		return nil, block, err
 	}
 	rules := runtime.Rules(fork)
+	if cfg.Cache == nil {
+		cfg.Cache = runtime.NewCache(0) // one for every call, traced or not
+	}
 	evm := runtime.NewEVM(block, st, fork, cfg)
 	results := make([]CallResult, len(b.Calls))
 	for i, c := range b.Calls {
@@ -133,7 +136,7 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 			}
 			traced := cfg
 			traced.Tracer = tracer.Hooks
-			evm = runtime.NewEVM(block, st, fork, traced)
+			evm.Reset(block, st, fork, traced) // keeps its frames
 		}
 		res, err := runtime.ApplyMessage(ctx, evm, st, &block, fork, msg)
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 // the JUMPDESTs; block entry charges gas and checks the stack as
 // Program.runBlocks does; moves, constants, PUSH/DUP/SWAP/POP and the
 // pure arithmetic, comparison and bitwise instructions are rendered over
-// the frame's stack words and the semantic core (CoreAdd, ...); every
+// the frame's stack words and the semantic core (coreAdd, ...); every
 // other instruction (memory, storage, hashing, environment, logs, calls,
 // and anything with a pre-step) calls the closure the closure backend made
 // of the same IR instruction (AOT.Op). The frame is the ABI: stack words,
@@ -70,9 +70,6 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 	}
 	var body bytes.Buffer
 	for _, c := range contracts {
-		if err := blocks.Check(c.Code, fork); err != nil {
-			return nil, fmt.Errorf("translate: %s: %w", c.Name, err)
-		}
 		g, err := renderAOT(c.Code, fork, c.Name)
 		if err != nil {
 			return nil, fmt.Errorf("translate: %s: %w", c.Name, err)
@@ -144,12 +141,7 @@ type aotRendering struct {
 	digest        string
 	ops           [][]opFn
 	dests         []uint32 // AOT.dests
-}
-
-// aotBlock is one block of the sweep.
-type aotBlock struct {
-	head blockHead
-	ir   irBlock // a copy of the builder's scratch
+	prog          *Program // the program swept, which the generated code runs
 }
 
 // namePlaceholder stands for the contract's name while the rendering is
@@ -165,17 +157,20 @@ func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err
 			g, err = nil, fmt.Errorf("%w: generating Go: %v", ErrInternal, r)
 		}
 	}()
+	if err := blocks.Check(code, fork); err != nil {
+		return nil, err
+	}
 	p := newProgram(code, fork, blocks.JumpDests(code), Options{Tier: TierClosure})
 	sc := getScratch()
 	defer scratchPool.Put(sc)
-	g = &aotRendering{}
-	var bs []aotBlock
+	g = &aotRendering{prog: p}
+	var bs []irBlock // copies of the builder's scratch
 	index := map[uint32]int{}
 	for pc := uint32(0); int(pc) < len(code); {
 		var bc blockCode
 		src, _ := p.translateAt(pc, &bc, sc)
 		index[pc] = len(bs)
-		bs = append(bs, aotBlock{head: bc.blockHead, ir: cloneIR(&sc.ir)})
+		bs = append(bs, cloneIR(&sc.ir))
 		g.ops = append(g.ops, bc.ops)
 		pc = src.End
 	}
@@ -184,7 +179,7 @@ func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err
 	if r.dynamic {
 		g.dests = make([]uint32, len(code))
 		for n, i := range r.destOrder {
-			g.dests[bs[i].head.start] = uint32(n + 1)
+			g.dests[bs[i].start] = uint32(n + 1)
 		}
 	}
 	var cb bytes.Buffer
@@ -212,7 +207,7 @@ func cloneIR(ir *irBlock) irBlock {
 // aotRenderer renders one contract's function.
 type aotRenderer struct {
 	p         *Program
-	blocks    []aotBlock
+	blocks    []irBlock
 	index     map[uint32]int // block start → sweep index
 	consts    map[uint256.Int]int
 	constList []uint256.Int
@@ -228,7 +223,7 @@ func (r *aotRenderer) render() []byte {
 	r.analyse()
 	w := &r.out
 	fmt.Fprintf(w, "\n// run%s runs %s's code in f until it halts.\nfunc run%s(f *translate.Frame, x *translate.AOT) ([]byte, error) {\n", namePlaceholder, namePlaceholder, namePlaceholder)
-	fmt.Fprintf(w, "s, sp := f.AOTStack()\n_, _ = s, sp\n")
+	fmt.Fprintf(w, "s, sp := f.AOTStack()\nops := x.Ops()\n_, _, _ = s, sp, ops\n")
 	if r.dynamic {
 		fmt.Fprintf(w, "var dest uint256.Int\n")
 	}
@@ -241,9 +236,9 @@ func (r *aotRenderer) render() []byte {
 		// Numbered densely, so that the switch is a jump table.
 		fmt.Fprintf(w, "jump:\nswitch x.Dest(&dest) {\n")
 		for i, b := range r.blocks {
-			if r.reach[i] && r.p.jumpDests.Has(uint64(b.head.start)) {
+			if r.reach[i] && r.p.jumpDests.Has(uint64(b.start)) {
 				r.destOrder = append(r.destOrder, i)
-				fmt.Fprintf(w, "case %d:\ngoto b%d\n", len(r.destOrder), b.head.start)
+				fmt.Fprintf(w, "case %d:\ngoto b%d\n", len(r.destOrder), b.start)
 			}
 		}
 		fmt.Fprintf(w, "}\nreturn x.InvalidJump(f)\n")
@@ -271,7 +266,7 @@ func (r *aotRenderer) analyse() {
 	for len(work) > 0 {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
-		h := &r.blocks[i].head
+		h := &r.blocks[i].blockHead
 		if h.term == blocks.Fallthrough || h.term == blocks.JumpI {
 			if j, ok := r.index[h.end]; ok {
 				visit(j, true)
@@ -284,7 +279,7 @@ func (r *aotRenderer) analyse() {
 			case !h.staticJump && !r.dynamic:
 				r.dynamic = true
 				for j, b := range r.blocks {
-					if r.p.jumpDests.Has(uint64(b.head.start)) {
+					if r.p.jumpDests.Has(uint64(b.start)) {
 						visit(j, true)
 					}
 				}
@@ -297,7 +292,7 @@ func (r *aotRenderer) analyse() {
 func (r *aotRenderer) block(i int) {
 	w := &r.out
 	b := &r.blocks[i]
-	h := &b.head
+	h := &b.blockHead
 	if r.labeled[i] {
 		fmt.Fprintf(w, "b%d:\n", h.start)
 	}
@@ -312,9 +307,9 @@ func (r *aotRenderer) block(i int) {
 		fmt.Fprintf(w, "if sp > %d {\nreturn x.StackOverflow()\n}\n", StackLimit-int(h.stackGrowth))
 	}
 	inFrame := false // whether f holds sp (after a closure) rather than the local
-	for k := range b.ir.instrs {
-		in := &b.ir.instrs[k]
-		if text, ok := r.inline(in, &b.ir); ok {
+	for k := range b.instrs {
+		in := &b.instrs[k]
+		if text, ok := r.inline(in, b); ok {
 			if inFrame {
 				fmt.Fprintf(w, "sp = f.AOTSP()\n")
 				inFrame = false
@@ -326,7 +321,7 @@ func (r *aotRenderer) block(i int) {
 			fmt.Fprintf(w, "f.SetAOTSP(sp)\n")
 			inFrame = true
 		}
-		fmt.Fprintf(w, "if err := x.Op(f, %d, %d); err != nil { // %s at %d\nreturn nil, err\n}\n", i, k, in.op, in.pc)
+		fmt.Fprintf(w, "if err := ops[%d][%d](f); err != nil { // %s at %d\nreturn nil, err\n}\n", i, k, in.op, in.pc)
 	}
 	if inFrame {
 		fmt.Fprintf(w, "sp = f.AOTSP()\n")
@@ -410,23 +405,20 @@ func termName(t blocks.Terminator) string {
 	panic(fmt.Sprintf("translate: no halting terminator %d", t))
 }
 
-// aotPure names the core of each instruction rendered inline, and its
-// operand count; predicates store their truth with SetBool.
+// aotPure names the core of each pure instruction generated code calls
+// (those renderLimbs writes out are not here), and its operand count;
+// predicates store their truth with SetBool.
 var aotPure = map[blocks.Opcode]struct {
 	core      string
 	n         int
 	predicate bool
 }{
-	blocks.ADD: {"CoreAdd", 2, false}, blocks.MUL: {"CoreMul", 2, false}, blocks.SUB: {"CoreSub", 2, false},
 	blocks.DIV: {"CoreDiv", 2, false}, blocks.SDIV: {"CoreSdiv", 2, false}, blocks.MOD: {"CoreMod", 2, false},
 	blocks.SMOD: {"CoreSmod", 2, false}, blocks.ADDMOD: {"CoreAddmod", 3, false},
 	blocks.SIGNEXTEND: {"CoreSignextend", 2, false},
-	blocks.LT:         {"CoreLt", 2, true}, blocks.GT: {"CoreGt", 2, true}, blocks.SLT: {"CoreSlt", 2, true},
-	blocks.SGT: {"CoreSgt", 2, true}, blocks.EQ: {"CoreEq", 2, true}, blocks.ISZERO: {"CoreIszero", 1, true},
-	blocks.AND: {"CoreAnd", 2, false}, blocks.OR: {"CoreOr", 2, false}, blocks.XOR: {"CoreXor", 2, false},
-	blocks.NOT: {"CoreNot", 1, false}, blocks.BYTE: {"CoreByte", 2, false},
-	blocks.SHL: {"CoreShl", 2, false}, blocks.SHR: {"CoreShr", 2, false}, blocks.SAR: {"CoreSar", 2, false},
-	blocks.CLZ: {"CoreClz", 1, false},
+	blocks.SLT:        {"CoreSlt", 2, true}, blocks.SGT: {"CoreSgt", 2, true},
+	blocks.BYTE: {"CoreByte", 2, false}, blocks.SHL: {"CoreShl", 2, false}, blocks.SHR: {"CoreShr", 2, false},
+	blocks.SAR: {"CoreSar", 2, false}, blocks.CLZ: {"CoreClz", 1, false},
 }
 
 // inline renders in as Go, if it is rendered rather than called.
@@ -474,7 +466,7 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 			return text, true
 		}
 		pure, ok := aotPure[in.op]
-		if !ok || (in.op == blocks.CLZ && r.p.fork < blocks.Osaka) {
+		if !ok {
 			return "", false
 		}
 		ops := make([]aotOperand, pure.n)

@@ -16,7 +16,7 @@ import (
 // translation binds the operands and the result wherever they live:
 //
 //   - the stack form (ops_arith.go, ops_memory.go): z is the stack top left
-//     after the pops, e.g. opAdd is CoreAdd(y, x, y);
+//     after the pops, e.g. opAdd is coreAdd(y, x, y);
 //   - the slot form (symstack_ops.go): operands and result are slots of the
 //     symbolic stack;
 //   - constant folding (foldPure): operands are constants, through pureCores;
@@ -26,14 +26,14 @@ import (
 //     TestCoreEquivalence and TestMemoryForms;
 //   - Go generated ahead of time (aotgen.go): operands and result are words
 //     of the frame's stack or the generated package's constants. The cores
-//     that need no frame are exported for it (CoreAdd, ..., SetBool).
+//     that need no frame are exported for it (coreAdd, ..., SetBool).
 //
-// A newcomer looking for an opcode's meaning reads CoreX here and nothing
+// A newcomer looking for an opcode's meaning reads coreX/CoreX here and nothing
 // else; the adapters only say where the words are.
 
-func CoreAdd(z, a, b *uint256.Int)  { z.Add(a, b) }
-func CoreMul(z, a, b *uint256.Int)  { z.Mul(a, b) }
-func CoreSub(z, a, b *uint256.Int)  { z.Sub(a, b) }
+func coreAdd(z, a, b *uint256.Int)  { z.Add(a, b) }
+func coreMul(z, a, b *uint256.Int)  { z.Mul(a, b) }
+func coreSub(z, a, b *uint256.Int)  { z.Sub(a, b) }
 func CoreDiv(z, a, b *uint256.Int)  { z.Div(a, b) }
 func CoreSdiv(z, a, b *uint256.Int) { z.SDiv(a, b) }
 func CoreMod(z, a, b *uint256.Int)  { z.Mod(a, b) }
@@ -88,17 +88,17 @@ func CoreSignextend(z, back, num *uint256.Int) { z.ExtendSign(num, back) }
 // The comparisons' cores are predicates; their adapters store the truth
 // value with SetBool, the one encoding of a boolean result.
 
-func CoreLt(a, b *uint256.Int) bool  { return a.Lt(b) }
-func CoreGt(a, b *uint256.Int) bool  { return a.Gt(b) }
+func coreLt(a, b *uint256.Int) bool  { return a.Lt(b) }
+func coreGt(a, b *uint256.Int) bool  { return a.Gt(b) }
 func CoreSlt(a, b *uint256.Int) bool { return a.Slt(b) }
 func CoreSgt(a, b *uint256.Int) bool { return a.Sgt(b) }
-func CoreEq(a, b *uint256.Int) bool  { return a.Eq(b) }
-func CoreIszero(a *uint256.Int) bool { return a.IsZero() }
+func coreEq(a, b *uint256.Int) bool  { return a.Eq(b) }
+func coreIszero(a *uint256.Int) bool { return a.IsZero() }
 
-func CoreAnd(z, a, b *uint256.Int) { z.And(a, b) }
-func CoreOr(z, a, b *uint256.Int)  { z.Or(a, b) }
-func CoreXor(z, a, b *uint256.Int) { z.Xor(a, b) }
-func CoreNot(z, a *uint256.Int)    { z.Not(a) }
+func coreAnd(z, a, b *uint256.Int) { z.And(a, b) }
+func coreOr(z, a, b *uint256.Int)  { z.Or(a, b) }
+func coreXor(z, a, b *uint256.Int) { z.Xor(a, b) }
+func coreNot(z, a *uint256.Int)    { z.Not(a) }
 
 // CoreByte sets z to byte n (0: the most significant) of v.
 func CoreByte(z, n, v *uint256.Int) {
@@ -228,17 +228,17 @@ func predicate(fn func(a, b *uint256.Int) bool) pureFn {
 // pureCores holds the core of every opcode whose result depends on its
 // operands only (EXP's depends on the gas left as well).
 var pureCores = [256]pureFn{
-	blocks.ADD: binary(CoreAdd), blocks.MUL: binary(CoreMul), blocks.SUB: binary(CoreSub),
+	blocks.ADD: binary(coreAdd), blocks.MUL: binary(coreMul), blocks.SUB: binary(coreSub),
 	blocks.DIV: binary(CoreDiv), blocks.SDIV: binary(CoreSdiv),
 	blocks.MOD: binary(CoreMod), blocks.SMOD: binary(CoreSmod),
 	blocks.ADDMOD:     func(_ *Frame, z, a, b, m *uint256.Int) { CoreAddmod(z, a, b, m) },
 	blocks.MULMOD:     func(f *Frame, z, a, b, m *uint256.Int) { coreMulmod(f, z, a, b, m) },
 	blocks.SIGNEXTEND: binary(CoreSignextend),
-	blocks.LT:         predicate(CoreLt), blocks.GT: predicate(CoreGt),
-	blocks.SLT: predicate(CoreSlt), blocks.SGT: predicate(CoreSgt), blocks.EQ: predicate(CoreEq),
-	blocks.ISZERO: func(_ *Frame, z, a, _, _ *uint256.Int) { SetBool(z, CoreIszero(a)) },
-	blocks.AND:    binary(CoreAnd), blocks.OR: binary(CoreOr), blocks.XOR: binary(CoreXor),
-	blocks.NOT:  unary(CoreNot),
+	blocks.LT:         predicate(coreLt), blocks.GT: predicate(coreGt),
+	blocks.SLT: predicate(CoreSlt), blocks.SGT: predicate(CoreSgt), blocks.EQ: predicate(coreEq),
+	blocks.ISZERO: func(_ *Frame, z, a, _, _ *uint256.Int) { SetBool(z, coreIszero(a)) },
+	blocks.AND:    binary(coreAnd), blocks.OR: binary(coreOr), blocks.XOR: binary(coreXor),
+	blocks.NOT:  unary(coreNot),
 	blocks.BYTE: binary(CoreByte),
 	blocks.SHL:  binary(CoreShl), blocks.SHR: binary(CoreShr), blocks.SAR: binary(CoreSar),
 	blocks.CLZ: unary(CoreClz),

@@ -429,7 +429,6 @@ func (p *Program) interpretSteps(f *Frame, pc uint64) (out []byte, ran int, err 
 		case sPC:
 			f.stack[f.sp].SetUint64(pc)
 			f.sp++
-		case sNop:
 		}
 		pc++
 	}

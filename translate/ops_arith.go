@@ -5,9 +5,9 @@ package translate
 // the word left on top. Constant gas only (EXP excepted), so they never
 // fail after block entry.
 
-func opAdd(f *Frame) error  { x := f.pop(); y := f.peek(); CoreAdd(y, x, y); return nil }
-func opMul(f *Frame) error  { x := f.pop(); y := f.peek(); CoreMul(y, x, y); return nil }
-func opSub(f *Frame) error  { x := f.pop(); y := f.peek(); CoreSub(y, x, y); return nil }
+func opAdd(f *Frame) error  { x := f.pop(); y := f.peek(); coreAdd(y, x, y); return nil }
+func opMul(f *Frame) error  { x := f.pop(); y := f.peek(); coreMul(y, x, y); return nil }
+func opSub(f *Frame) error  { x := f.pop(); y := f.peek(); coreSub(y, x, y); return nil }
 func opDiv(f *Frame) error  { x := f.pop(); y := f.peek(); CoreDiv(y, x, y); return nil }
 func opSdiv(f *Frame) error { x := f.pop(); y := f.peek(); CoreSdiv(y, x, y); return nil }
 func opMod(f *Frame) error  { x := f.pop(); y := f.peek(); CoreMod(y, x, y); return nil }
@@ -39,17 +39,17 @@ func opExp(f *Frame) error {
 
 func opSignExtend(f *Frame) error { b := f.pop(); x := f.peek(); CoreSignextend(x, b, x); return nil }
 
-func opLt(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, CoreLt(x, y)); return nil }
-func opGt(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, CoreGt(x, y)); return nil }
+func opLt(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, coreLt(x, y)); return nil }
+func opGt(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, coreGt(x, y)); return nil }
 func opSlt(f *Frame) error { x := f.pop(); y := f.peek(); SetBool(y, CoreSlt(x, y)); return nil }
 func opSgt(f *Frame) error { x := f.pop(); y := f.peek(); SetBool(y, CoreSgt(x, y)); return nil }
-func opEq(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, CoreEq(x, y)); return nil }
+func opEq(f *Frame) error  { x := f.pop(); y := f.peek(); SetBool(y, coreEq(x, y)); return nil }
 
-func opIszero(f *Frame) error { x := f.peek(); SetBool(x, CoreIszero(x)); return nil }
-func opAnd(f *Frame) error    { x := f.pop(); y := f.peek(); CoreAnd(y, x, y); return nil }
-func opOr(f *Frame) error     { x := f.pop(); y := f.peek(); CoreOr(y, x, y); return nil }
-func opXor(f *Frame) error    { x := f.pop(); y := f.peek(); CoreXor(y, x, y); return nil }
-func opNot(f *Frame) error    { x := f.peek(); CoreNot(x, x); return nil }
+func opIszero(f *Frame) error { x := f.peek(); SetBool(x, coreIszero(x)); return nil }
+func opAnd(f *Frame) error    { x := f.pop(); y := f.peek(); coreAnd(y, x, y); return nil }
+func opOr(f *Frame) error     { x := f.pop(); y := f.peek(); coreOr(y, x, y); return nil }
+func opXor(f *Frame) error    { x := f.pop(); y := f.peek(); coreXor(y, x, y); return nil }
+func opNot(f *Frame) error    { x := f.peek(); coreNot(x, x); return nil }
 
 func opByte(f *Frame) error { n := f.pop(); v := f.peek(); CoreByte(v, n, v); return nil }
 

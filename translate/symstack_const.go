@@ -56,35 +56,35 @@ func powerOfTwo(c *uint256.Int) (uint, bool) {
 func constForm(op blocks.Opcode, ci int, c *uint256.Int, s, d int) opFn {
 	switch op {
 	case blocks.ADD:
-		return func(f *Frame) error { CoreAdd(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { coreAdd(f.at(d), f.at(s), c); return nil }
 	case blocks.AND:
-		return func(f *Frame) error { CoreAnd(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { coreAnd(f.at(d), f.at(s), c); return nil }
 	case blocks.OR:
-		return func(f *Frame) error { CoreOr(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { coreOr(f.at(d), f.at(s), c); return nil }
 	case blocks.XOR:
-		return func(f *Frame) error { CoreXor(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { coreXor(f.at(d), f.at(s), c); return nil }
 	case blocks.EQ:
-		return func(f *Frame) error { SetBool(f.at(d), CoreEq(f.at(s), c)); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreEq(f.at(s), c)); return nil }
 	case blocks.MUL:
 		if k, ok := powerOfTwo(c); ok {
 			return mulPow2(k, s, d)
 		}
-		return func(f *Frame) error { CoreMul(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { coreMul(f.at(d), f.at(s), c); return nil }
 	case blocks.SUB:
 		if ci == 0 {
-			return func(f *Frame) error { CoreSub(f.at(d), c, f.at(s)); return nil }
+			return func(f *Frame) error { coreSub(f.at(d), c, f.at(s)); return nil }
 		}
-		return func(f *Frame) error { CoreSub(f.at(d), f.at(s), c); return nil }
+		return func(f *Frame) error { coreSub(f.at(d), f.at(s), c); return nil }
 	case blocks.LT:
 		if ci == 0 {
-			return func(f *Frame) error { SetBool(f.at(d), CoreLt(c, f.at(s))); return nil }
+			return func(f *Frame) error { SetBool(f.at(d), coreLt(c, f.at(s))); return nil }
 		}
-		return func(f *Frame) error { SetBool(f.at(d), CoreLt(f.at(s), c)); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreLt(f.at(s), c)); return nil }
 	case blocks.GT:
 		if ci == 0 {
-			return func(f *Frame) error { SetBool(f.at(d), CoreGt(c, f.at(s))); return nil }
+			return func(f *Frame) error { SetBool(f.at(d), coreGt(c, f.at(s))); return nil }
 		}
-		return func(f *Frame) error { SetBool(f.at(d), CoreGt(f.at(s), c)); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreGt(f.at(s), c)); return nil }
 	case blocks.DIV:
 		if ci == 0 {
 			return nil
@@ -179,14 +179,18 @@ func shiftOut(d int) opFn {
 //go:noinline
 func mstoreCovered(c *uint256.Int, s int) opFn {
 	o := c.Uint64()
-	return func(f *Frame) error {
-		if o+32 <= uint64(len(f.Mem.store)) {
-			f.Mem.watch.wrote(o, 32)
-			f.at(s).PutUint256(f.Mem.store[o:])
-			return nil
-		}
-		return coreMstore(f, c, f.at(s))
+	return func(f *Frame) error { return mstoreAt(f, o, c, f.at(s)) }
+}
+
+// mstoreAt writes v at the constant offset o (c as a word): in place where
+// memory covers it, else through the core.
+func mstoreAt(f *Frame, o uint64, c, v *uint256.Int) error {
+	if o+32 <= uint64(len(f.Mem.store)) {
+		f.Mem.watch.wrote(o, 32)
+		v.PutUint256(f.Mem.store[o:])
+		return nil
 	}
+	return coreMstore(f, c, v)
 }
 
 // hasConstForm reports whether constForm has a closure for op with the

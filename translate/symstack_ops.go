@@ -9,15 +9,15 @@ import "github.com/hyvm/hyvm/blocks"
 var symOps = [256]func(x [3]int, d int) opFn{
 	blocks.ADD: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { CoreAdd(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { coreAdd(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.MUL: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { CoreMul(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { coreMul(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.SUB: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { CoreSub(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { coreSub(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.DIV: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
@@ -53,11 +53,11 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.LT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { SetBool(f.at(d), CoreLt(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreLt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.GT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { SetBool(f.at(d), CoreGt(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreGt(f.at(a), f.at(b))); return nil }
 	},
 	blocks.SLT: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
@@ -69,27 +69,27 @@ var symOps = [256]func(x [3]int, d int) opFn{
 	},
 	blocks.EQ: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { SetBool(f.at(d), CoreEq(f.at(a), f.at(b))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreEq(f.at(a), f.at(b))); return nil }
 	},
 	blocks.ISZERO: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { SetBool(f.at(d), CoreIszero(f.at(a))); return nil }
+		return func(f *Frame) error { SetBool(f.at(d), coreIszero(f.at(a))); return nil }
 	},
 	blocks.AND: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { CoreAnd(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { coreAnd(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.OR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { CoreOr(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { coreOr(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.XOR: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]
-		return func(f *Frame) error { CoreXor(f.at(d), f.at(a), f.at(b)); return nil }
+		return func(f *Frame) error { coreXor(f.at(d), f.at(a), f.at(b)); return nil }
 	},
 	blocks.NOT: func(x [3]int, d int) opFn {
 		a := x[0]
-		return func(f *Frame) error { CoreNot(f.at(d), f.at(a)); return nil }
+		return func(f *Frame) error { coreNot(f.at(d), f.at(a)); return nil }
 	},
 	blocks.BYTE: func(x [3]int, d int) opFn {
 		a, b := x[0], x[1]

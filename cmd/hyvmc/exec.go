@@ -207,19 +207,12 @@ func execute(opts *runOptions, newMachine machineFactory, traceOut io.Writer) *r
 // traceTxStart tells tracer, if set, that the run's transaction (to the
 // receiver with data) starts, as go-ethereum's runtime.Call does: its
 // loggers read the state through the context it is given.
-func traceTxStart(tracer *tracing.Hooks, block *vm.BlockContext, statedb tracing.StateDB, opts *runOptions, data []byte) {
+func traceTxStart(tracer *tracing.Hooks, block *vm.BlockContext, statedb vm.StateDB, opts *runOptions, data []byte) {
 	if tracer == nil || tracer.OnTxStart == nil {
 		return
 	}
 	tx := types.NewTx(&types.LegacyTx{To: &opts.receiver, Data: data, Value: opts.value.ToBig(), Gas: opts.gas})
-	tracer.OnTxStart(&tracing.VMContext{
-		Coinbase:    block.Coinbase,
-		BlockNumber: block.BlockNumber,
-		Time:        block.Time,
-		Random:      block.Random,
-		BaseFee:     block.BaseFee,
-		StateDB:     statedb,
-	}, tx, opts.sender)
+	tracer.OnTxStart(runtime.VMContext(block, statedb), tx, opts.sender)
 }
 
 // traceTxEnd tells tracer, if set, that the run's transaction ended.

@@ -65,7 +65,7 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return usageError(stderr, cmd, err)
 		}
-		code, err := parseHex(strings.TrimSpace(string(data)))
+		code, err := parseHex(string(data))
 		if err != nil {
 			return usageError(stderr, cmd, fmt.Errorf("%s: %w", file, err))
 		}

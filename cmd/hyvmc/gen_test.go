@@ -13,7 +13,8 @@ import (
 // TestGenRoundTrip compiles a contract ahead of time with "hyvmc gen",
 // builds the generated package into a program with go run, and runs a
 // call through runtime.EVM with the registry and without it (closures):
-// the same output and gas, and the registry found the code. The source is
+// the same output and gas, and with the registry nothing was translated (the
+// generated code ran: the EVM's translation cache stayed empty). The source is
 // the same bytes when generated again, and vet-clean.
 func TestGenRoundTrip(t *testing.T) {
 	if testing.Short() {
@@ -87,10 +88,10 @@ func main() {
 		st := runtime.NewMemoryState()
 		to := common.HexToAddress("0xc0de")
 		st.SetCode(to, c, tracing.CodeChangeUnspecified)
-		evm := runtime.NewEVM(block, st, blocks.Latest, runtime.Config{AOT: r, Backend: runtime.BackendClosure})
+		cache := runtime.NewCache(0)
+		evm := runtime.NewEVM(block, st, blocks.Latest, runtime.Config{AOT: r, Cache: cache, Backend: runtime.BackendClosure})
 		out, left, err := evm.Call(context.Background(), common.Address{1}, to, input, 1000000, new(uint256.Int))
-		_, found := reg.Name(st.GetCodeHash(to), blocks.Latest)
-		return out, 1000000 - left, err, found && r != nil
+		return out, 1000000 - left, err, cache.Len() == 0 // ahead of time: nothing translated
 	}
 	for _, r := range []*runtime.AOTRegistry{reg, nil} {
 		out, gas, err, found := call(r, code, nil)
@@ -117,7 +118,7 @@ func main() {
 		}
 		a, ga, ea, fa := call(reg, arith, input)
 		b, gb, eb, _ := call(nil, arith, input)
-		if !fa || !bytes.Equal(a, b) || ga != gb || (ea == nil) != (eb == nil) {
+		if !fa || !bytes.Equal(a, b) || ga != gb || fmt.Sprint(ea) != fmt.Sprint(eb) {
 			if differ++; differ == 1 {
 				for i := 0; i+32 <= len(a) && i+32 <= len(b); i += 32 {
 					if !bytes.Equal(a[i:i+32], b[i:i+32]) {

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/pprof/profile"
 
+	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/prof"
 )
 
@@ -62,6 +64,12 @@ func addProfileFlags(fs *flag.FlagSet) *profileFlags {
 	fs.IntVar(&pf.top, "top", 10, "print the `N` functions that used the most gas (0: none)")
 	fs.StringVar(&pf.tx, "tx", "", "replay mined transaction `HASH` from --fork-url instead of running CODE")
 	return pf
+}
+
+// defaultProfOptions names what every profile names: the HyVM contract,
+// whose frames run guests.
+func defaultProfOptions() prof.Options {
+	return prof.Options{Names: map[common.Address]string{hyvm.Reference.Address: "HyVM guest"}}
 }
 
 // options completes base with the profile's flags.

@@ -37,7 +37,7 @@ func TestProfileTransaction(t *testing.T) {
 	// An approval of exactly the amount in, then the swap, which spends
 	// it to zero (a refund its gas depends on), sent together: on the
 	// in-process node one block, so the replay must run the approval first.
-	receipts := c.TransactAll(t,
+	_, receipts := c.TransactAll(t,
 		devchain.TxArgs{To: &d.TokenA, Data: devchain.Pack(t, d.TokenABI, "approve", d.Router, devchain.Ether(1000)), Gas: 100_000},
 		devchain.TxArgs{To: &d.Router, Data: swap, Gas: 500_000})
 	receipt := receipts[1]
@@ -165,7 +165,8 @@ func TestProfileRun(t *testing.T) {
 		{"--time-every", "0", "00"},
 		{"--tx", "0x12"},
 		{"--tx", common.Hash{}.Hex()}, // no --fork-url
-		{"--fork-url", "http://127.0.0.1:1", "--tx", common.Hash{}.Hex(), "00"}, // and CODE
+		{"--fork-url", "http://127.0.0.1:1", "--tx", common.Hash{}.Hex(), "00"},         // and CODE
+		{"--fork-url", "http://127.0.0.1:1", "--tx", common.Hash{}.Hex(), "--gas", "5"}, // a run's flag
 		{"--srcmap", filepath.Join(t.TempDir(), "none.json"), "00"},
 		{"--sources", "src", "00"},
 	} {

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -17,7 +17,6 @@ import (
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/fork"
-	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/prof"
 	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/sim"
@@ -27,18 +26,23 @@ import (
 // replayed as its block ran it (the block's context, the transactions
 // before it first, fees and nonces checked) on a fork of the block before,
 // with the profiler on it alone; its gas used must be its receipt's.
-func replayCommand(cmd string, pf *profileFlags, positional []string, url, cacheDir, forkName, backendName string, stdout, stderr io.Writer) int {
+// replayFlags are the flags a replay takes: where the chain is, how code
+// runs, and the profile's own.
+var replayFlags = map[string]bool{"fork-url": true, "fork-cache": true, "fork": true, "backend": true, "timeout": true,
+	"tx": true, "o": true, "srcmap": true, "sources": true, "by": true, "time": true, "time-every": true, "top": true}
+
+func replayCommand(cmd string, pf *profileFlags, positional []string, url, cacheDir, forkName, backendName string, timeout time.Duration, stdout, stderr io.Writer) int {
 	switch {
 	case url == "":
 		return usageError(stderr, cmd, errors.New("--tx needs --fork-url"))
 	case len(positional) > 0:
 		return usageError(stderr, cmd, errors.New("--tx replays a transaction: no CODE"))
 	}
-	h := strings.TrimPrefix(pf.tx, "0x")
-	if len(h) != 2*common.HashLength || !isHex(h) {
+	b, err := parseHex(pf.tx)
+	if err != nil || len(b) != common.HashLength {
 		return usageError(stderr, cmd, fmt.Errorf("--tx: %q is not a transaction hash (32 bytes of hex)", pf.tx))
 	}
-	hash := common.HexToHash(h)
+	hash := common.BytesToHash(b)
 	rules, err := blocks.ParseFork(forkName)
 	if err != nil {
 		return usageError(stderr, cmd, fmt.Errorf("--fork: %w", err))
@@ -47,12 +51,17 @@ func replayCommand(cmd string, pf *profileFlags, positional []string, url, cache
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
-	opts, err := pf.options(prof.Options{Names: map[common.Address]string{hyvm.Reference.Address: "HyVM guest"}})
+	opts, err := pf.options(defaultProfOptions())
 	if err != nil {
 		return usageError(stderr, cmd, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	p := prof.New(opts)
 	r, err := replay(ctx, url, cacheDir, hash, rules, backend, p)
 	if err != nil {
@@ -61,11 +70,12 @@ func replayCommand(cmd string, pf *profileFlags, positional []string, url, cache
 	}
 	fmt.Fprintf(stdout, "transaction: %s (block %d, index %d)\nstatus: %s\ngas used: %d (receipt: %d)\n",
 		hash.Hex(), r.receipt.BlockNumber, r.receipt.TransactionIndex, statusText(r.result.Err), r.result.GasUsed, r.receipt.GasUsed)
-	if err := writeProfile(pf.out, p); err != nil {
+	pp := p.Profile()
+	if err := writeProfile(pf.out, pp); err != nil {
 		fmt.Fprintf(stderr, "%s: writing the profile: %v\n", cmd, err)
 		return exitFailed
 	}
-	printTop(stdout, p.Profile(), pf.top, pf.out)
+	printTop(stdout, pp, pf.top, pf.out)
 	if ok := r.result.Err == nil; r.result.GasUsed != r.receipt.GasUsed || ok != (r.receipt.Status == types.ReceiptStatusSuccessful) {
 		fmt.Fprintf(stderr, "%s: the replay differs from the receipt (status %d, gas %d)\n", cmd, r.receipt.Status, r.receipt.GasUsed)
 		return exitFailed
@@ -114,9 +124,7 @@ func replay(ctx context.Context, url, cacheDir string, hash common.Hash, rules b
 		return nil, err
 	}
 	defer cache.Close()
-	config := *runtime.ChainConfig(rules)
-	config.ChainID = chainID
-	bctx, err := cache.BlockContextAt(ctx, &config, n)
+	bctx, err := cache.BlockContextAt(ctx, runtime.ChainConfig(rules), n)
 	if err != nil {
 		return nil, err
 	}
@@ -142,14 +150,4 @@ func replay(ctx context.Context, url, cacheDir string, hash common.Hash, rules b
 		return nil, err
 	}
 	return &replayed{result: res[0], receipt: receipt}, nil
-}
-
-// isHex reports whether s is hex digits only.
-func isHex(s string) bool {
-	for _, c := range s {
-		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-			return false
-		}
-	}
-	return true
 }

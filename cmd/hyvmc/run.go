@@ -11,15 +11,14 @@ import (
 	"os/signal"
 	"strings"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers/logger"
+	"github.com/google/pprof/profile"
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/fork"
-	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/prof"
 	"github.com/hyvm/hyvm/runtime"
 )
@@ -108,7 +107,18 @@ func runOrProfile(cmd, usage string, args []string, stdout, stderr io.Writer, pr
 	if profiling {
 		*profOut = pf.out
 		if pf.tx != "" {
-			return replayCommand(cmd, pf, positional, *forkURL, *forkCache, *forkName, *backend, stdout, stderr)
+			// A replay is the transaction's own: the run's other flags
+			// would be silently ignored.
+			var ignored []string
+			fs.Visit(func(fl *flag.Flag) {
+				if !replayFlags[fl.Name] {
+					ignored = append(ignored, "--"+fl.Name)
+				}
+			})
+			if len(ignored) > 0 {
+				return usageError(stderr, cmd, fmt.Errorf("--tx replays a mined transaction: %s do not apply", strings.Join(ignored, ", ")))
+			}
+			return replayCommand(cmd, pf, positional, *forkURL, *forkCache, *forkName, *backend, *timeout, stdout, stderr)
 		}
 	}
 	if (*forkURL != "" || *prestate != "") && *mode == modeEVM && len(positional) == 0 && *codeFile == "" {
@@ -141,7 +151,7 @@ func runOrProfile(cmd, usage string, args []string, stdout, stderr io.Writer, pr
 		return usageError(stderr, cmd, errors.New("--dump and --prestate need an in-memory state, not --fork-url"))
 	}
 	if *profOut != "" {
-		popts := prof.Options{Names: map[common.Address]string{hyvm.Reference.Address: "HyVM guest"}}
+		popts := defaultProfOptions()
 		if pf != nil {
 			if popts, err = pf.options(popts); err != nil {
 				return usageError(stderr, cmd, err)
@@ -200,12 +210,13 @@ func runOrProfile(cmd, usage string, args []string, stdout, stderr io.Writer, pr
 		fmt.Fprintf(stdout, "%s\n", res.dump)
 	}
 	if opts.profiler != nil {
-		if err := writeProfile(*profOut, opts.profiler); err != nil {
+		pp := opts.profiler.Profile()
+		if err := writeProfile(*profOut, pp); err != nil {
 			fmt.Fprintf(stderr, "%s: writing the profile: %v\n", cmd, err)
 			return exitFailed
 		}
 		if pf != nil && !*jsonOut {
-			printTop(stdout, opts.profiler.Profile(), pf.top, *profOut)
+			printTop(stdout, pp, pf.top, *profOut)
 		}
 	}
 	if res.err != nil {
@@ -323,13 +334,13 @@ func readGenesis(path string) (*core.Genesis, error) {
 	return g, nil
 }
 
-// writeProfile writes p's profile (gzipped protobuf, as pprof reads it).
-func writeProfile(path string, p *prof.Profiler) error {
+// writeProfile writes p (gzipped protobuf, as pprof reads it).
+func writeProfile(path string, p *profile.Profile) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := p.Profile().Write(f); err != nil {
+	if err := p.Write(f); err != nil {
 		f.Close()
 		return err
 	}

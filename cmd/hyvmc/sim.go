@@ -85,9 +85,11 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 		parentGas = h.GasUsed
 		base = cache.State(ctx)
 	}
-	// A call without gas gets the block's gas limit (the request is known
-	// to convert: readSimRequest tried).
-	bundles, _ := req.Bundles(block.GasLimit)
+	// A call without gas gets the block's gas limit.
+	bundles, err := req.Bundles(block.GasLimit)
+	if err != nil {
+		return usageError(stderr, cmd, fmt.Errorf("%s: %w", positional[0], err))
+	}
 	results, _, err := sim.Simulate(ctx, base, sim.Parent{Block: block, GasUsed: parentGas}, f, runtime.Config{Backend: b}, bundles)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)

@@ -149,33 +149,8 @@ func (c *Chain) Send(t testing.TB, to *common.Address, data []byte) *types.Recei
 // returns it with its receipt, whatever its status.
 func (c *Chain) Transact(t testing.TB, to *common.Address, data []byte, gas uint64) (*types.Transaction, *types.Receipt) {
 	t.Helper()
-	ctx := context.Background()
-	ec := c.Client
-	nonce, err := ec.PendingNonceAt(ctx, c.Sender)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chainID, _ := ec.ChainID(ctx)
-	tip := big.NewInt(2_000_000_000) // above the miner's minimum tip
-	head, _ := ec.HeaderByNumber(ctx, nil)
-	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
-	tx := types.MustSignNewTx(c.key, types.LatestSignerForChainID(chainID),
-		&types.DynamicFeeTx{ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: gas, To: to, Data: data})
-	if err := ec.SendTransaction(ctx, tx); err != nil {
-		t.Fatal(err)
-	}
-	c.mine()
-	var receipt *types.Receipt
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		// The node indexes a new block's transactions in the background.
-		if receipt, err = ec.TransactionReceipt(ctx, tx.Hash()); err == nil || time.Now().After(deadline) {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("transaction %x: no receipt: %v", tx.Hash(), err)
-	}
-	return tx, receipt
+	txs, receipts := c.TransactAll(t, TxArgs{To: to, Data: data, Gas: gas})
+	return txs[0], receipts[0]
 }
 
 // TxArgs is a transaction of TransactAll.
@@ -186,10 +161,10 @@ type TxArgs struct {
 }
 
 // TransactAll signs transactions from Sender with consecutive nonces, sends
-// them all, then has them mined, and returns their receipts in order. The
+// them all, then has them mined, and returns them and their receipts in order. The
 // in-process node seals them in one block; geth --dev seals as they come,
 // so they may land in one block or several.
-func (c *Chain) TransactAll(t testing.TB, txs ...TxArgs) []*types.Receipt {
+func (c *Chain) TransactAll(t testing.TB, txs ...TxArgs) ([]*types.Transaction, []*types.Receipt) {
 	t.Helper()
 	ctx := context.Background()
 	ec := c.Client
@@ -198,12 +173,13 @@ func (c *Chain) TransactAll(t testing.TB, txs ...TxArgs) []*types.Receipt {
 		t.Fatal(err)
 	}
 	chainID, _ := ec.ChainID(ctx)
-	tip := big.NewInt(2_000_000_000)
+	tip := big.NewInt(2_000_000_000) // above the miner's minimum tip
 	head, _ := ec.HeaderByNumber(ctx, nil)
 	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
+	signer := types.LatestSignerForChainID(chainID)
 	var signed []*types.Transaction
 	for i, a := range txs {
-		tx := types.MustSignNewTx(c.key, types.LatestSignerForChainID(chainID),
+		tx := types.MustSignNewTx(c.key, signer,
 			&types.DynamicFeeTx{ChainID: chainID, Nonce: nonce + uint64(i), GasTipCap: tip, GasFeeCap: feeCap, Gas: a.Gas, To: a.To, Data: a.Data})
 		if err := ec.SendTransaction(ctx, tx); err != nil {
 			t.Fatal(err)
@@ -213,6 +189,7 @@ func (c *Chain) TransactAll(t testing.TB, txs ...TxArgs) []*types.Receipt {
 	c.mine()
 	receipts := make([]*types.Receipt, len(signed))
 	for i, tx := range signed {
+		// The node indexes a new block's transactions in the background.
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 			if receipts[i], err = ec.TransactionReceipt(ctx, tx.Hash()); err == nil || time.Now().After(deadline) {
 				break
@@ -222,7 +199,7 @@ func (c *Chain) TransactAll(t testing.TB, txs ...TxArgs) []*types.Receipt {
 			t.Fatalf("transaction %x: no receipt: %v", tx.Hash(), err)
 		}
 	}
-	return receipts
+	return signed, receipts
 }
 
 // Sign signs tx with the sender's key, without sending it.

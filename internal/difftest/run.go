@@ -178,8 +178,7 @@ func (r *Runner) Run(c *Case, engine Engine, mutate Mutator, diagnose bool) (*Ou
 	}
 	if tracer != nil && tracer.OnTxStart != nil {
 		tx := types.NewTx(&types.LegacyTx{To: to, Value: value.ToBig(), Gas: c.Gas, GasPrice: env.Tx.GasPrice.ToBig(), Data: c.Input})
-		tracer.OnTxStart(&tracing.VMContext{Coinbase: env.Block.Coinbase, BlockNumber: env.Block.BlockNumber, Time: env.Block.Time,
-			Random: env.Block.Random, BaseFee: env.Block.BaseFee, StateDB: sdb}, tx, Sender)
+		tracer.OnTxStart(runtime.VMContext(&env.Block, sdb), tx, Sender)
 	}
 	out := &Outcome{}
 	var left uint64
