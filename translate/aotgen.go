@@ -406,19 +406,16 @@ func termName(t blocks.Terminator) string {
 }
 
 // aotPure names the core of each pure instruction generated code calls
-// (those renderLimbs writes out are not here), and its operand count;
+// (those renderLimbs writes out are not here);
 // predicates store their truth with SetBool.
 var aotPure = map[blocks.Opcode]struct {
 	core      string
-	n         int
 	predicate bool
 }{
-	blocks.DIV: {"CoreDiv", 2, false}, blocks.SDIV: {"CoreSdiv", 2, false}, blocks.MOD: {"CoreMod", 2, false},
-	blocks.SMOD: {"CoreSmod", 2, false}, blocks.ADDMOD: {"CoreAddmod", 3, false},
-	blocks.SIGNEXTEND: {"CoreSignextend", 2, false},
-	blocks.SLT:        {"CoreSlt", 2, true}, blocks.SGT: {"CoreSgt", 2, true},
-	blocks.BYTE: {"CoreByte", 2, false}, blocks.SHL: {"CoreShl", 2, false}, blocks.SHR: {"CoreShr", 2, false},
-	blocks.SAR: {"CoreSar", 2, false}, blocks.CLZ: {"CoreClz", 1, false},
+	blocks.DIV: {"CoreDiv", false}, blocks.SDIV: {"CoreSdiv", false}, blocks.MOD: {"CoreMod", false},
+	blocks.SMOD: {"CoreSmod", false}, blocks.ADDMOD: {"CoreAddmod", false}, blocks.SIGNEXTEND: {"CoreSignextend", false},
+	blocks.SLT: {"CoreSlt", true}, blocks.SGT: {"CoreSgt", true}, blocks.BYTE: {"CoreByte", false},
+	blocks.SHL: {"CoreShl", false}, blocks.SHR: {"CoreShr", false}, blocks.SAR: {"CoreSar", false}, blocks.CLZ: {"CoreClz", false},
 }
 
 // inline renders in as Go, if it is rendered rather than called.
@@ -465,11 +462,9 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 		if text, ok := r.special(in, ir); ok {
 			return text, true
 		}
-		pure, ok := aotPure[in.op]
-		if !ok {
-			return "", false
-		}
-		ops := make([]aotOperand, pure.n)
+		// The operands in pop order: slots, and the constant of an
+		// irConst at ci.
+		ops := make([]aotOperand, in.op.Info().Pops)
 		nx := 0
 		for i := range ops {
 			if in.form == irConst && i == int(in.ci) {
@@ -482,15 +477,17 @@ func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
 		if text, ok := renderLimbs(in.op, slot(in.dst), ops); ok {
 			return text, true
 		}
-		args := make([]string, pure.n)
-		next := 0
-		for i := range args {
-			if in.form == irConst && i == int(in.ci) {
-				args[i] = "&" + r.constant(&ir.consts[in.c])
-				continue
+		pure, ok := aotPure[in.op]
+		if !ok {
+			return "", false
+		}
+		args := make([]string, len(ops))
+		for i, o := range ops {
+			if o.slot == "" {
+				args[i] = "&" + r.constant(o.c)
+			} else {
+				args[i] = o.slot
 			}
-			args[i] = slot(in.src[next])
-			next++
 		}
 		if pure.predicate {
 			return fmt.Sprintf("translate.SetBool(%s, translate.%s(%s))\n", slot(in.dst), pure.core, strings.Join(args, ", ")), true
