@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/bits"
 	"unsafe"
 
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -75,6 +76,29 @@ func (f *Frame) coveredWord(off *uint256.Int) (uint64, bool) {
 	o := off[0]
 	// Never traced: an EVM that traces runs no code ahead of time.
 	return o, off[1]|off[2]|off[3] == 0 && n >= 32 && o <= n-32
+}
+
+// Generated code reads and writes memory words in place where memory
+// covers them (it checks against f.Mem.Data()'s length), with these: a
+// call per MLOAD and MSTORE is not inlined into a function as large as a
+// contract's, these are (big-endian, as EVM memory is; p is the word's 32
+// bytes, bounds checked by the caller's conversion).
+
+// LoadBE returns limb 3-i of the word at p (i = 0: the most significant).
+func LoadBE(p *[32]byte, i int) uint64 {
+	return bits.ReverseBytes64(*(*uint64)(unsafe.Pointer(&p[i*8])))
+}
+
+// StoreBE stores v as limb 3-i of the word at p.
+func StoreBE(p *[32]byte, i int, v uint64) {
+	*(*uint64)(unsafe.Pointer(&p[i*8])) = bits.ReverseBytes64(v)
+}
+
+// AOTWatched reports whether a write of the word at o must go through
+// Mstore, which tells the memory watch (memory_watch.go).
+func (f *Frame) AOTWatched(o uint64) bool {
+	w := &f.Mem.watch
+	return o < w.hi && o+32 > w.lo
 }
 
 // Mulmod, Exp and CallDataLoad are the slot forms' cores, called directly.

@@ -519,9 +519,11 @@ func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
 	if in.form == irSlots {
 		switch in.op {
 		case blocks.MLOAD:
-			return fmt.Sprintf("if err := x.Mload(f, %s, %s)%s", slot(in.dst), slot(in.src[0]), fail), true
+			return fmt.Sprintf("{\no, z := %s, %s\nif m := f.Mem.Data(); o[1]|o[2]|o[3] == 0 && len(m) >= 32 && o[0] <= uint64(len(m)-32) {\n%s} else if err := x.Mload(f, z, o)%s}\n",
+				slot(in.src[0]), slot(in.dst), loadWord("m[o[0]:]"), fail), true
 		case blocks.MSTORE:
-			return fmt.Sprintf("if err := x.Mstore(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
+			return fmt.Sprintf("{\no, v := %s, %s\nif m := f.Mem.Data(); o[1]|o[2]|o[3] == 0 && len(m) >= 32 && o[0] <= uint64(len(m)-32) && !f.AOTWatched(o[0]) {\n%s} else if err := x.Mstore(f, o, v)%s}\n",
+				slot(in.src[0]), slot(in.src[1]), storeWord("m[o[0]:]"), fail), true
 		case blocks.MSTORE8:
 			return fmt.Sprintf("if err := x.Mstore8(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
 		case blocks.MULMOD:
@@ -537,10 +539,14 @@ func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
 	src, dst := slot(in.src[0]), slot(in.dst)
 	switch in.op {
 	case blocks.MLOAD: // the offset constant (memOffsetOK: the builder checked)
-		return fmt.Sprintf("if err := x.MloadAt(f, %d, &%s, %s)%s", c.Uint64(), r.constant(c), dst, fail), true
+		o := c.Uint64()
+		return fmt.Sprintf("{\nz := %s\nif m := f.Mem.Data(); len(m) >= %d {\n%s} else if err := x.MloadAt(f, %d, &%s, z)%s}\n",
+			dst, o+32, loadWord(fmt.Sprintf("m[%d:]", o)), o, r.constant(c), fail), true
 	case blocks.MSTORE:
 		if in.ci == 0 && memOffsetOK(c) {
-			return fmt.Sprintf("if err := x.MstoreAt(f, %d, &%s, %s)%s", c.Uint64(), r.constant(c), src, fail), true
+			o := c.Uint64()
+			return fmt.Sprintf("{\nv := %s\nif m := f.Mem.Data(); len(m) >= %d && !f.AOTWatched(%d) {\n%s} else if err := x.MstoreAt(f, %d, &%s, v)%s}\n",
+				src, o+32, o, storeWord(fmt.Sprintf("m[%d:]", o)), o, r.constant(c), fail), true
 		}
 	case blocks.MUL:
 		if k, ok := powerOfTwo(c); ok {
@@ -564,6 +570,17 @@ func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// loadWord sets z to the memory word at the slice expression mem (which
+// covers it: the caller checked).
+func loadWord(mem string) string {
+	return fmt.Sprintf("p := (*[32]byte)(%s)\nz[0], z[1], z[2], z[3] = translate.LoadBE(p, 3), translate.LoadBE(p, 2), translate.LoadBE(p, 1), translate.LoadBE(p, 0)\n", mem)
+}
+
+// storeWord stores v as the memory word at the slice expression mem.
+func storeWord(mem string) string {
+	return fmt.Sprintf("p := (*[32]byte)(%s)\ntranslate.StoreBE(p, 0, v[3])\ntranslate.StoreBE(p, 1, v[2])\ntranslate.StoreBE(p, 2, v[1])\ntranslate.StoreBE(p, 3, v[0])\n", mem)
 }
 
 // constant returns the name of the package constant holding c.

@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"math/bits"
+
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -36,11 +38,42 @@ func coreMul(z, a, b *uint256.Int)  { z.Mul(a, b) }
 func coreSub(z, a, b *uint256.Int)  { z.Sub(a, b) }
 func CoreDiv(z, a, b *uint256.Int)  { z.Div(a, b) }
 func CoreSdiv(z, a, b *uint256.Int) { z.SDiv(a, b) }
-func CoreMod(z, a, b *uint256.Int)  { z.Mod(a, b) }
 func CoreSmod(z, a, b *uint256.Int) { z.SMod(a, b) }
 
-// CoreAddmod: AddMod reads a and b before writing z and copies an aliased m.
-func CoreAddmod(z, a, b, m *uint256.Int) { z.AddMod(a, b, m) }
+// CoreMod: by a power of two 2^k, a's low k bits (uint256 divides
+// anything that is not a uint64: hashing and bit-packing code reduces by
+// 2^64 or 2^160 with values far larger).
+func CoreMod(z, a, b *uint256.Int) {
+	if mask, ok := lowBitsMask(b); ok {
+		z.And(a, &mask)
+		return
+	}
+	z.Mod(a, b)
+}
+
+// CoreAddmod: by a power of two 2^k < 2^256, the sum's low k bits (the
+// 257th bit of a+b is above them); else AddMod, which reads a and b before
+// writing z and copies an aliased m.
+func CoreAddmod(z, a, b, m *uint256.Int) {
+	if mask, ok := lowBitsMask(m); ok {
+		z.Add(a, b)
+		z.And(z, &mask)
+		return
+	}
+	z.AddMod(a, b, m)
+}
+
+// lowBitsMask returns 2^k-1 if m is a power of two 2^k.
+func lowBitsMask(m *uint256.Int) (uint256.Int, bool) {
+	var mask uint256.Int
+	var borrow uint64
+	mask[0], borrow = bits.Sub64(m[0], 1, 0)
+	mask[1], borrow = bits.Sub64(m[1], 0, borrow)
+	mask[2], borrow = bits.Sub64(m[2], 0, borrow)
+	mask[3], borrow = bits.Sub64(m[3], 0, borrow)
+	pow := borrow == 0 && m[0]&mask[0]|m[1]&mask[1]|m[2]&mask[2]|m[3]&mask[3] == 0
+	return mask, pow
+}
 
 // coreMulmod sets z to a*b mod m. One algorithm on every path: uint256's
 // reduction by the reciprocal of m, the reciprocal kept in the frame's

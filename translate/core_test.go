@@ -272,3 +272,46 @@ func TestMemoryForms(t *testing.T) {
 		}
 	}
 }
+
+// TestCoreFastPaths checks the cores' own fast paths (MOD and ADDMOD by a
+// power of two) against uint256's general algorithms, on every power of
+// two and its neighbours as the modulus, with the result in a fresh word
+// and in each operand's.
+func TestCoreFastPaths(t *testing.T) {
+	operands := coreOperands()
+	var moduli []uint256.Int
+	for k := uint(0); k < 256; k++ {
+		p := new(uint256.Int).Lsh(uint256.NewInt(1), k)
+		moduli = append(moduli, *p, *new(uint256.Int).SubUint64(p, 1), *new(uint256.Int).AddUint64(p, 1))
+	}
+	moduli = append(moduli, operands...)
+	fails := 0
+	check := func(what string, x, y, m, got, want *uint256.Int) {
+		if *got != *want && fails < 10 {
+			fails++
+			t.Errorf("%s(%#x, %#x, %#x) = %#x, want %#x", what, x, y, m, got, want)
+		}
+	}
+	for _, m := range moduli {
+		for _, x := range operands {
+			for _, y := range operands {
+				var want uint256.Int
+				want.AddMod(&x, &y, &m)
+				for alias := range 4 { // fresh, z = a, z = b, z = m
+					a, b, mm := x, y, m
+					z := [4]*uint256.Int{new(uint256.Int), &a, &b, &mm}[alias]
+					CoreAddmod(z, &a, &b, &mm)
+					check("CoreAddmod", &x, &y, &m, z, &want)
+				}
+			}
+			var want uint256.Int
+			want.Mod(&x, &m)
+			for alias := range 3 { // fresh, z = a, z = b
+				a, mm := x, m
+				z := [3]*uint256.Int{new(uint256.Int), &a, &mm}[alias]
+				CoreMod(z, &a, &mm)
+				check("CoreMod", &x, &m, &m, z, &want)
+			}
+		}
+	}
+}
