@@ -11,8 +11,9 @@ import (
 	"github.com/hyvm/hyvm/translate"
 )
 
-// AOTRegistry returns the registry of the main suite's programs and the
-// contracts suite's contracts compiled ahead of time (package aot), their
+// AOTRegistry returns the registry of the main suite's programs, the
+// contracts suite's contracts and the HyVM payloads compiled ahead of time
+// (package aot), their
 // bytecode read from the suite and deployed from the build; made once,
 // then shared (a registry is safe for concurrent use).
 func AOTRegistry() (*runtime.AOTRegistry, error) {
@@ -52,7 +53,8 @@ func newAOTRegistry() (*runtime.AOTRegistry, error) {
 // AOTContracts lists what package aot compiles ahead of time: the main
 // suite's distinct programs by benchmark name (the micro suite's are
 // pathological on purpose: 24,576 JUMPDESTs) and the contracts suite's
-// contracts as deployed, by artifact name.
+// contracts as deployed, by artifact name, and the HyVM payloads as guest
+// templates (guest_<payload>).
 func AOTContracts() ([]translate.AOTContract, error) {
 	dir, err := SuiteDir()
 	if err != nil {
@@ -80,6 +82,13 @@ func AOTContracts() ([]translate.AOTContract, error) {
 	}
 	for _, name := range ContractNames {
 		out = append(out, translate.AOTContract{Name: name, Code: deployed[name]})
+	}
+	payloads, err := HyVMPayloads()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range payloads {
+		out = append(out, translate.AOTContract{Name: "guest_" + p.Name, Code: p.Guest, Guest: true})
 	}
 	return out, nil
 }

@@ -16,7 +16,7 @@ import (
 // TestAOTCoversSuites checks that the hyvm-aot engine runs generated code
 // where it should: every main-suite program and every contract the
 // contracts suite deploys is registered under the hash of the code its
-// runner calls, so TestEnginesAgree and BenchmarkEVM test and time the
+// runner calls (and the HyVM payloads as guests: checkPayload), so TestEnginesAgree and BenchmarkEVM test and time the
 // generated code there, not a translation.
 func TestAOTCoversSuites(t *testing.T) {
 	reg, err := AOTRegistry()
@@ -36,8 +36,12 @@ func TestAOTCoversSuites(t *testing.T) {
 			t.Logf("%s: %s", c.Name(), name)
 		}
 	}
-	if n := reg.Len(); n != 8+len(ContractNames) {
-		t.Errorf("%d programs registered, want the 8 main programs and %d contracts", n, len(ContractNames))
+	payloads, err := HyVMPayloads()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reg.Len(); n != 8+len(ContractNames)+len(payloads) {
+		t.Errorf("%d programs registered, want the 8 main programs, %d contracts and %d HyVM payloads", n, len(ContractNames), len(payloads))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"math/big"
 	"testing"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvm"
-	"github.com/hyvm/hyvm/hyvm/guest"
 	"github.com/hyvm/hyvm/internal/reference"
 	"github.com/hyvm/hyvm/runtime"
 )
@@ -28,48 +26,22 @@ import (
 // contracts scenario (contracts.go), so they have the same effects; HyVM's
 // gas differs by its overhead, by design.
 
-// hyvmWallet is the account the guests run in; it holds tokens and ether.
-var hyvmWallet = common.HexToAddress("0x00000000000000000000000000000000000a11e7")
-
-// hyvmGas is the gas of every guest run.
-const hyvmGas = 10_000_000
-
-// payload is one guest.
-type payload struct {
-	name  string
-	guest []byte
-}
-
 // hyvmScene is the committed contracts scenario with the wallet funded.
 type hyvmScene struct {
 	db       state.Database
 	root     common.Hash
-	payloads []payload
+	payloads []HyVMPayload
 }
 
 func newHyVMScene(tb testing.TB) *hyvmScene {
 	tb.Helper()
-	dir, err := ContractsDir()
+	db, st, w, err := hyvmWorld()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := loadArtifacts(dir)
-	if err != nil {
+	s := &hyvmScene{db: db}
+	if s.payloads, err = buildPayloads(w); err != nil {
 		tb.Fatal(err)
-	}
-	s := &hyvmScene{db: runtime.NewMemoryDatabase()}
-	st, err := state.New(types.EmptyRootHash, s.db)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	d := &Deployer{engine: EngineGeth, state: st}
-	w := deployWorld(d, a)
-	w.send(w.tokenA, a.token, nil, "transfer", hyvmWallet, eth(100_000))
-	d.Fund(hyvmWallet, uint256.MustFromBig(eth(100)))
-	st.SetNonce(hyvm.Reference.Address, 1, tracing.NonceChangeUnspecified)
-	s.payloads = hyvmPayloads(tb, w)
-	if w.err != nil {
-		tb.Fatal(w.err)
 	}
 	if s.root, err = st.Commit(runtime.Rules(Fork), 0); err != nil {
 		tb.Fatal(err)
@@ -77,86 +49,12 @@ func newHyVMScene(tb testing.TB) *hyvmScene {
 	return s
 }
 
-// hyvmPayloads builds the guests over the deployed scenario.
-func hyvmPayloads(tb testing.TB, w *world) []payload {
-	pack := func(a *Artifact, method string, args ...any) []byte {
-		data, err := a.ABI.Pack(method, args...)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return data
-	}
-	tok, amount := w.a.token, eth(1000)
-	path := []common.Address{w.tokenA, w.tokenB, w.tokenC}
-	minOut := new(big.Int).Mul(w.quote(amount, path...)[2], big.NewInt(995))
-	minOut.Div(minOut, big.NewInt(1000))
-	deadline := new(big.Int).SetUint64(contractsTime + 600)
-
-	// Approve the router, swap A for C through B, check the C received.
-	swap := new(guest.Builder).
-		Call(w.tokenA, nil, pack(tok, "approve", w.router, amount)).
-		Call(w.router, nil, pack(w.a.router, "swapExactTokensForTokens", amount, minOut, path, hyvmWallet, deadline)).
-		StaticCall(w.tokenC, pack(tok, "balanceOf", hyvmWallet)).
-		RequireOutputAtLeast(uint256.MustFromBig(minOut)).
-		ReturnOutput()
-
-	// A batch of token transfers to 24 payees, then the balance left.
-	batch := new(guest.Builder)
-	for i := range 24 {
-		payee := common.BigToAddress(big.NewInt(0x1000 + int64(i)))
-		batch.Call(w.tokenA, nil, pack(tok, "transfer", payee, new(big.Int).Add(eth(1), big.NewInt(int64(i)))))
-	}
-	batch.StaticCall(w.tokenA, pack(tok, "balanceOf", hyvmWallet)).ReturnOutput()
-
-	// Wrap ether (a call with value), pay WETH out, approve a spender.
-	// (Unwrapping would send ether to the wallet, which natively runs the
-	// guest as its code.)
-	wrap := new(guest.Builder).
-		Call(w.weth, uint256.MustFromBig(eth(5)), pack(w.a.weth, "deposit")).
-		Call(w.weth, nil, pack(w.a.weth, "transfer", Holder, eth(2))).
-		Call(w.weth, nil, pack(w.a.weth, "approve", w.router, eth(3))).
-		StaticCall(w.weth, pack(w.a.weth, "balanceOf", hyvmWallet)).
-		ReturnOutput()
-
-	// 200 rounds of 8 mixing steps, each stored in one of 16 slots.
-	loop := new(guest.Builder).Loop(200, func(b *guest.Builder) {
-		for k := range uint64(8) {
-			// x = (i*i + c_k) ^ (i << (k+1)); sstore((i + k) & 15, x)
-			b.Op(vm.DUP1, vm.DUP1, vm.MUL)
-			b.Push(new(uint256.Int).Lsh(uint256.NewInt(0x9e3779b97f4a7c15+k), 190))
-			b.Op(vm.ADD, vm.DUP2).PushUint(k+1).Op(vm.SHL, vm.XOR)
-			b.PushUint(15).PushUint(k).Op(vm.DUP4, vm.ADD, vm.AND, vm.SSTORE)
-		}
-	})
-	loop.Op(vm.PUSH0, vm.SLOAD).PushUint(0).Op(vm.MSTORE).PushUint(32).PushUint(0).Op(vm.RETURN)
-
-	// 500 rounds of 8 arithmetic steps on a word in memory: compute only,
-	// where the guest's own instructions are the cost.
-	arith := new(guest.Builder).Loop(500, func(b *guest.Builder) {
-		for k := range uint64(8) {
-			// m[0] = (m[0]*c_k + i) ^ (m[0] >> (k+3))
-			b.PushUint(0).Op(vm.MLOAD, vm.DUP1)
-			b.Push(new(uint256.Int).Lsh(uint256.NewInt(0x9e3779b97f4a7c15+k), 130))
-			b.Op(vm.MUL, vm.DUP3, vm.ADD, vm.SWAP1).PushUint(k+3).Op(vm.SHR, vm.XOR)
-			b.PushUint(0).Op(vm.MSTORE)
-		}
-	})
-	arith.PushUint(32).PushUint(0).Op(vm.RETURN)
-
-	return []payload{
-		{"approve_swap_check", swap.Bytes()},
-		{"transfer_batch_24", batch.Bytes()},
-		{"weth_wrap_pay_approve", wrap.Bytes()},
-		{"mix_loop_sstore", loop.Bytes()},
-		{"arith_loop_mem", arith.Bytes()},
-	}
-}
-
 // hyvmRun is one engine set up to run a payload repeatedly, each run
 // reverted afterwards.
 type hyvmRun struct {
-	st  *state.StateDB
-	run func() ([]byte, error)
+	st   *state.StateDB
+	run  func() ([]byte, error)
+	last *hyvm.Result // through hyvm.Run: the last run's result
 }
 
 // open returns the scenario's state, warmed as a transaction from Sender to
@@ -175,62 +73,65 @@ func (s *hyvmScene) open(tb testing.TB, code []byte) *state.StateDB {
 
 // hyvmRunner runs p through HyVM on hyvm; cache nil translates everything
 // (guest and contracts) afresh on every run.
-func (s *hyvmScene) hyvmRunner(tb testing.TB, p payload, cache *runtime.Cache) *hyvmRun {
+func (s *hyvmScene) hyvmRunner(tb testing.TB, p HyVMPayload, cache *runtime.Cache) *hyvmRun {
 	return s.backendRunner(tb, p, cache, runtime.BackendAuto)
 }
 
 // backendRunner is hyvmRunner with the guest and contracts on backend.
-func (s *hyvmScene) backendRunner(tb testing.TB, p payload, cache *runtime.Cache, backend runtime.Backend) *hyvmRun {
+func (s *hyvmScene) backendRunner(tb testing.TB, p HyVMPayload, cache *runtime.Cache, backend runtime.Backend) *hyvmRun {
 	st, run := s.hyvmEVM(tb, cache, backend)
-	return &hyvmRun{st: st, run: func() ([]byte, error) { return run(p.guest) }}
+	return &hyvmRun{st: st, run: func() ([]byte, error) { return run(p.Guest) }}
 }
 
 // newGuestRunner runs p through HyVM with the contracts' translations
 // cached but a guest never seen before on every run, as a wallet sending a
 // new payload each time would: p's bytes followed by a run counter, past its
 // end, so that its hash is new and its behaviour the same.
-func (s *hyvmScene) newGuestRunner(tb testing.TB, p payload) *hyvmRun {
+func (s *hyvmScene) newGuestRunner(tb testing.TB, p HyVMPayload) *hyvmRun {
 	st, run := s.hyvmEVM(tb, runtime.NewCache(0), runtime.BackendAuto)
 	var n uint64
 	return &hyvmRun{st: st, run: func() ([]byte, error) {
 		n++
-		return run(binary.BigEndian.AppendUint64(p.guest[:len(p.guest):len(p.guest)], n))
+		return run(binary.BigEndian.AppendUint64(p.Guest[:len(p.Guest):len(p.Guest)], n))
 	}}
 }
 
 // publicRunner runs p through hyvm.Run, the public path, as a wallet
 // back end would: cache nil translates everything afresh on every run
 // (one-shot); fresh makes the guest new on every run (as newGuestRunner).
-func (s *hyvmScene) publicRunner(tb testing.TB, p payload, cache *runtime.Cache, fresh bool) *hyvmRun {
+func (s *hyvmScene) publicRunner(tb testing.TB, p HyVMPayload, cache *runtime.Cache, fresh bool) *hyvmRun {
 	return s.publicRunnerAOT(tb, p, cache, fresh, nil)
 }
 
 // publicRunnerAOT is publicRunner with the contracts compiled ahead of time
 // in aot (nil: none).
-func (s *hyvmScene) publicRunnerAOT(tb testing.TB, p payload, cache *runtime.Cache, fresh bool, aot *runtime.AOTRegistry) *hyvmRun {
+func (s *hyvmScene) publicRunnerAOT(tb testing.TB, p HyVMPayload, cache *runtime.Cache, fresh bool, aot *runtime.AOTRegistry) *hyvmRun {
 	st := s.open(tb, nil)
 	c := hyvm.Context{Fork: Fork, Block: blockContext(hyvmGas, contractsTime), Origin: Sender,
 		GasPrice: uint256.NewInt(1), Host: hyvmWallet, Caller: Sender, Gas: hyvmGas, Depth: 1,
 		Cache: cache, InTransaction: true, AOT: aot}
 	var n uint64
-	return &hyvmRun{st: st, run: func() ([]byte, error) {
-		guest := p.guest
+	r := &hyvmRun{st: st}
+	r.run = func() ([]byte, error) {
+		guest := p.Guest
 		if fresh {
 			n++
-			guest = binary.BigEndian.AppendUint64(p.guest[:len(p.guest):len(p.guest)], n)
+			guest = binary.BigEndian.AppendUint64(p.Guest[:len(p.Guest):len(p.Guest)], n)
 		}
 		res, err := hyvm.Run(context.Background(), st, c, guest)
 		if err != nil {
 			return nil, err
 		}
+		r.last = res
 		return res.ReturnData, res.Err
-	}}
+	}
+	return r
 }
 
 // txRunner runs p through hyvm.Run as its own transaction (prepared, run
 // on an overlay, written back and finalised) on a state opened afresh for
 // every run: the time includes opening it.
-func (s *hyvmScene) txRunner(tb testing.TB, p payload, cache *runtime.Cache) *hyvmRun {
+func (s *hyvmScene) txRunner(tb testing.TB, p HyVMPayload, cache *runtime.Cache) *hyvmRun {
 	c := hyvm.Context{Fork: Fork, Block: blockContext(hyvmGas, contractsTime), Origin: Sender,
 		GasPrice: uint256.NewInt(1), Host: hyvmWallet, Caller: Sender, Gas: hyvmGas, Depth: 1, Cache: cache}
 	return &hyvmRun{st: s.open(tb, nil), run: func() ([]byte, error) {
@@ -238,7 +139,7 @@ func (s *hyvmScene) txRunner(tb testing.TB, p payload, cache *runtime.Cache) *hy
 		if err != nil {
 			return nil, err
 		}
-		res, err := hyvm.Run(context.Background(), st, c, p.guest)
+		res, err := hyvm.Run(context.Background(), st, c, p.Guest)
 		if err != nil {
 			return nil, err
 		}
@@ -273,8 +174,8 @@ func (s *hyvmScene) hyvmEVM(tb testing.TB, cache *runtime.Cache, backend runtime
 }
 
 // gethRunner calls p installed as the wallet's code on go-ethereum.
-func (s *hyvmScene) gethRunner(tb testing.TB, p payload) *hyvmRun {
-	st := s.open(tb, p.guest)
+func (s *hyvmScene) gethRunner(tb testing.TB, p HyVMPayload) *hyvmRun {
+	st := s.open(tb, p.Guest)
 	m := reference.New(blockContext(hyvmGas, contractsTime), st, runtime.ChainConfig(Fork), vm.Config{})
 	m.SetTxContext(vm.TxContext{Origin: Sender, GasPrice: uint256.NewInt(1)})
 	return &hyvmRun{st: st, run: func() ([]byte, error) {
@@ -294,58 +195,66 @@ func (r *hyvmRun) once() ([]byte, error) {
 // checkPayload runs p once on each side, keeping the effects, and fails
 // unless both succeed with the same output, logs and resulting accounts
 // (the wallet's code aside).
-func (s *hyvmScene) checkPayload(tb testing.TB, p payload) {
+func (s *hyvmScene) checkPayload(tb testing.TB, p HyVMPayload) {
 	tb.Helper()
 	native, viaHyVM := s.gethRunner(tb, p), s.hyvmRunner(tb, p, nil)
 	want, err := native.run()
 	if err != nil {
-		tb.Fatalf("%s on go-ethereum: %v (%x)", p.name, err, want)
+		tb.Fatalf("%s on go-ethereum: %v (%x)", p.Name, err, want)
 	}
 	got, err := viaHyVM.run()
 	if err != nil {
-		tb.Fatalf("%s through HyVM: %v (%x)", p.name, err, got)
+		tb.Fatalf("%s through HyVM: %v (%x)", p.Name, err, got)
 	}
 	if !bytes.Equal(got, want) {
-		tb.Fatalf("%s: output %x through HyVM, %x natively", p.name, got, want)
+		tb.Fatalf("%s: output %x through HyVM, %x natively", p.Name, got, want)
 	}
 	if a, b := viaHyVM.st.Logs(), native.st.Logs(); !sameLogs(a, b) {
-		tb.Fatalf("%s: %d logs through HyVM, %d natively, or they differ", p.name, len(a), len(b))
+		tb.Fatalf("%s: %d logs through HyVM, %d natively, or they differ", p.Name, len(a), len(b))
 	}
 	// hyvm.Run inside the open transaction (on an overlay merged into it)
 	// leaves the state the engine leaves working on it directly.
 	public := s.publicRunner(tb, p, nil, false)
 	if got, err := public.run(); err != nil || !bytes.Equal(got, want) {
-		tb.Fatalf("%s through hyvm.Run: output %x, error %v; natively %x", p.name, got, err, want)
+		tb.Fatalf("%s through hyvm.Run: output %x, error %v; natively %x", p.Name, got, err, want)
 	}
 	if a, b := public.st.Logs(), viaHyVM.st.Logs(); !sameLogs(a, b) {
-		tb.Fatalf("%s: %d logs through hyvm.Run, %d through the engine, or they differ", p.name, len(a), len(b))
+		tb.Fatalf("%s: %d logs through hyvm.Run, %d through the engine, or they differ", p.Name, len(a), len(b))
 	}
 	if a, b := public.st.GetRefund(), viaHyVM.st.GetRefund(); a != b {
-		tb.Fatalf("%s: refund %d through hyvm.Run, %d through the engine", p.name, a, b)
+		tb.Fatalf("%s: refund %d through hyvm.Run, %d through the engine", p.Name, a, b)
 	}
 	if a, b := public.st.IntermediateRoot(runtime.Rules(Fork)), viaHyVM.st.IntermediateRoot(runtime.Rules(Fork)); a != b {
-		tb.Fatalf("%s: root %v through hyvm.Run, %v through the engine", p.name, a, b)
+		tb.Fatalf("%s: root %v through hyvm.Run, %v through the engine", p.Name, a, b)
 	}
-	// The contracts it calls compiled ahead of time: the same outcome.
+	// The guest and the contracts it calls compiled ahead of time: the
+	// same outcome, nothing translated.
 	reg, err := AOTRegistry()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	aot := s.publicRunnerAOT(tb, p, nil, false, reg)
+	cache := runtime.NewCache(0)
+	aot := s.publicRunnerAOT(tb, p, cache, false, reg)
 	if got, err := aot.run(); err != nil || !bytes.Equal(got, want) {
-		tb.Fatalf("%s through hyvm.Run with the contracts ahead of time: output %x, error %v; natively %x", p.name, got, err, want)
+		tb.Fatalf("%s through hyvm.Run with the guest and contracts ahead of time: output %x, error %v; natively %x", p.Name, got, err, want)
+	}
+	if n := cache.Len(); n != 0 {
+		tb.Fatalf("%s ahead of time: %d programs translated", p.Name, n)
+	}
+	if a, b := aot.last, public.last; a.GasUsed != b.GasUsed || a.Refund != b.Refund || len(a.Logs) != len(b.Logs) {
+		tb.Fatalf("%s: ahead of time gas %d, refund %d, %d logs; translated gas %d, refund %d, %d logs", p.Name, a.GasUsed, a.Refund, len(a.Logs), b.GasUsed, b.Refund, len(b.Logs))
 	}
 	if a, b := aot.st.Logs(), viaHyVM.st.Logs(); !sameLogs(a, b) {
-		tb.Fatalf("%s: %d logs with the contracts ahead of time, %d through the engine, or they differ", p.name, len(a), len(b))
+		tb.Fatalf("%s: %d logs with the contracts ahead of time, %d through the engine, or they differ", p.Name, len(a), len(b))
 	}
 	if a, b := aot.st.IntermediateRoot(runtime.Rules(Fork)), viaHyVM.st.IntermediateRoot(runtime.Rules(Fork)); a != b {
-		tb.Fatalf("%s: root %v with the contracts ahead of time, %v through the engine", p.name, a, b)
+		tb.Fatalf("%s: root %v with the contracts ahead of time, %v through the engine", p.Name, a, b)
 	}
 	native.st.IntermediateRoot(runtime.Rules(Fork))
 	for _, a := range touched(native.st) {
 		x, y := viaHyVM.st, native.st
 		if x.GetBalance(a).Cmp(y.GetBalance(a)) != 0 || x.GetNonce(a) != y.GetNonce(a) || x.GetStorageRoot(a) != y.GetStorageRoot(a) {
-			tb.Fatalf("%s: account %v differs: balance %v/%v nonce %d/%d storage %v/%v", p.name, a,
+			tb.Fatalf("%s: account %v differs: balance %v/%v nonce %d/%d storage %v/%v", p.Name, a,
 				x.GetBalance(a), y.GetBalance(a), x.GetNonce(a), y.GetNonce(a), x.GetStorageRoot(a), y.GetStorageRoot(a))
 		}
 	}
@@ -392,9 +301,9 @@ func sameLogs(a, b []*types.Log) bool {
 func TestHyVMPayloads(t *testing.T) {
 	s := newHyVMScene(t)
 	for _, p := range s.payloads {
-		t.Run(p.name, func(t *testing.T) {
-			t.Logf("%d bytes", len(p.guest))
-			if n := len(p.guest); n < 200 || n > 5000 {
+		t.Run(p.Name, func(t *testing.T) {
+			t.Logf("%d bytes", len(p.Guest))
+			if n := len(p.Guest); n < 200 || n > 5000 {
 				t.Errorf("guest of %d bytes", n)
 			}
 			s.checkPayload(t, p)
@@ -446,10 +355,10 @@ func BenchmarkHyVM(b *testing.B) {
 		}
 		want, err := s.gethRunner(b, p).once()
 		if err != nil {
-			b.Fatalf("%s on go-ethereum: %v", p.name, err)
+			b.Fatalf("%s on go-ethereum: %v", p.Name, err)
 		}
 		for _, v := range variants {
-			b.Run(p.name+"/"+v.name, func(b *testing.B) {
+			b.Run(p.Name+"/"+v.name, func(b *testing.B) {
 				r := v.run()
 				out, err := r.once() // also warms a cache
 				if err != nil {
@@ -470,7 +379,7 @@ func BenchmarkHyVM(b *testing.B) {
 				} else if gethNs > 0 {
 					b.ReportMetric(gethNs/ns, "geth/hyvm")
 				}
-				b.ReportMetric(float64(len(p.guest)), "guest-bytes")
+				b.ReportMetric(float64(len(p.Guest)), "guest-bytes")
 			})
 		}
 	}

@@ -115,12 +115,12 @@ func bigOf(b *hexutil.Big) *big.Int {
 
 // run executes one case's guest on a fresh copy of the pre-state, traced
 // by tracer if it is set.
-func (w *world) run(c *Case, tracer *tracing.Hooks, backend runtime.Backend) (*hyvm.Result, error) {
+func (w *world) run(c *Case, tracer *tracing.Hooks, t tier) (*hyvm.Result, error) {
 	st, err := state.New(w.root, w.db)
 	if err != nil {
 		return nil, err
 	}
 	ctx := w.ctx
-	ctx.Gas, ctx.Tracer, ctx.Backend = c.Gas, tracer, backend
+	ctx.Gas, ctx.Tracer, ctx.Backend, ctx.AOT = c.Gas, tracer, t.backend, t.aot
 	return hyvm.Run(context.Background(), st, ctx, c.Code)
 }

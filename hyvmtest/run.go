@@ -33,6 +33,8 @@ type traceCheck func(c *Case) (*tracing.Hooks, func(*hyvm.Result) error)
 type tier struct {
 	backend runtime.Backend
 	check   traceCheck
+	aot     *runtime.AOTRegistry // code and guests compiled ahead of time
+	only    func(*Case) bool     // the cases to run (nil: all)
 }
 
 func runAll(paths []string, w io.Writer, t tier) (passed, failed int, err error) {
@@ -60,12 +62,15 @@ func runFile(path string, cache *runtime.Cache, w io.Writer, t tier) (passed, fa
 	}
 	for i := range file.Cases {
 		c := &file.Cases[i]
+		if t.only != nil && !t.only(c) {
+			continue
+		}
 		var tracer *tracing.Hooks
 		var verify func(*hyvm.Result) error
 		if t.check != nil {
 			tracer, verify = t.check(c)
 		}
-		res, err := world.run(c, tracer, t.backend)
+		res, err := world.run(c, tracer, t)
 		if err != nil {
 			fmt.Fprintf(w, "FAIL %s: engine error: %v\n", c.Name, err)
 			failed++

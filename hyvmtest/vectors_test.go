@@ -2,8 +2,6 @@ package hyvmtest
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,37 +11,15 @@ import (
 	"github.com/hyvm/hyvm/translate/amd64"
 )
 
-// sharedVectors finds shared/hyvm/vectors.json: the shared directory sits
-// next to the repository root (the directory holding go.mod) or one level
-// above it when the repository is a worktree directory. A missing file fails
-// the test: CI always has it, and a skipped conformance run is a defect.
+// sharedVectors is SharedVectors, failing the test without the file: CI
+// always has it, and a skipped conformance run is a defect.
 func sharedVectors(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("HYVM_VECTORS"); p != "" {
-		return p
-	}
-	dir, err := os.Getwd()
+	p, err := SharedVectors()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("repository root (go.mod) not found above the working directory")
-		}
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "hyvm", "vectors.json")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			t.Fatalf("shared/hyvm/vectors.json not found beside or above the repository root %s; "+
-				"check out shared/ next to the repository or set HYVM_VECTORS", dir)
-		}
-	}
+	return p
 }
 
 // tiers are the ways the vectors run: one line per tier. The traced tier

@@ -31,7 +31,7 @@ func aotMarker(f *translate.Frame, x *translate.AOT) ([]byte, error) {
 func TestAOTRegistry(t *testing.T) {
 	code := common.FromHex("60206000f3") // RETURN(0, 32): a zero word
 	other := common.FromHex("60206000f300")
-	digest, err := translate.AOTDigest(code, blocks.Latest)
+	digest, err := translate.AOTDigest(code, blocks.Latest, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestAOTRegistry(t *testing.T) {
 	}
 	for i := range 20 {
 		c := append(common.FromHex("60206000f3"), make([]byte, i+2)...)
-		d, err := translate.AOTDigest(c, blocks.Latest)
+		d, err := translate.AOTDigest(c, blocks.Latest, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,5 +94,71 @@ func TestAOTRegistry(t *testing.T) {
 	wg.Wait()
 	if reg.Len() != 21 {
 		t.Errorf("%d programs, want 21", reg.Len())
+	}
+}
+
+// TestAOTGuest checks guest templates in a registry: a guest registered
+// runs its program when HyVM is handed its bytes; other guests, the same
+// bytes as a contract, and a traced run are translated; a contract's
+// digest is refused for a guest.
+func TestAOTGuest(t *testing.T) {
+	guest := common.FromHex("60206000f3")
+	other := common.FromHex("60206000f300")
+	digest, err := translate.AOTDigest(guest, blocks.Latest, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contractDigest, err := translate.AOTDigest(guest, blocks.Latest, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if digest == contractDigest {
+		t.Fatal("a guest's rendering has a contract's digest")
+	}
+	reg := runtime.NewAOTRegistry()
+	if err := reg.AddGuest("marker", guest, blocks.Latest, aotMarker, contractDigest); err == nil {
+		t.Fatal("a guest registered with a contract's digest")
+	}
+	if err := reg.AddGuest("marker", guest, blocks.Latest, aotMarker, digest); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := reg.GuestName(crypto.Keccak256Hash(guest), blocks.Latest); !ok {
+		t.Error("GuestName does not know the guest")
+	}
+	if _, ok := reg.Name(crypto.Keccak256Hash(guest), blocks.Latest); ok {
+		t.Error("the guest is known as a contract")
+	}
+	hv := runtime.HyVMContract{Address: common.HexToAddress("0x47f"), CodeHash: crypto.Keccak256Hash([]byte("hyvm"))}
+	host := common.HexToAddress("0x4057")
+	run := func(g []byte, tracer *tracing.Hooks, asContract bool) string {
+		st := runtime.NewMemoryState()
+		st.SetCode(hv.Address, []byte("hyvm"), tracing.CodeChangeUnspecified)
+		evm := runtime.NewEVM(vm.BlockContext{BlockNumber: common.Big1, Difficulty: common.Big0, BaseFee: common.Big0,
+			BlobBaseFee: common.Big0, Random: &common.Hash{}, GasLimit: 1e7}, st, blocks.Latest,
+			runtime.Config{AOT: reg, Tracer: tracer, HyVM: []runtime.HyVMContract{hv}})
+		var out []byte
+		var err error
+		if asContract {
+			st.SetCode(host, g, tracing.CodeChangeUnspecified)
+			out, _, err = evm.Call(context.Background(), common.Address{1}, host, nil, 100_000, new(uint256.Int))
+		} else {
+			out, _, err = evm.RunGuest(context.Background(), runtime.GuestCall{HyVM: hv.Address, Host: host, Caller: common.Address{1}, Gas: 100_000}, g)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(common.TrimLeftZeroes(out))
+	}
+	if got := run(guest, nil, false); got != "aot" {
+		t.Errorf("the registered guest ran %q, not its program", got)
+	}
+	if got := run(other, nil, false); got != "" {
+		t.Errorf("another guest ran %q", got)
+	}
+	if got := run(guest, nil, true); got != "" {
+		t.Errorf("the guest's bytes as a contract ran %q", got)
+	}
+	if got := run(guest, &tracing.Hooks{OnOpcode: func(uint64, byte, uint64, uint64, tracing.OpContext, []byte, int, error) {}}, false); got != "" {
+		t.Errorf("traced, the registered guest ran %q, not its translation", got)
 	}
 }

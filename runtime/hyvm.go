@@ -103,7 +103,8 @@ func (e *EVM) setupHyVM(contracts []HyVMContract) {
 // runs (its input), cached by its bytes (Cache.GuestKey). A guest passed from
 // the memory of a calling frame is remembered with that memory (guestMemo),
 // so running it again from unchanged memory costs neither a hash nor a
-// lookup, whatever its size.
+// lookup, whatever its size. A guest template compiled ahead of time
+// (Config.AOT) runs instead of a translation.
 func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 	code := f.Input
 	var mem *translate.Memory
@@ -116,7 +117,14 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 			}
 		}
 	}
-	p, err := e.cache.HyVMProgram(e.cache.GuestKey(code), code, e.env.Fork, e.opts)
+	var p *translate.Program
+	var err error
+	if e.aot != nil {
+		p = e.aot.lookupGuest(code, e.env.Fork)
+	}
+	if p == nil {
+		p, err = e.cache.HyVMProgram(e.cache.GuestKey(code), code, e.env.Fork, e.opts)
+	}
 	if err == nil && mem != nil {
 		e.guests.remember(mem, off, uint64(len(code)), p)
 	}

@@ -26,10 +26,12 @@ import (
 // gas and memory are where every tier keeps them.
 
 // AOTContract is a contract to generate Go for: a Go identifier to name it
-// by and its runtime code.
+// by and its runtime code, or with Guest a HyVM guest template (a payload
+// a wallet sends again and again), generated for HyVM mode.
 type AOTContract struct {
-	Name string
-	Code []byte
+	Name  string
+	Code  []byte
+	Guest bool
 }
 
 // GenOptions configure GenerateGo.
@@ -70,7 +72,7 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 	}
 	var body bytes.Buffer
 	for _, c := range contracts {
-		g, err := renderAOT(c.Code, fork, c.Name)
+		g, err := renderAOT(c.Code, fork, c.Name, c.Guest)
 		if err != nil {
 			return nil, fmt.Errorf("translate: %s: %w", c.Name, err)
 		}
@@ -90,7 +92,11 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 	}
 	fmt.Fprintf(&buf, "// Package %s holds EVM code compiled ahead of time to Go by hyvm's\n// translator, for %s; Register adds it to a runtime.AOTRegistry:\n//\n", pkg, fork)
 	for _, c := range contracts {
-		fmt.Fprintf(&buf, "//\t%s: %d bytes, code hash %s\n", c.Name, len(c.Code), crypto.Keccak256Hash(c.Code).Hex())
+		kind := "code"
+		if c.Guest {
+			kind = "HyVM guest"
+		}
+		fmt.Fprintf(&buf, "//\t%s: %s of %d bytes, hash %s\n", c.Name, kind, len(c.Code), crypto.Keccak256Hash(c.Code).Hex())
 	}
 	fmt.Fprintf(&buf, "package %s\n\n", pkg)
 	// The stack height is stored back at every exit, whether or not the
@@ -116,12 +122,12 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 	if opt.ExternalCode {
 		fmt.Fprintf(&buf, "// Register adds the contracts to r, each with the code code returns for\n// its name (the registry refuses code of another hash).\nfunc Register(r *runtime.AOTRegistry, code func(name string) ([]byte, error)) error {\n")
 		for _, c := range contracts {
-			fmt.Fprintf(&buf, "\tif c, err := code(%q); err != nil {\n\t\treturn fmt.Errorf(\"the code of %s: %%w\", err)\n\t} else if err := r.AddHash(%q, c, hash%s, blocks.%s, run%s, digest%s); err != nil {\n\t\treturn err\n\t}\n", c.Name, c.Name, c.Name, c.Name, fork, c.Name, c.Name)
+			fmt.Fprintf(&buf, "\tif c, err := code(%q); err != nil {\n\t\treturn fmt.Errorf(\"the code of %s: %%w\", err)\n\t} else if err := r.%s(%q, c, hash%s, blocks.%s, run%s, digest%s); err != nil {\n\t\treturn err\n\t}\n", c.Name, c.Name, addMethod(c, "Hash"), c.Name, c.Name, fork, c.Name, c.Name)
 		}
 	} else {
 		fmt.Fprintf(&buf, "// Register adds the contracts to r.\nfunc Register(r *runtime.AOTRegistry) error {\n")
 		for _, c := range contracts {
-			fmt.Fprintf(&buf, "\tif err := r.Add(%q, []byte(code%s), blocks.%s, run%s, digest%s); err != nil {\n\t\treturn err\n\t}\n", c.Name, c.Name, fork, c.Name, c.Name)
+			fmt.Fprintf(&buf, "\tif err := r.%s(%q, []byte(code%s), blocks.%s, run%s, digest%s); err != nil {\n\t\treturn err\n\t}\n", addMethod(c, ""), c.Name, c.Name, fork, c.Name, c.Name)
 		}
 	}
 	fmt.Fprintf(&buf, "\treturn nil\n}\n")
@@ -131,6 +137,15 @@ func GenerateGo(opt GenOptions, contracts []AOTContract) ([]byte, error) {
 		return nil, fmt.Errorf("translate: formatting generated code: %w", err)
 	}
 	return out, nil
+}
+
+// addMethod is the AOTRegistry method registering c (suffix: "Hash" for
+// code named by hash).
+func addMethod(c AOTContract, suffix string) string {
+	if c.Guest {
+		return "AddGuest" + suffix
+	}
+	return "Add" + suffix
 }
 
 // aotRendering is a contract rendered: its function and constants (named
@@ -150,8 +165,10 @@ const namePlaceholder = "\x00NAME\x00"
 
 // renderAOT sweeps code's blocks as compileNative does (each block starting
 // where the previous one ended, so every JUMPDEST starts one) and renders
-// the reachable ones.
-func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err error) {
+// the reachable ones; for a HyVM guest, its guest blocks (a 0x5b
+// instruction a block of its own, so that a jump to it lands at the next)
+// and the STOP HyVM runs past the end.
+func renderAOT(code []byte, fork blocks.Fork, name string, guest bool) (g *aotRendering, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a rendering fault must not escape
 			g, err = nil, fmt.Errorf("%w: generating Go: %v", ErrInternal, r)
@@ -160,7 +177,13 @@ func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err
 	if err := blocks.Check(code, fork); err != nil {
 		return nil, err
 	}
-	p := newProgram(code, fork, blocks.JumpDests(code), Options{Tier: TierClosure})
+	dests := blocks.JumpDests(code)
+	var p *Program
+	if guest {
+		p = newGuest(code, fork, Options{Tier: TierClosure})
+	} else {
+		p = newProgram(code, fork, dests, Options{Tier: TierClosure})
+	}
 	sc := getScratch()
 	defer scratchPool.Put(sc)
 	g = &aotRendering{prog: p}
@@ -168,18 +191,33 @@ func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err
 	index := map[uint32]int{}
 	for pc := uint32(0); int(pc) < len(code); {
 		var bc blockCode
-		src, _ := p.translateAt(pc, &bc, sc)
+		var src blocks.Block
+		if guest {
+			src = p.translateGuestAt(pc, &bc, sc)
+		} else {
+			src, _ = p.translateAt(pc, &bc, sc)
+		}
 		index[pc] = len(bs)
 		bs = append(bs, cloneIR(&sc.ir))
 		g.ops = append(g.ops, bc.ops)
 		pc = src.End
 	}
-	r := aotRenderer{p: p, blocks: bs, index: index, consts: map[uint256.Int]int{}}
+	if guest { // past the end HyVM runs STOP, which it charges
+		end := uint32(len(code))
+		index[end] = len(bs)
+		bs = append(bs, irBlock{blockHead: blockHead{gas: blocks.HyVMStopGas, term: blocks.Stop, start: end, end: end}})
+		g.ops = append(g.ops, nil)
+	}
+	r := aotRenderer{p: p, blocks: bs, index: index, consts: map[uint256.Int]int{}, guest: guest, dests: dests}
 	body := r.render()
 	if r.dynamic {
 		g.dests = make([]uint32, len(code))
 		for n, i := range r.destOrder {
-			g.dests[bs[i].start] = uint32(n + 1)
+			at := bs[i].start
+			if guest {
+				at-- // a jump to the 0x5b lands here
+			}
+			g.dests[at] = uint32(n + 1)
 		}
 	}
 	var cb bytes.Buffer
@@ -189,6 +227,9 @@ func renderAOT(code []byte, fork blocks.Fork, name string) (g *aotRendering, err
 			fmt.Fprintf(&cb, "\tk%s_%d = %s\n", namePlaceholder, i, wordLit(&c))
 		}
 		fmt.Fprintf(&cb, ")\n")
+	}
+	if guest { // the same text cannot stand for both
+		cb.WriteString("\n// HyVM guest\n")
 	}
 	g.digest = digestOf(append(append([]byte(nil), body...), cb.Bytes()...))
 	g.named = bytes.ReplaceAll(body, []byte(namePlaceholder), []byte(name))
@@ -216,6 +257,28 @@ type aotRenderer struct {
 	destOrder []int // the blocks at JUMPDESTs, numbered from 1 in the dispatch
 	reach     []bool
 	labeled   []bool
+	guest     bool          // a HyVM guest (hyvm_compile.go)
+	dests     blocks.Bitmap // the JUMPDEST instructions (a guest's 0x5b instructions)
+}
+
+// landing reports whether a (dynamic) jump lands at the block b: at a
+// JUMPDEST, or for a guest one past a 0x5b instruction.
+func (r *aotRenderer) landing(b *irBlock) bool {
+	if r.guest {
+		return b.start > 0 && r.dests.Has(uint64(b.start-1))
+	}
+	return r.dests.Has(uint64(b.start))
+}
+
+// staticTarget returns the block a static jump of h lands at, if the sweep
+// has one there (a guest's jump into PUSH data has none: it goes on in
+// closures).
+func (r *aotRenderer) staticTarget(h *blockHead) (int, bool) {
+	if !h.destOK {
+		return 0, false
+	}
+	i, ok := r.index[h.dest]
+	return i, ok && (!r.guest || r.landing(&r.blocks[i]))
 }
 
 // render returns the contract's function, named with namePlaceholder.
@@ -226,6 +289,9 @@ func (r *aotRenderer) render() []byte {
 	fmt.Fprintf(w, "s, sp := f.AOTStack()\nops := x.Ops()\n_, _, _ = s, sp, ops\n")
 	if r.dynamic {
 		fmt.Fprintf(w, "var dest uint256.Int\n")
+		if r.guest {
+			fmt.Fprintf(w, "var jumpi bool\n")
+		}
 	}
 	for i := range r.blocks {
 		if r.reach[i] {
@@ -234,9 +300,18 @@ func (r *aotRenderer) render() []byte {
 	}
 	if r.dynamic {
 		// Numbered densely, so that the switch is a jump table.
-		fmt.Fprintf(w, "jump:\nswitch x.Dest(&dest) {\n")
-		for i, b := range r.blocks {
-			if r.reach[i] && r.p.jumpDests.Has(uint64(b.start)) {
+		fmt.Fprintf(w, "jump:\n")
+		if r.guest {
+			// A jump the dispatch does not know is bad or into PUSH
+			// data: Go takes it as the closures do, and the frame goes
+			// on in them. HyVM prices a taken JUMPI by its outcome.
+			fmt.Fprintf(w, "n := x.Dest(&dest)\nif n == 0 {\nf.SetAOTSP(sp)\nreturn x.GuestJump(f, jumpi, &dest)\n}\n")
+			fmt.Fprintf(w, "if jumpi {\nif f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n}\nswitch n {\n", guestJumpExtra(true, true), guestJumpExtra(true, true))
+		} else {
+			fmt.Fprintf(w, "switch x.Dest(&dest) {\n")
+		}
+		for i := range r.blocks {
+			if b := &r.blocks[i]; r.reach[i] && r.landing(b) {
 				r.destOrder = append(r.destOrder, i)
 				fmt.Fprintf(w, "case %d:\ngoto b%d\n", len(r.destOrder), b.start)
 			}
@@ -273,13 +348,14 @@ func (r *aotRenderer) analyse() {
 			}
 		}
 		if h.term == blocks.Jump || h.term == blocks.JumpI {
-			switch {
-			case h.staticJump && h.destOK:
-				visit(r.index[h.dest], true)
-			case !h.staticJump && !r.dynamic:
+			if h.staticJump {
+				if j, ok := r.staticTarget(h); ok {
+					visit(j, true)
+				}
+			} else if !r.dynamic {
 				r.dynamic = true
-				for j, b := range r.blocks {
-					if r.p.jumpDests.Has(uint64(b.start)) {
+				for j := range r.blocks {
+					if r.landing(&r.blocks[j]) {
 						visit(j, true)
 					}
 				}
@@ -337,7 +413,23 @@ func (r *aotRenderer) terminator(h *blockHead) {
 		fmt.Fprintf(w, "if f.Env.Abort.Load() {\nreturn x.Abort(f)\n}\n")
 		switch {
 		case !h.staticJump:
+			if r.guest {
+				fmt.Fprintf(w, "jumpi = %t\n", h.term == blocks.JumpI)
+			}
 			fmt.Fprintf(w, "goto jump\n")
+		case r.guest:
+			// HyVM prices a jump by its outcome (guestJumpExtra), a bad
+			// one is revert(0, 0); one into PUSH data goes on in closures.
+			if e := guestJumpExtra(h.term == blocks.JumpI, h.destOK); e > 0 {
+				fmt.Fprintf(w, "if f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n", e, e)
+			}
+			if j, ok := r.staticTarget(h); ok {
+				fmt.Fprintf(w, "goto b%d\n", r.blocks[j].start)
+			} else if h.destOK {
+				fmt.Fprintf(w, "f.SetAOTSP(sp)\nreturn x.GuestEnter(f, %d)\n", h.dest)
+			} else {
+				fmt.Fprintf(w, "return x.Halt(f, blocks.Abort, 0)\n")
+			}
 		case h.destOK:
 			fmt.Fprintf(w, "goto b%d\n", h.dest)
 		default:

@@ -25,6 +25,10 @@ them to a registry that runtime.Config.AOT (or hyvm.Context.AOT) takes;
 the runtime runs a contract's generated code when it meets the code with
 that hash. The same input gives the same bytes (go generate, drift tests).
 
+A --guest FILE is a HyVM guest template (a payload sent through HyVM again
+and again): compiled for HyVM mode, it runs whenever HyVM is handed exactly
+these bytes as its guest.
+
 With --external-code the bytecode is left out of the source and Register
 takes a function returning each contract's code by name.
 
@@ -42,11 +46,16 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 		external = fs.Bool("external-code", false, "leave the bytecode out: Register takes it by name")
 		stats    = fs.Bool("stats", false, "report generation throughput and source size per KB of bytecode on stderr")
 	)
+	var guests []string
+	fs.Func("guest", "compile `[NAME=]FILE` as a HyVM guest template (repeatable)", func(v string) error {
+		guests = append(guests, v)
+		return nil
+	})
 	files, err := parseFlags(fs, args, genUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
 	}
-	if len(files) == 0 {
+	if len(files)+len(guests) == 0 {
 		return usageError(stderr, cmd, errors.New("missing FILE argument (see 'hyvmc gen -h')"))
 	}
 	fork, err := blocks.ParseFork(*forkName)
@@ -55,7 +64,7 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	var contracts []translate.AOTContract
 	bytecode := 0
-	for _, arg := range files {
+	for i, arg := range append(files, guests...) {
 		name, file, ok := strings.Cut(arg, "=")
 		if !ok {
 			file = arg
@@ -72,7 +81,7 @@ func genCommand(args []string, stdout, stderr io.Writer) int {
 		if len(code) == 0 {
 			return usageError(stderr, cmd, fmt.Errorf("%s: no code", file))
 		}
-		contracts = append(contracts, translate.AOTContract{Name: name, Code: code})
+		contracts = append(contracts, translate.AOTContract{Name: name, Code: code, Guest: i >= len(files)})
 		bytecode += len(code)
 	}
 	start := time.Now()

@@ -27,6 +27,21 @@ func TestGenRoundTrip(t *testing.T) {
 		"5b" + "6001900380" + "600a57" + // at 10: JUMPDEST; counter-1; JUMPI back while non-zero
 		"600052" + "60206000f3" // MSTORE(0, counter); RETURN(0, 32)
 	arith := arithCode()
+	// HyVM guest templates: the control flow HyVM has and contracts do
+	// not. Destinations are computed (CALLVALUE, 0, added) so that they
+	// stay dynamic.
+	guests := []string{
+		// A loop taking a dynamic JUMPI back to the 0x5b at 2 four times,
+		// a dynamic JUMPI not taken, a dynamic JUMP to the 0x5b inside
+		// PUSH2's data at 0x1b (landing on 0x60 0x07: PUSH1 7), then
+		// MSTORE(0, 7) and RETURN(0, 32).
+		"6005" + "5b" + "600190038060023401" + "57" + "50" + "60006002340157" + "601b340156" + "615b60" + "07" + "600052" + "60206000f3",
+		"600356" + "00",                            // a static jump to a byte that is not 0x5b: revert(0, 0)
+		"6005340156" + "0000",                      // the same, dynamic
+		"600456" + "625b602a" + "60005260206000f3", // a static jump into PUSH3's data: PUSH1 42 there
+		"600434015700" + "5b",                      // a dynamic JUMPI with nothing under the destination: stack underflow
+	}
+	var guestArgs []string
 	// The module's own directory: the program imports hyvm's packages.
 	dir, err := os.MkdirTemp("testdata", "roundtrip-")
 	if err != nil {
@@ -41,16 +56,23 @@ func TestGenRoundTrip(t *testing.T) {
 	if err := os.WriteFile(arithHex, []byte(arith+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	for i, g := range guests {
+		f := filepath.Join(dir, fmt.Sprintf("guest%d.hex", i))
+		if err := os.WriteFile(f, []byte(g), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		guestArgs = append(guestArgs, "--guest", fmt.Sprintf("Guest%d=%s", i, f))
+	}
 	pkgDir := filepath.Join(dir, "loopaot")
 	if err := os.Mkdir(pkgDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(pkgDir, "loop_gen.go")
-	if status, stdout, stderr := hyvmc(t, "gen", "-pkg", "loopaot", "-o", out, "--stats", "Loop="+hex, "Arith="+arithHex); status != exitOK || stdout != "" || !strings.Contains(stderr, "MB/s") {
+	if status, stdout, stderr := hyvmc(t, append([]string{"gen", "-pkg", "loopaot", "-o", out, "--stats", "Loop=" + hex, "Arith=" + arithHex}, guestArgs...)...); status != exitOK || stdout != "" || !strings.Contains(stderr, "MB/s") {
 		t.Fatalf("exit %d: %q %q", status, stdout, stderr)
 	}
 	first, _ := os.ReadFile(out)
-	if _, again, _ := hyvmc(t, "gen", "-pkg", "loopaot", "Loop="+hex, "Arith="+arithHex); again != string(first) {
+	if _, again, _ := hyvmc(t, append([]string{"gen", "-pkg", "loopaot", "Loop=" + hex, "Arith=" + arithHex}, guestArgs...)...); again != string(first) {
 		t.Error("generated twice, the source differs")
 	}
 	main := `package main
@@ -71,6 +93,7 @@ import (
 
 	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/cmd/hyvmc/` + filepath.ToSlash(pkgDir) + `"
+	"github.com/hyvm/hyvm/hyvm"
 	"github.com/hyvm/hyvm/runtime"
 )
 
@@ -130,6 +153,24 @@ func main() {
 		}
 	}
 	fmt.Printf("arith: %d of 300 differ\n", differ)
+	// The guests through hyvm.Run: the same outcome, and no guest
+	// translated with the registry.
+	for i, g := range []string{` + "\"" + strings.Join(guests, "\", \"") + "\"" + `} {
+		var res [2]string
+		for j, r := range []*runtime.AOTRegistry{reg, nil} {
+			cache := runtime.NewCache(0)
+			c := hyvm.Context{Fork: blocks.Latest, Block: block, Host: common.HexToAddress("0xc0de"), Caller: common.Address{1}, Gas: 100000, Cache: cache, AOT: r, Backend: runtime.BackendClosure}
+			out, err := hyvm.Run(context.Background(), runtime.NewMemoryState(), c, common.FromHex(g))
+			if err != nil {
+				panic(err)
+			}
+			res[j] = fmt.Sprintf("%v %x %d %v", out.Success, out.ReturnData, out.GasUsed, out.Err)
+			if j == 0 && cache.Len() != 0 {
+				res[j] += " (translated)"
+			}
+		}
+		fmt.Printf("guest %d: %s | %s\n", i, res[0], res[1])
+	}
 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o644); err != nil {
@@ -143,6 +184,24 @@ func main() {
 		t.Fatalf("go run: %v\n%s", err, b)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	var guestLines []string
+	for len(lines) > 0 && strings.HasPrefix(lines[len(lines)-1], "guest ") {
+		guestLines = append(guestLines, lines[len(lines)-1])
+		lines = lines[:len(lines)-1]
+	}
+	if len(guestLines) != len(guests) {
+		t.Fatalf("%d guests ran, want %d: %q", len(guestLines), len(guests), lines)
+	}
+	wantGuest := []string{"true 0x0000000000000000000000000000000000000000000000000000000000000007", "false", "false", "true 0x000000000000000000000000000000000000000000000000000000000000002a", "false"}
+	for _, l := range guestLines {
+		var i int
+		fmt.Sscanf(l, "guest %d:", &i)
+		aot, closures, _ := strings.Cut(strings.SplitN(l, ": ", 2)[1], " | ")
+		if aot != closures || !strings.HasPrefix(aot, strings.Replace(wantGuest[i], " 0x", " ", 1)) {
+			t.Errorf("guest %d: ahead of time %q, closures %q (want %s...)", i, aot, closures, wantGuest[i])
+		}
+	}
+	t.Logf("guests: %q", guestLines)
 	if len(lines) != 3 || lines[len(lines)-1] != "arith: 0 of 300 differ" || !strings.HasSuffix(lines[0], " true") || !strings.HasSuffix(lines[1], " false") ||
 		strings.TrimSuffix(lines[0], " true") != strings.TrimSuffix(lines[1], " false") || !strings.Contains(lines[0], " <nil> ") {
 		t.Fatalf("generated code and closures: %q", lines)
