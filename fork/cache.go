@@ -3,9 +3,11 @@ package fork
 import (
 	"context"
 	"errors"
+	"math/big"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/holiman/uint256"
@@ -296,4 +298,17 @@ func load[K comparable, T any](ctx context.Context, c *Cache, m map[K]*entry[T],
 		var zero T
 		return zero, &Error{What: what, Err: ctx.Err()}
 	}
+}
+
+// ChainID returns the forked chain's ID (eth_chainId), asked once per call:
+// the ID is not part of the state the cache keeps.
+func (c *Cache) ChainID(ctx context.Context) (*big.Int, error) {
+	var id hexutil.Big
+	err := c.src.call(ctx, func(ctx context.Context) error {
+		return c.src.client.CallContext(ctx, &id, "eth_chainId")
+	})
+	if err != nil {
+		return nil, &Error{What: "the chain ID", Err: err}
+	}
+	return (*big.Int)(&id), nil
 }

@@ -51,7 +51,32 @@ func (r *ExecutionResult) Failed() bool { return r.Err != nil }
 // go-ethereum's EVM.Create does; for a call ApplyMessage bumps it itself.
 // ApplyMessage does not finalise statedb: the caller does that after the
 // transaction (or the block), as go-ethereum's state processor does.
-func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (res *ExecutionResult, err error) {
+func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*ExecutionResult, error) {
+	return applyMessage(ctx, m, statedb, block, fork, msg, relaxed{})
+}
+
+// ApplyCall is ApplyMessage as go-ethereum's eth_call, eth_estimateGas
+// and eth_createAccessList apply a message (core.Message's SkipNonceCheck,
+// SkipEOACheck and SkipGasLimitCapCheck, and no gas pool): the sender's
+// nonce need not match the message's, the sender may have code, and the
+// gas limit is bounded neither by EIP-7825's cap nor by the block's (the
+// caller bounds it, as a node's RPC gas cap does). Fees are checked and
+// paid as the message states them; for a call without fees the caller
+// lowers the block's base fee to 0, as a node does.
+func ApplyCall(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*ExecutionResult, error) {
+	return applyMessage(ctx, m, statedb, block, fork, msg, relaxed{nonce: true, gasCap: true, blockGas: true, eoa: true})
+}
+
+// ApplySimulated is ApplyMessage as go-ethereum's eth_simulateV1 applies a
+// call of a simulated block: the sender may have code and the gas limit
+// is not bounded by EIP-7825's cap (only by the block's); the nonce is
+// checked only if checkNonce (the request's validation).
+func ApplySimulated(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message, checkNonce bool) (*ExecutionResult, error) {
+	return applyMessage(ctx, m, statedb, block, fork, msg, relaxed{nonce: !checkNonce, gasCap: true, eoa: true})
+}
+
+// applyMessage is ApplyMessage with the rules relax names not applied.
+func applyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message, relax relaxed) (res *ExecutionResult, err error) {
 	switch {
 	case ctx == nil:
 		return nil, errors.New("apply message: nil context")
@@ -102,7 +127,7 @@ func ApplyMessage(ctx context.Context, m Machine, statedb vm.StateDB, block *vm.
 	}()
 	snapshot = statedb.Snapshot()
 	rules := blockRules(fork, block)
-	cost, err := validate(statedb, block, fork, &rules, msg)
+	cost, err := validate(statedb, block, fork, &rules, msg, relax)
 	if err != nil {
 		return nil, err
 	}

@@ -21,25 +21,37 @@ type txCost struct {
 	tip       *uint256.Int // wei per gas unit the coinbase earns
 }
 
+// relaxed names the rules a simulation does not apply (ApplyCall,
+// ApplySimulated): the zero value applies them all.
+type relaxed struct {
+	nonce    bool // the message's nonce need not be the sender's
+	gasCap   bool // no EIP-7825 cap on the gas limit
+	blockGas bool // the gas limit may exceed the block's
+	eoa      bool // the sender may have code (EIP-3607)
+}
+
 // validate applies every rule that makes a transaction invalid, i.e. not
-// includable in the block at all. It only reads state, so a rejected
-// transaction leaves no trace.
-func validate(statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, rules *params.Rules, msg *core.Message) (txCost, error) {
+// includable in the block at all, but those relax names. It only reads
+// state, so a rejected transaction leaves no trace.
+func validate(statedb vm.StateDB, block *vm.BlockContext, fork blocks.Fork, rules *params.Rules, msg *core.Message, relax relaxed) (txCost, error) {
 	if msg.GasPrice == nil || msg.GasFeeCap == nil || msg.GasTipCap == nil {
 		return txCost{}, errors.New("message lacks gasPrice, gasFeeCap or gasTipCap")
 	}
 	if block.BaseFee == nil {
 		return txCost{}, errors.New("block context has no base fee")
 	}
-	checks := []func(vm.StateDB, *vm.BlockContext, blocks.Fork, *params.Rules, *core.Message) error{
-		checkNonce,
-		checkGasLimit,
-		checkSenderIsEOA,
-		checkFeeCaps,
-		checkBlobs,
-		checkSetCode,
-		checkInitCode,
+	type check = func(vm.StateDB, *vm.BlockContext, blocks.Fork, *params.Rules, *core.Message) error
+	var buf [8]check // in go-ethereum's order: the first failing check names the error
+	checks := buf[:0]
+	for _, c := range []struct {
+		skip bool
+		f    check
+	}{{relax.nonce, checkNonce}, {relax.gasCap, checkGasCap}, {relax.blockGas, checkBlockGas}, {relax.eoa, checkSenderIsEOA}} {
+		if !c.skip {
+			checks = append(checks, c.f)
+		}
 	}
+	checks = append(checks, checkFeeCaps, checkBlobs, checkSetCode, checkInitCode)
 	for _, check := range checks {
 		if err := check(statedb, block, fork, rules, msg); err != nil {
 			return txCost{}, err
@@ -73,12 +85,17 @@ func checkNonce(statedb vm.StateDB, _ *vm.BlockContext, _ blocks.Fork, _ *params
 	return nil
 }
 
-// checkGasLimit bounds the gas limit by the block's and, since Osaka, by the
-// EIP-7825 per-transaction cap.
-func checkGasLimit(_ vm.StateDB, block *vm.BlockContext, _ blocks.Fork, rules *params.Rules, msg *core.Message) error {
+// checkGasCap bounds the gas limit, since Osaka, by the EIP-7825
+// per-transaction cap.
+func checkGasCap(_ vm.StateDB, _ *vm.BlockContext, _ blocks.Fork, rules *params.Rules, msg *core.Message) error {
 	if rules.IsOsaka && msg.GasLimit > params.MaxTxGas {
 		return fmt.Errorf("%w (cap: %d, tx: %d)", core.ErrGasLimitTooHigh, params.MaxTxGas, msg.GasLimit)
 	}
+	return nil
+}
+
+// checkBlockGas bounds the gas limit by the block's.
+func checkBlockGas(_ vm.StateDB, block *vm.BlockContext, _ blocks.Fork, _ *params.Rules, msg *core.Message) error {
 	if msg.GasLimit > block.GasLimit {
 		return fmt.Errorf("%w: block gas limit %d, tx %d", core.ErrGasLimitReached, block.GasLimit, msg.GasLimit)
 	}

@@ -93,7 +93,7 @@ func CallBundle(ctx context.Context, base vm.StateDB, parent *types.Header, getH
 	res := &CallBundleResult{StateBlockNumber: parent.Number.Uint64()}
 	var hashes []byte
 	txs := make([]*types.Transaction, len(args.Txs))
-	bundle := Bundle{Validation: true, StateDiff: true} // the diffs give the coinbase's gain per transaction
+	bundle := Bundle{Validation: true, StateDiff: true, transactions: true} // the diffs give the coinbase's gain per transaction
 	for i, raw := range args.Txs {
 		txs[i] = new(types.Transaction)
 		if err := txs[i].UnmarshalBinary(raw); err != nil {

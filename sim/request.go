@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -154,6 +155,9 @@ func (r *CallResult) Simulated() SimulatedCall {
 		s.Error = &SimulateError{Code: -32015, Message: r.Err.Error()}
 		if errors.Is(r.Err, vm.ErrExecutionReverted) {
 			s.Error = &SimulateError{Code: 3, Message: r.Err.Error(), Data: r.ReturnData}
+			if reason, err := abi.UnpackRevert(r.ReturnData); err == nil {
+				s.Error.Message += ": " + reason // as go-ethereum's node decodes Error(string)
+			}
 		}
 	}
 	return s

@@ -88,6 +88,12 @@ type Bundle struct {
 	// CallResult.Trace. Tracing runs the code instruction by instruction.
 	Tracer       string
 	TracerConfig json.RawMessage
+	// transactions makes the calls signed transactions (CallBundle):
+	// every rule of a block applies. Otherwise they run as eth_simulateV1
+	// runs calls (runtime.ApplySimulated): a sender may have code, the gas
+	// is bounded by the block's only, and the nonce is checked only with
+	// Validation.
+	transactions bool
 }
 
 // Run runs the bundle on an overlay over base (a fork.State, a StateDB),
@@ -138,7 +144,13 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 			traced.Tracer = tracer.Hooks
 			evm.Reset(block, st, fork, traced) // keeps its frames
 		}
-		res, err := runtime.ApplyMessage(ctx, evm, st, &block, fork, msg)
+		apply := runtime.ApplyMessage // a signed transaction's checks, all of them
+		if !b.transactions {
+			apply = func(ctx context.Context, m runtime.Machine, st vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*runtime.ExecutionResult, error) {
+				return runtime.ApplySimulated(ctx, m, st, block, fork, msg, b.Validation)
+			}
+		}
+		res, err := apply(ctx, evm, st, &block, fork, msg)
 		if err != nil {
 			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
 		}

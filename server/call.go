@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/hyvmstate"
+	"github.com/hyvm/hyvm/runtime"
+	"github.com/hyvm/hyvm/sim"
+)
+
+// How the server runs one call, as go-ethereum's node runs it for
+// eth_call (internal/ethapi's doCall): on a fresh overlay over the forked
+// state with the request's state overrides, in the forked block with its
+// block overrides, the message as TransactionArgs.ToMessage makes it and
+// runtime.ApplyCall applies it (no nonce, sender-code or gas-cap checks),
+// the base fee lowered to 0 for a call without fees.
+
+// callSpec is a call request: the call and where it runs.
+type callSpec struct {
+	args           *sim.CallArgs
+	block          *rpc.BlockNumberOrHash
+	overrides      *sim.StateOverride
+	blockOverrides *sim.BlockOverrides
+	accessList     *types.AccessList // eth_createAccessList's, replacing none
+	gas            *uint64           // eth_estimateGas's trial gas
+}
+
+// prepared is a call ready to run: its state, block and message.
+type prepared struct {
+	st    *hyvmstate.Overlay
+	block vm.BlockContext
+	msg   *core.Message
+}
+
+// prepare builds what c runs on: a new overlay and block each time.
+func (s *Server) prepare(ctx context.Context, c *callSpec) (*prepared, error) {
+	block, err := s.blockAt(c.block)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.blockOverrides.Apply(&block); err != nil {
+		return nil, err
+	}
+	st := hyvmstate.New(s.fork.State(ctx))
+	if c.overrides != nil {
+		if err := c.overrides.Apply(st); err != nil {
+			return nil, err
+		}
+	}
+	msg, err := s.message(c, st, block.BaseFee)
+	if err != nil {
+		return nil, err
+	}
+	if msg.GasPrice.IsZero() {
+		block.BaseFee = new(big.Int)
+	}
+	return &prepared{st: st, block: block, msg: msg}, nil
+}
+
+// message is c's call as go-ethereum's TransactionArgs.ToMessage makes it
+// after CallDefaults: gas capped by the server's cap (all of it if none
+// is given), the nonce given or 0, and the price paid from the fee fields
+// under baseFee (0 without them).
+func (s *Server) message(c *callSpec, st vm.StateDB, baseFee *big.Int) (*core.Message, error) {
+	a := c.args
+	if a.GasPrice != nil && (a.MaxFeePerGas != nil || a.MaxPriorityFeePerGas != nil) {
+		return nil, errors.New("both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified")
+	}
+	call, err := a.Call(s.cfg.GasCap)
+	if err != nil {
+		return nil, err
+	}
+	if call.Gas > s.cfg.GasCap {
+		call.Gas = s.cfg.GasCap
+	}
+	if c.gas != nil {
+		call.Gas = *c.gas
+	}
+	msg := &core.Message{From: call.From, To: call.To, Value: call.Value, GasLimit: call.Gas, Data: call.Data,
+		GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int)}
+	if msg.Value == nil {
+		msg.Value = new(uint256.Int)
+	}
+	if call.Nonce != nil {
+		msg.Nonce = *call.Nonce
+	}
+	if c.accessList != nil {
+		msg.AccessList = *c.accessList
+	}
+	switch {
+	case call.GasPrice != nil:
+		msg.GasPrice, msg.GasFeeCap, msg.GasTipCap = call.GasPrice, call.GasPrice, call.GasPrice
+	case call.GasFeeCap != nil || call.GasTipCap != nil:
+		if call.GasFeeCap != nil {
+			msg.GasFeeCap = call.GasFeeCap
+		}
+		if call.GasTipCap != nil {
+			msg.GasTipCap = call.GasTipCap
+		}
+		if !msg.GasFeeCap.IsZero() || !msg.GasTipCap.IsZero() {
+			price := new(uint256.Int).Add(msg.GasTipCap, uint256.MustFromBig(baseFee))
+			if price.Gt(msg.GasFeeCap) {
+				price.Set(msg.GasFeeCap)
+			}
+			msg.GasPrice = price
+		}
+	}
+	return msg, nil
+}
+
+// run runs p's message (traced by tracer, if set) within the server's
+// time limit.
+func (s *Server) run(ctx context.Context, p *prepared, tracer *tracing.Hooks) (res *runtime.ExecutionResult, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a forked read that failed, a fault
+			res, err = nil, runtime.InternalError(r, "running a call")
+		}
+	}()
+	ctx, cancel := s.request(ctx)
+	defer cancel()
+	evm := runtime.NewEVM(p.block, p.st, s.cfg.Fork, runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache,
+		Backend: s.cfg.Backend, AOT: s.cfg.AOT, Tracer: tracer})
+	res, err = runtime.ApplyCall(ctx, evm, p.st, &p.block, s.cfg.Fork, p.msg)
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.Is(err, runtime.ErrAborted) && ctx.Err() != nil:
+		return nil, fmt.Errorf("execution aborted (timeout = %v)", s.cfg.Timeout)
+	case errors.Is(err, runtime.ErrAborted) || errors.Is(err, runtime.ErrInternal):
+		return nil, err
+	}
+	return nil, fmt.Errorf("err: %w (supplied gas %d)", err, p.msg.GasLimit)
+}
+
+// revertError is a call's revert as go-ethereum's node reports it: code 3,
+// "execution reverted" with the decoded reason, the revert data as the
+// error's data.
+type revertError struct {
+	msg  string
+	data string
+}
+
+func newRevertError(data []byte) *revertError {
+	msg := vm.ErrExecutionReverted.Error()
+	if reason, err := abi.UnpackRevert(data); err == nil {
+		msg += ": " + reason
+	}
+	return &revertError{msg: msg, data: hexutil.Encode(data)}
+}
+
+func (e *revertError) Error() string  { return e.msg }
+func (e *revertError) ErrorCode() int { return 3 }
+func (e *revertError) ErrorData() any { return e.data }

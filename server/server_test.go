@@ -1,0 +1,278 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/hyvm/hyvm/fork"
+	"github.com/hyvm/hyvm/internal/devchain"
+	"github.com/hyvm/hyvm/server"
+)
+
+// served is a node with the testdata exchange deployed and hyvm serving a
+// fork of it: the same requests go to both.
+type served struct {
+	c          *devchain.Chain
+	d          *devchain.DEX
+	node, hyvm *rpc.Client
+	block      string // the forked block's number: "latest" may move on the node
+}
+
+func newServed(t *testing.T) *served {
+	t.Helper()
+	c := devchain.New(t)
+	d := c.DeployDEX(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cache.Close() })
+	srv, err := server.New(ctx, cache, server.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	s := &served{c: c, d: d}
+	if s.node, err = rpc.DialContext(ctx, c.URL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.node.Close)
+	if s.hyvm, err = rpc.DialContext(ctx, ts.URL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.hyvm.Close)
+	s.block = hexutil.EncodeUint64(cache.Block())
+	return s
+}
+
+// answer is a JSON-RPC outcome: the result, or the error's code, message
+// and data.
+func answer(c *rpc.Client, method string, params ...any) string {
+	var res json.RawMessage
+	err := c.CallContext(context.Background(), &res, method, params...)
+	if err == nil {
+		return string(res)
+	}
+	out := "error: " + err.Error()
+	var ec rpc.Error
+	if errors.As(err, &ec) {
+		out += fmt.Sprintf(" (code %d)", ec.ErrorCode())
+	}
+	var ed rpc.DataError
+	if errors.As(err, &ed) {
+		out += fmt.Sprintf(" data %v", ed.ErrorData())
+	}
+	return out
+}
+
+// callArgs is a call in JSON-RPC's shape.
+func callArgs(from common.Address, to *common.Address, data []byte, extra map[string]any) map[string]any {
+	a := map[string]any{"from": from, "input": hexutil.Bytes(data)}
+	if to != nil {
+		a["to"] = to
+	}
+	for k, v := range extra {
+		a[k] = v
+	}
+	return a
+}
+
+// TestServerMatchesNode sends the same eth_call, eth_estimateGas and
+// eth_createAccessList requests on the testdata exchange (token reads and
+// transfers, quotes, router swaps that succeed and revert, a creation,
+// plain transfers, state and block overrides) to the node and to hyvm
+// serving a fork of it, and requires identical JSON results or errors
+// (code, message and revert data).
+func TestServerMatchesNode(t *testing.T) {
+	s := newServed(t)
+	c, d := s.c, s.d
+	pack := func(a any, method string, args ...any) []byte {
+		switch a := a.(type) {
+		case string:
+			return devchain.Pack(t, map[string]abi.ABI{"token": d.TokenABI, "router": d.RouterABI, "pair": d.PairABI}[a], method, args...)
+		}
+		panic("no abi")
+	}
+	head, err := c.Client.HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := new(big.Int).SetUint64(head.Time + 3600)
+	path := []common.Address{d.TokenA, d.TokenB, d.TokenC}
+	fresh := common.HexToAddress("0xf2e5")
+	amount := devchain.Ether(1000)
+	swap := pack("router", "swapExactTokensForTokens", amount, big.NewInt(1), path, c.Sender, deadline)
+	greedy := pack("router", "swapExactTokensForTokens", amount, devchain.Ether(1_000_000_000), path, c.Sender, deadline)
+	transfer := pack("token", "transfer", fresh, devchain.Ether(5))
+	// The fresh account holds 7 token A by a state override of its balance slot.
+	rich := map[string]any{d.TokenA.Hex(): map[string]any{"stateDiff": map[string]any{devchain.BalanceSlot(fresh).Hex(): common.BigToHash(devchain.Ether(7)).Hex()}}}
+	probe := common.HexToAddress("0xc0de")
+	probeCode := append(common.FromHex("0x303b50333b5060013b5073"), d.TokenA.Bytes()...)
+	probeCode = append(probeCode, common.FromHex("0x3b60005260206000f3")...)
+	cases := []struct {
+		name      string
+		args      map[string]any
+		overrides map[string]any
+		block     map[string]any
+	}{
+		{"balanceOf", callArgs(c.Sender, &d.TokenA, pack("token", "balanceOf", c.Sender), nil), nil, nil},
+		{"quote", callArgs(c.Sender, &d.Router, pack("router", "getAmountsOut", amount, path), nil), nil, nil},
+		{"transfer", callArgs(c.Sender, &d.TokenA, transfer, nil), nil, nil},
+		{"router swap", callArgs(c.Sender, &d.Router, swap, nil), nil, nil},
+		{"router swap under its bound", callArgs(c.Sender, &d.Router, greedy, nil), nil, nil},
+		{"transfer from an empty account", callArgs(fresh, &d.TokenA, transfer, nil), nil, nil},
+		{"transfer from an overridden balance", callArgs(fresh, &d.TokenA, pack("token", "transfer", c.Sender, devchain.Ether(6)), nil), rich, nil},
+		{"swap past an overridden time", callArgs(c.Sender, &d.Router, swap, nil), nil, map[string]any{"time": hexutil.Uint64(head.Time + 7200)}},
+		{"ether transfer", callArgs(c.Sender, &fresh, nil, map[string]any{"value": (*hexutil.Big)(devchain.Ether(1))}), nil, nil},
+		{"with gas", callArgs(c.Sender, &d.Router, swap, map[string]any{"gas": hexutil.Uint64(300_000)}), nil, nil},
+		{"too little gas", callArgs(c.Sender, &d.Router, swap, map[string]any{"gas": hexutil.Uint64(60_000)}), nil, nil},
+		{"creation", callArgs(c.Sender, nil, common.FromHex("0x600a600c600039600a6000f3602a60005260206000f3"), nil), nil, nil},
+		{"from a contract", callArgs(d.Router, &d.TokenA, pack("token", "balanceOf", d.Router), nil), nil, nil},
+		// Code looking at itself, its caller, a precompile and token A
+		// (EXTCODESIZE): an access list leaves out all but the token.
+		{"lookups", callArgs(c.Sender, &probe, nil, nil), map[string]any{probe.Hex(): map[string]any{"code": hexutil.Bytes(probeCode)}}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, method := range []string{"eth_call", "eth_estimateGas", "eth_createAccessList"} {
+				params := []any{tc.args, s.block}
+				if tc.overrides != nil || tc.block != nil {
+					params = append(params, tc.overrides)
+				}
+				if tc.block != nil && method != "eth_createAccessList" {
+					params = append(params, tc.block)
+				}
+				if method == "eth_createAccessList" && tc.block != nil {
+					continue // it takes no block overrides
+				}
+				want, got := answer(s.node, method, params...), answer(s.hyvm, method, params...)
+				if got != want {
+					t.Errorf("%s:\nhyvm %s\nnode %s", method, got, want)
+				} else {
+					t.Logf("%s: %.120s", method, got)
+				}
+			}
+		})
+	}
+}
+
+// TestServerSimulateMatchesNode sends one eth_simulateV1 request of two
+// blocks (a transfer and a router swap, then the balances they left, the
+// second block's time overridden; a reverting swap) to both, and requires
+// the same blocks' numbers and times and, per call, the same status,
+// return data, gas used, logs (address, topics, data) and error.
+func TestServerSimulateMatchesNode(t *testing.T) {
+	s := newServed(t)
+	c, d := s.c, s.d
+	head, err := c.Client.HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := []common.Address{d.TokenA, d.TokenB, d.TokenC}
+	deadline := new(big.Int).SetUint64(head.Time + 3600)
+	fresh := common.HexToAddress("0xf2e5")
+	call := func(to common.Address, data []byte) map[string]any {
+		return callArgs(c.Sender, &to, data, nil)
+	}
+	req := map[string]any{"blockStateCalls": []any{
+		map[string]any{"calls": []any{
+			call(d.TokenA, devchain.Pack(t, d.TokenABI, "transfer", fresh, devchain.Ether(5))),
+			call(d.Router, devchain.Pack(t, d.RouterABI, "swapExactTokensForTokens", devchain.Ether(1000), big.NewInt(1), path, c.Sender, deadline)),
+		}},
+		map[string]any{"blockOverrides": map[string]any{"time": hexutil.Uint64(head.Time + 100)}, "calls": []any{
+			call(d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", fresh)),
+			call(d.TokenC, devchain.Pack(t, d.TokenABI, "balanceOf", c.Sender)),
+			call(d.Router, devchain.Pack(t, d.RouterABI, "swapExactTokensForTokens", devchain.Ether(1000), devchain.Ether(1_000_000_000), path, c.Sender, deadline)),
+		}},
+	}}
+	type simLog struct {
+		Address common.Address `json:"address"`
+		Topics  []common.Hash  `json:"topics"`
+		Data    hexutil.Bytes  `json:"data"`
+	}
+	type simError struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+		Data    string `json:"data"`
+	}
+	type simCall struct {
+		Status     hexutil.Uint64 `json:"status"`
+		ReturnData hexutil.Bytes  `json:"returnData"`
+		GasUsed    hexutil.Uint64 `json:"gasUsed"`
+		Logs       []simLog       `json:"logs"`
+		Error      simError       `json:"error"`
+	}
+	type simBlock struct {
+		Number    hexutil.Uint64 `json:"number"`
+		Timestamp hexutil.Uint64 `json:"timestamp"`
+		Calls     []simCall      `json:"calls"`
+	}
+	var results [2][]simBlock
+	for i, client := range []*rpc.Client{s.node, s.hyvm} {
+		if err := client.CallContext(context.Background(), &results[i], "eth_simulateV1", req, s.block); err != nil {
+			t.Fatalf("%s: %v", []string{"node", "hyvm"}[i], err)
+		}
+	}
+	node, hyvm := results[0], results[1]
+	if len(node) != 2 {
+		t.Fatalf("the node simulated %d blocks", len(node))
+	}
+	for k := range node {
+		a, b := fmt.Sprintf("%+v", hyvm[k]), fmt.Sprintf("%+v", node[k])
+		if a != b {
+			t.Errorf("block %d:\nhyvm %s\nnode %s", k, a, b)
+		}
+	}
+	if got := node[1].Calls[2].Status; got != 0 {
+		t.Errorf("the greedy swap did not fail on the node (status %d)", got)
+	}
+	t.Logf("%+v", hyvm)
+}
+
+// TestServerTraceCallMatchesNode sends debug_traceCall with go-ethereum's
+// callTracer (with logs), prestateTracer (diff mode) and struct logger on
+// a router swap to both and requires identical JSON.
+func TestServerTraceCallMatchesNode(t *testing.T) {
+	s := newServed(t)
+	c, d := s.c, s.d
+	if !c.Geth() {
+		t.Skip("needs geth --dev (HYVM_GETH, as in CI): the in-process node serves no debug namespace")
+	}
+	head, err := c.Client.HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := []common.Address{d.TokenA, d.TokenB, d.TokenC}
+	swap := devchain.Pack(t, d.RouterABI, "swapExactTokensForTokens", devchain.Ether(1000), big.NewInt(1), path, c.Sender, new(big.Int).SetUint64(head.Time+3600))
+	args := callArgs(c.Sender, &d.Router, swap, nil)
+	for _, cfg := range []map[string]any{
+		{"tracer": "callTracer", "tracerConfig": map[string]any{"withLog": true}},
+		{"tracer": "prestateTracer", "tracerConfig": map[string]any{"diffMode": true}},
+		{"tracer": "4byteTracer"},
+		{"enableMemory": false, "disableStack": true},
+	} {
+		want, got := answer(s.node, "debug_traceCall", args, s.block, cfg), answer(s.hyvm, "debug_traceCall", args, s.block, cfg)
+		if got != want {
+			i := 0
+			for i < len(got) && i < len(want) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("%v: differ from byte %d:\nhyvm …%.300s\nnode …%.300s", cfg, i, got[max(0, i-200):], want[max(0, i-200):])
+		} else {
+			t.Logf("%v: %d bytes: %.100s", cfg, len(got), got)
+		}
+	}
+}
