@@ -90,6 +90,8 @@ func New(ctx context.Context, c *fork.Cache, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.rpc.SetBatchLimits(cfg.MaxBatch, cfg.MaxBatchBytes)
+	s.rpc.SetHTTPBodyLimit(int(cfg.MaxRequestBytes))
+	s.rpc.SetWebsocketReadLimit(cfg.MaxRequestBytes)
 	for name, api := range map[string]any{"eth": &ethAPI{s}, "debug": &debugAPI{s}} {
 		if err := s.rpc.RegisterName(name, api); err != nil {
 			return nil, fmt.Errorf("server: %w", err)
@@ -121,7 +123,6 @@ func (s *Server) Handler() http.Handler {
 			ws.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxRequestBytes)
 		s.rpc.ServeHTTP(w, r)
 	})
 }

@@ -26,6 +26,7 @@ type served struct {
 	d          *devchain.DEX
 	node, hyvm *rpc.Client
 	block      string // the forked block's number: "latest" may move on the node
+	url        string // hyvm's
 }
 
 func newServed(t *testing.T) *served {
@@ -45,7 +46,7 @@ func newServed(t *testing.T) *served {
 	t.Cleanup(srv.Close)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	s := &served{c: c, d: d}
+	s := &served{c: c, d: d, url: ts.URL}
 	if s.node, err = rpc.DialContext(ctx, c.URL); err != nil {
 		t.Fatal(err)
 	}

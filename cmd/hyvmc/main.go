@@ -37,6 +37,8 @@ Commands:
   sim        run an eth_simulateV1 request file, on a fork with --fork-url
   profile    write a pprof profile of a run, or of a mined transaction (--tx)
   gen        compile contracts ahead of time to Go source (runtime.AOTRegistry)
+  serve      serve Ethereum JSON-RPC (eth_call, eth_simulateV1, ...) on a fork
+  load       load-test a JSON-RPC endpoint (requests per second, p50/p99 latency)
   bench      time the benchmark suites on hyvm and go-ethereum
   version    print hyvmc's, go-ethereum's and Go's versions
 
@@ -66,6 +68,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return profileCommand(rest, stdout, stderr)
 	case "gen":
 		return genCommand(rest, stdout, stderr)
+	case "serve":
+		return serveCommand(rest, stdout, stderr)
+	case "load":
+		return loadCommand(rest, stdout, stderr)
 	case "bench":
 		return benchCommand(rest, stdout, stderr)
 	case "version", "-version", "--version":

@@ -1,0 +1,119 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/hyvm/hyvm/fork"
+	"github.com/hyvm/hyvm/internal/devchain"
+	"github.com/hyvm/hyvm/server"
+)
+
+// TestServerBadRequests sends what a public endpoint meets (malformed
+// JSON, wrong parameter types, unknown methods, a batch and a body over
+// the limits, a block not served, endless loops with and without gas above
+// the cap, a failing override) and requires a JSON-RPC error (or HTTP 413)
+// for each, within the time limit, and the server still answering after.
+func TestServerBadRequests(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	const timeout = 300 * time.Millisecond
+	srv, err := server.New(ctx, cache, server.Config{GasCap: 1 << 40, Timeout: timeout, MaxBatch: 5, MaxRequestBytes: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	post := func(body string) (int, string, time.Duration) {
+		start := time.Now()
+		resp, err := http.Post(ts.URL, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), time.Since(start)
+	}
+	loop := `{"0x000000000000000000000000000000000000c0de":{"code":"0x5b600056"}}` // JUMPDEST; JUMP(0): forever
+	call := func(id int, args string, extra ...string) string {
+		params := append([]string{args, `"latest"`}, extra...)
+		return `{"jsonrpc":"2.0","id":` + strings.Repeat("1", id) + `,"method":"eth_call","params":[` + strings.Join(params, ",") + `]}`
+	}
+	to := `{"from":"0x0000000000000000000000000000000000000001","to":"0x000000000000000000000000000000000000c0de"`
+	cases := []struct {
+		name, body string
+		code       int    // the JSON-RPC error code; 0: an HTTP status instead
+		status     int    // the HTTP status wanted when code is 0
+		contains   string // in the error's message
+	}{
+		{"malformed JSON", `{"jsonrpc":"2.0","id":1,"method":"eth_call","params":[`, -32700, 0, ""},
+		{"wrong types", `{"jsonrpc":"2.0","id":1,"method":"eth_call","params":[5, true]}`, -32602, 0, ""},
+		{"unknown method", `{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x00"]}`, -32601, 0, ""},
+		{"batch over the limit", "[" + strings.Repeat(`{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},`, 5) + `{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}]`, -32600, 0, "batch too large"},
+		{"body over the limit", call(1, to+`,"input":"0x`+strings.Repeat("00", 4096)+`"}`), 0, http.StatusRequestEntityTooLarge, ""},
+		{"another block", call(1, to+"}") + "", -32000, 0, ""},
+		{"endless loop", call(1, to+"}", loop), -32000, 0, "execution aborted (timeout = 300ms)"},
+		{"endless loop, gas above the cap", call(1, to+`,"gas":"0xffffffffffffff"}`, loop), -32000, 0, "execution aborted"},
+		{"bad override", call(1, to+"}", `{"0x000000000000000000000000000000000000c0de":{"state":{},"stateDiff":{}}}`), -32000, 0, ""},
+	}
+	cases[5].body = strings.Replace(call(1, to+"}"), `"latest"`, `"0x1"`, 1)
+	for _, tc := range cases {
+		status, body, took := post(tc.body)
+		if took > timeout+2*time.Second {
+			t.Errorf("%s: answered after %v", tc.name, took)
+		}
+		if tc.code == 0 {
+			if status != tc.status {
+				t.Errorf("%s: HTTP %d, want %d: %.200s", tc.name, status, tc.status, body)
+			}
+			continue
+		}
+		var resp struct {
+			Error *struct {
+				Code    int    `json:"code"`
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		raw := bytes.TrimSpace([]byte(body))
+		if bytes.HasPrefix(raw, []byte("[")) { // a batch refused whole: one error in an array
+			var batch []json.RawMessage
+			if err := json.Unmarshal(raw, &batch); err == nil && len(batch) == 1 {
+				raw = batch[0]
+			}
+		}
+		if err := json.Unmarshal(raw, &resp); err != nil || resp.Error == nil {
+			t.Errorf("%s: HTTP %d, not a JSON-RPC error: %.300s", tc.name, status, body)
+			continue
+		}
+		if resp.Error.Code != tc.code || !strings.Contains(resp.Error.Message, tc.contains) {
+			t.Errorf("%s: error %d %q, want %d containing %q", tc.name, resp.Error.Code, resp.Error.Message, tc.code, tc.contains)
+		}
+		t.Logf("%s: %d %s (%v)", tc.name, resp.Error.Code, resp.Error.Message, took.Round(time.Millisecond))
+	}
+	// Still serving.
+	client, err := rpc.DialContext(ctx, ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	var id hexutil.Big
+	if err := client.CallContext(ctx, &id, "eth_chainId"); err != nil {
+		t.Fatalf("after the bad requests: %v", err)
+	}
+}
