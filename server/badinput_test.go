@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -115,5 +116,68 @@ func TestServerBadRequests(t *testing.T) {
 	var id hexutil.Big
 	if err := client.CallContext(ctx, &id, "eth_chainId"); err != nil {
 		t.Fatalf("after the bad requests: %v", err)
+	}
+}
+
+// TestServerObserves checks the request log (method, duration, gas,
+// error) and the Prometheus counters at /metrics after a few requests.
+func TestServerObserves(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	var logs bytes.Buffer
+	srv, err := server.New(ctx, cache, server.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	client, err := rpc.DialContext(ctx, ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	call := map[string]any{"from": c.Sender, "to": c.Token, "input": hexutil.Bytes(c.Pack(t, "balanceOf", c.Sender))}
+	for range 3 {
+		var out hexutil.Bytes
+		if err := client.CallContext(ctx, &out, "eth_call", call, "latest"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out hexutil.Bytes
+	if err := client.CallContext(ctx, &out, "eth_call", call, "0x1"); err == nil {
+		t.Fatal("a call on another block succeeded")
+	}
+	resp, err := http.Get(ts.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`hyvm_rpc_requests_total{method="eth_call",outcome="ok"} 3`, `hyvm_rpc_requests_total{method="eth_call",outcome="error"} 1`,
+		`# TYPE hyvm_rpc_gas_total counter`, `hyvm_rpc_request_seconds_total{method="eth_call"}`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d log lines: %s", len(lines), logs.String())
+	}
+	var first struct {
+		Msg, Method string
+		Duration    int64
+		Gas         uint64
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first.Method != "eth_call" || first.Gas == 0 || first.Duration <= 0 {
+		t.Errorf("log line %s (%v)", lines[0], err)
+	}
+	if !strings.Contains(lines[3], `"error":"hyvm serves the state of block`) {
+		t.Errorf("the failed request's line: %s", lines[3])
 	}
 }

@@ -31,7 +31,9 @@ type traceCallConfig struct {
 // by one of go-ethereum's native tracers (callTracer, prestateTracer,
 // 4byteTracer, flatCallTracer, ...) or, without one, the struct logger.
 // The code runs instruction by instruction.
-func (api *debugAPI) TraceCall(ctx context.Context, args sim.CallArgs, block rpc.BlockNumberOrHash, config *traceCallConfig) (json.RawMessage, error) {
+func (api *debugAPI) TraceCall(ctx context.Context, args sim.CallArgs, block rpc.BlockNumberOrHash, config *traceCallConfig) (_ json.RawMessage, err error) {
+	var gas uint64
+	defer api.s.track("debug_traceCall", &gas, &err)()
 	if config == nil {
 		config = &traceCallConfig{}
 	}
@@ -51,8 +53,10 @@ func (api *debugAPI) TraceCall(ctx context.Context, args sim.CallArgs, block rpc
 		}
 		hooks, result = t.Hooks, t.GetResult
 	}
-	if _, err := api.s.run(ctx, p, hooks); err != nil {
+	res, err := api.s.run(ctx, p, hooks)
+	if err != nil {
 		return nil, err
 	}
+	gas = res.UsedGas
 	return result()
 }

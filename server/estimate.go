@@ -25,8 +25,10 @@ const estimateErrorRatio = 0.015
 // the most gas it may have, then with what its peak use suggests, then a
 // binary search between the most that failed and the least that worked,
 // stopped within 1.5%.
-func (api *ethAPI) EstimateGas(ctx context.Context, args sim.CallArgs, block *rpc.BlockNumberOrHash, overrides *sim.StateOverride, blockOverrides *sim.BlockOverrides) (hexutil.Uint64, error) {
+func (api *ethAPI) EstimateGas(ctx context.Context, args sim.CallArgs, block *rpc.BlockNumberOrHash, overrides *sim.StateOverride, blockOverrides *sim.BlockOverrides) (_ hexutil.Uint64, err error) {
 	s := api.s
+	var used uint64 // by every trial run
+	defer s.track("eth_estimateGas", &used, &err)()
 	spec := &callSpec{args: &args, block: block, overrides: overrides, blockOverrides: blockOverrides}
 	p, err := s.prepare(ctx, spec)
 	if err != nil {
@@ -61,6 +63,9 @@ func (api *ethAPI) EstimateGas(ctx context.Context, args sim.CallArgs, block *rp
 			return true, nil, err
 		}
 		res, err := s.run(ctx, p, nil)
+		if res != nil {
+			used += res.UsedGas
+		}
 		switch {
 		case errors.Is(err, core.ErrIntrinsicGas), errors.Is(err, core.ErrGasLimitTooHigh):
 			return true, nil, nil // more gas, or less

@@ -79,7 +79,9 @@ func (s *Server) read(ctx context.Context, block *rpc.BlockNumberOrHash, f func(
 
 // Call is eth_call: the call's output, a revert as an error with code 3
 // and the revert data.
-func (api *ethAPI) Call(ctx context.Context, args sim.CallArgs, block *rpc.BlockNumberOrHash, overrides *sim.StateOverride, blockOverrides *sim.BlockOverrides) (hexutil.Bytes, error) {
+func (api *ethAPI) Call(ctx context.Context, args sim.CallArgs, block *rpc.BlockNumberOrHash, overrides *sim.StateOverride, blockOverrides *sim.BlockOverrides) (_ hexutil.Bytes, err error) {
+	var gas uint64
+	defer api.s.track("eth_call", &gas, &err)()
 	p, err := api.s.prepare(ctx, &callSpec{args: &args, block: block, overrides: overrides, blockOverrides: blockOverrides})
 	if err != nil {
 		return nil, err
@@ -88,6 +90,7 @@ func (api *ethAPI) Call(ctx context.Context, args sim.CallArgs, block *rpc.Block
 	if err != nil {
 		return nil, err
 	}
+	gas = res.UsedGas
 	if errors.Is(res.Err, vm.ErrExecutionReverted) && len(res.ReturnData) > 0 {
 		return nil, newRevertError(res.ReturnData)
 	}
@@ -108,7 +111,9 @@ type accessListResult struct {
 // it: the call run again with the access list its last run touched until
 // the list stops changing; the sender, the recipient (or the created
 // address) and the precompiles left out.
-func (api *ethAPI) CreateAccessList(ctx context.Context, args sim.CallArgs, block *rpc.BlockNumberOrHash, overrides *sim.StateOverride) (*accessListResult, error) {
+func (api *ethAPI) CreateAccessList(ctx context.Context, args sim.CallArgs, block *rpc.BlockNumberOrHash, overrides *sim.StateOverride) (_ *accessListResult, err error) {
+	var gas uint64
+	defer api.s.track("eth_createAccessList", &gas, &err)()
 	spec := &callSpec{args: &args, block: block, overrides: overrides}
 	p, err := api.s.prepare(ctx, spec)
 	if err != nil {
@@ -141,6 +146,7 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args sim.CallArgs, bloc
 		if err != nil {
 			return nil, err
 		}
+		gas += res.UsedGas
 		if tracer.Equal(prev) {
 			out := &accessListResult{AccessList: &list, GasUsed: hexutil.Uint64(res.UsedGas)}
 			if res.Err != nil {

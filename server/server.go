@@ -14,8 +14,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/core/types"
@@ -48,6 +50,9 @@ type Config struct {
 	MaxBatch        int
 	MaxBatchBytes   int
 	MaxConcurrent   int
+	// Logger, if set, gets a line per request: method, duration, gas and
+	// error.
+	Logger *slog.Logger
 }
 
 // Server answers JSON-RPC requests on a forked chain's state.
@@ -60,6 +65,8 @@ type Server struct {
 	cache  *runtime.Cache // translations, shared by every request
 	rpc    *rpc.Server
 	slots  chan struct{} // MaxConcurrent
+	evms   sync.Pool     // *runtime.EVM, reset between requests
+	stats  stats
 }
 
 // New returns a server answering on the state of the block c forked.
@@ -77,7 +84,7 @@ func New(ctx context.Context, c *fork.Cache, cfg Config) (*Server, error) {
 	cfg.MaxBatchBytes = orDefault(cfg.MaxBatchBytes, 25_000_000)
 	cfg.MaxConcurrent = orDefault(cfg.MaxConcurrent, 64)
 	s := &Server{fork: c, cfg: cfg, chain: runtime.ChainConfig(cfg.Fork), cache: runtime.NewCache(0),
-		rpc: rpc.NewServer(), slots: make(chan struct{}, cfg.MaxConcurrent)}
+		rpc: rpc.NewServer(), slots: make(chan struct{}, cfg.MaxConcurrent), stats: stats{methods: map[string]*methodStats{}}}
 	id, err := c.ChainID(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -92,7 +99,7 @@ func New(ctx context.Context, c *fork.Cache, cfg Config) (*Server, error) {
 	s.rpc.SetBatchLimits(cfg.MaxBatch, cfg.MaxBatchBytes)
 	s.rpc.SetHTTPBodyLimit(int(cfg.MaxRequestBytes))
 	s.rpc.SetWebsocketReadLimit(cfg.MaxRequestBytes)
-	for name, api := range map[string]any{"eth": &ethAPI{s}, "debug": &debugAPI{s}} {
+	for name, api := range map[string]any{"eth": &ethAPI{s}, "debug": &debugAPI{s}, "hyvm": &hyvmAPI{s}} {
 		if err := s.rpc.RegisterName(name, api); err != nil {
 			return nil, fmt.Errorf("server: %w", err)
 		}
@@ -109,10 +116,15 @@ func orDefault[T comparable](v, def T) T {
 }
 
 // Handler returns the server's HTTP handler: JSON-RPC over HTTP POST, and
-// over WebSocket on an upgrade request.
+// over WebSocket on an upgrade request; GET /metrics is the counters in
+// Prometheus' text format.
 func (s *Server) Handler() http.Handler {
 	ws := s.rpc.WebsocketHandler([]string{"*"})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/metrics" {
+			s.metricsHandler(w, r)
+			return
+		}
 		select {
 		case s.slots <- struct{}{}:
 			defer func() { <-s.slots }()

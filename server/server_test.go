@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
@@ -33,6 +34,14 @@ func newServed(t *testing.T) *served {
 	t.Helper()
 	c := devchain.New(t)
 	d := c.DeployDEX(t)
+	s := newServedOn(t, c)
+	s.d = d
+	return s
+}
+
+// newServedOn serves a fork of c's latest block (without the exchange).
+func newServedOn(t testing.TB, c *devchain.Chain) *served {
+	t.Helper()
 	ctx := context.Background()
 	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
 	if err != nil {
@@ -46,7 +55,7 @@ func newServed(t *testing.T) *served {
 	t.Cleanup(srv.Close)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	s := &served{c: c, d: d, url: ts.URL}
+	s := &served{c: c, url: ts.URL}
 	if s.node, err = rpc.DialContext(ctx, c.URL); err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +155,16 @@ func TestServerMatchesNode(t *testing.T) {
 		// (EXTCODESIZE): an access list leaves out all but the token.
 		{"lookups", callArgs(c.Sender, &probe, nil, nil), map[string]any{probe.Hex(): map[string]any{"code": hexutil.Bytes(probeCode)}}, nil},
 	}
+	outcomes := map[string]int{}
+	defer func() {
+		// The node's own answers must cover what the cases are for: calls
+		// returning data, reverts with data, estimates, access lists.
+		for _, k := range []string{"eth_call data", "eth_call revert", "eth_estimateGas data", "eth_estimateGas revert", "eth_createAccessList list"} {
+			if outcomes[k] == 0 {
+				t.Errorf("no case where the node answers %s: %v", k, outcomes)
+			}
+		}
+	}()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, method := range []string{"eth_call", "eth_estimateGas", "eth_createAccessList"} {
@@ -160,6 +179,7 @@ func TestServerMatchesNode(t *testing.T) {
 					continue // it takes no block overrides
 				}
 				want, got := answer(s.node, method, params...), answer(s.hyvm, method, params...)
+				outcomes[method+" "+kindOf(want)]++
 				if got != want {
 					t.Errorf("%s:\nhyvm %s\nnode %s", method, got, want)
 				} else {
@@ -240,6 +260,9 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 	if got := node[1].Calls[2].Status; got != 0 {
 		t.Errorf("the greedy swap did not fail on the node (status %d)", got)
 	}
+	if swap := node[0].Calls[1]; swap.Status != 1 || len(swap.Logs) == 0 {
+		t.Errorf("the swap did not succeed with logs on the node: %+v", swap)
+	}
 	t.Logf("%+v", hyvm)
 }
 
@@ -276,4 +299,18 @@ func TestServerTraceCallMatchesNode(t *testing.T) {
 			t.Logf("%v: %d bytes: %.100s", cfg, len(got), got)
 		}
 	}
+}
+
+// kindOf classifies an answer: data (a non-empty result), revert (an
+// error with data), list (a non-empty access list), or other.
+func kindOf(a string) string {
+	switch {
+	case strings.HasPrefix(a, "error:") && strings.Contains(a, "(code 3) data 0x"):
+		return "revert"
+	case strings.Contains(a, `"accessList":[{`):
+		return "list"
+	case strings.HasPrefix(a, `"0x`) && a != `"0x"` && strings.Trim(a, `"0x`) != "":
+		return "data"
+	}
+	return "other"
 }

@@ -25,6 +25,8 @@ type simulatedBlock struct {
 // other on the forked state, after the forked block (sim.Simulate).
 func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, block *rpc.BlockNumberOrHash) (out []simulatedBlock, err error) {
 	s := api.s
+	var gas uint64
+	defer s.track("eth_simulateV1", &gas, &err)()
 	parent, err := s.blockAt(block)
 	if err != nil {
 		return nil, err
@@ -59,6 +61,7 @@ func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, bloc
 		b := simulatedBlock{Number: hexutil.Uint64(number), Timestamp: hexutil.Uint64(time), Calls: make([]sim.SimulatedCall, len(calls))}
 		for i := range calls {
 			b.Calls[i] = calls[i].Simulated()
+			gas += calls[i].GasUsed
 		}
 		out = append(out, b)
 	}

@@ -74,6 +74,14 @@ type Wei big.Int
 // MarshalText prints w in decimal.
 func (w *Wei) MarshalText() ([]byte, error) { return []byte((*big.Int)(w).String()), nil }
 
+// UnmarshalText reads a decimal amount, as a client reads mev-geth's.
+func (w *Wei) UnmarshalText(text []byte) error {
+	if _, ok := (*big.Int)(w).SetString(string(text), 10); !ok {
+		return fmt.Errorf("sim: %q is not a decimal amount of wei", text)
+	}
+	return nil
+}
+
 // CallBundle runs args' transactions on an overlay over base, the state
 // after parent (whose header completes the block), under fork's rules and
 // chain's config (its ID signs the transactions), as mev-geth's

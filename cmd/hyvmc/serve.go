@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -24,10 +25,12 @@ Serves Ethereum JSON-RPC on the state of the chain at URL (its latest
 block, or --fork-block), run by hyvm: eth_call, eth_estimateGas,
 eth_createAccessList, eth_simulateV1, debug_traceCall, and eth_chainId,
 eth_blockNumber, eth_getBalance, eth_getCode, eth_getStorageAt and
-eth_getTransactionCount answered from the fork. HTTP POST and WebSocket on
-one address, loopback unless --addr says otherwise. Every request runs on
-the forked block's state, bounded by --gas-cap and --timeout. Stops on
-interrupt.
+eth_getTransactionCount answered from the fork; eth_callBundle (Flashbots)
+and hyvm_runGuest (a HyVM guest's result, logs, state diff and trace).
+HTTP POST and WebSocket on one address, loopback unless --addr says
+otherwise; GET /metrics gives Prometheus counters. Every request runs on
+the forked block's state, bounded by --gas-cap and --timeout, and is
+logged to standard error. Stops on interrupt.
 
 Flags:
 `
@@ -56,6 +59,7 @@ func serveCommand(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.config.MaxConcurrent, "max-concurrent", 64, "requests served at once (more wait)")
 	fs.IntVar(&o.config.MaxBatch, "max-batch", 1000, "calls in a batch")
 	fs.Int64Var(&o.config.MaxRequestBytes, "max-request-bytes", 5<<20, "the largest request body")
+	logRequests := fs.Bool("log", true, "log each request (method, duration, gas, error) to standard error")
 	positional, err := parseFlags(fs, args, serveUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
@@ -71,6 +75,9 @@ func serveCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.config.Backend, err = parseBackend(*backend, stderr); err != nil {
 		return usageError(stderr, cmd, err)
+	}
+	if *logRequests {
+		o.config.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -1,0 +1,27 @@
+package server_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+
+	"github.com/hyvm/hyvm/internal/devchain"
+)
+
+// BenchmarkServerCall times eth_call of an ERC-20 transfer through the
+// server over loopback HTTP, one client: the request's whole path.
+func BenchmarkServerCall(b *testing.B) {
+	c := devchain.New(b)
+	srv := newServedOn(b, c)
+	args := callArgs(c.Sender, &c.Token, c.Pack(b, "transfer", common.HexToAddress("0xf2e5"), big.NewInt(5)), nil)
+	ctx := context.Background()
+	for b.Loop() {
+		var out hexutil.Bytes
+		if err := srv.hyvm.CallContext(ctx, &out, "eth_call", args, srv.block); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
