@@ -18,6 +18,7 @@ import (
 	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/internal/devchain"
 	"github.com/hyvm/hyvm/server"
+	"github.com/hyvm/hyvm/sim"
 )
 
 // served is a node with the testdata exchange deployed and hyvm serving a
@@ -264,6 +265,34 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 		t.Errorf("the swap did not succeed with logs on the node: %+v", swap)
 	}
 	t.Logf("%+v", hyvm)
+
+	// With traceTransfers: ether sent to an account, to a contract that
+	// refuses it (the transfer's log dropped with the revert), and through
+	// a creation, besides the swap's token transfers.
+	value := (*hexutil.Big)(devchain.Ether(1))
+	withValue := func(to *common.Address, data []byte) map[string]any {
+		return callArgs(c.Sender, to, data, map[string]any{"value": value})
+	}
+	req = map[string]any{"traceTransfers": true, "blockStateCalls": []any{
+		map[string]any{"calls": []any{
+			withValue(&fresh, nil),
+			withValue(&d.TokenA, nil),
+			withValue(nil, common.FromHex("0x60006000f3")),
+			call(d.Router, devchain.Pack(t, d.RouterABI, "swapExactTokensForTokens", devchain.Ether(1000), big.NewInt(1), path, c.Sender, deadline)),
+		}},
+	}}
+	for i, client := range []*rpc.Client{s.node, s.hyvm} {
+		results[i] = nil
+		if err := client.CallContext(context.Background(), &results[i], "eth_simulateV1", req, s.block); err != nil {
+			t.Fatalf("traceTransfers: %s: %v", []string{"node", "hyvm"}[i], err)
+		}
+	}
+	if a, b := fmt.Sprintf("%+v", results[1]), fmt.Sprintf("%+v", results[0]); a != b {
+		t.Errorf("traceTransfers:\nhyvm %s\nnode %s", a, b)
+	}
+	if calls := results[0][0].Calls; len(calls[0].Logs) != 1 || calls[0].Logs[0].Address != sim.EtherAddress || len(calls[1].Logs) != 0 || len(calls[2].Logs) != 1 {
+		t.Errorf("the node's transfer logs: %+v", calls)
+	}
 }
 
 // TestServerTraceCallMatchesNode sends debug_traceCall with go-ethereum's

@@ -50,8 +50,8 @@ func sameAsNode(t *testing.T, got [][]sim.CallResult, node [][]sim.SimulatedCall
 	}
 	describe := func(c sim.SimulatedCall) string {
 		revert := hexutil.Bytes(nil)
-		if c.Error != nil {
-			revert = c.Error.Data
+		if c.Error != nil && c.Error.Data != nil {
+			revert = *c.Error.Data
 		}
 		return fmt.Sprintf("status %d, return %x, revert %x, gas %d, logs %v", c.Status, []byte(c.ReturnData), []byte(revert), c.GasUsed, logFields(c.Logs))
 	}

@@ -85,6 +85,7 @@ func ArgsOf(c Call) CallArgs {
 type SimulateRequest struct {
 	BlockStateCalls []BlockStateCalls `json:"blockStateCalls"`
 	Validation      bool              `json:"validation"`
+	TraceTransfers  bool              `json:"traceTransfers"`
 }
 
 // BlockStateCalls is one block of a SimulateRequest.
@@ -115,7 +116,7 @@ func (r *SimulateRequest) Bundles(defaultGas uint64) ([]Bundle, error) {
 	}
 	out := make([]Bundle, len(r.BlockStateCalls))
 	for k, block := range r.BlockStateCalls {
-		out[k] = Bundle{StateOverrides: block.StateOverrides, BlockOverrides: block.BlockOverrides, Validation: r.Validation}
+		out[k] = Bundle{StateOverrides: block.StateOverrides, BlockOverrides: block.BlockOverrides, Validation: r.Validation, TraceTransfers: r.TraceTransfers}
 		for i := range block.Calls {
 			c, err := block.Calls[i].Call(defaultGas)
 			if err != nil {
@@ -139,9 +140,9 @@ type SimulatedCall struct {
 
 // SimulateError is a failed call's error in a SimulatedCall.
 type SimulateError struct {
-	Code    int           `json:"code"`
-	Message string        `json:"message"`
-	Data    hexutil.Bytes `json:"data,omitempty"`
+	Code    int            `json:"code"`
+	Message string         `json:"message"`
+	Data    *hexutil.Bytes `json:"data,omitempty"` // a revert's, "0x" if empty
 }
 
 // Simulated is r as eth_simulateV1 returns it.
@@ -154,7 +155,11 @@ func (r *CallResult) Simulated() SimulatedCall {
 		s.ReturnData, s.Logs, s.Status = hexutil.Bytes{}, []*types.Log{}, hexutil.Uint64(types.ReceiptStatusFailed)
 		s.Error = &SimulateError{Code: -32015, Message: r.Err.Error()}
 		if errors.Is(r.Err, vm.ErrExecutionReverted) {
-			s.Error = &SimulateError{Code: 3, Message: r.Err.Error(), Data: r.ReturnData}
+			data := hexutil.Bytes(r.ReturnData)
+			if data == nil {
+				data = hexutil.Bytes{}
+			}
+			s.Error = &SimulateError{Code: 3, Message: r.Err.Error(), Data: &data}
 			if reason, err := abi.UnpackRevert(r.ReturnData); err == nil {
 				s.Error.Message += ": " + reason // as go-ethereum's node decodes Error(string)
 			}

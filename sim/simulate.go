@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -88,6 +89,11 @@ type Bundle struct {
 	// CallResult.Trace. Tracing runs the code instruction by instruction.
 	Tracer       string
 	TracerConfig json.RawMessage
+	// TraceTransfers reports every transfer of ether among a call's logs
+	// (eth_simulateV1's traceTransfers: an ERC-20 Transfer log from
+	// ERC-7528's address, EtherAddress). The code runs instruction by
+	// instruction. Not with Tracer.
+	TraceTransfers bool
 	// transactions makes the calls signed transactions (CallBundle):
 	// every rule of a block applies. Otherwise they run as eth_simulateV1
 	// runs calls (runtime.ApplySimulated): a sender may have code, the gas
@@ -124,12 +130,16 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 	if err := b.BlockOverrides.Apply(&block); err != nil {
 		return nil, block, err
 	}
+	if b.TraceTransfers && b.Tracer != "" {
+		return nil, block, errors.New("sim: traceTransfers with a tracer")
+	}
 	rules := runtime.Rules(fork)
 	if cfg.Cache == nil {
 		cfg.Cache = runtime.NewCache(0) // one for every call, traced or not
 	}
 	evm := runtime.NewEVM(block, st, fork, cfg)
 	results := make([]CallResult, len(b.Calls))
+	logIndex := uint(0) // in the bundle, ether transfers included
 	for i, c := range b.Calls {
 		msg := b.message(&c, st, block.BaseFee)
 		st.SetTxContext(c.TxHash, i, 0)
@@ -144,6 +154,13 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 			traced.Tracer = tracer.Hooks
 			evm.Reset(block, st, fork, traced) // keeps its frames
 		}
+		var transfers *transferLogs
+		if b.TraceTransfers {
+			transfers = new(transferLogs)
+			traced := cfg
+			traced.Tracer = transfers.hooks()
+			evm.Reset(block, st, fork, traced)
+		}
 		apply := runtime.ApplyMessage // a signed transaction's checks, all of them
 		if !b.transactions {
 			apply = func(ctx context.Context, m runtime.Machine, st vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*runtime.ExecutionResult, error) {
@@ -156,6 +173,13 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		}
 		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, Err: res.Err, Contract: res.ContractAddress,
 			Logs: append([]*types.Log(nil), st.Logs()[logs:]...)}
+		if transfers != nil {
+			results[i].Logs = transfers.logs
+			for _, l := range results[i].Logs {
+				l.BlockNumber, l.TxHash, l.TxIndex, l.Index = block.BlockNumber.Uint64(), c.TxHash, uint(i), logIndex
+				logIndex++
+			}
+		}
 		if tracer != nil {
 			if results[i].Trace, err = tracer.GetResult(); err != nil {
 				return nil, block, fmt.Errorf("sim: call %d: %s: %w", i, b.Tracer, err)
