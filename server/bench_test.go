@@ -25,3 +25,20 @@ func BenchmarkServerCall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkServerCallParallel is BenchmarkServerCall from 8 clients.
+func BenchmarkServerCallParallel(b *testing.B) {
+	c := devchain.New(b)
+	srv := newServedOn(b, c)
+	args := callArgs(c.Sender, &c.Token, c.Pack(b, "transfer", common.HexToAddress("0xf2e5"), big.NewInt(5)), nil)
+	b.SetParallelism(4) // 8 clients on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			var out hexutil.Bytes
+			if err := srv.hyvm.CallContext(context.Background(), &out, "eth_call", args, srv.block); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

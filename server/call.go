@@ -53,20 +53,38 @@ func (s *Server) prepare(ctx context.Context, c *callSpec) (*prepared, error) {
 	if err := c.blockOverrides.Apply(&block); err != nil {
 		return nil, err
 	}
-	st := hyvmstate.New(s.fork.State(ctx))
+	st := s.overlay(ctx)
 	if c.overrides != nil {
 		if err := c.overrides.Apply(st); err != nil {
+			s.release(st)
 			return nil, err
 		}
 	}
 	msg, err := s.message(c, st, block.BaseFee)
 	if err != nil {
+		s.release(st)
 		return nil, err
 	}
 	if msg.GasPrice.IsZero() {
 		block.BaseFee = new(big.Int)
 	}
 	return &prepared{st: st, block: block, msg: msg}, nil
+}
+
+// overlay returns an empty overlay over the forked state: from the pool
+// (its pages of account and slot records kept), or new.
+func (s *Server) overlay(ctx context.Context) *hyvmstate.Overlay {
+	if o, _ := s.overlays.Get().(*hyvmstate.Overlay); o != nil {
+		o.Reset(s.fork.State(ctx))
+		return o
+	}
+	return hyvmstate.New(s.fork.State(ctx))
+}
+
+// release returns an overlay to the pool once nothing refers to it.
+func (s *Server) release(o *hyvmstate.Overlay) {
+	o.Reset(nil)
+	s.overlays.Put(o)
 }
 
 // message is c's call as go-ethereum's TransactionArgs.ToMessage makes it

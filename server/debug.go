@@ -58,5 +58,6 @@ func (api *debugAPI) TraceCall(ctx context.Context, args sim.CallArgs, block rpc
 		return nil, err
 	}
 	gas = res.UsedGas
+	defer api.s.release(p.st) // once the tracer's result is made
 	return result()
 }

@@ -63,6 +63,7 @@ func (api *ethAPI) EstimateGas(ctx context.Context, args sim.CallArgs, block *rp
 			return true, nil, err
 		}
 		res, err := s.run(ctx, p, nil)
+		s.release(p.st)
 		if res != nil {
 			used += res.UsedGas
 		}
@@ -75,7 +76,9 @@ func (api *ethAPI) EstimateGas(ctx context.Context, args sim.CallArgs, block *rp
 		return res.Err != nil, res, nil
 	}
 	// A plain transfer to an account without code costs exactly TxGas.
-	if len(p.msg.Data) == 0 && p.msg.To != nil && p.st.GetCodeSize(*p.msg.To) == 0 {
+	plain := len(p.msg.Data) == 0 && p.msg.To != nil && p.st.GetCodeSize(*p.msg.To) == 0
+	s.release(p.st)
+	if plain {
 		if failed, res, err := execute(params.TxGas); !failed && err == nil {
 			return hexutil.Uint64(res.UsedGas), nil
 		}

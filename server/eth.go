@@ -87,6 +87,7 @@ func (api *ethAPI) Call(ctx context.Context, args sim.CallArgs, block *rpc.Block
 		return nil, err
 	}
 	res, err := api.s.run(ctx, p, nil)
+	api.s.release(p.st)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +124,7 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args sim.CallArgs, bloc
 		n := hexutil.Uint64(p.st.GetNonce(args.From))
 		args.Nonce = &n
 	}
+	api.s.release(p.st)
 	to := crypto.CreateAddress(args.From, uint64(*args.Nonce))
 	if args.To != nil {
 		to = *args.To
@@ -143,6 +145,7 @@ func (api *ethAPI) CreateAccessList(ctx context.Context, args sim.CallArgs, bloc
 		}
 		tracer := logger.NewAccessListTracer(list, exclude)
 		res, err := api.s.run(ctx, p, tracer.Hooks())
+		api.s.release(p.st)
 		if err != nil {
 			return nil, err
 		}

@@ -57,16 +57,17 @@ type Config struct {
 
 // Server answers JSON-RPC requests on a forked chain's state.
 type Server struct {
-	fork   *fork.Cache
-	cfg    Config
-	chain  *params.ChainConfig
-	block  vm.BlockContext // the forked block's
-	header *types.Header
-	cache  *runtime.Cache // translations, shared by every request
-	rpc    *rpc.Server
-	slots  chan struct{} // MaxConcurrent
-	evms   sync.Pool     // *runtime.EVM, reset between requests
-	stats  stats
+	fork     *fork.Cache
+	cfg      Config
+	chain    *params.ChainConfig
+	block    vm.BlockContext // the forked block's
+	header   *types.Header
+	cache    *runtime.Cache // translations, shared by every request
+	rpc      *rpc.Server
+	slots    chan struct{} // MaxConcurrent
+	evms     sync.Pool     // *runtime.EVM, reset between requests
+	overlays sync.Pool     // *hyvmstate.Overlay, reset between requests
+	stats    stats
 }
 
 // New returns a server answering on the state of the block c forked.
