@@ -181,3 +181,47 @@ func TestServerObserves(t *testing.T) {
 		t.Errorf("the failed request's line: %s", lines[3])
 	}
 }
+
+// TestServerWebSocketsTakeNoSlot opens more WebSocket connections than
+// the server serves requests at once and requires HTTP requests still to
+// be answered: a long-lived connection must not hold a slot.
+func TestServerWebSocketsTakeNoSlot(t *testing.T) {
+	c := devchain.New(t)
+	ctx := context.Background()
+	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	srv, err := server.New(ctx, cache, server.Config{MaxConcurrent: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	for i := range 3 {
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		ws, err := rpc.DialContext(dctx, "ws"+strings.TrimPrefix(ts.URL, "http"))
+		if err != nil {
+			t.Fatalf("WebSocket connection %d: %v", i, err)
+		}
+		defer ws.Close()
+		var id hexutil.Big
+		if err := ws.CallContext(dctx, &id, "eth_chainId"); err != nil {
+			t.Fatalf("WebSocket connection %d: %v", i, err)
+		}
+	}
+	hc, err := rpc.DialContext(ctx, ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hc.Close()
+	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var n hexutil.Uint64
+	if err := hc.CallContext(tctx, &n, "eth_blockNumber"); err != nil {
+		t.Fatalf("HTTP with WebSocket connections open: %v", err)
+	}
+}

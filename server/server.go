@@ -44,8 +44,8 @@ type Config struct {
 	Timeout time.Duration
 	// MaxRequestBytes bounds an HTTP request's body (default 5 MiB),
 	// MaxBatch a batch's calls and MaxBatchBytes its response (defaults
-	// 1,000 and 25 MB, a node's), MaxConcurrent the requests served at
-	// once (default 64; more wait).
+	// 1,000 and 25 MB, a node's), MaxConcurrent the HTTP requests served
+	// at once (default 64; more wait; WebSocket connections take none).
 	MaxRequestBytes int64
 	MaxBatch        int
 	MaxBatchBytes   int
@@ -126,14 +126,16 @@ func (s *Server) Handler() http.Handler {
 			s.metricsHandler(w, r)
 			return
 		}
+		if r.Header.Get("Upgrade") == "websocket" {
+			// A connection lives long: holding a slot for its life would
+			// let a few idle ones starve every HTTP request.
+			ws.ServeHTTP(w, r)
+			return
+		}
 		select {
 		case s.slots <- struct{}{}:
 			defer func() { <-s.slots }()
 		case <-r.Context().Done():
-			return
-		}
-		if r.Header.Get("Upgrade") == "websocket" {
-			ws.ServeHTTP(w, r)
 			return
 		}
 		s.rpc.ServeHTTP(w, r)
