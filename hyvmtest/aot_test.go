@@ -1,9 +1,7 @@
 package hyvmtest
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -39,18 +37,7 @@ func TestVectorsAOT(t *testing.T) {
 		_, ok := reg.GuestName(crypto.Keccak256Hash(c.Code), fork)
 		return ok
 	}
-	var out bytes.Buffer
-	passed, failed, err := runAll([]string{path}, &out, tier{aot: reg, only: compiled})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if failed > 0 {
-		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-		if len(lines) > 40 {
-			lines = append(lines[:40], "…")
-		}
-		t.Errorf("%d passed, %d failed:\n%s", passed, failed, strings.Join(lines, "\n"))
-	}
+	passed := runTier(t, path, tier{aot: reg, only: compiled})
 	if passed < len(guests) {
 		t.Errorf("%d cases ran, fewer than the %d guests compiled", passed, len(guests))
 	}

@@ -39,19 +39,7 @@ func TestVectors(t *testing.T) {
 	path := sharedVectors(t)
 	for _, tier := range tiers {
 		t.Run(tier.name, func(t *testing.T) {
-			var out bytes.Buffer
-			passed, failed, err := runAll([]string{path}, &out, tier.tier)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if failed > 0 {
-				lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-				if len(lines) > 40 {
-					lines = append(lines[:40], "…")
-				}
-				t.Errorf("%d passed, %d failed:\n%s", passed, failed, strings.Join(lines, "\n"))
-			}
-			if passed == 0 {
+			if runTier(t, path, tier.tier) == 0 {
 				t.Error("no case ran")
 			}
 		})
@@ -80,4 +68,23 @@ func TestVectorGuestsCompile(t *testing.T) {
 			t.Errorf("%s: %v", c.Name, err)
 		}
 	}
+}
+
+// runTier runs the vectors at path as tr says, fails t with the first 40
+// failing cases' lines, and returns how many passed.
+func runTier(t *testing.T, path string, tr tier) int {
+	t.Helper()
+	var out bytes.Buffer
+	passed, failed, err := runAll([]string{path}, &out, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed > 0 {
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if len(lines) > 40 {
+			lines = append(lines[:40], "…")
+		}
+		t.Errorf("%d passed, %d failed:\n%s", passed, failed, strings.Join(lines, "\n"))
+	}
+	return passed
 }

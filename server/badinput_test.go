@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
 
-	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/internal/devchain"
 	"github.com/hyvm/hyvm/server"
 )
@@ -26,24 +24,13 @@ import (
 // the cap, a failing override) and requires a JSON-RPC error (or HTTP 413)
 // for each, within the time limit, and the server still answering after.
 func TestServerBadRequests(t *testing.T) {
+	const timeout = 300 * time.Millisecond
 	c := devchain.New(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
-	const timeout = 300 * time.Millisecond
-	srv, err := server.New(ctx, cache, server.Config{GasCap: 1 << 40, Timeout: timeout, MaxBatch: 5, MaxRequestBytes: 4096})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	s := newServedOn(t, c, server.Config{GasCap: 1 << 40, Timeout: timeout, MaxBatch: 5, MaxRequestBytes: 4096})
 	post := func(body string) (int, string, time.Duration) {
 		start := time.Now()
-		resp, err := http.Post(ts.URL, "application/json", strings.NewReader(body))
+		resp, err := http.Post(s.url, "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,11 +95,7 @@ func TestServerBadRequests(t *testing.T) {
 		t.Logf("%s: %d %s (%v)", tc.name, resp.Error.Code, resp.Error.Message, took.Round(time.Millisecond))
 	}
 	// Still serving.
-	client, err := rpc.DialContext(ctx, ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := s.hyvm
 	var id hexutil.Big
 	if err := client.CallContext(ctx, &id, "eth_chainId"); err != nil {
 		t.Fatalf("after the bad requests: %v", err)
@@ -122,26 +105,11 @@ func TestServerBadRequests(t *testing.T) {
 // TestServerObserves checks the request log (method, duration, gas,
 // error) and the Prometheus counters at /metrics after a few requests.
 func TestServerObserves(t *testing.T) {
+	var logs bytes.Buffer
 	c := devchain.New(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
-	var logs bytes.Buffer
-	srv, err := server.New(ctx, cache, server.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-	client, err := rpc.DialContext(ctx, ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	s := newServedOn(t, c, server.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	client := s.hyvm
 	call := map[string]any{"from": c.Sender, "to": c.Token, "input": hexutil.Bytes(c.Pack(t, "balanceOf", c.Sender))}
 	for range 3 {
 		var out hexutil.Bytes
@@ -153,7 +121,7 @@ func TestServerObserves(t *testing.T) {
 	if err := client.CallContext(ctx, &out, "eth_call", call, "0x1"); err == nil {
 		t.Fatal("a call on another block succeeded")
 	}
-	resp, err := http.Get(ts.URL + "/metrics")
+	resp, err := http.Get(s.url + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,22 +156,11 @@ func TestServerObserves(t *testing.T) {
 func TestServerWebSocketsTakeNoSlot(t *testing.T) {
 	c := devchain.New(t)
 	ctx := context.Background()
-	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
-	srv, err := server.New(ctx, cache, server.Config{MaxConcurrent: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	s := newServedOn(t, c, server.Config{MaxConcurrent: 1})
 	for i := range 3 {
 		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		ws, err := rpc.DialContext(dctx, "ws"+strings.TrimPrefix(ts.URL, "http"))
+		ws, err := rpc.DialContext(dctx, "ws"+strings.TrimPrefix(s.url, "http"))
 		if err != nil {
 			t.Fatalf("WebSocket connection %d: %v", i, err)
 		}
@@ -213,11 +170,7 @@ func TestServerWebSocketsTakeNoSlot(t *testing.T) {
 			t.Fatalf("WebSocket connection %d: %v", i, err)
 		}
 	}
-	hc, err := rpc.DialContext(ctx, ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hc.Close()
+	hc := s.hyvm
 	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	var n hexutil.Uint64

@@ -9,13 +9,14 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
 	"github.com/hyvm/hyvm/internal/devchain"
+	"github.com/hyvm/hyvm/server"
 )
 
 // BenchmarkServerCall times eth_call of an ERC-20 transfer through the
 // server over loopback HTTP, one client: the request's whole path.
 func BenchmarkServerCall(b *testing.B) {
 	c := devchain.New(b)
-	srv := newServedOn(b, c)
+	srv := newServedOn(b, c, server.Config{})
 	args := callArgs(c.Sender, &c.Token, c.Pack(b, "transfer", common.HexToAddress("0xf2e5"), big.NewInt(5)), nil)
 	ctx := context.Background()
 	for b.Loop() {
@@ -29,7 +30,7 @@ func BenchmarkServerCall(b *testing.B) {
 // BenchmarkServerCallParallel is BenchmarkServerCall from 8 clients.
 func BenchmarkServerCallParallel(b *testing.B) {
 	c := devchain.New(b)
-	srv := newServedOn(b, c)
+	srv := newServedOn(b, c, server.Config{})
 	args := callArgs(c.Sender, &c.Token, c.Pack(b, "transfer", common.HexToAddress("0xf2e5"), big.NewInt(5)), nil)
 	b.SetParallelism(4) // 8 clients on 2 cores
 	b.RunParallel(func(pb *testing.PB) {

@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"fmt"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/sim"
@@ -17,18 +20,16 @@ func (api *ethAPI) CallBundle(ctx context.Context, args sim.CallBundleArgs) (res
 	s := api.s
 	var gas uint64
 	defer s.track("eth_callBundle", &gas, &err)()
-	switch args.StateBlockNumber {
-	case "", "latest", "pending":
-	default:
-		if n, err := parseQuantity(args.StateBlockNumber); err != nil || n != s.header.Number.Uint64() {
-			return nil, fmt.Errorf("hyvm serves the state of block %d only, not %q", s.header.Number, args.StateBlockNumber)
+	if args.StateBlockNumber != "" {
+		var n rpc.BlockNumber // "latest", a tag or a number, as the node reads it
+		if err := n.UnmarshalJSON([]byte(strconv.Quote(args.StateBlockNumber))); err != nil {
+			return nil, fmt.Errorf("stateBlockNumber %q: %w", args.StateBlockNumber, err)
+		}
+		if _, err := s.blockAt(&rpc.BlockNumberOrHash{BlockNumber: &n}); err != nil {
+			return nil, err
 		}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			res, err = nil, runtime.InternalError(r, "running a bundle")
-		}
-	}()
+	defer contain(&err, "running a bundle")
 	ctx, cancel := s.request(ctx)
 	defer cancel()
 	res, _, err = sim.CallBundle(ctx, s.fork.State(ctx), s.header, s.block.GetHash, s.chain, s.cfg.Fork,

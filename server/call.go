@@ -13,7 +13,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/rpc"
-	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvmstate"
 	"github.com/hyvm/hyvm/runtime"
@@ -60,7 +59,7 @@ func (s *Server) prepare(ctx context.Context, c *callSpec) (*prepared, error) {
 			return nil, err
 		}
 	}
-	msg, err := s.message(c, st, block.BaseFee)
+	msg, err := s.message(c, block.BaseFee)
 	if err != nil {
 		s.release(st)
 		return nil, err
@@ -87,11 +86,11 @@ func (s *Server) release(o *hyvmstate.Overlay) {
 	s.overlays.Put(o)
 }
 
-// message is c's call as go-ethereum's TransactionArgs.ToMessage makes it
-// after CallDefaults: gas capped by the server's cap (all of it if none
-// is given), the nonce given or 0, and the price paid from the fee fields
-// under baseFee (0 without them).
-func (s *Server) message(c *callSpec, st vm.StateDB, baseFee *big.Int) (*core.Message, error) {
+// message is c's call as go-ethereum's eth_call makes its message
+// (TransactionArgs.CallDefaults, then ToMessage): gas capped by the
+// server's cap (all of it if none is given), the nonce given or 0, the
+// price paid from the fee fields under baseFee (0 without them).
+func (s *Server) message(c *callSpec, baseFee *big.Int) (*core.Message, error) {
 	a := c.args
 	if a.GasPrice != nil && (a.MaxFeePerGas != nil || a.MaxPriorityFeePerGas != nil) {
 		return nil, errors.New("both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified")
@@ -100,52 +99,20 @@ func (s *Server) message(c *callSpec, st vm.StateDB, baseFee *big.Int) (*core.Me
 	if err != nil {
 		return nil, err
 	}
-	if call.Gas > s.cfg.GasCap {
-		call.Gas = s.cfg.GasCap
-	}
+	call.Gas = min(call.Gas, s.cfg.GasCap)
 	if c.gas != nil {
 		call.Gas = *c.gas
 	}
-	msg := &core.Message{From: call.From, To: call.To, Value: call.Value, GasLimit: call.Gas, Data: call.Data,
-		GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int)}
-	if msg.Value == nil {
-		msg.Value = new(uint256.Int)
-	}
-	if call.Nonce != nil {
-		msg.Nonce = *call.Nonce
-	}
 	if c.accessList != nil {
-		msg.AccessList = *c.accessList
+		call.AccessList = *c.accessList
 	}
-	switch {
-	case call.GasPrice != nil:
-		msg.GasPrice, msg.GasFeeCap, msg.GasTipCap = call.GasPrice, call.GasPrice, call.GasPrice
-	case call.GasFeeCap != nil || call.GasTipCap != nil:
-		if call.GasFeeCap != nil {
-			msg.GasFeeCap = call.GasFeeCap
-		}
-		if call.GasTipCap != nil {
-			msg.GasTipCap = call.GasTipCap
-		}
-		if !msg.GasFeeCap.IsZero() || !msg.GasTipCap.IsZero() {
-			price := new(uint256.Int).Add(msg.GasTipCap, uint256.MustFromBig(baseFee))
-			if price.Gt(msg.GasFeeCap) {
-				price.Set(msg.GasFeeCap)
-			}
-			msg.GasPrice = price
-		}
-	}
-	return msg, nil
+	return call.Message(0, baseFee), nil
 }
 
 // run runs p's message (traced by tracer, if set) within the server's
 // time limit.
 func (s *Server) run(ctx context.Context, p *prepared, tracer *tracing.Hooks) (res *runtime.ExecutionResult, err error) {
-	defer func() {
-		if r := recover(); r != nil { // a forked read that failed, a fault
-			res, err = nil, runtime.InternalError(r, "running a call")
-		}
-	}()
+	defer contain(&err, "running a call")
 	ctx, cancel := s.request(ctx)
 	defer cancel()
 	cfg := runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache, Backend: s.cfg.Backend, AOT: s.cfg.AOT, Tracer: tracer}

@@ -21,7 +21,7 @@ import (
 type ethAPI struct{ s *Server }
 
 // ChainId is eth_chainId: the forked chain's.
-func (api *ethAPI) ChainId() *hexutil.Big { return (*hexutil.Big)(api.s.chainID()) }
+func (api *ethAPI) ChainId() *hexutil.Big { return (*hexutil.Big)(api.s.chain.ChainID) }
 
 // BlockNumber is eth_blockNumber: the forked block's, which every request
 // runs on.
@@ -66,11 +66,7 @@ func (s *Server) read(ctx context.Context, block *rpc.BlockNumberOrHash, f func(
 	if _, err := s.blockAt(block); err != nil {
 		return err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = runtime.InternalError(r, "reading the forked state")
-		}
-	}()
+	defer contain(&err, "reading the forked state")
 	ctx, cancel := s.request(ctx)
 	defer cancel()
 	f(s.fork.State(ctx))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -70,11 +69,7 @@ func (api *hyvmAPI) RunGuest(ctx context.Context, args guestArgs) (out *guestRes
 		l := logger.NewStructLogger(&logger.Config{})
 		tracer, trace = l.Hooks(), l.GetResult
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, runtime.InternalError(r, "running a guest")
-		}
-	}()
+	defer contain(&err, "running a guest")
 	ctx, cancel := s.request(ctx)
 	defer cancel()
 	st := hyvmstate.New(s.fork.State(ctx))
@@ -104,12 +99,4 @@ func (api *hyvmAPI) RunGuest(ctx context.Context, args guestArgs) (out *guestRes
 		}
 	}
 	return out, nil
-}
-
-// parseQuantity reads a block number given as hex (0x...) or decimal.
-func parseQuantity(s string) (uint64, error) {
-	if n, err := hexutil.DecodeUint64(s); err == nil {
-		return n, nil
-	}
-	return strconv.ParseUint(s, 10, 64)
 }

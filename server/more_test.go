@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/hyvm/hyvm/internal/devchain"
+	"github.com/hyvm/hyvm/server"
 	"github.com/hyvm/hyvm/sim"
 )
 
@@ -77,7 +78,7 @@ func TestServerCallBundleMatchesReceipts(t *testing.T) {
 // log, the state diff and the guest's trace (guest pcs) are reported.
 func TestServerRunGuest(t *testing.T) {
 	c := devchain.New(t)
-	s := newServedOn(t, c)
+	s := newServedOn(t, c, server.Config{})
 	host := c.Token // a host with code: an empty one is deleted after the run (EIP-161)
 	// SSTORE(5, 42); MSTORE(0, 42); LOG0(0, 32); RETURN(0, 32).
 	guest := common.FromHex("602a600555" + "602a600052" + "60206000a0" + "60206000f3")

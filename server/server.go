@@ -15,7 +15,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net/http"
 	"sync"
 	"time"
@@ -174,5 +173,10 @@ func (s *Server) request(ctx context.Context) (context.Context, context.CancelFu
 	return context.WithTimeout(ctx, s.cfg.Timeout)
 }
 
-// chainID is the chain's ID as eth_chainId says it.
-func (s *Server) chainID() *big.Int { return s.chain.ChainID }
+// contain, deferred, turns a panic (a forked read the endpoint did not
+// answer, a fault) into *err: no panic reaches a client.
+func contain(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = runtime.InternalError(r, what)
+	}
+}

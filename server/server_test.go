@@ -35,13 +35,14 @@ func newServed(t *testing.T) *served {
 	t.Helper()
 	c := devchain.New(t)
 	d := c.DeployDEX(t)
-	s := newServedOn(t, c)
+	s := newServedOn(t, c, server.Config{})
 	s.d = d
 	return s
 }
 
-// newServedOn serves a fork of c's latest block (without the exchange).
-func newServedOn(t testing.TB, c *devchain.Chain) *served {
+// newServedOn serves a fork of c's latest block under cfg (without the
+// exchange).
+func newServedOn(t testing.TB, c *devchain.Chain, cfg server.Config) *served {
 	t.Helper()
 	ctx := context.Background()
 	cache, err := fork.Dial(ctx, c.URL, fork.Options{})
@@ -49,7 +50,7 @@ func newServedOn(t testing.TB, c *devchain.Chain) *served {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cache.Close() })
-	srv, err := server.New(ctx, cache, server.Config{})
+	srv, err := server.New(ctx, cache, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

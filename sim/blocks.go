@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -31,12 +32,12 @@ type Parent struct {
 // its own state overrides, and unless its block overrides say otherwise it
 // follows the block before it, one number higher and 12 seconds later,
 // with the base fee EIP-1559 sets after it (validation) or none. It
-// returns the results by block and by call, and the overlay with every
-// block's effects.
-func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.Fork, cfg runtime.Config, bundles []Bundle) ([][]CallResult, *hyvmstate.Overlay, error) {
+// returns each block (the context it ran in and its calls' results) and
+// the overlay with every block's effects.
+func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.Fork, cfg runtime.Config, bundles []Bundle) ([]BlockResult, *hyvmstate.Overlay, error) {
 	st := hyvmstate.New(base)
 	prev := parent
-	out := make([][]CallResult, len(bundles))
+	out := make([]BlockResult, len(bundles))
 	for k := range bundles {
 		block := prev.Block
 		block.BlockNumber = new(big.Int).Add(prev.Block.BlockNumber, big.NewInt(1))
@@ -57,7 +58,34 @@ func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.F
 		for _, r := range res {
 			used += r.GasUsed
 		}
-		out[k], prev = res, Parent{Block: ran, GasUsed: used}
+		out[k], prev = BlockResult{Block: ran, Calls: res}, Parent{Block: ran, GasUsed: used}
 	}
 	return out, st, nil
+}
+
+// BlockResult is a simulated block: the context it ran in, its block
+// overrides applied, and its calls' results.
+type BlockResult struct {
+	Block vm.BlockContext
+	Calls []CallResult
+}
+
+// SimulatedBlock is a block of eth_simulateV1's result: its number and
+// time and its calls. (A node's also carries the header it built, whose
+// hashes and roots need the whole state's trie, which a fork does not
+// have.)
+type SimulatedBlock struct {
+	Number    hexutil.Uint64  `json:"number"`
+	Timestamp hexutil.Uint64  `json:"timestamp"`
+	Calls     []SimulatedCall `json:"calls"`
+}
+
+// Simulated is r as eth_simulateV1 returns it.
+func (r *BlockResult) Simulated() SimulatedBlock {
+	b := SimulatedBlock{Number: hexutil.Uint64(r.Block.BlockNumber.Uint64()), Timestamp: hexutil.Uint64(r.Block.Time),
+		Calls: make([]SimulatedCall, len(r.Calls))}
+	for i := range r.Calls {
+		b.Calls[i] = r.Calls[i].Simulated()
+	}
+	return b
 }

@@ -80,9 +80,13 @@ func simulateLikeNode(t *testing.T, c *devchain.Chain, cache *fork.Cache, bundle
 	for i := range bundles {
 		bundles[i].Validation = validation
 	}
-	got, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
+	ran, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
 	if err != nil {
 		t.Fatal(err)
+	}
+	got := make([][]sim.CallResult, len(ran))
+	for k := range ran {
+		got[k] = ran[k].Calls
 	}
 	sameAsNode(t, got, nodeSimulate(t, c, bundles, validation))
 	return got

@@ -145,29 +145,29 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		st.SetTxContext(c.TxHash, i, 0)
 		logs, mark := len(st.Logs()), st.Snapshot()
 		var tracer *tracers.Tracer
-		if b.Tracer != "" {
+		var transfers *transferLogs
+		traced := cfg
+		switch {
+		case b.Tracer != "":
 			var err error
 			if tracer, err = b.newTracer(i, &block, fork); err != nil {
 				return nil, block, err
 			}
-			traced := cfg
 			traced.Tracer = tracer.Hooks
+		case b.TraceTransfers:
+			transfers = new(transferLogs)
+			traced.Tracer = transfers.hooks()
+		}
+		if traced.Tracer != nil {
 			evm.Reset(block, st, fork, traced) // keeps its frames
 		}
-		var transfers *transferLogs
-		if b.TraceTransfers {
-			transfers = new(transferLogs)
-			traced := cfg
-			traced.Tracer = transfers.hooks()
-			evm.Reset(block, st, fork, traced)
+		var res *runtime.ExecutionResult
+		var err error
+		if b.transactions { // a signed transaction's checks, all of them
+			res, err = runtime.ApplyMessage(ctx, evm, st, &block, fork, msg)
+		} else {
+			res, err = runtime.ApplySimulated(ctx, evm, st, &block, fork, msg, b.Validation)
 		}
-		apply := runtime.ApplyMessage // a signed transaction's checks, all of them
-		if !b.transactions {
-			apply = func(ctx context.Context, m runtime.Machine, st vm.StateDB, block *vm.BlockContext, fork blocks.Fork, msg *core.Message) (*runtime.ExecutionResult, error) {
-				return runtime.ApplySimulated(ctx, m, st, block, fork, msg, b.Validation)
-			}
-		}
-		res, err := apply(ctx, evm, st, &block, fork, msg)
 		if err != nil {
 			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
 		}
@@ -197,14 +197,27 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 // state's nonce without validation; with it, c's nonce and fees (the
 // effective gas price under baseFee), checked.
 func (b *Bundle) message(c *Call, st vm.StateDB, baseFee *big.Int) *core.Message {
-	msg := &core.Message{From: c.From, To: c.To, Nonce: st.GetNonce(c.From), Value: c.Value, GasLimit: c.Gas,
+	if !b.Validation {
+		free := *c
+		free.Nonce, free.GasPrice, free.GasFeeCap, free.GasTipCap = nil, nil, nil, nil
+		return free.Message(st.GetNonce(c.From), baseFee)
+	}
+	return c.Message(st.GetNonce(c.From), baseFee)
+}
+
+// Message is c as the message go-ethereum's TransactionArgs.ToMessage
+// makes under baseFee: c's nonce, else nonce; a legacy price as both
+// caps, or the caps given; and the price paid, the tip above the base fee
+// up to the cap (0 without fees, as eth_call runs a call).
+func (c *Call) Message(nonce uint64, baseFee *big.Int) *core.Message {
+	msg := &core.Message{From: c.From, To: c.To, Nonce: nonce, Value: new(uint256.Int), GasLimit: c.Gas,
 		GasPrice: new(uint256.Int), GasFeeCap: new(uint256.Int), GasTipCap: new(uint256.Int), Data: c.Data,
 		AccessList: c.AccessList, BlobHashes: c.BlobHashes, SetCodeAuthorizations: c.AuthList}
+	if c.Value != nil {
+		msg.Value = c.Value.Clone()
+	}
 	if c.BlobGasFeeCap != nil {
 		msg.BlobGasFeeCap = c.BlobGasFeeCap.Clone()
-	}
-	if !b.Validation {
-		return msg
 	}
 	if c.Nonce != nil {
 		msg.Nonce = *c.Nonce
@@ -220,7 +233,6 @@ func (b *Bundle) message(c *Call, st vm.StateDB, baseFee *big.Int) *core.Message
 			msg.GasTipCap = c.GasTipCap.Clone()
 		}
 	}
-	// The price paid: the tip above the base fee, up to the cap.
 	price := new(uint256.Int).Add(msg.GasTipCap, uint256.MustFromBig(baseFee))
 	if price.Gt(msg.GasFeeCap) {
 		price.Set(msg.GasFeeCap)

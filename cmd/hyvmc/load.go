@@ -132,9 +132,11 @@ func loadRun(url string, r loadRequest, n, total int, d, timeout time.Duration) 
 	for i, p := range r.Params {
 		params[i] = p
 	}
-	// A first request checks the endpoint answers it at all.
+	// A first request checks the endpoint answers at all: an error the
+	// endpoint sends (a revert) is the request's, counted below.
 	var first json.RawMessage
-	if err := conns[0].CallContext(ctx, &first, r.Method, params...); err != nil {
+	var answered rpc.Error
+	if err := conns[0].CallContext(ctx, &first, r.Method, params...); err != nil && !errors.As(err, &answered) {
 		return loadResult{}, fmt.Errorf("%s: %s: %w", r.name, r.Method, err)
 	}
 	var (

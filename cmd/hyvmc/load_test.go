@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
@@ -21,15 +20,12 @@ func TestLoad(t *testing.T) {
 	c := devchain.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ready := make(chan string, 1)
-	go serve(ctx, &serveOptions{addr: "127.0.0.1:0", forkURL: c.URL}, func(addr string, _ uint64) { ready <- addr })
-	var url string
-	select {
-	case addr := <-ready:
-		url = "http://" + addr
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	addr, done := startServe(ctx, t, c.URL)
+	defer func() {
+		cancel()
+		<-done
+	}()
+	url := "http://" + addr
 	dir := t.TempDir()
 	write := func(name, method string, params ...any) string {
 		b, err := json.Marshal(map[string]any{"method": method, "params": params})
@@ -63,8 +59,16 @@ func TestLoad(t *testing.T) {
 	t.Logf("%s", stdout)
 	// A transfer of more than the sender has reverts: every request fails.
 	reverting := write("revert.json", "eth_call", map[string]any{"from": c.Sender, "to": c.Token, "input": hexutil.Bytes(c.Pack(t, "transfer", c.Token, devchain.Ether(1_000_000_000)))}, "latest")
-	if status, _, stderr := hyvmc(t, "load", "--url", url, "--requests", "5", "--clients", "1", reverting); status != exitFailed {
+	if status, _, stderr := hyvmc(t, "load", "--url", url, "--requests", "5", "--clients", "1", reverting); status != exitFailed || !strings.Contains(stderr, "requests failed") {
 		t.Errorf("a reverting request: exit %d, %q", status, stderr)
+	}
+	status, stdout, stderr = hyvmc(t, "load", "--url", url, "--requests", "5", "--clients", "2", "--json", "--allow-errors", reverting)
+	var r loadResult
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &r); status != exitOK || err != nil || r.Errors != 5 || r.Requests != 5 {
+		t.Errorf("a reverting request allowed: exit %d, %+v (%v), %q", status, r, err, stderr)
+	}
+	if status, _, stderr := hyvmc(t, "load", "--url", "http://127.0.0.1:1", "--requests", "1", balanceOf); status != exitFailed {
+		t.Errorf("no endpoint: exit %d, %q", status, stderr)
 	}
 	for _, args := range [][]string{{"load"}, {"load", "--url", url}, {"load", "--url", url, "--clients", "0", balanceOf}, {"load", "--url", url, filepath.Join(dir, "none.json")}} {
 		if status, _, stderr := hyvmc(t, args...); status != exitUsage {

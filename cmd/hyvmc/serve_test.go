@@ -22,18 +22,7 @@ func TestServe(t *testing.T) {
 	c := devchain.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	o := &serveOptions{addr: "127.0.0.1:0", forkURL: c.URL}
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, o, func(addr string, _ uint64) { ready <- addr }) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	addr, done := startServe(ctx, t, c.URL)
 	balanceOf := c.Pack(t, "balanceOf", c.Sender)
 	for _, url := range []string{"http://" + addr, "ws://" + addr} {
 		hyvm, err := ethclient.Dial(url)
@@ -91,4 +80,25 @@ func stringOf(v any) string {
 		return b.String()
 	}
 	return fmt.Sprintf("%x", v)
+}
+
+// startServe runs serve on a fork of the node at url, on a free loopback
+// port, until ctx ends: it returns the address and where serve's outcome
+// arrives.
+func startServe(ctx context.Context, t *testing.T, url string) (string, <-chan error) {
+	t.Helper()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, &serveOptions{addr: "127.0.0.1:0", forkURL: url}, func(addr string, _ uint64) { ready <- addr })
+	}()
+	select {
+	case addr := <-ready:
+		return addr, done
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	return "", nil
 }

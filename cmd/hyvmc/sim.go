@@ -95,13 +95,9 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
 	}
-	printed := make([]map[string][]sim.SimulatedCall, len(results))
-	for k, block := range results {
-		calls := make([]sim.SimulatedCall, len(block))
-		for i := range block {
-			calls[i] = block[i].Simulated()
-		}
-		printed[k] = map[string][]sim.SimulatedCall{"calls": calls}
+	printed := make([]sim.SimulatedBlock, len(results))
+	for k := range results {
+		printed[k] = results[k].Simulated()
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
