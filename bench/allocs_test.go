@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/translate"
 )
 
@@ -15,12 +14,12 @@ import (
 // that allocates in steady state never stops allocating.
 func TestMainSuiteDoesNotAllocate(t *testing.T) {
 	for _, engine := range []string{EngineHyvm, EngineHyvmInterp, EngineHyvmClosure, EngineHyvmAMD64} {
-		cache := runtime.NewCache(0)
+		code := testCode(t)
 		for _, c := range loadSuite(t) {
 			if c.Suite != "main" {
 				continue
 			}
-			r, err := NewRunner(&c, engine, cache)
+			r, err := NewRunner(&c, engine, code)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,31 +4,23 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"sync"
 
-	"github.com/hyvm/hyvm/bench/aot"
 	"github.com/hyvm/hyvm/runtime"
 	"github.com/hyvm/hyvm/translate"
 )
 
-// AOTRegistry returns the registry of the main suite's programs, the
+// AOTRegister is the Register function of package bench/aot: it registers
+// the programs AOTContracts lists, compiled ahead of time, taking their
+// bytecode by name from code.
+type AOTRegister func(r *runtime.AOTRegistry, code func(name string) ([]byte, error)) error
+
+// NewAOTRegistry returns the registry of the main suite's programs, the
 // contracts suite's contracts and the HyVM payloads compiled ahead of time
-// (package aot), their
-// bytecode read from the suite and deployed from the build; made once,
-// then shared (a registry is safe for concurrent use).
-func AOTRegistry() (*runtime.AOTRegistry, error) {
-	aotRegistry.once.Do(func() { aotRegistry.r, aotRegistry.err = newAOTRegistry() })
-	return aotRegistry.r, aotRegistry.err
-}
-
-// aotRegistry is AOTRegistry's, made on first use and immutable after.
-var aotRegistry struct {
-	once sync.Once
-	r    *runtime.AOTRegistry
-	err  error
-}
-
-func newAOTRegistry() (*runtime.AOTRegistry, error) {
+// (register is bench/aot's Register), their bytecode read from the suite
+// and deployed from the build. A registry is safe for concurrent use, so
+// one can serve every run. Package bench does not import bench/aot itself:
+// its generated code takes minutes to compile.
+func NewAOTRegistry(register AOTRegister) (*runtime.AOTRegistry, error) {
 	contracts, err := AOTContracts()
 	if err != nil {
 		return nil, err
@@ -38,7 +30,7 @@ func newAOTRegistry() (*runtime.AOTRegistry, error) {
 		code[c.Name] = c.Code
 	}
 	r := runtime.NewAOTRegistry()
-	err = aot.Register(r, func(name string) ([]byte, error) {
+	err = register(r, func(name string) ([]byte, error) {
 		if c, ok := code[name]; ok {
 			return c, nil
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/hyvmstate"
-	"github.com/hyvm/hyvm/runtime"
 )
 
 // TestAOTCoversSuites checks that the hyvm-aot engine runs generated code
@@ -19,16 +18,16 @@ import (
 // runner calls (and the HyVM payloads as guests: checkPayload), so TestEnginesAgree and BenchmarkEVM test and time the
 // generated code there, not a translation.
 func TestAOTCoversSuites(t *testing.T) {
-	reg, err := AOTRegistry()
+	reg, err := suiteAOT()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache := runtime.NewCache(0)
+	code := testCode(t)
 	for _, c := range loadSuite(t) {
 		if c.Suite == "micro" {
 			continue
 		}
-		r := newRunner(t, &c, EngineHyvmAOT, cache)
+		r := newRunner(t, &c, EngineHyvmAOT, code)
 		hash := r.state.GetCodeHash(r.call.To)
 		if name, ok := reg.Name(hash, Fork); !ok {
 			t.Errorf("%s: the code it calls (%v) is not compiled ahead of time", c.Name(), hash)
@@ -50,9 +49,9 @@ func TestAOTCoversSuites(t *testing.T) {
 // look at: the logs and every change to the state (balances, nonces,
 // code, storage), besides status, output and gas.
 func TestAOTEffects(t *testing.T) {
-	cache := runtime.NewCache(0)
+	code := testCode(t)
 	effects := func(c *Case, engine string) string {
-		r := newRunner(t, c, engine, cache)
+		r := newRunner(t, c, engine, code)
 		ov := r.state.(*hyvmstate.Overlay)
 		mark := ov.Snapshot()
 		value := r.call.Value

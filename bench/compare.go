@@ -14,6 +14,9 @@ type Config struct {
 	Engines []string      // engines to time, in column order
 	Time    time.Duration // least time of one measurement
 	Count   int           // measurements per case and engine; the median is reported
+	// AOT holds the programs compiled ahead of time for EngineHyvmAOT
+	// (NewAOTRegistry with package bench/aot's Register).
+	AOT *runtime.AOTRegistry
 	// Progress, if set, is told of every step before it starts: checking a
 	// case, or timing it on an engine.
 	Progress func(step, total int, what string)
@@ -31,7 +34,7 @@ func Compare(cases []Case, cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("bench: unknown engine %q", e)
 		}
 	}
-	cache := runtime.NewCache(0)
+	code := Code{Cache: runtime.NewCache(0), AOT: cfg.AOT}
 	progress := cfg.Progress
 	if progress == nil {
 		progress = func(int, int, string) {}
@@ -41,7 +44,7 @@ func Compare(cases []Case, cfg Config) (*Report, error) {
 	for i := range cases {
 		progress(i+1, total, "check "+cases[i].Name())
 		var err error
-		if want[i], err = check(&cases[i], cfg.Engines, cache); err != nil {
+		if want[i], err = check(&cases[i], cfg.Engines, code); err != nil {
 			return nil, err
 		}
 	}
@@ -53,7 +56,7 @@ func Compare(cases []Case, cfg Config) (*Report, error) {
 		for _, engine := range cfg.Engines {
 			step++
 			progress(step, total, c.Name()+" "+engine)
-			m, err := timeCase(c, engine, want[i], cfg, cache)
+			m, err := timeCase(c, engine, want[i], cfg, code)
 			if err != nil {
 				return nil, err
 			}
@@ -66,8 +69,8 @@ func Compare(cases []Case, cfg Config) (*Report, error) {
 
 // check runs c once on go-ethereum and once on every other engine, and
 // returns go-ethereum's result.
-func check(c *Case, engines []string, cache *runtime.Cache) (Result, error) {
-	want, err := runOnce(c, EngineGeth, cache)
+func check(c *Case, engines []string, code Code) (Result, error) {
+	want, err := runOnce(c, EngineGeth, code)
 	if err != nil {
 		return Result{}, err
 	}
@@ -78,7 +81,7 @@ func check(c *Case, engines []string, cache *runtime.Cache) (Result, error) {
 		if engine == EngineGeth {
 			continue
 		}
-		got, err := runOnce(c, engine, cache)
+		got, err := runOnce(c, engine, code)
 		if err != nil {
 			return Result{}, err
 		}
@@ -89,8 +92,8 @@ func check(c *Case, engines []string, cache *runtime.Cache) (Result, error) {
 	return want, nil
 }
 
-func runOnce(c *Case, engine string, cache *runtime.Cache) (Result, error) {
-	r, err := NewRunner(c, engine, cache)
+func runOnce(c *Case, engine string, code Code) (Result, error) {
+	r, err := NewRunner(c, engine, code)
 	if err != nil {
 		return Result{}, err
 	}
@@ -99,8 +102,8 @@ func runOnce(c *Case, engine string, cache *runtime.Cache) (Result, error) {
 
 // timeCase measures c on engine cfg.Count times, on a runner whose first
 // run agrees with want.
-func timeCase(c *Case, engine string, want Result, cfg Config, cache *runtime.Cache) (Measurement, error) {
-	r, err := NewRunner(c, engine, cache)
+func timeCase(c *Case, engine string, want Result, cfg Config, code Code) (Measurement, error) {
+	r, err := NewRunner(c, engine, code)
 	if err != nil {
 		return Measurement{}, err
 	}

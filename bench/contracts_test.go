@@ -29,10 +29,10 @@ func contractCases(tb testing.TB) []Case {
 // leaves the same state, and asks for the same call, as on go-ethereum: the
 // engines are then measured from identical states.
 func TestContractSetupAgrees(t *testing.T) {
-	cache := runtime.NewCache(0)
+	code := testCode(t)
 	for _, c := range contractCases(t) {
-		wantRoot, wantCall := setupRoot(t, &c, EngineGeth, cache)
-		gotRoot, gotCall := setupRoot(t, &c, EngineHyvm, cache)
+		wantRoot, wantCall := setupRoot(t, &c, EngineGeth, code)
+		gotRoot, gotCall := setupRoot(t, &c, EngineHyvm, code)
 		if gotRoot != wantRoot {
 			t.Errorf("%s: state root after setup on hyvm %v, on go-ethereum %v", c.Name(), gotRoot, wantRoot)
 		}
@@ -42,14 +42,14 @@ func TestContractSetupAgrees(t *testing.T) {
 	}
 }
 
-func setupRoot(t *testing.T, c *Case, engine string, cache *runtime.Cache) (common.Hash, Call) {
+func setupRoot(t *testing.T, c *Case, engine string, code Code) (common.Hash, Call) {
 	t.Helper()
 	db := runtime.NewMemoryDatabase()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, err := c.Setup(&Deployer{Time: 1, engine: engine, state: st, cache: cache})
+	call, err := c.Setup(&Deployer{Time: 1, engine: engine, state: st, code: code})
 	if err != nil {
 		t.Fatalf("%s on %s: %v", c.Name(), engine, err)
 	}
@@ -68,9 +68,9 @@ func TestContractCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache := runtime.NewCache(0)
+	code := testCode(t)
 	for _, c := range contractCases(t) {
-		res := mustRun(t, &c, EngineGeth, cache)
+		res := mustRun(t, &c, EngineGeth, code)
 		if res.Err != nil {
 			t.Errorf("%s: %v (output %x)", c.Name(), res.Err, res.Output)
 			continue

@@ -23,7 +23,7 @@ type Deployer struct {
 	Time   uint64 // block time of the next transaction
 	engine string
 	state  *state.StateDB
-	cache  *runtime.Cache
+	code   Code
 }
 
 // Fund sets addr's balance.
@@ -64,7 +64,7 @@ func (d *Deployer) Call(to common.Address, input []byte, value *uint256.Int) ([]
 
 // begin starts a transaction to to (nil for a creation).
 func (d *Deployer) begin(to *common.Address) (runtime.Machine, error) {
-	m, err := newMachine(d.engine, blockContext(setupGas, d.Time), d.state, d.cache)
+	m, err := newMachine(d.engine, blockContext(setupGas, d.Time), d.state, d.code)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func Engines() []string {
 // hyvmEngine is how one of hyvm's engines runs code.
 type hyvmEngine struct {
 	backend runtime.Backend
-	aot     bool // with the code compiled ahead of time (AOTRegistry)
+	aot     bool // with the code compiled ahead of time (Code.AOT)
 }
 
 // hyvmEngines maps hyvm's engine names to how they run code.
@@ -85,8 +85,18 @@ type Result struct {
 	Err     error
 }
 
+// Code is what the runs of hyvm's engines share: the translation cache and,
+// for EngineHyvmAOT, the programs compiled ahead of time. The registry is
+// the caller's (NewAOTRegistry with package bench/aot's Register) so that
+// package bench does not import the generated code: compiling it takes
+// minutes, and every importer of bench would pay for it.
+type Code struct {
+	Cache *runtime.Cache
+	AOT   *runtime.AOTRegistry // required by EngineHyvmAOT only
+}
+
 // NewRunner prepares c on engine, over a fresh in-memory state.
-func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
+func NewRunner(c *Case, engine string, code Code) (*Runner, error) {
 	db := runtime.NewMemoryDatabase()
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
@@ -97,7 +107,7 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 	if c.Setup != nil {
 		// The engine under test deploys its own pre-state; the time the
 		// setup ends at is the measured call's block time.
-		d := &Deployer{Time: time, engine: engine, state: st, cache: cache}
+		d := &Deployer{Time: time, engine: engine, state: st, code: code}
 		if call, err = c.Setup(d); err != nil {
 			return nil, fmt.Errorf("bench: %s setup on %s: %w", c.Name(), engine, err)
 		}
@@ -121,7 +131,7 @@ func NewRunner(c *Case, engine string, cache *runtime.Cache) (*Runner, error) {
 		runState = hyvmstate.New(st)
 	}
 	r := &Runner{c: c, engine: engine, call: call, state: runState}
-	if r.machine, err = newMachine(engine, blockContext(c.Gas, time), runState, cache); err != nil {
+	if r.machine, err = newMachine(engine, blockContext(c.Gas, time), runState, code); err != nil {
 		return nil, err
 	}
 	// Warm the access list once, as the transaction would; every run then
@@ -151,16 +161,16 @@ func blockContext(gasLimit, time uint64) vm.BlockContext {
 }
 
 // newMachine returns engine over st, with Sender as the transaction origin.
-func newMachine(engine string, block vm.BlockContext, st vm.StateDB, cache *runtime.Cache) (runtime.Machine, error) {
+func newMachine(engine string, block vm.BlockContext, st vm.StateDB, code Code) (runtime.Machine, error) {
 	var m runtime.Machine
 	switch h, hyvm := hyvmEngines[engine]; {
 	case hyvm:
-		cfg := runtime.Config{Cache: cache, Backend: h.backend}
+		cfg := runtime.Config{Cache: code.Cache, Backend: h.backend}
 		if h.aot {
-			var err error
-			if cfg.AOT, err = AOTRegistry(); err != nil {
-				return nil, err
+			if code.AOT == nil {
+				return nil, fmt.Errorf("bench: engine %s needs the programs compiled ahead of time (package bench/aot)", engine)
 			}
+			cfg.AOT = code.AOT
 		}
 		m = runtime.NewEVM(block, st, Fork, cfg)
 	case engine == EngineGeth:

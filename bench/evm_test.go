@@ -75,16 +75,16 @@ func engineOf(r *Runner) string {
 // returns what go-ethereum returns: a benchmark of a wrong run measures
 // nothing.
 func TestEnginesAgree(t *testing.T) {
-	cache := runtime.NewCache(0)
+	code := testCode(t)
 	engines := checked(t)
 	for _, c := range loadSuite(t) {
-		want := mustRun(t, &c, EngineGeth, cache)
+		want := mustRun(t, &c, EngineGeth, code)
 		if want.Err != nil {
 			t.Errorf("%s: go-ethereum failed: %v", c.Name(), want.Err)
 			continue
 		}
 		for _, engine := range engines {
-			if err := agree(&c, engine, mustRun(t, &c, engine, cache), want); err != nil {
+			if err := agree(&c, engine, mustRun(t, &c, engine, code), want); err != nil {
 				t.Error(err)
 			}
 		}
@@ -92,9 +92,9 @@ func TestEnginesAgree(t *testing.T) {
 }
 
 // newRunner is NewRunner, failing unless the runner runs engine.
-func newRunner(tb testing.TB, c *Case, engine string, cache *runtime.Cache) *Runner {
+func newRunner(tb testing.TB, c *Case, engine string, code Code) *Runner {
 	tb.Helper()
-	r, err := NewRunner(c, engine, cache)
+	r, err := NewRunner(c, engine, code)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -104,25 +104,25 @@ func newRunner(tb testing.TB, c *Case, engine string, cache *runtime.Cache) *Run
 	return r
 }
 
-func mustRun(tb testing.TB, c *Case, engine string, cache *runtime.Cache) Result {
+func mustRun(tb testing.TB, c *Case, engine string, code Code) Result {
 	tb.Helper()
-	return newRunner(tb, c, engine, cache).Run()
+	return newRunner(tb, c, engine, code).Run()
 }
 
 // BenchmarkEVM runs every case on every engine:
 // BenchmarkEVM/<suite>/<benchmark>/<input>/<engine>. Every engine but
 // go-ethereum must first agree with go-ethereum's run.
 func BenchmarkEVM(b *testing.B) {
-	cache := runtime.NewCache(0)
+	code := testCode(b)
 	checked(b)
 	for _, c := range loadSuite(b) {
-		want := mustRun(b, &c, EngineGeth, cache)
+		want := mustRun(b, &c, EngineGeth, code)
 		if want.Err != nil {
 			b.Fatalf("%s: go-ethereum failed: %v", c.Name(), want.Err)
 		}
 		for _, engine := range Engines() {
 			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
-				r := newRunner(b, &c, engine, cache)
+				r := newRunner(b, &c, engine, code)
 				if got := r.Run(); engine != EngineGeth {
 					if err := agree(&c, engine, got, want); err != nil {
 						b.Fatal(err)
@@ -157,12 +157,12 @@ var callCases = []Case{
 // BenchmarkCallOverhead measures the fixed cost of a call on every engine,
 // translations cached: BenchmarkCallOverhead/call/<case>/<input>/<engine>.
 func BenchmarkCallOverhead(b *testing.B) {
-	cache := runtime.NewCache(0)
+	code := testCode(b)
 	for _, c := range callCases {
-		want := mustRun(b, &c, EngineGeth, cache)
+		want := mustRun(b, &c, EngineGeth, code)
 		for _, engine := range Engines() {
 			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
-				r := newRunner(b, &c, engine, cache)
+				r := newRunner(b, &c, engine, code)
 				if err := agree(&c, engine, r.Run(), want); engine != EngineGeth && err != nil {
 					b.Fatal(err)
 				}

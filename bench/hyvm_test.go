@@ -229,7 +229,7 @@ func (s *hyvmScene) checkPayload(tb testing.TB, p HyVMPayload) {
 	}
 	// The guest and the contracts it calls compiled ahead of time: the
 	// same outcome, nothing translated.
-	reg, err := AOTRegistry()
+	reg, err := suiteAOT()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func BenchmarkHyVM(b *testing.B) {
 			{"run-cached", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), false) }},
 			{"run-tx-cached", func() *hyvmRun { return s.txRunner(b, p, runtime.NewCache(0)) }},
 			{"run-aot-cached", func() *hyvmRun {
-				reg, err := AOTRegistry()
+				reg, err := suiteAOT()
 				if err != nil {
 					b.Fatal(err)
 				}

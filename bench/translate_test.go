@@ -65,13 +65,13 @@ const oneShotMaxGas = 2_000_000
 // destinations: BenchmarkOneShot/<suite>/<benchmark>/<input>/<engine>.
 // Every engine but go-ethereum must first agree with go-ethereum's run.
 func BenchmarkOneShot(b *testing.B) {
-	cache := runtime.NewCache(0)
+	code := testCode(b)
 	checked(b)
 	for _, c := range loadSuite(b) {
 		if c.Setup != nil {
 			continue
 		}
-		want := mustRun(b, &c, EngineGeth, cache)
+		want := mustRun(b, &c, EngineGeth, code)
 		if want.Err != nil {
 			b.Fatalf("%s: go-ethereum failed: %v", c.Name(), want.Err)
 		}
@@ -80,11 +80,11 @@ func BenchmarkOneShot(b *testing.B) {
 		}
 		for _, engine := range Engines() {
 			b.Run(c.Name()+"/"+engine, func(b *testing.B) {
-				r := newRunner(b, &c, engine, cache)
+				r := newRunner(b, &c, engine, code)
 				block := blockContext(c.Gas, 1)
 				var err error
 				fresh := func() Result {
-					if r.machine, err = newMachine(engine, block, r.state, runtime.NewCache(0)); err != nil {
+					if r.machine, err = newMachine(engine, block, r.state, Code{Cache: runtime.NewCache(0), AOT: code.AOT}); err != nil {
 						b.Fatal(err)
 					}
 					return r.Run()

@@ -150,6 +150,22 @@ func At(s *Stack, i int) *uint256.Int {
 // contract's.
 func (x *AOT) Ops() [][]opFn { return x.ops }
 
+// ErrAOTNext is what a part of a contract generated as several functions
+// (aotgen_split.go) returns when the frame goes on at a block another part
+// holds: the entry Next stored in the frame, which the contract's function
+// dispatches. It never leaves generated code.
+var ErrAOTNext = errors.New("translate: ahead-of-time code goes on in another of its functions")
+
+// Next ends a part of a contract's generated code at the block numbered e
+// in its dispatch, which another part holds.
+func (x *AOT) Next(f *Frame, e uint32) ([]byte, error) {
+	f.aotNext = e
+	return nil, ErrAOTNext
+}
+
+// AOTNext returns the entry Next stored.
+func (f *Frame) AOTNext() uint32 { return f.aotNext }
+
 // OutOfGas is the outcome of a block whose gas the frame cannot pay.
 func (x *AOT) OutOfGas() ([]byte, error) { return nil, errOutOfGas }
 

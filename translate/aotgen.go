@@ -218,6 +218,9 @@ func renderAOT(code []byte, fork blocks.Fork, name string, guest bool) (g *aotRe
 				at-- // a jump to the 0x5b lands here
 			}
 			g.dests[at] = uint32(n + 1)
+			if r.split != nil {
+				g.dests[at] = r.split.entry[i]
+			}
 		}
 	}
 	var cb bytes.Buffer
@@ -259,6 +262,7 @@ type aotRenderer struct {
 	labeled   []bool
 	guest     bool          // a HyVM guest (hyvm_compile.go)
 	dests     blocks.Bitmap // the JUMPDEST instructions (a guest's 0x5b instructions)
+	split     *aotSplit     // how the function is split (aotgen_split.go); nil while sizing
 }
 
 // landing reports whether a (dynamic) jump lands at the block b: at a
@@ -281,9 +285,15 @@ func (r *aotRenderer) staticTarget(h *blockHead) (int, bool) {
 	return i, ok && (!r.guest || r.landing(&r.blocks[i]))
 }
 
-// render returns the contract's function, named with namePlaceholder.
+// render returns the contract's function, named with namePlaceholder: one
+// function, or if that would be too large for the Go compiler, several
+// (renderSplit).
 func (r *aotRenderer) render() []byte {
 	r.analyse()
+	texts := r.blockTexts()
+	if r.split = r.planSplit(texts); r.split != nil {
+		return r.renderSplit()
+	}
 	w := &r.out
 	fmt.Fprintf(w, "\n// run%s runs %s's code in f until it halts.\nfunc run%s(f *translate.Frame, x *translate.AOT) ([]byte, error) {\n", namePlaceholder, namePlaceholder, namePlaceholder)
 	fmt.Fprintf(w, "s, sp := f.AOTStack()\nops := x.Ops()\n_, _, _ = s, sp, ops\n")
@@ -293,9 +303,12 @@ func (r *aotRenderer) render() []byte {
 			fmt.Fprintf(w, "var jumpi bool\n")
 		}
 	}
-	for i := range r.blocks {
+	for i, text := range texts {
 		if r.reach[i] {
-			r.block(i)
+			if r.labeled[i] {
+				fmt.Fprintf(w, "b%d:\n", r.blocks[i].start)
+			}
+			w.Write(text)
 		}
 	}
 	if r.dynamic {
@@ -364,14 +377,11 @@ func (r *aotRenderer) analyse() {
 	}
 }
 
-// block renders block i.
+// block renders block i, without its label.
 func (r *aotRenderer) block(i int) {
 	w := &r.out
 	b := &r.blocks[i]
 	h := &b.blockHead
-	if r.labeled[i] {
-		fmt.Fprintf(w, "b%d:\n", h.start)
-	}
 	fmt.Fprintf(w, "{ // [%d, %d)\n", h.start, h.end)
 	if h.gas > 0 {
 		fmt.Fprintf(w, "if f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n", h.gas, h.gas)
@@ -416,7 +426,7 @@ func (r *aotRenderer) terminator(h *blockHead) {
 			if r.guest {
 				fmt.Fprintf(w, "jumpi = %t\n", h.term == blocks.JumpI)
 			}
-			fmt.Fprintf(w, "goto jump\n")
+			r.goJump()
 		case r.guest:
 			// HyVM prices a jump by its outcome (guestJumpExtra), a bad
 			// one is revert(0, 0); one into PUSH data goes on in closures.
@@ -424,21 +434,21 @@ func (r *aotRenderer) terminator(h *blockHead) {
 				fmt.Fprintf(w, "if f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n", e, e)
 			}
 			if j, ok := r.staticTarget(h); ok {
-				fmt.Fprintf(w, "goto b%d\n", r.blocks[j].start)
+				r.goTo(j)
 			} else if h.destOK {
 				fmt.Fprintf(w, "f.SetAOTSP(sp)\nreturn x.GuestEnter(f, %d)\n", h.dest)
 			} else {
 				fmt.Fprintf(w, "return x.Halt(f, blocks.Abort, 0)\n")
 			}
 		case h.destOK:
-			fmt.Fprintf(w, "goto b%d\n", h.dest)
+			r.goTo(r.index[h.dest])
 		default:
 			fmt.Fprintf(w, "return x.InvalidJump(f)\n")
 		}
 	}
 	next := func() { // on to the block at h.end
-		if _, ok := r.index[h.end]; ok {
-			fmt.Fprintf(w, "goto b%d\n", h.end)
+		if j, ok := r.index[h.end]; ok {
+			r.goTo(j)
 		} else {
 			fmt.Fprintf(w, "return x.Halt(f, blocks.Stop, 0) // past the code's end\n")
 		}

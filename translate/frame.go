@@ -96,6 +96,10 @@ type Frame struct {
 	// exit is where machine code says why it returned to Go (abi.go); last,
 	// so the hot fields above keep their offsets.
 	exit ExitState
+	// aotNext is the entry at which a contract generated as several
+	// functions goes on in another (AOT.Next); after exit, whose offset
+	// machine code is built with.
+	aotNext uint32
 }
 
 // Reset prepares f for a new call, keeping its memory buffer for reuse.

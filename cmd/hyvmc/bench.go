@@ -98,6 +98,12 @@ func benchSetup(cfg *bench.Config, runExpr, engines, suite, contracts, out strin
 		}
 		cfg.Engines = append(cfg.Engines, e)
 	}
+	if slices.Contains(cfg.Engines, bench.EngineHyvmAOT) {
+		var err error
+		if cfg.AOT, err = suiteAOT(); err != nil {
+			return nil, fmt.Errorf("--engines: %w", err)
+		}
+	}
 	var re *regexp.Regexp
 	if runExpr != "" {
 		var err error

@@ -40,6 +40,11 @@ func TestGenRoundTrip(t *testing.T) {
 		"6005340156" + "0000",                      // the same, dynamic
 		"600456" + "625b602a" + "60005260206000f3", // a static jump into PUSH3's data: PUSH1 42 there
 		"600434015700" + "5b",                      // a dynamic JUMPI with nothing under the destination: stack underflow
+		// Too large for one generated function (translate's
+		// aotSplitBytes): 600 blocks each adding 1 to a word, run three
+		// times by a dynamic JUMPI from the last part back to the 0x5b at
+		// 4 in the first; MSTORE(0, 1800) and RETURN(0, 32).
+		"6000" + "6003" + "5b" + strings.Repeat("5b"+"90600101"+"90", 600) + "60019003" + "80" + "6100043401" + "57" + "50600052" + "60206000f3",
 	}
 	var guestArgs []string
 	// The module's own directory: the program imports hyvm's packages.
@@ -72,6 +77,9 @@ func TestGenRoundTrip(t *testing.T) {
 		t.Fatalf("exit %d: %q %q", status, stdout, stderr)
 	}
 	first, _ := os.ReadFile(out)
+	if !bytes.Contains(first, []byte("func runGuest5_1(")) {
+		t.Error("the large guest was not split into several functions")
+	}
 	if _, again, _ := hyvmc(t, append([]string{"gen", "-pkg", "loopaot", "Loop=" + hex, "Arith=" + arithHex}, guestArgs...)...); again != string(first) {
 		t.Error("generated twice, the source differs")
 	}
@@ -159,7 +167,7 @@ func main() {
 		var res [2]string
 		for j, r := range []*runtime.AOTRegistry{reg, nil} {
 			cache := runtime.NewCache(0)
-			c := hyvm.Context{Fork: blocks.Latest, Block: block, Host: common.HexToAddress("0xc0de"), Caller: common.Address{1}, Gas: 100000, Cache: cache, AOT: r, Backend: runtime.BackendClosure}
+			c := hyvm.Context{Fork: blocks.Latest, Block: block, Host: common.HexToAddress("0xc0de"), Caller: common.Address{1}, Gas: 5_000_000, Cache: cache, AOT: r, Backend: runtime.BackendClosure}
 			out, err := hyvm.Run(context.Background(), runtime.NewMemoryState(), c, common.FromHex(g))
 			if err != nil {
 				panic(err)
@@ -192,7 +200,8 @@ func main() {
 	if len(guestLines) != len(guests) {
 		t.Fatalf("%d guests ran, want %d: %q", len(guestLines), len(guests), lines)
 	}
-	wantGuest := []string{"true 0x0000000000000000000000000000000000000000000000000000000000000007", "false", "false", "true 0x000000000000000000000000000000000000000000000000000000000000002a", "false"}
+	wantGuest := []string{"true 0x0000000000000000000000000000000000000000000000000000000000000007", "false", "false", "true 0x000000000000000000000000000000000000000000000000000000000000002a", "false",
+		"true 0x0000000000000000000000000000000000000000000000000000000000000708"}
 	for _, l := range guestLines {
 		var i int
 		fmt.Sscanf(l, "guest %d:", &i)
