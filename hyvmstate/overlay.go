@@ -144,13 +144,16 @@ func (o *Overlay) Reset(backing vm.StateDB) {
 	o.backing, o.joined = backing, false
 	clear(o.accounts)
 	o.last = nil
-	for i := range (o.naccts + acctsPerPage - 1) / acctsPerPage {
-		clear(o.acctPages[i][:]) // drop code and balance cells
+	// Only the records in use are cleared (to drop code, balance cells and
+	// account pointers): the others are zero since the last Reset, and
+	// pages a large run once needed would otherwise cost every small one.
+	for i := uint32(0); i*acctsPerPage < o.naccts; i++ {
+		clear(o.acctPages[i][:min(acctsPerPage, o.naccts-i*acctsPerPage)])
 	}
 	o.naccts = 0
 	clear(o.slotIndex)
-	for _, p := range o.slotPages {
-		clear(p[:]) // drop account pointers
+	for i := uint32(0); i*slotsPerPage < o.nslots; i++ {
+		clear(o.slotPages[i][:min(slotsPerPage, o.nslots-i*slotsPerPage)])
 	}
 	o.nslots, o.lastOK = 0, false
 	o.resetTransient()
