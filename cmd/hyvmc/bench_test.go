@@ -64,10 +64,14 @@ func TestBenchBadInput(t *testing.T) {
 		{"--out", filepath.Join(file, "dir"), "--run", "signextend"},
 		{"--no-such-flag"},
 		{"extra"},
+		{"--engines", "hyvm-aot,geth", "--run", "signextend"}, // built without -tags hyvmaot
 	} {
 		code, stdout, stderr := hyvmc(t, append([]string{"bench"}, args...)...)
 		if code != exitUsage || stdout != "" || !strings.HasPrefix(stderr, "hyvmc bench: ") || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and one line", args, code, stdout, stderr, exitUsage)
+		}
+		if args[0] == "--engines" && strings.HasPrefix(args[1], "hyvm-aot") && !strings.Contains(stderr, "-tags hyvmaot") {
+			t.Errorf("hyvm-aot without the hyvmaot tag: %q does not say how to get it", stderr)
 		}
 	}
 }
