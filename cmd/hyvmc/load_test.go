@@ -20,7 +20,7 @@ func TestLoad(t *testing.T) {
 	c := devchain.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addr, done := startServe(ctx, t, c.URL)
+	addr, done := startServe(ctx, t, c.URL, c.Head.Number.Uint64())
 	defer func() {
 		cancel()
 		<-done

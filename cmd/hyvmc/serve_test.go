@@ -22,7 +22,7 @@ func TestServe(t *testing.T) {
 	c := devchain.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addr, done := startServe(ctx, t, c.URL)
+	addr, done := startServe(ctx, t, c.URL, c.Head.Number.Uint64())
 	balanceOf := c.Pack(t, "balanceOf", c.Sender)
 	for _, url := range []string{"http://" + addr, "ws://" + addr} {
 		hyvm, err := ethclient.Dial(url)
@@ -82,15 +82,19 @@ func stringOf(v any) string {
 	return fmt.Sprintf("%x", v)
 }
 
-// startServe runs serve on a fork of the node at url, on a free loopback
+// startServe runs serve on a fork of the node at url at block, on a free loopback
 // port, until ctx ends: it returns the address and where serve's outcome
 // arrives.
-func startServe(ctx context.Context, t *testing.T, url string) (string, <-chan error) {
+func startServe(ctx context.Context, t *testing.T, url string, block uint64) (string, <-chan error) {
 	t.Helper()
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	o := &serveOptions{addr: "127.0.0.1:0", forkURL: url}
+	// The block the test read its expectations at: geth --dev may seal
+	// another in the meantime (seen once in CI: block 4 served, 3 asked).
+	o.fork.Block = block
 	go func() {
-		done <- serve(ctx, &serveOptions{addr: "127.0.0.1:0", forkURL: url}, func(addr string, _ uint64) { ready <- addr })
+		done <- serve(ctx, o, func(addr string, _ uint64) { ready <- addr })
 	}()
 	select {
 	case addr := <-ready:
