@@ -18,10 +18,7 @@ import (
 // runner calls (and the HyVM payloads as guests: checkPayload), so TestEnginesAgree and BenchmarkEVM test and time the
 // generated code there, not a translation.
 func TestAOTCoversSuites(t *testing.T) {
-	reg, err := suiteAOT()
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := testAOT(t)
 	code := testCode(t)
 	for _, c := range loadSuite(t) {
 		if c.Suite == "micro" {

@@ -229,10 +229,7 @@ func (s *hyvmScene) checkPayload(tb testing.TB, p HyVMPayload) {
 	}
 	// The guest and the contracts it calls compiled ahead of time: the
 	// same outcome, nothing translated.
-	reg, err := suiteAOT()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	reg := testAOT(tb)
 	cache := runtime.NewCache(0)
 	aot := s.publicRunnerAOT(tb, p, cache, false, reg)
 	if got, err := aot.run(); err != nil || !bytes.Equal(got, want) {
@@ -345,13 +342,7 @@ func BenchmarkHyVM(b *testing.B) {
 			{"run-newguest", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), true) }},
 			{"run-cached", func() *hyvmRun { return s.publicRunner(b, p, runtime.NewCache(0), false) }},
 			{"run-tx-cached", func() *hyvmRun { return s.txRunner(b, p, runtime.NewCache(0)) }},
-			{"run-aot-cached", func() *hyvmRun {
-				reg, err := suiteAOT()
-				if err != nil {
-					b.Fatal(err)
-				}
-				return s.publicRunnerAOT(b, p, runtime.NewCache(0), false, reg)
-			}},
+			{"run-aot-cached", func() *hyvmRun { return s.publicRunnerAOT(b, p, runtime.NewCache(0), false, testAOT(b)) }},
 		}
 		want, err := s.gethRunner(b, p).once()
 		if err != nil {

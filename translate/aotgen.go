@@ -315,11 +315,8 @@ func (r *aotRenderer) render() []byte {
 		// Numbered densely, so that the switch is a jump table.
 		fmt.Fprintf(w, "jump:\n")
 		if r.guest {
-			// A jump the dispatch does not know is bad or into PUSH
-			// data: Go takes it as the closures do, and the frame goes
-			// on in them. HyVM prices a taken JUMPI by its outcome.
-			fmt.Fprintf(w, "n := x.Dest(&dest)\nif n == 0 {\nf.SetAOTSP(sp)\nreturn x.GuestJump(f, jumpi, &dest)\n}\n")
-			fmt.Fprintf(w, "if jumpi {\nif f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n}\nswitch n {\n", guestJumpExtra(true, true), guestJumpExtra(true, true))
+			r.guestJumpPrelude()
+			fmt.Fprintf(w, "switch n {\n")
 		} else {
 			fmt.Fprintf(w, "switch x.Dest(&dest) {\n")
 		}
@@ -333,6 +330,16 @@ func (r *aotRenderer) render() []byte {
 	}
 	fmt.Fprintf(w, "}\n")
 	return w.Bytes()
+}
+
+// guestJumpPrelude renders the start of a guest's dynamic jump, its
+// destination in dest, as n, the destination's number in the dispatch. A
+// jump the dispatch does not know is bad or into PUSH data: Go takes it as
+// the closures do, and the frame goes on in them. HyVM prices a taken
+// JUMPI by its outcome.
+func (r *aotRenderer) guestJumpPrelude() {
+	fmt.Fprintf(&r.out, "n := x.Dest(&dest)\nif n == 0 {\nf.SetAOTSP(sp)\nreturn x.GuestJump(f, jumpi, &dest)\n}\n")
+	fmt.Fprintf(&r.out, "if jumpi {\nif f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n}\n", guestJumpExtra(true, true), guestJumpExtra(true, true))
 }
 
 // analyse finds the blocks reachable from the entry and those a goto
@@ -355,22 +362,14 @@ func (r *aotRenderer) analyse() {
 		i := work[len(work)-1]
 		work = work[:len(work)-1]
 		h := &r.blocks[i].blockHead
-		if h.term == blocks.Fallthrough || h.term == blocks.JumpI {
-			if j, ok := r.index[h.end]; ok {
-				visit(j, true)
-			}
+		for _, j := range r.successors(h) {
+			visit(j, true)
 		}
-		if h.term == blocks.Jump || h.term == blocks.JumpI {
-			if h.staticJump {
-				if j, ok := r.staticTarget(h); ok {
+		if (h.term == blocks.Jump || h.term == blocks.JumpI) && !h.staticJump && !r.dynamic {
+			r.dynamic = true
+			for j := range r.blocks {
+				if r.landing(&r.blocks[j]) {
 					visit(j, true)
-				}
-			} else if !r.dynamic {
-				r.dynamic = true
-				for j := range r.blocks {
-					if r.landing(&r.blocks[j]) {
-						visit(j, true)
-					}
 				}
 			}
 		}

@@ -114,6 +114,14 @@ func (r *aotRenderer) planSplit(texts [][]byte) *aotSplit {
 	return s
 }
 
+// end returns one past part p's last block, of n.
+func (s *aotSplit) end(p, n int) int {
+	if p+1 < len(s.first) {
+		return s.first[p+1]
+	}
+	return n
+}
+
 // start returns part p's first entry number.
 func (s *aotSplit) start(p int) uint32 {
 	if p == 0 {
@@ -205,22 +213,22 @@ func (r *aotRenderer) renderSplit() []byte {
 func (r *aotRenderer) renderPart(p int, texts [][]byte) {
 	s, w, name := r.split, &r.out, namePlaceholder
 	var entries, landings []int
-	last := s.first[p]
-	for i := s.first[p]; i < len(r.blocks) && (s.part[i] == p || s.part[i] < 0); i++ {
+	first, last := s.first[p], s.first[p]
+	for i := first; i < s.end(p, len(r.blocks)); i++ {
 		if s.part[i] != p {
-			continue
+			continue // unreachable
 		}
 		last = i
-		if s.entry[i] != 0 && i != s.first[p] {
+		if s.entry[i] != 0 && i != first {
 			entries = append(entries, i)
 			s.used[i] = true
 		}
-		if s.jumps[p] && r.dynamic && r.landing(&r.blocks[i]) {
+		if s.jumps[p] && r.landing(&r.blocks[i]) {
 			landings = append(landings, i)
 			s.used[i] = true
 		}
 	}
-	fmt.Fprintf(w, "\n// run%s_%d runs %s's blocks from %d to %d, from the one numbered e\n// (0: the first).\n", name, p, name, r.blocks[s.first[p]].start, r.blocks[last].end)
+	fmt.Fprintf(w, "\n// run%s_%d runs %s's blocks from %d to %d, from the one numbered e\n// (0: the first).\n", name, p, name, r.blocks[first].start, r.blocks[last].end)
 	fmt.Fprintf(w, "func run%s_%d(f *translate.Frame, x *translate.AOT, e uint32) ([]byte, error) {\n", name, p)
 	fmt.Fprintf(w, "s, sp := f.AOTStack()\nops := x.Ops()\n_, _, _ = s, sp, ops\n")
 	if s.jumps[p] {
@@ -236,7 +244,7 @@ func (r *aotRenderer) renderPart(p int, texts [][]byte) {
 		}
 		fmt.Fprintf(w, "}\n")
 	}
-	for i := s.first[p]; i <= last; i++ {
+	for i := first; i <= last; i++ {
 		if s.part[i] != p {
 			continue
 		}
@@ -249,12 +257,11 @@ func (r *aotRenderer) renderPart(p int, texts [][]byte) {
 		fmt.Fprintf(w, "}\n")
 		return
 	}
-	fmt.Fprintf(w, "jump:\nn := x.Dest(&dest)\n")
+	fmt.Fprintf(w, "jump:\n")
 	if r.guest {
-		// As in one function (render): a jump the dispatch does not know
-		// goes on in closures; a taken JUMPI is priced by its outcome.
-		fmt.Fprintf(w, "if n == 0 {\nf.SetAOTSP(sp)\nreturn x.GuestJump(f, jumpi, &dest)\n}\n")
-		fmt.Fprintf(w, "if jumpi {\nif f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n}\n", guestJumpExtra(true, true), guestJumpExtra(true, true))
+		r.guestJumpPrelude()
+	} else {
+		fmt.Fprintf(w, "n := x.Dest(&dest)\n")
 	}
 	if len(landings) > 0 {
 		fmt.Fprintf(w, "switch n {\n")
