@@ -44,8 +44,8 @@ func (o *Overlay) Prepare(rules params.Rules, sender, coinbase common.Address, d
 func (o *Overlay) newAccessList() {
 	o.alEpoch++
 	if o.alEpoch == 0 { // wrapped: old stamps could collide with new epochs
-		for _, a := range o.accounts {
-			a.warm = 0
+		for i := range o.naccts {
+			o.acctAt(i).warm = 0
 		}
 		for i := range o.nslots {
 			o.slotAt(i).warm = 0

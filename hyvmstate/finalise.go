@@ -21,8 +21,8 @@ func (o *Overlay) Finalise(rules params.Rules) *bal.ConstructionBlockAccessList 
 	}
 	o.finaliseEpoch++
 	if o.finaliseEpoch == 0 { // wrapped: old stamps could collide with new epochs
-		for _, a := range o.accounts {
-			a.finalised = 0
+		for i := range o.naccts {
+			o.acctAt(i).finalised = 0
 		}
 		o.finaliseEpoch = 1
 	}

@@ -15,16 +15,16 @@ type Overlay struct {
 	backing vm.StateDB
 	joined  bool // backing has a transaction open that the overlay continues (Join)
 
-	accounts  map[common.Address]*account
+	seed      uint64                   // of the record tables' hashes (index.go)
+	acctIndex index                    // address to account record
 	last      *account                 // the account looked up last: the EVM asks about one address many times in a row
-	acctPages []*[acctsPerPage]account // the records in accounts, reused after Reset
+	acctPages []*[acctsPerPage]account // the account records, reused after Reset
 	naccts    uint32
 
-	slotIndex map[slotKey]uint32 // (address, slot) to its record's index in slotPages
+	slotIdx   index // (account record, slot) to slot record
 	slotPages []*[slotsPerPage]slot
 	nslots    uint32
-	lastKey   slotKey // the slot looked up last, when lastOK: SLOAD and SSTORE ask about one slot up to three times
-	lastSlot  uint32
+	lastSlot  uint32 // the slot looked up last, when lastOK: SLOAD and SSTORE ask about one slot up to three times
 	lastOK    bool
 
 	transientIndex map[slotKey]uint32 // this transaction's transient slots, by index in transient
@@ -61,6 +61,8 @@ const slotsPerPage = 64
 // saves and restores; the other fields are bookkeeping that no revert undoes.
 type account struct {
 	addr      common.Address
+	num       uint32 // the record's number: acctAt(num) is the record
+	pos       uint32 // the record's entry in acctIndex
 	data      accountData
 	cell      *uint256.Int   // data.balance as last returned by GetBalance; nil when stale
 	warm      uint32         // access-list epoch the address was added in
@@ -108,6 +110,7 @@ type slot struct {
 	origin common.Hash // value at the start of the transaction (EIP-2200's original)
 	inc    uint32
 	warm   uint32 // access-list epoch the slot was added in
+	pos    uint32 // the record's entry in slotIdx
 	loaded bool
 	flush  bool // in Overlay.flushSlots
 }
@@ -129,11 +132,9 @@ var (
 // state from until Flush writes to it. backing must not change underneath
 // the overlay other than through Flush (call Reset after changing it).
 func New(backing vm.StateDB) *Overlay {
-	o := &Overlay{
-		accounts:       make(map[common.Address]*account),
-		slotIndex:      make(map[slotKey]uint32),
-		transientIndex: make(map[slotKey]uint32),
-	}
+	o := &Overlay{seed: newSeed(), transientIndex: make(map[slotKey]uint32)}
+	o.acctIndex.init()
+	o.slotIdx.init()
 	o.Reset(backing)
 	return o
 }
@@ -142,7 +143,8 @@ func New(backing vm.StateDB) *Overlay {
 // an empty overlay over backing, keeping its buffers for reuse.
 func (o *Overlay) Reset(backing vm.StateDB) {
 	o.backing, o.joined = backing, false
-	clear(o.accounts)
+	o.acctIndex.clearUsed(o.naccts, func(i uint32) uint32 { return o.acctAt(i).pos })
+	o.slotIdx.clearUsed(o.nslots, func(i uint32) uint32 { return o.slotAt(i).pos })
 	o.last = nil
 	// Only the records in use are cleared (to drop code, balance cells and
 	// account pointers): the others are zero since the last Reset, and
@@ -151,7 +153,6 @@ func (o *Overlay) Reset(backing vm.StateDB) {
 		clear(o.acctPages[i][:min(acctsPerPage, o.naccts-i*acctsPerPage)])
 	}
 	o.naccts = 0
-	clear(o.slotIndex)
 	for i := uint32(0); i*slotsPerPage < o.nslots; i++ {
 		clear(o.slotPages[i][:min(slotsPerPage, o.nslots-i*slotsPerPage)])
 	}
@@ -197,16 +198,15 @@ func (o *Overlay) account(addr common.Address) *account {
 // the coinbase and its callers, most of which it never reads). The pointer
 // stays valid until Reset.
 func (o *Overlay) record(addr common.Address) *account {
-	if a := o.last; a != nil && a.addr == addr {
+	if a := o.last; a != nil && sameAddress(&a.addr, &addr) {
 		return a
 	}
-	a := o.accounts[addr]
+	a, pos := o.findAccount(&addr)
 	if a == nil {
-		a = o.newAccount(addr)
+		a = o.newAccount(addr, pos)
 		if o.joined && o.backing.AddressInAccessList(addr) {
 			a.warm = o.alEpoch
 		}
-		o.accounts[addr] = a
 	}
 	o.last = a
 	return a
@@ -231,15 +231,17 @@ func (o *Overlay) loadAccount(a *account) {
 	}
 }
 
-// newAccount returns a new record for addr, kept in place until Reset.
-func (o *Overlay) newAccount(addr common.Address) *account {
+// newAccount returns a new record for addr, which findAccount did not find
+// at entry pos, kept in place until Reset.
+func (o *Overlay) newAccount(addr common.Address, pos uint32) *account {
 	i := o.naccts
 	if int(i/acctsPerPage) == len(o.acctPages) {
 		o.acctPages = append(o.acctPages, new([acctsPerPage]account))
 	}
 	o.naccts++
-	a := &o.acctPages[i/acctsPerPage][i%acctsPerPage]
-	*a = account{addr: addr}
+	a := o.acctAt(i)
+	*a = account{addr: addr, num: i}
+	o.indexAccount(i, pos)
 	return a
 }
 
@@ -257,37 +259,46 @@ func (o *Overlay) slotAt(i uint32) *slot {
 
 // findSlot returns the index of the record of (a, key), if there is one.
 func (o *Overlay) findSlot(a *account, key common.Hash) (uint32, bool) {
-	k := slotKey{a.addr, key}
-	if o.lastOK && o.lastKey == k {
-		return o.lastSlot, true
-	}
-	i, ok := o.slotIndex[k]
-	if ok {
-		o.lastKey, o.lastSlot, o.lastOK = k, i, true
-	}
+	i, ok, _ := o.findSlotAt(a, &key)
 	return i, ok
+}
+
+// findSlotAt is findSlot that also returns, when there is no record, where
+// indexSlot must enter it.
+func (o *Overlay) findSlotAt(a *account, key *common.Hash) (i uint32, ok bool, pos uint32) {
+	if o.lastOK {
+		if s := o.slotAt(o.lastSlot); s.acct == a && sameHash(&s.key.slot, key) {
+			return o.lastSlot, true, 0
+		}
+	}
+	i, ok, pos = o.findSlotIndex(a, key)
+	if ok {
+		o.lastSlot, o.lastOK = i, true
+	}
+	return i, ok, pos
 }
 
 // slotOf returns the record of (a, key), creating it (unloaded, cold) if
 // needed.
 func (o *Overlay) slotOf(a *account, key common.Hash) (uint32, *slot) {
-	if i, ok := o.findSlot(a, key); ok {
+	i, ok, pos := o.findSlotAt(a, &key)
+	if ok {
 		return i, o.slotAt(i)
 	}
-	i := o.nslots
+	i = o.nslots
 	if int(i/slotsPerPage) == len(o.slotPages) {
 		o.slotPages = append(o.slotPages, new([slotsPerPage]slot))
 	}
 	o.nslots++
 	s := o.slotAt(i)
 	*s = slot{key: slotKey{a.addr, key}, acct: a}
+	o.indexSlot(i, pos)
+	o.lastSlot, o.lastOK = i, true
 	if o.joined {
 		if _, warm := o.backing.SlotInAccessList(a.addr, key); warm {
 			s.warm = o.alEpoch
 		}
 	}
-	o.slotIndex[s.key] = i
-	o.lastKey, o.lastSlot, o.lastOK = s.key, i, true
 	return i, s
 }
 

@@ -76,10 +76,10 @@ type EVM struct {
 	depth int       // depth of the running frame; 0 outside any
 	fs    *frameSet // the frames, one reused for every frame at its depth (frames.go)
 
-	block   vm.BlockContext                    // env.Block points here
-	kernels map[common.Hash]*translate.Program // natively served code by hash (hyvm.go)
-	hyvm    []HyVMContract                     // the deployments kernels serve
-	hyvmSt  hyvmState                          // their code over the state
+	block   vm.BlockContext // env.Block points here
+	kernels []hyvmKernel    // natively served code by hash (hyvm.go)
+	hyvm    []HyVMContract  // the deployments kernels serve
+	hyvmSt  hyvmState       // their code over the state
 
 	lastHash common.Hash        // the code hash of lastProg
 	lastProg *translate.Program // the program last returned by the cache

@@ -35,30 +35,41 @@ type HyVMContract struct {
 // EVM's state.
 type hyvmState struct {
 	vm.StateDB
-	code map[common.Address]hyvmCode
+	code []hyvmCode // one per deployment: a scan beats a map's hashing for the usual one or two
 }
 
 type hyvmCode struct {
+	addr common.Address
 	code []byte
 	hash common.Hash
 }
 
+// find returns a's HyVM code, if a is a natively served deployment.
+func (s *hyvmState) find(a common.Address) *hyvmCode {
+	for i := range s.code {
+		if s.code[i].addr == a {
+			return &s.code[i]
+		}
+	}
+	return nil
+}
+
 func (s *hyvmState) GetCode(a common.Address) []byte {
-	if c, ok := s.code[a]; ok {
+	if c := s.find(a); c != nil {
 		return c.code
 	}
 	return s.StateDB.GetCode(a)
 }
 
 func (s *hyvmState) GetCodeHash(a common.Address) common.Hash {
-	if c, ok := s.code[a]; ok {
+	if c := s.find(a); c != nil {
 		return c.hash
 	}
 	return s.StateDB.GetCodeHash(a)
 }
 
 func (s *hyvmState) GetCodeSize(a common.Address) int {
-	if c, ok := s.code[a]; ok {
+	if c := s.find(a); c != nil {
 		return len(c.code)
 	}
 	return s.StateDB.GetCodeSize(a)
@@ -66,7 +77,7 @@ func (s *hyvmState) GetCodeSize(a common.Address) int {
 
 // Empty is false for an account with code (EIP-161).
 func (s *hyvmState) Empty(a common.Address) bool {
-	if _, ok := s.code[a]; ok {
+	if s.find(a) != nil {
 		return false
 	}
 	return s.StateDB.Empty(a)
@@ -82,8 +93,8 @@ func (e *EVM) setupHyVM(contracts []HyVMContract) {
 	}
 	if !slices.Equal(contracts, e.hyvm) {
 		e.hyvm = slices.Clone(contracts)
-		e.hyvmSt.code = make(map[common.Address]hyvmCode, len(contracts))
-		e.kernels = make(map[common.Hash]*translate.Program, len(contracts))
+		e.hyvmSt.code = make([]hyvmCode, 0, len(contracts))
+		e.kernels = make([]hyvmKernel, 0, len(contracts))
 		for _, c := range contracts {
 			size := c.CodeSize
 			if size <= 0 {
@@ -91,8 +102,8 @@ func (e *EVM) setupHyVM(contracts []HyVMContract) {
 			}
 			code := make([]byte, max(size, common.HashLength))[:size]
 			copy(code[max(0, size-common.AddressLength):], c.Address[:])
-			e.hyvmSt.code[c.Address] = hyvmCode{code: code, hash: c.CodeHash}
-			e.kernels[c.CodeHash] = translate.NewHyVMKernel(c.Address, e.guestProgram)
+			e.hyvmSt.code = append(e.hyvmSt.code, hyvmCode{addr: c.Address, code: code, hash: c.CodeHash})
+			e.kernels = append(e.kernels, hyvmKernel{c.CodeHash, translate.NewHyVMKernel(c.Address, e.guestProgram)})
 		}
 	}
 	e.hyvmSt.StateDB = e.env.State
@@ -131,12 +142,20 @@ func (e *EVM) guestProgram(f *translate.Frame) (*translate.Program, error) {
 	return p, err
 }
 
+// hyvmKernel is the program serving a HyVM deployment's code hash.
+type hyvmKernel struct {
+	hash    common.Hash
+	program *translate.Program
+}
+
 // nativeProgram returns the kernel serving code with this hash, if any.
 func (e *EVM) nativeProgram(hash common.Hash) *translate.Program {
-	if e.kernels == nil {
-		return nil
+	for i := range e.kernels {
+		if e.kernels[i].hash == hash {
+			return e.kernels[i].program
+		}
 	}
-	return e.kernels[hash]
+	return nil
 }
 
 // GuestCall describes one run of a HyVM guest: a DELEGATECALL from Host to

@@ -15,6 +15,12 @@ import (
 
 // Logs, halts, calls and creations.
 
+// logWithTopics holds a log and up to four topics in one allocation.
+type logWithTopics struct {
+	log    types.Log
+	topics [4]common.Hash
+}
+
 func makeLog(n int) opFn {
 	return func(f *Frame) error {
 		off, size := f.back(0), f.back(1)
@@ -41,13 +47,17 @@ func makeLog(n int) opFn {
 		if f.Static {
 			return errWriteProtect
 		}
-		topics := make([]common.Hash, n)
+		// The log and its topics are one allocation: logs outlive the
+		// run (receipts, results), and a call-heavy payload emits several.
+		lt := new(logWithTopics)
+		topics := lt.topics[:n:n]
 		for i := range n {
 			topics[i] = f.back(2 + i).Bytes32()
 		}
 		data := f.Mem.copyOf(off.Uint64(), size.Uint64())
 		f.sp -= 2 + n
-		l := &types.Log{
+		l := &lt.log
+		*l = types.Log{
 			Address:     f.Address,
 			Topics:      topics,
 			Data:        data,
