@@ -23,10 +23,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/ethclient/simulated"
-	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
 )
 
@@ -41,7 +38,8 @@ func artifact(name string) string {
 // block after that. With $HYVM_GETH set to a geth binary (CI builds one
 // from the Go module proxy) the node is "geth --dev" in a process of its
 // own; otherwise it is go-ethereum's simulated backend in this process (a
-// full node with a beacon that mines on demand).
+// full node with a beacon that mines on demand; not in race-detector
+// builds, see inprocess_race.go).
 type Chain struct {
 	Client   *ethclient.Client // over URL
 	URL      string
@@ -51,8 +49,8 @@ type Chain struct {
 	TokenABI abi.ABI
 	Head     *types.Header
 
-	backend *simulated.Backend // the in-process node, or nil
-	stop    func()
+	commit func() // the in-process node seals a block; nil for geth --dev
+	stop   func()
 }
 
 // Config is the chain's rules: go-ethereum's developer chain without the
@@ -88,12 +86,7 @@ func New(t testing.TB) *Chain {
 	if geth := os.Getenv("HYVM_GETH"); geth != "" {
 		c.startGeth(t, geth, port, funds)
 	} else {
-		c.backend = simulated.NewBackend(types.GenesisAlloc{c.Sender: {Balance: funds}},
-			func(n *node.Config, e *ethconfig.Config) {
-				n.HTTPHost, n.HTTPPort, n.HTTPModules = "127.0.0.1", port, []string{"eth"}
-				e.Genesis.Config = Config()
-			})
-		c.stop = func() { c.backend.Close() }
+		c.startInProcess(t, port, funds)
 	}
 	t.Cleanup(c.Stop)
 	if c.Client, err = ethclient.Dial(c.URL); err != nil {
@@ -114,7 +107,7 @@ func New(t testing.TB) *Chain {
 }
 
 // Geth reports whether the node is geth --dev (else the in-process node).
-func (c *Chain) Geth() bool { return c.backend == nil }
+func (c *Chain) Geth() bool { return c.commit == nil }
 
 // Stop stops the node (once): its endpoint goes away.
 func (c *Chain) Stop() {
@@ -130,8 +123,8 @@ func (c *Chain) Stop() {
 // mine makes the in-process node seal a block with the pending
 // transactions; geth --dev seals one for each transaction itself.
 func (c *Chain) mine() {
-	if c.backend != nil {
-		c.backend.Commit()
+	if c.commit != nil {
+		c.commit()
 	}
 }
 
