@@ -6,6 +6,8 @@ import (
 	"math/bits"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hyvm/hyvm/internal/eq"
 )
 
 // The overlay finds its account and slot records through its own hash
@@ -76,27 +78,6 @@ const (
 // newSeed returns a random hash seed.
 func newSeed() uint64 { return maphash.Comparable(maphash.MakeSeed(), 0) | 1 }
 
-// addrWords splits an address into words for hashing and comparing.
-func addrWords(a *common.Address) (w0, w1 uint64, w2 uint32) {
-	return binary.LittleEndian.Uint64(a[0:]), binary.LittleEndian.Uint64(a[8:]), binary.LittleEndian.Uint32(a[16:])
-}
-
-// sameAddress is a == b, compared as words: Go compares 20-byte arrays
-// with a call to memequal.
-func sameAddress(a, b *common.Address) bool {
-	a0, a1, a2 := addrWords(a)
-	b0, b1, b2 := addrWords(b)
-	return a0 == b0 && a1 == b1 && a2 == b2
-}
-
-// sameHash is a == b, compared as words.
-func sameHash(a, b *common.Hash) bool {
-	return binary.LittleEndian.Uint64(a[0:]) == binary.LittleEndian.Uint64(b[0:]) &&
-		binary.LittleEndian.Uint64(a[8:]) == binary.LittleEndian.Uint64(b[8:]) &&
-		binary.LittleEndian.Uint64(a[16:]) == binary.LittleEndian.Uint64(b[16:]) &&
-		binary.LittleEndian.Uint64(a[24:]) == binary.LittleEndian.Uint64(b[24:])
-}
-
 // mix folds a product's halves together, so the top bits depend on every
 // input bit, not only on the ones below them.
 func mix(a, b uint64) uint64 {
@@ -106,7 +87,7 @@ func mix(a, b uint64) uint64 {
 
 // hashAddress hashes an address under seed.
 func hashAddress(a *common.Address, seed uint64) uint64 {
-	w0, w1, w2 := addrWords(a)
+	w0, w1, w2 := eq.AddressWords(a)
 	return mix(w0^seed, mulA) ^ mix(w1^bits.RotateLeft64(seed, 21), mulB) ^ mix(uint64(w2)^bits.RotateLeft64(seed, 42), mulC)
 }
 
@@ -133,7 +114,7 @@ func (o *Overlay) findAccount(addr *common.Address) (*account, uint32) {
 		if e == 0 {
 			return nil, i
 		}
-		if a := o.acctAt(e - 1); sameAddress(&a.addr, addr) {
+		if a := o.acctAt(e - 1); eq.Address(&a.addr, addr) {
 			return a, i
 		}
 	}
@@ -165,7 +146,7 @@ func (o *Overlay) findSlotIndex(a *account, key *common.Hash) (uint32, bool, uin
 		if e == 0 {
 			return 0, false, i
 		}
-		if s := o.slotAt(e - 1); s.acct == a && sameHash(&s.key.slot, key) {
+		if s := o.slotAt(e - 1); s.acct == a && eq.Hash(&s.key.slot, key) {
 			return e - 1, true, i
 		}
 	}

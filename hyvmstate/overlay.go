@@ -7,6 +7,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/internal/eq"
 )
 
 // Overlay is a journaled vm.StateDB over a backing state. Create one with
@@ -198,7 +200,7 @@ func (o *Overlay) account(addr common.Address) *account {
 // the coinbase and its callers, most of which it never reads). The pointer
 // stays valid until Reset.
 func (o *Overlay) record(addr common.Address) *account {
-	if a := o.last; a != nil && sameAddress(&a.addr, &addr) {
+	if a := o.last; a != nil && eq.Address(&a.addr, &addr) {
 		return a
 	}
 	a, pos := o.findAccount(&addr)
@@ -267,7 +269,7 @@ func (o *Overlay) findSlot(a *account, key common.Hash) (uint32, bool) {
 // indexSlot must enter it.
 func (o *Overlay) findSlotAt(a *account, key *common.Hash) (i uint32, ok bool, pos uint32) {
 	if o.lastOK {
-		if s := o.slotAt(o.lastSlot); s.acct == a && sameHash(&s.key.slot, key) {
+		if s := o.slotAt(o.lastSlot); s.acct == a && eq.Hash(&s.key.slot, key) {
 			return o.lastSlot, true, 0
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/internal/eq"
 	"github.com/hyvm/hyvm/translate"
 )
 
@@ -221,7 +222,7 @@ func (e *EVM) program(hash common.Hash, code []byte, stateCode bool) (*translate
 	}
 	// The last program is remembered: repeated calls to one contract then
 	// skip the registry's and the shared cache's lookups.
-	if e.lastProg != nil && e.lastHash == hash {
+	if e.lastProg != nil && eq.Hash(&e.lastHash, &hash) {
 		return e.lastProg, nil
 	}
 	if e.aot != nil {
@@ -259,7 +260,7 @@ func (e *EVM) runFrame(s frameSpec) (ret []byte, left uint64, err error) {
 		return nil, 0, ErrAborted
 	}
 	hash := s.codeHash
-	if hash == (common.Hash{}) {
+	if eq.ZeroHash(&hash) {
 		hash = codeHash(s.code)
 	}
 	prog, err := e.program(hash, s.code, s.stateCode)

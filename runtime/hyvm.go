@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 
+	"github.com/hyvm/hyvm/internal/eq"
 	"github.com/hyvm/hyvm/translate"
 )
 
@@ -47,7 +48,7 @@ type hyvmCode struct {
 // find returns a's HyVM code, if a is a natively served deployment.
 func (s *hyvmState) find(a common.Address) *hyvmCode {
 	for i := range s.code {
-		if s.code[i].addr == a {
+		if eq.Address(&s.code[i].addr, &a) {
 			return &s.code[i]
 		}
 	}
@@ -151,7 +152,7 @@ type hyvmKernel struct {
 // nativeProgram returns the kernel serving code with this hash, if any.
 func (e *EVM) nativeProgram(hash common.Hash) *translate.Program {
 	for i := range e.kernels {
-		if e.kernels[i].hash == hash {
+		if eq.Hash(&e.kernels[i].hash, &hash) {
 			return e.kernels[i].program
 		}
 	}

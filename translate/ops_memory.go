@@ -4,6 +4,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/internal/eq"
 )
 
 // Memory, storage and transient-storage instructions.
@@ -83,29 +84,29 @@ func opSstore(f *Frame) error {
 		cost = blocks.ColdSloadCost
 		st.AddSlotToAccessList(f.Address, slot)
 	}
-	var zero common.Hash
+	// Compared as words: == on hashes is a call to memequal each.
 	switch {
-	case current == value: // no-op
+	case eq.Hash(&current, &value): // no-op
 		cost += blocks.WarmStorageReadCost
-	case original == current:
-		if original == zero { // create slot
+	case eq.Hash(&original, &current):
+		if eq.ZeroHash(&original) { // create slot
 			cost += blocks.SstoreSetGas
 		} else {
-			if value == zero { // delete slot
+			if eq.ZeroHash(&value) { // delete slot
 				st.AddRefund(blocks.SstoreClearsRefund)
 			}
 			cost += blocks.SstoreResetGas - blocks.ColdSloadCost
 		}
 	default: // dirty update
-		if original != zero {
-			if current == zero { // recreate slot
+		if !eq.ZeroHash(&original) {
+			if eq.ZeroHash(&current) { // recreate slot
 				st.SubRefund(blocks.SstoreClearsRefund)
-			} else if value == zero { // delete slot
+			} else if eq.ZeroHash(&value) { // delete slot
 				st.AddRefund(blocks.SstoreClearsRefund)
 			}
 		}
-		if original == value {
-			if original == zero { // reset to original inexistent slot
+		if eq.Hash(&original, &value) {
+			if eq.ZeroHash(&original) { // reset to original inexistent slot
 				st.AddRefund(blocks.SstoreSetGas - blocks.WarmStorageReadCost)
 			} else { // reset to original existing slot
 				st.AddRefund(blocks.SstoreResetGas - blocks.ColdSloadCost - blocks.WarmStorageReadCost)
