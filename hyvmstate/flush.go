@@ -6,6 +6,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/internal/eq"
 )
 
 // balanceSetter is implemented by go-ethereum's StateDB; other backing
@@ -109,7 +111,7 @@ func (o *Overlay) flushAccount(a *account, cur *backingAccount) (wrote bool) {
 		b.SetNonce(addr, d.nonce, tracing.NonceChangeUnspecified)
 		wrote = true
 	}
-	if h := cur.codeHash; h != d.codeHash && !(h == (common.Hash{}) && d.codeHash == types.EmptyCodeHash) {
+	if h := cur.codeHash; !eq.Hash(&h, &d.codeHash) && !(eq.ZeroHash(&h) && d.codeHash == types.EmptyCodeHash) {
 		b.SetCode(addr, o.code(a), tracing.CodeChangeUnspecified)
 		wrote = true
 	}

@@ -4,6 +4,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/internal/eq"
 )
 
 // Join discards everything the overlay holds and makes it an empty overlay
@@ -64,7 +66,7 @@ func (o *Overlay) Merge() {
 	for _, i := range o.flushSlots {
 		s := o.slotAt(i)
 		s.flush = false
-		if b.SetState(s.key.addr, s.key.slot, s.value) != s.value {
+		if prev := b.SetState(s.key.addr, s.key.slot, s.value); !eq.Hash(&prev, &s.value) {
 			s.acct.mutated = false // written, so changed in the backing state too
 		}
 	}

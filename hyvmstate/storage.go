@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/hyvm/hyvm/internal/eq"
 )
 
 // GetState returns the current value of addr's slot key.
@@ -34,7 +36,7 @@ func (o *Overlay) SetState(addr common.Address, key, value common.Hash) common.H
 	a := o.live(addr)
 	i, s := o.slotOf(a, key)
 	prev := o.load(s).value
-	if prev != value {
+	if !eq.Hash(&prev, &value) {
 		o.journal = append(o.journal, change{kind: kStorage, idx: i, prev: prev})
 		s.value = value
 	}
