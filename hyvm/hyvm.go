@@ -174,6 +174,7 @@ type Runner struct {
 	rec   recorder
 	cache *runtime.Cache // for runs without Context.Cache
 	deps  [1]runtime.HyVMContract
+	host  common.Address     // the run's Host, for Prepare
 	ov    *hyvmstate.Overlay // the state runs work on
 }
 
@@ -248,7 +249,10 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		sdb = rec
 	}
 	if !c.InTransaction {
-		sdb.Prepare(rules, c.Origin, c.Block.Coinbase, &c.Host, runtime.Precompiles(fork), nil)
+		// The destination through the Runner: a pointer into c would move
+		// the whole Context to the heap on every run.
+		r.host = c.Host
+		sdb.Prepare(rules, c.Origin, c.Block.Coinbase, &r.host, runtime.Precompiles(fork), nil)
 	}
 	sdb.AddAddressToAccessList(c.Caller)
 	sdb.AddAddressToAccessList(dep.Address)

@@ -73,12 +73,11 @@ func (o *Overlay) Merge() {
 	// An account changed and changed back must still be changed in the
 	// backing state: go-ethereum's Finalise deletes it if empty (EIP-161)
 	// and clears its new-contract mark (EIP-6780) only then.
-	var zero uint256.Int
 	for _, a := range o.flushAccounts {
 		switch {
 		case !a.mutated || !a.data.exists:
 		case a.data.empty():
-			b.AddBalance(a.addr, &zero, tracing.BalanceChangeTouchAccount)
+			b.AddBalance(a.addr, &o.zero, tracing.BalanceChangeTouchAccount) // amounts are only read
 		default:
 			b.SetNonce(a.addr, a.data.nonce, tracing.NonceChangeUnspecified)
 		}

@@ -194,7 +194,7 @@ func (e *EVM) RunGuest(ctx context.Context, c GuestCall, guest []byte) (ret []by
 	}
 	value := c.Value
 	if value == nil {
-		value = new(uint256.Int)
+		value = &e.zero
 	}
 	e.depth = c.Depth
 	saved := e.env.HyVMPolicy

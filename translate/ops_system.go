@@ -15,11 +15,16 @@ import (
 
 // Logs, halts, calls and creations.
 
-// logWithTopics holds a log and up to four topics in one allocation.
+// logWithTopics holds a log, up to four topics and short data (ERC-20's
+// Transfer and Approval carry one word) in one allocation.
 type logWithTopics struct {
 	log    types.Log
 	topics [4]common.Hash
+	data   [logInlineData]byte
 }
+
+// logInlineData is how much log data is kept in the log's own allocation.
+const logInlineData = 64
 
 func makeLog(n int) opFn {
 	return func(f *Frame) error {
@@ -54,7 +59,13 @@ func makeLog(n int) opFn {
 		for i := range n {
 			topics[i] = f.back(2 + i).Bytes32()
 		}
-		data := f.Mem.copyOf(off.Uint64(), size.Uint64())
+		var data []byte
+		if length := size.Uint64(); length > logInlineData {
+			data = f.Mem.copyOf(off.Uint64(), length)
+		} else if length > 0 {
+			data = lt.data[:length:length]
+			copy(data, f.Mem.store[off.Uint64():])
+		}
 		f.sp -= 2 + n
 		l := &lt.log
 		*l = types.Log{
