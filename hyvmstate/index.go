@@ -25,7 +25,7 @@ import (
 // The hash is seeded per overlay (addresses and slots come from guests):
 // without the seed, keys chosen to collide would make lookups linear.
 
-// minIndexBits is the size of a new table: 64 entries hold 32 records.
+// minIndexBits is log2 of a new table's size: 64 entries hold 32 records.
 const minIndexBits = 6
 
 // index is one table: entries hold record numbers plus one.
@@ -43,7 +43,7 @@ func (x *index) init() {
 // table past half.
 func (x *index) needsGrow(n uint32) bool { return 2*(uint64(n)+1) > uint64(len(x.entries)) }
 
-// grown returns an empty table twice the size.
+// grow replaces the table with an empty one twice the size.
 func (x *index) grow() {
 	x.entries = make([]uint32, 2*len(x.entries))
 	x.shift--
@@ -54,6 +54,41 @@ func (x *index) home(h uint64) uint32 { return uint32(h >> x.shift) }
 
 // next returns the entry probed after i.
 func (x *index) next(i uint32) uint32 { return (i + 1) & uint32(len(x.entries)-1) }
+
+// find probes from hash h for the record that match accepts: it returns
+// its number and true, or false and the empty entry where to enter it.
+func (x *index) find(h uint64, match func(rec uint32) bool) (rec uint32, found bool, pos uint32) {
+	for i := x.home(h); ; i = x.next(i) {
+		e := x.entries[i]
+		if e == 0 {
+			return 0, false, i
+		}
+		if match(e - 1) {
+			return e - 1, true, i
+		}
+	}
+}
+
+// insert enters record number n, which find did not find, at entry pos.
+// When that would fill the table past half, it doubles the table first and
+// enters records 0 to n again, by their hashes (hash); posOf gives a
+// record's pos field, which insert keeps up to date.
+func (x *index) insert(n, pos uint32, hash func(rec uint32) uint64, posOf func(rec uint32) *uint32) {
+	if !x.needsGrow(n) {
+		x.entries[pos] = n + 1
+		*posOf(n) = pos
+		return
+	}
+	x.grow()
+	for rec := range n + 1 {
+		i := x.home(hash(rec))
+		for x.entries[i] != 0 { // the keys are distinct: the first free entry
+			i = x.next(i)
+		}
+		x.entries[i] = rec + 1
+		*posOf(rec) = i
+	}
+}
 
 // clearUsed empties the table of n records whose positions pos gives.
 func (x *index) clearUsed(n uint32, pos func(i uint32) uint32) {
@@ -108,64 +143,36 @@ func (o *Overlay) acctAt(i uint32) *account {
 
 // findAccount returns addr's record, if there is one, or where to insert it.
 func (o *Overlay) findAccount(addr *common.Address) (*account, uint32) {
-	x := &o.acctIndex
-	for i := x.home(hashAddress(addr, o.seed)); ; i = x.next(i) {
-		e := x.entries[i]
-		if e == 0 {
-			return nil, i
-		}
-		if a := o.acctAt(e - 1); eq.Address(&a.addr, addr) {
-			return a, i
-		}
+	rec, found, pos := o.acctIndex.find(hashAddress(addr, o.seed), func(rec uint32) bool {
+		return eq.Address(&o.acctAt(rec).addr, addr)
+	})
+	if !found {
+		return nil, pos
 	}
+	return o.acctAt(rec), pos
 }
 
-// indexAccount enters record number n, whose address was not found at
-// entry pos, growing the table first if needed.
+// indexAccount enters account record n, whose address findAccount did not
+// find, at entry pos.
 func (o *Overlay) indexAccount(n, pos uint32) {
-	x := &o.acctIndex
-	if x.needsGrow(n) {
-		x.grow()
-		for i := range n {
-			a := o.acctAt(i)
-			_, a.pos = o.findAccount(&a.addr)
-			x.entries[a.pos] = i + 1
-		}
-		_, pos = o.findAccount(&o.acctAt(n).addr)
-	}
-	x.entries[pos] = n + 1
-	o.acctAt(n).pos = pos
+	o.acctIndex.insert(n, pos,
+		func(rec uint32) uint64 { return hashAddress(&o.acctAt(rec).addr, o.seed) },
+		func(rec uint32) *uint32 { return &o.acctAt(rec).pos })
 }
 
 // findSlotIndex returns the number of the record of (a, key), if there is
 // one, and otherwise where to insert it.
 func (o *Overlay) findSlotIndex(a *account, key *common.Hash) (uint32, bool, uint32) {
-	x := &o.slotIdx
-	for i := x.home(hashSlot(a.num, key, o.seed)); ; i = x.next(i) {
-		e := x.entries[i]
-		if e == 0 {
-			return 0, false, i
-		}
-		if s := o.slotAt(e - 1); s.acct == a && eq.Hash(&s.key.slot, key) {
-			return e - 1, true, i
-		}
-	}
+	return o.slotIdx.find(hashSlot(a.num, key, o.seed), func(rec uint32) bool {
+		s := o.slotAt(rec)
+		return s.acct == a && eq.Hash(&s.key.slot, key)
+	})
 }
 
-// indexSlot enters slot record number n, not found at entry pos, growing
-// the table first if needed.
+// indexSlot enters slot record n, which findSlotIndex did not find, at
+// entry pos.
 func (o *Overlay) indexSlot(n, pos uint32) {
-	x := &o.slotIdx
-	if x.needsGrow(n) {
-		x.grow()
-		for i := range n {
-			s := o.slotAt(i)
-			_, _, s.pos = o.findSlotIndex(s.acct, &s.key.slot)
-			x.entries[s.pos] = i + 1
-		}
-		s := o.slotAt(n)
-		_, _, pos = o.findSlotIndex(s.acct, &s.key.slot)
-	}
-	x.entries[pos] = n + 1
-	o.slotAt(n).pos = pos
+	o.slotIdx.insert(n, pos,
+		func(rec uint32) uint64 { s := o.slotAt(rec); return hashSlot(s.acct.num, &s.key.slot, o.seed) },
+		func(rec uint32) *uint32 { return &o.slotAt(rec).pos })
 }
