@@ -5,7 +5,8 @@
 // The backing state is only read, for committed values the overlay has not
 // seen yet, until Flush writes the overlay's finalised changes into it (so
 // go-ethereum's trie can compute the state root). Between flushes the
-// overlay keeps flat maps keyed by address and by (address, slot), an undo
+// overlay keeps account and slot records in pages, found through its own
+// hash tables keyed by address and by (account, slot) (index.go), an undo
 // journal of plain structs, and epoch-stamped access-list and finalise
 // marks, so that once its caches and buffers are warm, transactions and
 // snapshot/revert cycles allocate nothing.
