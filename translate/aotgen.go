@@ -217,9 +217,10 @@ func renderAOT(code []byte, fork blocks.Fork, name string, guest bool) (g *aotRe
 			if guest {
 				at-- // a jump to the 0x5b lands here
 			}
-			g.dests[at] = uint32(n + 1)
 			if r.split != nil {
 				g.dests[at] = r.split.entry[i]
+			} else {
+				g.dests[at] = uint32(n + 1)
 			}
 		}
 	}
@@ -290,6 +291,13 @@ func (r *aotRenderer) staticTarget(h *blockHead) (int, bool) {
 // (renderSplit).
 func (r *aotRenderer) render() []byte {
 	r.analyse()
+	if r.dynamic { // numbered densely, so that the dispatch is a jump table
+		for i := range r.blocks {
+			if r.reach[i] && r.landing(&r.blocks[i]) {
+				r.destOrder = append(r.destOrder, i)
+			}
+		}
+	}
 	texts := r.blockTexts()
 	if r.split = r.planSplit(texts); r.split != nil {
 		return r.renderSplit()
@@ -312,24 +320,28 @@ func (r *aotRenderer) render() []byte {
 		}
 	}
 	if r.dynamic {
-		// Numbered densely, so that the switch is a jump table.
 		fmt.Fprintf(w, "jump:\n")
+		on := "x.Dest(&dest)"
 		if r.guest {
 			r.guestJumpPrelude()
-			fmt.Fprintf(w, "switch n {\n")
-		} else {
-			fmt.Fprintf(w, "switch x.Dest(&dest) {\n")
+			on = "n"
 		}
-		for i := range r.blocks {
-			if b := &r.blocks[i]; r.reach[i] && r.landing(b) {
-				r.destOrder = append(r.destOrder, i)
-				fmt.Fprintf(w, "case %d:\ngoto b%d\n", len(r.destOrder), b.start)
-			}
-		}
-		fmt.Fprintf(w, "}\nreturn x.InvalidJump(f)\n")
+		r.gotoSwitch(on, r.destOrder, func(k, _ int) uint32 { return uint32(k + 1) })
+		fmt.Fprintf(w, "return x.InvalidJump(f)\n")
 	}
 	fmt.Fprintf(w, "}\n")
 	return w.Bytes()
+}
+
+// gotoSwitch renders a switch on the Go expression on whose cases go to
+// the labels of blocks, blocks[k] under the number number(k, blocks[k]).
+func (r *aotRenderer) gotoSwitch(on string, blocks []int, number func(k, i int) uint32) {
+	w := &r.out
+	fmt.Fprintf(w, "switch %s {\n", on)
+	for k, i := range blocks {
+		fmt.Fprintf(w, "case %d:\ngoto b%d\n", number(k, i), r.blocks[i].start)
+	}
+	fmt.Fprintf(w, "}\n")
 }
 
 // guestJumpPrelude renders the start of a guest's dynamic jump, its

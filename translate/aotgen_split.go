@@ -173,11 +173,6 @@ func (r *aotRenderer) goJump() {
 // parts, and the parts.
 func (r *aotRenderer) renderSplit() []byte {
 	s := r.split
-	for i := range r.blocks {
-		if r.reach[i] && r.dynamic && r.landing(&r.blocks[i]) {
-			r.destOrder = append(r.destOrder, i)
-		}
-	}
 	parts := len(s.first)
 	texts := make([][]byte, len(r.blocks))
 	for i := range r.blocks {
@@ -237,12 +232,9 @@ func (r *aotRenderer) renderPart(p int, texts [][]byte) {
 			fmt.Fprintf(w, "var jumpi bool\n")
 		}
 	}
+	entryOf := func(_, i int) uint32 { return s.entry[i] }
 	if len(entries) > 0 {
-		fmt.Fprintf(w, "switch e {\n")
-		for _, i := range entries {
-			fmt.Fprintf(w, "case %d:\ngoto b%d\n", s.entry[i], r.blocks[i].start)
-		}
-		fmt.Fprintf(w, "}\n")
+		r.gotoSwitch("e", entries, entryOf)
 	}
 	for i := first; i <= last; i++ {
 		if s.part[i] != p {
@@ -264,11 +256,7 @@ func (r *aotRenderer) renderPart(p int, texts [][]byte) {
 		fmt.Fprintf(w, "n := x.Dest(&dest)\n")
 	}
 	if len(landings) > 0 {
-		fmt.Fprintf(w, "switch n {\n")
-		for _, i := range landings {
-			fmt.Fprintf(w, "case %d:\ngoto b%d\n", s.entry[i], r.blocks[i].start)
-		}
-		fmt.Fprintf(w, "}\n")
+		r.gotoSwitch("n", landings, entryOf)
 	}
 	if !r.guest {
 		fmt.Fprintf(w, "if n == 0 {\nreturn x.InvalidJump(f)\n}\n")
