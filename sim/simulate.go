@@ -100,6 +100,8 @@ type Bundle struct {
 	// is bounded by the block's only, and the nonce is checked only with
 	// Validation.
 	transactions bool
+	// roots, when set, is handed each call's effects (ReplayBlock).
+	roots StateRoots
 }
 
 // Run runs the bundle on an overlay over base (a fork.State, a StateDB),
@@ -138,6 +140,7 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		cfg.Cache = runtime.NewCache(0) // one for every call, traced or not
 	}
 	evm := runtime.NewEVM(block, st, fork, cfg)
+	steps := blockSteps{ctx: ctx, evm: evm, st: st, rules: rules, roots: b.roots}
 	results := make([]CallResult, len(b.Calls))
 	logIndex := uint(0) // in the bundle, ether transfers included
 	for i, c := range b.Calls {
@@ -188,7 +191,9 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		if b.StateDiff {
 			results[i].StateDiff = st.DiffSince(mark)
 		}
-		st.Finalise(rules)
+		if err := steps.finalise(mark); err != nil {
+			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
+		}
 	}
 	return results, block, nil
 }
