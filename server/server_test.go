@@ -195,8 +195,9 @@ func TestServerMatchesNode(t *testing.T) {
 // TestServerSimulateMatchesNode sends one eth_simulateV1 request of two
 // blocks (a transfer and a router swap, then the balances they left, the
 // second block's time overridden; a reverting swap) to both, and requires
-// the same blocks' numbers and times and, per call, the same status,
-// return data, gas used, logs (address, topics, data) and error.
+// the same answer byte for byte: every header field (state roots, hashes,
+// blooms, transaction and receipt roots, requests hash), the transaction
+// hashes and, per call, status, return data, gas, logs and error.
 func TestServerSimulateMatchesNode(t *testing.T) {
 	s := newServed(t)
 	c, d := s.c, s.d
@@ -243,6 +244,7 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 		Timestamp hexutil.Uint64 `json:"timestamp"`
 		Calls     []simCall      `json:"calls"`
 	}
+	sameJSON(t, "eth_simulateV1", answer(s.hyvm, "eth_simulateV1", req, s.block), answer(s.node, "eth_simulateV1", req, s.block))
 	var results [2][]simBlock
 	for i, client := range []*rpc.Client{s.node, s.hyvm} {
 		if err := client.CallContext(context.Background(), &results[i], "eth_simulateV1", req, s.block); err != nil {
@@ -282,6 +284,7 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 			call(d.Router, devchain.Pack(t, d.RouterABI, "swapExactTokensForTokens", devchain.Ether(1000), big.NewInt(1), path, c.Sender, deadline)),
 		}},
 	}}
+	sameJSON(t, "eth_simulateV1 with traceTransfers", answer(s.hyvm, "eth_simulateV1", req, s.block), answer(s.node, "eth_simulateV1", req, s.block))
 	for i, client := range []*rpc.Client{s.node, s.hyvm} {
 		results[i] = nil
 		if err := client.CallContext(context.Background(), &results[i], "eth_simulateV1", req, s.block); err != nil {
@@ -291,9 +294,39 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 	if a, b := fmt.Sprintf("%+v", results[1]), fmt.Sprintf("%+v", results[0]); a != b {
 		t.Errorf("traceTransfers:\nhyvm %s\nnode %s", a, b)
 	}
+	// With validation (base fee, nonces, fees paid to an overridden fee
+	// recipient), a beacon root, a prevrandao and withdrawals overridden;
+	// an EIP-1559 call, a legacy one with a gas price, a creation.
+	gwei := func(n int64) *hexutil.Big { return (*hexutil.Big)(new(big.Int).Mul(big.NewInt(n), big.NewInt(1e9))) }
+	validated := map[string]any{"validation": true, "blockStateCalls": []any{
+		map[string]any{"blockOverrides": map[string]any{"feeRecipient": common.HexToAddress("0xfee"), "prevRandao": common.HexToHash("0x1234"),
+			"beaconRoot": common.HexToHash("0xbeac"), "withdrawals": []any{map[string]any{"index": "0x0", "validatorIndex": "0x7",
+				"address": common.HexToAddress("0x7777"), "amount": "0x3b9aca00"}}},
+			"calls": []any{
+				callArgs(c.Sender, &d.TokenA, devchain.Pack(t, d.TokenABI, "transfer", fresh, devchain.Ether(2)), map[string]any{"maxFeePerGas": gwei(100), "maxPriorityFeePerGas": gwei(2)}),
+				callArgs(c.Sender, &fresh, nil, map[string]any{"gasPrice": gwei(50), "value": value}),
+				callArgs(c.Sender, nil, common.FromHex("0x600a600c600039600a6000f3602a60005260206000f3"), map[string]any{"maxFeePerGas": gwei(100)}),
+			}},
+	}}
+	sameJSON(t, "eth_simulateV1 with validation and overrides", answer(s.hyvm, "eth_simulateV1", validated, s.block), answer(s.node, "eth_simulateV1", validated, s.block))
 	if calls := results[0][0].Calls; len(calls[0].Logs) != 1 || calls[0].Logs[0].Address != sim.EtherAddress || len(calls[1].Logs) != 0 || len(calls[2].Logs) != 1 {
 		t.Errorf("the node's transfer logs: %+v", calls)
 	}
+}
+
+// sameJSON requires hyvm's answer to be the node's byte for byte, and
+// shows where they part.
+func sameJSON(t *testing.T, what, got, want string) {
+	t.Helper()
+	if got == want {
+		t.Logf("%s: %d bytes identical: %.160s", what, len(got), got)
+		return
+	}
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	t.Errorf("%s: differ from byte %d:\nhyvm …%.400s\nnode …%.400s", what, i, got[max(0, i-200):], want[max(0, i-200):])
 }
 
 // TestServerTraceCallMatchesNode sends debug_traceCall with go-ethereum's

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ethereum/go-ethereum/rpc"
 
@@ -10,14 +11,19 @@ import (
 )
 
 // SimulateV1 is eth_simulateV1: the request's blocks run one after the
-// other on the forked state, after the forked block (sim.Simulate).
-func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, block *rpc.BlockNumberOrHash) (out []sim.SimulatedBlock, err error) {
+// other on the forked state, after the forked block, and come back as the
+// node builds them (sim.SimulateBlocks): headers, state roots (from
+// eth_getProof witnesses, fork.Roots), transaction hashes and calls.
+func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, block *rpc.BlockNumberOrHash) (out []map[string]any, err error) {
 	s := api.s
 	var gas uint64
 	defer s.track("eth_simulateV1", &gas, &err)()
 	parent, err := s.blockAt(block)
 	if err != nil {
 		return nil, err
+	}
+	if req.ReturnFullTransactions {
+		return nil, errors.New("hyvm's eth_simulateV1 returns transaction hashes only (returnFullTransactions is not supported)")
 	}
 	bundles, err := req.Bundles(parent.GasLimit)
 	if err != nil {
@@ -26,8 +32,12 @@ func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, bloc
 	defer contain(&err, "simulating")
 	ctx, cancel := s.request(ctx)
 	defer cancel()
-	results, _, err := sim.Simulate(ctx, s.fork.State(ctx), sim.Parent{Block: parent, GasUsed: s.header.GasUsed}, s.cfg.Fork,
-		runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache, Backend: s.cfg.Backend, AOT: s.cfg.AOT}, bundles)
+	roots, err := s.fork.Roots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	results, _, err := sim.SimulateBlocks(ctx, s.fork.State(ctx), s.header, parent.GetHash, s.chain, s.cfg.Fork,
+		runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache, Backend: s.cfg.Backend, AOT: s.cfg.AOT}, bundles, roots, s.cfg.GasCap)
 	if err != nil {
 		return nil, err
 	}

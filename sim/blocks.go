@@ -46,7 +46,7 @@ func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.F
 			block.BaseFee = eip1559.CalcBaseFee(runtime.ChainConfig(fork), &types.Header{Number: prev.Block.BlockNumber,
 				GasLimit: prev.Block.GasLimit, GasUsed: prev.GasUsed, BaseFee: prev.Block.BaseFee})
 		}
-		res, ran, err := bundles[k].runOn(ctx, st, block, fork, cfg)
+		res, ran, err := bundles[k].runOn(ctx, st, block, fork, cfg, nil)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
 		}

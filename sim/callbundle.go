@@ -116,7 +116,7 @@ func CallBundle(ctx context.Context, base vm.StateDB, parent *types.Header, getH
 	if cfg.ChainID == nil {
 		cfg.ChainID = chain.ChainID // CHAINID is the chain the transactions are signed for
 	}
-	results, _, err := bundle.runOn(ctx, st, block, fork, cfg)
+	results, _, err := bundle.runOn(ctx, st, block, fork, cfg, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sim: eth_callBundle: %w", err)
 	}

@@ -37,10 +37,6 @@ func ReplayBlock(ctx context.Context, base vm.StateDB, blockCtx vm.BlockContext,
 	}
 	header := block.Header()
 	st := hyvmstate.New(base)
-	steps := blockSteps{ctx: ctx, evm: runtime.NewEVM(blockCtx, st, fork, cfg), st: st, rules: runtime.Rules(fork), roots: roots}
-	if err := steps.preExecution(chain, header, header.ParentHash); err != nil {
-		return nil, err
-	}
 	signer := types.MakeSigner(chain, header.Number, header.Time)
 	txs := Bundle{Validation: true, transactions: true, roots: roots}
 	for _, tx := range block.Transactions() {
@@ -50,7 +46,11 @@ func ReplayBlock(ctx context.Context, base vm.StateDB, blockCtx vm.BlockContext,
 		}
 		txs.Calls = append(txs.Calls, c)
 	}
-	res, _, err := txs.runOn(ctx, st, blockCtx, fork, cfg)
+	var steps *blockSteps
+	res, _, err := txs.runOn(ctx, st, blockCtx, fork, cfg, func(s *blockSteps) error {
+		steps = s
+		return s.preExecution(chain, header, header.ParentHash)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,9 @@ type SimulateRequest struct {
 	BlockStateCalls []BlockStateCalls `json:"blockStateCalls"`
 	Validation      bool              `json:"validation"`
 	TraceTransfers  bool              `json:"traceTransfers"`
+	// ReturnFullTransactions asks for transactions in full rather than
+	// their hashes.
+	ReturnFullTransactions bool `json:"returnFullTransactions,omitempty"`
 }
 
 // BlockStateCalls is one block of a SimulateRequest.
@@ -122,6 +125,7 @@ func (r *SimulateRequest) Bundles(defaultGas uint64) ([]Bundle, error) {
 			if err != nil {
 				return nil, fmt.Errorf("block %d, call %d: %w", k, i, err)
 			}
+			c.gasUnset = block.Calls[i].Gas == nil
 			out[k].Calls = append(out[k].Calls, c)
 		}
 	}
@@ -134,20 +138,22 @@ type SimulatedCall struct {
 	ReturnData hexutil.Bytes  `json:"returnData"`
 	Logs       []*types.Log   `json:"logs"`
 	GasUsed    hexutil.Uint64 `json:"gasUsed"`
+	MaxUsedGas hexutil.Uint64 `json:"maxUsedGas"`
 	Status     hexutil.Uint64 `json:"status"`
 	Error      *SimulateError `json:"error,omitempty"`
 }
 
 // SimulateError is a failed call's error in a SimulatedCall.
 type SimulateError struct {
+	Message string         `json:"message"` // in the node's order
 	Code    int            `json:"code"`
-	Message string         `json:"message"`
 	Data    *hexutil.Bytes `json:"data,omitempty"` // a revert's, "0x" if empty
 }
 
 // Simulated is r as eth_simulateV1 returns it.
 func (r *CallResult) Simulated() SimulatedCall {
-	s := SimulatedCall{ReturnData: r.ReturnData, Logs: r.Logs, GasUsed: hexutil.Uint64(r.GasUsed), Status: hexutil.Uint64(types.ReceiptStatusSuccessful)}
+	s := SimulatedCall{ReturnData: r.ReturnData, Logs: r.Logs, GasUsed: hexutil.Uint64(r.GasUsed), MaxUsedGas: hexutil.Uint64(r.MaxUsedGas),
+		Status: hexutil.Uint64(types.ReceiptStatusSuccessful)}
 	if s.Logs == nil {
 		s.Logs = []*types.Log{}
 	}

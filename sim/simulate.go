@@ -41,6 +41,9 @@ type Call struct {
 	AuthList      []types.SetCodeAuthorization
 	// TxHash is the hash its logs carry (CallOf: the transaction's).
 	TxHash common.Hash
+	// gasUnset: no gas was asked for; eth_simulateV1 gives the call what
+	// the block has left.
+	gasUnset bool
 }
 
 // CallOf returns the call a signed transaction makes, its sender
@@ -64,11 +67,17 @@ func CallOf(tx *types.Transaction, signer types.Signer) (Call, error) {
 type CallResult struct {
 	ReturnData []byte
 	GasUsed    uint64 // as its receipt would say: intrinsic gas, refund and calldata floor included
+	MaxUsedGas uint64 // the peak gas it used, before the refund
 	Logs       []*types.Log
 	Err        error // the execution's error (vm.ErrExecutionReverted, ...); nil on success
 	Contract   common.Address
 	StateDiff  hyvmstate.StateDiff // with Bundle.StateDiff: what the call changed, fees included
 	Trace      json.RawMessage     // with Bundle.Tracer: the tracer's result for the call
+
+	nonce, gas uint64 // the transaction's, as the call ran
+	// stateLogs are the logs the call left in the state (its receipt's),
+	// which Logs are unless TraceTransfers replaced them.
+	stateLogs []*types.Log
 }
 
 // Bundle is an ordered list of calls run one after the other on one state
@@ -102,6 +111,9 @@ type Bundle struct {
 	transactions bool
 	// roots, when set, is handed each call's effects (ReplayBlock).
 	roots StateRoots
+	// budget, when set, is the gas the calls of every block may still use
+	// together (eth_simulateV1's gas cap): a call's gas is capped by it.
+	budget *uint64
 }
 
 // Run runs the bundle on an overlay over base (a fork.State, a StateDB),
@@ -113,7 +125,7 @@ type Bundle struct {
 // call, a cancelled ctx, a failing state.
 func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext, fork blocks.Fork, cfg runtime.Config) ([]CallResult, *hyvmstate.Overlay, error) {
 	st := hyvmstate.New(base)
-	results, _, err := b.runOn(ctx, st, block, fork, cfg)
+	results, _, err := b.runOn(ctx, st, block, fork, cfg, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -122,7 +134,9 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 
 // runOn runs the bundle on st in block (before its overrides), returning
 // a result per call and the block it ran in (after them).
-func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.BlockContext, fork blocks.Fork, cfg runtime.Config) ([]CallResult, vm.BlockContext, error) {
+// pre, if not nil, runs after the state overrides and before the calls
+// (a block's system calls).
+func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.BlockContext, fork blocks.Fork, cfg runtime.Config, pre func(*blockSteps) error) ([]CallResult, vm.BlockContext, error) {
 	if err := b.StateOverrides.Apply(st); err != nil {
 		return nil, block, err
 	}
@@ -141,9 +155,22 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 	}
 	evm := runtime.NewEVM(block, st, fork, cfg)
 	steps := blockSteps{ctx: ctx, evm: evm, st: st, rules: rules, roots: b.roots}
+	if pre != nil {
+		if err := pre(&steps); err != nil {
+			return nil, block, err
+		}
+	}
 	results := make([]CallResult, len(b.Calls))
 	logIndex := uint(0) // in the bundle, ether transfers included
+	used := uint64(0)   // the block's gas so far
 	for i, c := range b.Calls {
+		if c.gasUnset && block.GasLimit > used {
+			c.Gas = block.GasLimit - used // what eth_simulateV1 gives a call with no gas
+		}
+		capped := false
+		if b.budget != nil && c.Gas > *b.budget {
+			c.Gas, capped = *b.budget, true
+		}
 		msg := b.message(&c, st, block.BaseFee)
 		st.SetTxContext(c.TxHash, i, 0)
 		logs, mark := len(st.Logs()), st.Snapshot()
@@ -174,8 +201,16 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		if err != nil {
 			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
 		}
-		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, Err: res.Err, Contract: res.ContractAddress,
-			Logs: append([]*types.Log(nil), st.Logs()[logs:]...)}
+		used += res.UsedGas
+		if b.budget != nil {
+			*b.budget -= min(*b.budget, res.UsedGas)
+			if capped && res.Err != nil && !errors.Is(res.Err, vm.ErrExecutionReverted) {
+				res.Err = fmt.Errorf("%w (gas limit was capped by the RPC server's global gas cap)", res.Err)
+			}
+		}
+		results[i] = CallResult{ReturnData: res.ReturnData, GasUsed: res.UsedGas, MaxUsedGas: res.MaxUsedGas, Err: res.Err, Contract: res.ContractAddress,
+			Logs: append([]*types.Log(nil), st.Logs()[logs:]...), nonce: msg.Nonce, gas: msg.GasLimit}
+		results[i].stateLogs = results[i].Logs
 		if transfers != nil {
 			results[i].Logs = transfers.logs
 			for _, l := range results[i].Logs {

@@ -1,0 +1,327 @@
+package sim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
+	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/trie"
+	"github.com/holiman/uint256"
+
+	"github.com/hyvm/hyvm/blocks"
+	"github.com/hyvm/hyvm/hyvmstate"
+	"github.com/hyvm/hyvm/runtime"
+)
+
+// ChainBlock is a block eth_simulateV1 built: the block as a node
+// assembles it (header, transactions, withdrawals; its state root from
+// StateRoots) and its calls' results.
+type ChainBlock struct {
+	Block *types.Block
+	Calls []CallResult
+}
+
+// SimulateBlocks runs bundles as the blocks eth_simulateV1 builds after
+// parent, on an overlay over base (the state after parent), as
+// go-ethereum's node builds them: each block's header made as the node
+// makes it (number and time one and 12 seconds on unless overridden, no
+// prevrandao unless overridden, the parent's gas limit and fee
+// recipient, the base fee EIP-1559 sets with validation, else 0, the
+// excess blob gas EIP-4844 sets), its state overrides, the system calls
+// before its calls (EIP-4788 with the beaconRoot override or zero,
+// EIP-2935 with the parent's hash), its calls as transactions of the
+// default type (their hashes those the node gives them), its withdrawals
+// and the system calls after, then the block assembled with its state
+// root from roots, so that each block's hash, and the next block's
+// parent hash and BLOCKHASH, are the node's.
+// gasCap (0: none) bounds the gas of all calls of all blocks together,
+// as a node's RPC gas cap does.
+func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, getHash vm.GetHashFunc, chain *params.ChainConfig, fork blocks.Fork, cfg runtime.Config, bundles []Bundle, roots StateRoots, gasCap uint64) ([]ChainBlock, *hyvmstate.Overlay, error) {
+	budget := gasCap
+	if budget == 0 {
+		budget = math.MaxUint64
+	}
+	if cfg.Cache == nil {
+		cfg.Cache = runtime.NewCache(0)
+	}
+	st := hyvmstate.New(base)
+	out := make([]ChainBlock, len(bundles))
+	hashes := map[uint64]common.Hash{parent.Number.Uint64(): parent.Hash()}
+	chainHash := func(n uint64) common.Hash {
+		if h, ok := hashes[n]; ok {
+			return h
+		}
+		return getHash(n)
+	}
+	prev := parent
+	for k := range bundles {
+		b := bundles[k]
+		header, err := nextHeader(prev, b.BlockOverrides, b.Validation, chain)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
+		}
+		block := blockContext(header, chainHash, chain)
+		if o := b.BlockOverrides; o != nil && o.BlobBaseFee != nil {
+			block.BlobBaseFee = o.BlobBaseFee.ToInt()
+		}
+		withdrawals, err := b.BlockOverrides.withdrawals()
+		if err != nil {
+			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
+		}
+		// The block's own overrides are in its header; a call's block
+		// overrides take neither a beacon root nor withdrawals.
+		b.BlockOverrides, b.roots, b.budget = nil, roots, &budget
+		var steps *blockSteps
+		res, _, err := b.runOn(ctx, st, block, fork, cfg, func(s *blockSteps) error {
+			steps = s
+			return s.preExecution(chain, header, header.ParentHash)
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
+		}
+		txs, receipts := transactionsOf(&b, res, header, chain)
+		var logs []*types.Log
+		for _, r := range receipts {
+			logs = append(logs, r.Logs...)
+		}
+		requests, err := steps.postExecution(chain, header, logs, withdrawals)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
+		}
+		if requests != nil {
+			h := types.CalcRequestsHash(requests)
+			header.RequestsHash = &h
+		}
+		for _, r := range receipts {
+			header.GasUsed += r.GasUsed
+		}
+		if chain.IsCancun(header.Number, header.Time) {
+			header.BlobGasUsed = new(uint64)
+		}
+		if header.Root, err = roots.Root(ctx, steps.rules); err != nil {
+			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
+		}
+		body := &types.Body{Transactions: txs}
+		if chain.IsShanghai(header.Number, header.Time) {
+			body.Withdrawals = withdrawals
+		}
+		assembled := types.NewBlock(header, body, receipts, trie.NewStackTrie(nil))
+		hash := assembled.Hash()
+		index := uint(0)
+		for i := range res {
+			for _, l := range res[i].Logs {
+				l.BlockHash, l.BlockNumber, l.BlockTimestamp = hash, header.Number.Uint64(), header.Time
+				l.TxHash, l.TxIndex, l.Index = txs[i].Hash(), uint(i), index
+				index++
+			}
+		}
+		hashes[header.Number.Uint64()] = hash
+		out[k] = ChainBlock{Block: assembled, Calls: res}
+		prev = assembled.Header()
+	}
+	return out, st, nil
+}
+
+// nextHeader is the header eth_simulateV1 starts a block after parent
+// with, before its transactions run.
+func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain *params.ChainConfig) (*types.Header, error) {
+	h := &types.Header{ParentHash: parent.Hash(), UncleHash: types.EmptyUncleHash, Coinbase: parent.Coinbase,
+		Difficulty: new(big.Int), GasLimit: parent.GasLimit, Number: new(big.Int).Add(parent.Number, common.Big1),
+		Time: parent.Time + blockInterval, TxHash: types.EmptyTxsHash, ReceiptHash: types.EmptyReceiptsHash}
+	if parent.SlotNumber != nil {
+		slot := *parent.SlotNumber + 1
+		h.SlotNumber = &slot
+	}
+	if o != nil {
+		if o.Number != nil {
+			h.Number = o.Number.ToInt()
+		}
+		if o.Time != nil {
+			h.Time = uint64(*o.Time)
+		}
+		if o.GasLimit != nil {
+			h.GasLimit = uint64(*o.GasLimit)
+		}
+		if o.FeeRecipient != nil {
+			h.Coinbase = *o.FeeRecipient
+		}
+		if o.PrevRandao != nil {
+			h.MixDigest = *o.PrevRandao
+		}
+		if o.Difficulty != nil {
+			return nil, fmt.Errorf("a difficulty override after the merge")
+		}
+	}
+	if h.Number.Cmp(new(big.Int).Add(parent.Number, common.Big1)) != 0 {
+		return nil, fmt.Errorf("block number %v does not follow %v (hyvm does not fill gaps)", h.Number, parent.Number)
+	}
+	if h.Time <= parent.Time {
+		return nil, fmt.Errorf("block timestamps must be in order: %d <= %d", h.Time, parent.Time)
+	}
+	if chain.IsShanghai(h.Number, h.Time) {
+		h.WithdrawalsHash = &types.EmptyWithdrawalsHash
+	}
+	if chain.IsCancun(h.Number, h.Time) {
+		root := common.Hash{}
+		if o != nil && o.BeaconRoot != nil {
+			root = *o.BeaconRoot
+		}
+		h.ParentBeaconRoot = &root
+		excess := uint64(0)
+		if chain.IsCancun(parent.Number, parent.Time) {
+			excess = eip4844.CalcExcessBlobGas(chain, parent, h.Time)
+		}
+		h.ExcessBlobGas = &excess
+	}
+	if chain.IsLondon(h.Number) {
+		switch {
+		case o != nil && o.BaseFeePerGas != nil:
+			h.BaseFee = o.BaseFeePerGas.ToInt()
+		case validation:
+			h.BaseFee = eip1559.CalcBaseFee(chain, parent)
+		default:
+			h.BaseFee = new(big.Int)
+		}
+	}
+	return h, nil
+}
+
+// blockContext is the context a block with header h runs in.
+func blockContext(h *types.Header, getHash vm.GetHashFunc, chain *params.ChainConfig) vm.BlockContext {
+	random := h.MixDigest
+	b := vm.BlockContext{CanTransfer: core.CanTransfer, Transfer: core.Transfer, GetHash: getHash, Coinbase: h.Coinbase,
+		GasLimit: h.GasLimit, BlockNumber: new(big.Int).Set(h.Number), Time: h.Time, Difficulty: new(big.Int).Set(h.Difficulty),
+		BaseFee: h.BaseFee, Random: &random}
+	if h.ExcessBlobGas != nil {
+		b.BlobBaseFee = eip4844.CalcBlobFee(chain, h)
+	}
+	return b
+}
+
+// transactionsOf makes the transactions and receipts of a simulated
+// block's calls as eth_simulateV1 makes them: the call's fields, its
+// nonce and gas as it ran, zero fees unless given, of the default type
+// (EIP-1559; legacy with a gas price), unsigned.
+func transactionsOf(b *Bundle, res []CallResult, h *types.Header, chain *params.ChainConfig) ([]*types.Transaction, []*types.Receipt) {
+	txs := make([]*types.Transaction, len(res))
+	receipts := make([]*types.Receipt, len(res))
+	cumulative := uint64(0)
+	for i := range res {
+		c, r := &b.Calls[i], &res[i]
+		value := new(big.Int)
+		if c.Value != nil {
+			value = c.Value.ToBig()
+		}
+		big0 := func(v *uint256.Int) *big.Int {
+			if v == nil {
+				return new(big.Int)
+			}
+			return v.ToBig()
+		}
+		var data types.TxData
+		if c.GasPrice != nil {
+			data = &types.LegacyTx{Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value, Data: c.Data}
+		} else {
+			al := c.AccessList
+			if al == nil {
+				al = types.AccessList{}
+			}
+			data = &types.DynamicFeeTx{ChainID: chain.ChainID, Nonce: r.nonce, GasTipCap: big0(c.GasTipCap), GasFeeCap: big0(c.GasFeeCap),
+				Gas: r.gas, To: c.To, Value: value, Data: c.Data, AccessList: al}
+		}
+		txs[i] = types.NewTx(data)
+		cumulative += r.GasUsed
+		receipt := &types.Receipt{Type: txs[i].Type(), CumulativeGasUsed: cumulative, Logs: r.stateLogs, TxHash: txs[i].Hash(),
+			GasUsed: r.GasUsed, BlockNumber: h.Number, TransactionIndex: uint(i), Status: types.ReceiptStatusSuccessful}
+		if r.Err != nil {
+			receipt.Status = types.ReceiptStatusFailed
+		}
+		if receipt.Logs == nil {
+			receipt.Logs = []*types.Log{}
+		}
+		receipt.Bloom = types.CreateBloom(receipt)
+		receipts[i] = receipt
+	}
+	return txs, receipts
+}
+
+// withdrawals reads the withdrawals override (none without it).
+func (o *BlockOverrides) withdrawals() (types.Withdrawals, error) {
+	if o == nil || o.Withdrawals == nil {
+		return types.Withdrawals{}, nil
+	}
+	raw, err := json.Marshal(*o.Withdrawals)
+	if err != nil {
+		return nil, err
+	}
+	var w types.Withdrawals
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, fmt.Errorf("withdrawals: %w", err)
+	}
+	if w == nil {
+		w = types.Withdrawals{}
+	}
+	return w, nil
+}
+
+// Simulated is b as eth_simulateV1 returns it (the node's RPC block with
+// transaction hashes, and "calls").
+func (b *ChainBlock) Simulated() map[string]any {
+	h := b.Block.Header()
+	fields := map[string]any{
+		"number": (*hexutil.Big)(h.Number), "hash": b.Block.Hash(), "parentHash": h.ParentHash, "nonce": h.Nonce,
+		"mixHash": h.MixDigest, "sha3Uncles": h.UncleHash, "logsBloom": h.Bloom, "stateRoot": h.Root, "miner": h.Coinbase,
+		"difficulty": (*hexutil.Big)(h.Difficulty), "extraData": hexutil.Bytes(h.Extra), "gasLimit": hexutil.Uint64(h.GasLimit),
+		"gasUsed": hexutil.Uint64(h.GasUsed), "timestamp": hexutil.Uint64(h.Time), "transactionsRoot": h.TxHash,
+		"receiptsRoot": h.ReceiptHash, "size": hexutil.Uint64(b.Block.Size()), "uncles": []common.Hash{},
+	}
+	optional := map[string]any{}
+	if h.BaseFee != nil {
+		optional["baseFeePerGas"] = (*hexutil.Big)(h.BaseFee)
+	}
+	if h.WithdrawalsHash != nil {
+		optional["withdrawalsRoot"] = h.WithdrawalsHash
+	}
+	if h.BlobGasUsed != nil {
+		optional["blobGasUsed"] = hexutil.Uint64(*h.BlobGasUsed)
+	}
+	if h.ExcessBlobGas != nil {
+		optional["excessBlobGas"] = hexutil.Uint64(*h.ExcessBlobGas)
+	}
+	if h.ParentBeaconRoot != nil {
+		optional["parentBeaconBlockRoot"] = h.ParentBeaconRoot
+	}
+	if h.RequestsHash != nil {
+		optional["requestsHash"] = h.RequestsHash
+	}
+	if h.SlotNumber != nil {
+		optional["slotNumber"] = hexutil.Uint64(*h.SlotNumber)
+	}
+	if w := b.Block.Withdrawals(); w != nil {
+		optional["withdrawals"] = w
+	}
+	for k, v := range optional {
+		fields[k] = v
+	}
+	txs := make([]common.Hash, len(b.Block.Transactions()))
+	for i, tx := range b.Block.Transactions() {
+		txs[i] = tx.Hash()
+	}
+	fields["transactions"] = txs
+	calls := make([]SimulatedCall, len(b.Calls))
+	for i := range b.Calls {
+		calls[i] = b.Calls[i].Simulated()
+	}
+	fields["calls"] = calls
+	return fields
+}
