@@ -19,8 +19,9 @@ import (
 // jsclient/package.json) with the machine's Node.js against the node and
 // against hyvm serving a fork of it: call, estimateGas, createAccessList
 // on token reads, transfers, swaps that succeed and revert and an ether
-// transfer, and simulateBlocks (eth_simulateV1) of two blocks, and
-// requires the same output from both. jsclient's packages are installed
+// transfer, and simulateBlocks (eth_simulateV1) of two blocks, whole
+// (headers, hashes, roots, transactions, calls, logs), and requires the
+// same output from both. jsclient's packages are installed
 // (npm ci) when missing.
 func TestViemMatchesNode(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
@@ -92,8 +93,8 @@ func TestViemMatchesNode(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("viem's results differ:\nhyvm %s\nnode %s", got, want)
 	}
-	if !bytes.Contains(want, []byte(`"error"`)) || !bytes.Contains(want, []byte(`"gasUsed"`)) {
-		t.Fatalf("the node's results lack a failure or a gas figure: %s", want)
+	if !bytes.Contains(want, []byte(`"error"`)) || !bytes.Contains(want, []byte(`"gasUsed"`)) || !bytes.Contains(want, []byte(`"stateRoot"`)) {
+		t.Fatalf("the node's results lack a failure, a gas figure or a block's state root: %s", want)
 	}
 	t.Logf("%d bytes of identical results: %s", len(got), got)
 }

@@ -308,6 +308,13 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 				callArgs(c.Sender, nil, common.FromHex("0x600a600c600039600a6000f3602a60005260206000f3"), map[string]any{"maxFeePerGas": gwei(100)}),
 			}},
 	}}
+	// Block numbers skipped (empty blocks filled in), and refused.
+	gaps := map[string]any{"blockStateCalls": []any{
+		map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(3)))},
+			"calls": []any{call(d.TokenA, devchain.Pack(t, d.TokenABI, "transfer", fresh, devchain.Ether(1)))}},
+		map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(5)))}, "calls": []any{}},
+	}}
+	sameJSON(t, "eth_simulateV1 with gaps", answer(s.hyvm, "eth_simulateV1", gaps, s.block), answer(s.node, "eth_simulateV1", gaps, s.block))
 	sameJSON(t, "eth_simulateV1 with validation and overrides", answer(s.hyvm, "eth_simulateV1", validated, s.block), answer(s.node, "eth_simulateV1", validated, s.block))
 	if calls := results[0][0].Calls; len(calls[0].Logs) != 1 || calls[0].Logs[0].Address != sim.EtherAddress || len(calls[1].Logs) != 0 || len(calls[2].Logs) != 1 {
 		t.Errorf("the node's transfer logs: %+v", calls)

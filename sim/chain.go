@@ -54,6 +54,10 @@ func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, 
 	if cfg.Cache == nil {
 		cfg.Cache = runtime.NewCache(0)
 	}
+	bundles, err := fillGaps(parent.Number.Uint64(), bundles)
+	if err != nil {
+		return nil, nil, err
+	}
 	st := hyvmstate.New(base)
 	out := make([]ChainBlock, len(bundles))
 	hashes := map[uint64]common.Hash{parent.Number.Uint64(): parent.Hash()}
@@ -132,6 +136,38 @@ func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, 
 	return out, st, nil
 }
 
+// maxSimulatedBlocks bounds how far past the parent simulated blocks may
+// go, as go-ethereum's node bounds them.
+const maxSimulatedBlocks = 256
+
+// fillGaps puts an empty block wherever a block's number override skips
+// numbers after the block before it (parent's number for the first), as
+// the node does, and refuses numbers out of order or too far ahead.
+func fillGaps(parent uint64, bundles []Bundle) ([]Bundle, error) {
+	out := make([]Bundle, 0, len(bundles))
+	prev := parent
+	for k, b := range bundles {
+		n := prev + 1
+		if o := b.BlockOverrides; o != nil && o.Number != nil {
+			want := o.Number.ToInt()
+			if !want.IsUint64() || want.Uint64() <= prev {
+				return nil, fmt.Errorf("sim: block %d: block numbers must be in order: %v <= %d", k, want, prev)
+			}
+			n = want.Uint64()
+		}
+		if n-parent > maxSimulatedBlocks {
+			return nil, fmt.Errorf("sim: block %d: too many blocks (more than %d after block %d)", k, maxSimulatedBlocks, parent)
+		}
+		for prev+1 < n {
+			out = append(out, Bundle{Validation: b.Validation})
+			prev++
+		}
+		out = append(out, b)
+		prev = n
+	}
+	return out, nil
+}
+
 // nextHeader is the header eth_simulateV1 starts a block after parent
 // with, before its transactions run.
 func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain *params.ChainConfig) (*types.Header, error) {
@@ -163,7 +199,7 @@ func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain 
 		}
 	}
 	if h.Number.Cmp(new(big.Int).Add(parent.Number, common.Big1)) != 0 {
-		return nil, fmt.Errorf("block number %v does not follow %v (hyvm does not fill gaps)", h.Number, parent.Number)
+		return nil, fmt.Errorf("block number %v does not follow %v", h.Number, parent.Number) // fillGaps made sure it does
 	}
 	if h.Time <= parent.Time {
 		return nil, fmt.Errorf("block timestamps must be in order: %d <= %d", h.Time, parent.Time)

@@ -50,14 +50,16 @@ if (spec.simulate) {
       blocks: spec.simulate.map((b) => ({ calls: b.map((c) => ({ account: c.from, to: c.to, data: c.data })) })),
     }),
   );
+  // The whole blocks as viem parses them (header fields, hashes, roots,
+  // transactions), and per call what viem makes of it.
   out.simulate = Array.isArray(blocks)
     ? blocks.map((b) => ({
-        number: b.number,
+        ...plain({ ...b, calls: undefined }),
         calls: b.calls.map((c) => ({
           status: c.status,
           data: c.data,
           gasUsed: c.gasUsed,
-          logs: (c.logs ?? []).map((l) => ({ address: l.address, topics: l.topics, data: l.data })),
+          logs: plain(c.logs ?? []),
           error: c.error?.details ?? c.error?.shortMessage,
         })),
       }))
