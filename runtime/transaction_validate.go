@@ -115,10 +115,10 @@ func checkSenderIsEOA(statedb vm.StateDB, _ *vm.BlockContext, _ blocks.Fork, _ *
 // checkFeeCaps enforces EIP-1559: tip ≤ fee cap and fee cap ≥ base fee.
 func checkFeeCaps(_ vm.StateDB, block *vm.BlockContext, _ blocks.Fork, _ *params.Rules, msg *core.Message) error {
 	if msg.GasFeeCap.Lt(msg.GasTipCap) {
-		return fmt.Errorf("%w: maxPriorityFeePerGas: %s, maxFeePerGas: %s", core.ErrTipAboveFeeCap, msg.GasTipCap, msg.GasFeeCap)
+		return fmt.Errorf("%w: address %v, maxPriorityFeePerGas: %s, maxFeePerGas: %s", core.ErrTipAboveFeeCap, msg.From.Hex(), msg.GasTipCap, msg.GasFeeCap)
 	}
 	if msg.GasFeeCap.CmpBig(block.BaseFee) < 0 {
-		return fmt.Errorf("%w: maxFeePerGas: %s, baseFee: %s", core.ErrFeeCapTooLow, msg.GasFeeCap, block.BaseFee)
+		return fmt.Errorf("%w: address %v, maxFeePerGas: %s, baseFee: %s", core.ErrFeeCapTooLow, msg.From.Hex(), msg.GasFeeCap, block.BaseFee)
 	}
 	return nil
 }

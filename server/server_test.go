@@ -315,6 +315,24 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 		map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(5)))}, "calls": []any{}},
 	}}
 	sameJSON(t, "eth_simulateV1 with gaps", answer(s.hyvm, "eth_simulateV1", gaps, s.block), answer(s.node, "eth_simulateV1", gaps, s.block))
+	// Requests the node refuses: the same codes and messages.
+	for name, bad := range map[string]map[string]any{
+		"numbers out of order": {"blockStateCalls": []any{map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(head.Number)}}}},
+		"too many blocks":      {"blockStateCalls": []any{map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(257)))}}}},
+		"time out of order":    {"blockStateCalls": []any{map[string]any{"blockOverrides": map[string]any{"time": hexutil.Uint64(head.Time)}}}},
+		"nonce too low": {"validation": true, "blockStateCalls": []any{map[string]any{"calls": []any{
+			callArgs(c.Sender, &fresh, nil, map[string]any{"nonce": hexutil.Uint64(0), "maxFeePerGas": gwei(100)})}}}},
+		"fee below the base fee": {"validation": true, "blockStateCalls": []any{map[string]any{"calls": []any{
+			callArgs(c.Sender, &fresh, nil, map[string]any{"maxFeePerGas": hexutil.Big{}})}}}},
+		"funds short": {"blockStateCalls": []any{map[string]any{"calls": []any{
+			callArgs(fresh, &c.Sender, nil, map[string]any{"value": value})}}}},
+	} {
+		got, want := answer(s.hyvm, "eth_simulateV1", bad, s.block), answer(s.node, "eth_simulateV1", bad, s.block)
+		if !strings.HasPrefix(want, "error: ") {
+			t.Errorf("%s: the node did not refuse it: %.200s", name, want)
+		}
+		sameJSON(t, "eth_simulateV1, "+name, got, want)
+	}
 	sameJSON(t, "eth_simulateV1 with validation and overrides", answer(s.hyvm, "eth_simulateV1", validated, s.block), answer(s.node, "eth_simulateV1", validated, s.block))
 	if calls := results[0][0].Calls; len(calls[0].Logs) != 1 || calls[0].Logs[0].Address != sim.EtherAddress || len(calls[1].Logs) != 0 || len(calls[2].Logs) != 1 {
 		t.Errorf("the node's transfer logs: %+v", calls)

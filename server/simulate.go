@@ -38,6 +38,10 @@ func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, bloc
 	}
 	results, _, err := sim.SimulateBlocks(ctx, s.fork.State(ctx), s.header, parent.GetHash, s.chain, s.cfg.Fork,
 		runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache, Backend: s.cfg.Backend, AOT: s.cfg.AOT}, bundles, roots, s.cfg.GasCap)
+	var refused *sim.Error
+	if errors.As(err, &refused) {
+		return nil, refused // the node's code and message, without the context
+	}
 	if err != nil {
 		return nil, err
 	}

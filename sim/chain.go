@@ -146,17 +146,17 @@ const maxSimulatedBlocks = 256
 func fillGaps(parent uint64, bundles []Bundle) ([]Bundle, error) {
 	out := make([]Bundle, 0, len(bundles))
 	prev := parent
-	for k, b := range bundles {
+	for _, b := range bundles {
 		n := prev + 1
 		if o := b.BlockOverrides; o != nil && o.Number != nil {
 			want := o.Number.ToInt()
 			if !want.IsUint64() || want.Uint64() <= prev {
-				return nil, fmt.Errorf("sim: block %d: block numbers must be in order: %v <= %d", k, want, prev)
+				return nil, simError(codeBlockNumberInvalid, fmt.Sprintf("block numbers must be in order: %v <= %d", want, prev))
 			}
 			n = want.Uint64()
 		}
 		if n-parent > maxSimulatedBlocks {
-			return nil, fmt.Errorf("sim: block %d: too many blocks (more than %d after block %d)", k, maxSimulatedBlocks, parent)
+			return nil, simError(codeClientLimitExceeded, "too many blocks")
 		}
 		for prev+1 < n {
 			out = append(out, Bundle{Validation: b.Validation})
@@ -202,7 +202,7 @@ func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain 
 		return nil, fmt.Errorf("block number %v does not follow %v", h.Number, parent.Number) // fillGaps made sure it does
 	}
 	if h.Time <= parent.Time {
-		return nil, fmt.Errorf("block timestamps must be in order: %d <= %d", h.Time, parent.Time)
+		return nil, simError(codeBlockTimeInvalid, fmt.Sprintf("block timestamps must be in order: %d <= %d", h.Time, parent.Time))
 	}
 	if chain.IsShanghai(h.Number, h.Time) {
 		h.WithdrawalsHash = &types.EmptyWithdrawalsHash

@@ -199,7 +199,8 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 			res, err = runtime.ApplySimulated(ctx, evm, st, &block, fork, msg, b.Validation)
 		}
 		if err != nil {
-			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
+			// As the node words it: the error, and the gas the call had.
+			return nil, block, fmt.Errorf("sim: call %d: %w", i, txValidationError(fmt.Errorf("err: %w (supplied gas %d)", err, msg.GasLimit)))
 		}
 		used += res.UsedGas
 		if b.budget != nil {
