@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/hyvm/hyvm/fork"
@@ -306,6 +307,10 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 				callArgs(c.Sender, &d.TokenA, devchain.Pack(t, d.TokenABI, "transfer", fresh, devchain.Ether(2)), map[string]any{"maxFeePerGas": gwei(100), "maxPriorityFeePerGas": gwei(2)}),
 				callArgs(c.Sender, &fresh, nil, map[string]any{"gasPrice": gwei(50), "value": value}),
 				callArgs(c.Sender, nil, common.FromHex("0x600a600c600039600a6000f3602a60005260206000f3"), map[string]any{"maxFeePerGas": gwei(100)}),
+				callArgs(c.Sender, &d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", fresh), map[string]any{"gasPrice": gwei(60),
+					"accessList": types.AccessList{{Address: d.TokenA, StorageKeys: []common.Hash{devchain.BalanceSlot(fresh)}}}}),
+				callArgs(c.Sender, &d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", fresh), map[string]any{"maxFeePerGas": gwei(100),
+					"accessList": types.AccessList{{Address: d.TokenB, StorageKeys: []common.Hash{}}}}),
 			}},
 	}}
 	// Block numbers skipped (empty blocks filled in), and refused.
@@ -314,7 +319,11 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 			"calls": []any{call(d.TokenA, devchain.Pack(t, d.TokenABI, "transfer", fresh, devchain.Ether(1)))}},
 		map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(5)))}, "calls": []any{}},
 	}}
-	sameJSON(t, "eth_simulateV1 with gaps", answer(s.hyvm, "eth_simulateV1", gaps, s.block), answer(s.node, "eth_simulateV1", gaps, s.block))
+	want := answer(s.node, "eth_simulateV1", gaps, s.block)
+	if strings.HasPrefix(want, "error") || strings.Count(want, `"stateRoot"`) != 5 {
+		t.Errorf("the node did not simulate five blocks: %.300s", want)
+	}
+	sameJSON(t, "eth_simulateV1 with gaps", answer(s.hyvm, "eth_simulateV1", gaps, s.block), want)
 	// Requests the node refuses: the same codes and messages.
 	for name, bad := range map[string]map[string]any{
 		"numbers out of order": {"blockStateCalls": []any{map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(head.Number)}}}},
@@ -333,7 +342,17 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 		}
 		sameJSON(t, "eth_simulateV1, "+name, got, want)
 	}
-	sameJSON(t, "eth_simulateV1 with validation and overrides", answer(s.hyvm, "eth_simulateV1", validated, s.block), answer(s.node, "eth_simulateV1", validated, s.block))
+	want = answer(s.node, "eth_simulateV1", validated, s.block)
+	if strings.HasPrefix(want, "error") {
+		t.Errorf("the node refused the validated request: %s", want)
+	}
+	sameJSON(t, "eth_simulateV1 with validation and overrides", answer(s.hyvm, "eth_simulateV1", validated, s.block), want)
+	validated["returnFullTransactions"] = true
+	full := answer(s.node, "eth_simulateV1", validated, s.block)
+	if !strings.Contains(full, `"yParity"`) || !strings.Contains(full, `"type":"0x0"`) || !strings.Contains(full, `"type":"0x1"`) {
+		t.Errorf("the node's full transactions lack a typed, a legacy or an access-list one: %.300s", full)
+	}
+	sameJSON(t, "eth_simulateV1 with full transactions", answer(s.hyvm, "eth_simulateV1", validated, s.block), full)
 	if calls := results[0][0].Calls; len(calls[0].Logs) != 1 || calls[0].Logs[0].Address != sim.EtherAddress || len(calls[1].Logs) != 0 || len(calls[2].Logs) != 1 {
 		t.Errorf("the node's transfer logs: %+v", calls)
 	}

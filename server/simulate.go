@@ -22,9 +22,6 @@ func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, bloc
 	if err != nil {
 		return nil, err
 	}
-	if req.ReturnFullTransactions {
-		return nil, errors.New("hyvm's eth_simulateV1 returns transaction hashes only (returnFullTransactions is not supported)")
-	}
 	bundles, err := req.Bundles(parent.GasLimit)
 	if err != nil {
 		return nil, err
@@ -46,7 +43,7 @@ func (api *ethAPI) SimulateV1(ctx context.Context, req sim.SimulateRequest, bloc
 		return nil, err
 	}
 	for k := range results {
-		out = append(out, results[k].Simulated())
+		out = append(out, results[k].Simulated(req.ReturnFullTransactions))
 		for _, c := range results[k].Calls {
 			gas += c.GasUsed
 		}

@@ -27,8 +27,9 @@ import (
 // assembles it (header, transactions, withdrawals; its state root from
 // StateRoots) and its calls' results.
 type ChainBlock struct {
-	Block *types.Block
-	Calls []CallResult
+	Block   *types.Block
+	Calls   []CallResult
+	senders []common.Address // the transactions'
 }
 
 // SimulateBlocks runs bundles as the blocks eth_simulateV1 builds after
@@ -130,7 +131,10 @@ func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, 
 			}
 		}
 		hashes[header.Number.Uint64()] = hash
-		out[k] = ChainBlock{Block: assembled, Calls: res}
+		out[k] = ChainBlock{Block: assembled, Calls: res, senders: make([]common.Address, len(b.Calls))}
+		for i := range b.Calls {
+			out[k].senders[i] = b.Calls[i].From
+		}
 		prev = assembled.Header()
 	}
 	return out, st, nil
@@ -264,14 +268,17 @@ func transactionsOf(b *Bundle, res []CallResult, h *types.Header, chain *params.
 			}
 			return v.ToBig()
 		}
+		al := c.AccessList
+		if al == nil {
+			al = types.AccessList{}
+		}
 		var data types.TxData
-		if c.GasPrice != nil {
+		switch {
+		case c.GasPrice != nil && c.AccessList != nil:
+			data = &types.AccessListTx{ChainID: chain.ChainID, Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value, Data: c.Data, AccessList: al}
+		case c.GasPrice != nil:
 			data = &types.LegacyTx{Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value, Data: c.Data}
-		} else {
-			al := c.AccessList
-			if al == nil {
-				al = types.AccessList{}
-			}
+		default:
 			data = &types.DynamicFeeTx{ChainID: chain.ChainID, Nonce: r.nonce, GasTipCap: big0(c.GasTipCap), GasFeeCap: big0(c.GasFeeCap),
 				Gas: r.gas, To: c.To, Value: value, Data: c.Data, AccessList: al}
 		}
@@ -310,9 +317,64 @@ func (o *BlockOverrides) withdrawals() (types.Withdrawals, error) {
 	return w, nil
 }
 
+// rpcTransaction is a simulated transaction in full, in the shape (and
+// field order) of the node's RPC transactions.
+type rpcTransaction struct {
+	BlockHash        *common.Hash      `json:"blockHash"`
+	BlockNumber      *hexutil.Big      `json:"blockNumber"`
+	BlockTimestamp   *hexutil.Uint64   `json:"blockTimestamp"`
+	From             common.Address    `json:"from"`
+	Gas              hexutil.Uint64    `json:"gas"`
+	GasPrice         *hexutil.Big      `json:"gasPrice"`
+	GasFeeCap        *hexutil.Big      `json:"maxFeePerGas,omitempty"`
+	GasTipCap        *hexutil.Big      `json:"maxPriorityFeePerGas,omitempty"`
+	Hash             common.Hash       `json:"hash"`
+	Input            hexutil.Bytes     `json:"input"`
+	Nonce            hexutil.Uint64    `json:"nonce"`
+	To               *common.Address   `json:"to"`
+	TransactionIndex *hexutil.Uint64   `json:"transactionIndex"`
+	Value            *hexutil.Big      `json:"value"`
+	Type             hexutil.Uint64    `json:"type"`
+	Accesses         *types.AccessList `json:"accessList,omitempty"`
+	ChainID          *hexutil.Big      `json:"chainId,omitempty"`
+	V                *hexutil.Big      `json:"v"`
+	R                *hexutil.Big      `json:"r"`
+	S                *hexutil.Big      `json:"s"`
+	YParity          *hexutil.Uint64   `json:"yParity,omitempty"`
+}
+
+// fullTransaction is tx, the index-th of b, sent by from, in full.
+func (b *ChainBlock) fullTransaction(index int, tx *types.Transaction, from common.Address) *rpcTransaction {
+	h := b.Block.Header()
+	hash, number, i := b.Block.Hash(), h.Number.Uint64(), hexutil.Uint64(index)
+	v, r, s := tx.RawSignatureValues()
+	out := &rpcTransaction{BlockHash: &hash, BlockNumber: (*hexutil.Big)(new(big.Int).SetUint64(number)), BlockTimestamp: (*hexutil.Uint64)(&h.Time),
+		From: from, Gas: hexutil.Uint64(tx.Gas()), GasPrice: (*hexutil.Big)(tx.GasPrice()), Hash: tx.Hash(), Input: tx.Data(),
+		Nonce: hexutil.Uint64(tx.Nonce()), To: tx.To(), TransactionIndex: &i, Value: (*hexutil.Big)(tx.Value()), Type: hexutil.Uint64(tx.Type()),
+		V: (*hexutil.Big)(v), R: (*hexutil.Big)(r), S: (*hexutil.Big)(s)}
+	if tx.Type() == types.LegacyTxType {
+		if id := tx.ChainId(); id.Sign() != 0 {
+			out.ChainID = (*hexutil.Big)(id)
+		}
+		return out
+	}
+	al := tx.AccessList()
+	parity := hexutil.Uint64(v.Sign())
+	out.Accesses, out.ChainID, out.YParity = &al, (*hexutil.Big)(tx.ChainId()), &parity
+	if tx.Type() == types.DynamicFeeTxType {
+		out.GasFeeCap, out.GasTipCap = (*hexutil.Big)(tx.GasFeeCap()), (*hexutil.Big)(tx.GasTipCap())
+		price := new(big.Int).Add(tx.GasTipCap(), h.BaseFee) // paid: the tip above the base fee, up to the cap
+		if price.Cmp(tx.GasFeeCap()) > 0 {
+			price.Set(tx.GasFeeCap())
+		}
+		out.GasPrice = (*hexutil.Big)(price)
+	}
+	return out
+}
+
 // Simulated is b as eth_simulateV1 returns it (the node's RPC block with
-// transaction hashes, and "calls").
-func (b *ChainBlock) Simulated() map[string]any {
+// transaction hashes, or with full transactions, and "calls").
+func (b *ChainBlock) Simulated(fullTx bool) map[string]any {
 	h := b.Block.Header()
 	fields := map[string]any{
 		"number": (*hexutil.Big)(h.Number), "hash": b.Block.Hash(), "parentHash": h.ParentHash, "nonce": h.Nonce,
@@ -349,9 +411,12 @@ func (b *ChainBlock) Simulated() map[string]any {
 	for k, v := range optional {
 		fields[k] = v
 	}
-	txs := make([]common.Hash, len(b.Block.Transactions()))
+	txs := make([]any, len(b.Block.Transactions()))
 	for i, tx := range b.Block.Transactions() {
 		txs[i] = tx.Hash()
+		if fullTx {
+			txs[i] = b.fullTransaction(i, tx, b.senders[i])
+		}
 	}
 	fields["transactions"] = txs
 	calls := make([]SimulatedCall, len(b.Calls))

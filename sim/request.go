@@ -15,16 +15,17 @@ import (
 
 // CallArgs is a call in the JSON shape eth_call and eth_simulateV1 take.
 type CallArgs struct {
-	From                 common.Address  `json:"from"`
-	To                   *common.Address `json:"to"`
-	Input                *hexutil.Bytes  `json:"input,omitempty"`
-	Data                 *hexutil.Bytes  `json:"data,omitempty"` // the older name of input
-	Value                *hexutil.Big    `json:"value,omitempty"`
-	Gas                  *hexutil.Uint64 `json:"gas,omitempty"`
-	Nonce                *hexutil.Uint64 `json:"nonce,omitempty"`
-	GasPrice             *hexutil.Big    `json:"gasPrice,omitempty"`
-	MaxFeePerGas         *hexutil.Big    `json:"maxFeePerGas,omitempty"`
-	MaxPriorityFeePerGas *hexutil.Big    `json:"maxPriorityFeePerGas,omitempty"`
+	From                 common.Address    `json:"from"`
+	To                   *common.Address   `json:"to"`
+	Input                *hexutil.Bytes    `json:"input,omitempty"`
+	Data                 *hexutil.Bytes    `json:"data,omitempty"` // the older name of input
+	Value                *hexutil.Big      `json:"value,omitempty"`
+	Gas                  *hexutil.Uint64   `json:"gas,omitempty"`
+	Nonce                *hexutil.Uint64   `json:"nonce,omitempty"`
+	GasPrice             *hexutil.Big      `json:"gasPrice,omitempty"`
+	MaxFeePerGas         *hexutil.Big      `json:"maxFeePerGas,omitempty"`
+	MaxPriorityFeePerGas *hexutil.Big      `json:"maxPriorityFeePerGas,omitempty"`
+	AccessList           *types.AccessList `json:"accessList,omitempty"`
 }
 
 // Call is a as a Call; defaultGas is its gas when a gives none.
@@ -42,6 +43,9 @@ func (a *CallArgs) Call(defaultGas uint64) (Call, error) {
 	if a.Nonce != nil {
 		n := uint64(*a.Nonce)
 		c.Nonce = &n
+	}
+	if a.AccessList != nil {
+		c.AccessList = *a.AccessList
 	}
 	var err error
 	for _, q := range []struct {
@@ -78,6 +82,10 @@ func ArgsOf(c Call) CallArgs {
 		return (*hexutil.Big)(v.ToBig())
 	}
 	a.Value, a.GasPrice, a.MaxFeePerGas, a.MaxPriorityFeePerGas = quantity(c.Value), quantity(c.GasPrice), quantity(c.GasFeeCap), quantity(c.GasTipCap)
+	if c.AccessList != nil {
+		al := c.AccessList
+		a.AccessList = &al
+	}
 	return a
 }
 
