@@ -313,13 +313,34 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 					"accessList": types.AccessList{{Address: d.TokenB, StorageKeys: []common.Hash{}}}}),
 			}},
 	}}
+	// State overrides of every kind go into the state roots: a balance, a
+	// nonce, code, slots changed, and a token's whole storage replaced.
+	thousand := common.BigToHash(big.NewInt(1000))
+	overridden := map[string]any{"blockStateCalls": []any{
+		map[string]any{"stateOverrides": map[string]any{
+			fresh.Hex():    map[string]any{"balance": (*hexutil.Big)(devchain.Ether(7)), "nonce": hexutil.Uint64(5)},
+			d.TokenA.Hex(): map[string]any{"state": map[string]any{devchain.BalanceSlot(fresh).Hex(): thousand}},
+			d.TokenB.Hex(): map[string]any{"stateDiff": map[string]any{devchain.BalanceSlot(fresh).Hex(): thousand}},
+			"0x00000000000000000000000000000000000c0de5": map[string]any{"code": hexutil.Bytes(common.FromHex("0x602a60005260206000f3"))},
+		}, "calls": []any{
+			call(d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", fresh)),
+			call(d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", c.Sender)),
+			call(common.HexToAddress("0xc0de5"), nil),
+		}},
+	}}
+	want := answer(s.node, "eth_simulateV1", overridden, s.block)
+	if strings.HasPrefix(want, "error") {
+		t.Errorf("the node refused the overrides: %s", want)
+	}
+	sameJSON(t, "eth_simulateV1 with state overrides", answer(s.hyvm, "eth_simulateV1", overridden, s.block), want)
+
 	// Block numbers skipped (empty blocks filled in), and refused.
 	gaps := map[string]any{"blockStateCalls": []any{
 		map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(3)))},
 			"calls": []any{call(d.TokenA, devchain.Pack(t, d.TokenABI, "transfer", fresh, devchain.Ether(1)))}},
 		map[string]any{"blockOverrides": map[string]any{"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(5)))}, "calls": []any{}},
 	}}
-	want := answer(s.node, "eth_simulateV1", gaps, s.block)
+	want = answer(s.node, "eth_simulateV1", gaps, s.block)
 	if strings.HasPrefix(want, "error") || strings.Count(want, `"stateRoot"`) != 5 {
 		t.Errorf("the node did not simulate five blocks: %.300s", want)
 	}

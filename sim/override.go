@@ -43,7 +43,11 @@ var errUnsupported = errors.New("not supported yet")
 // as if a transaction just before the simulation had made them: for
 // SSTORE's gas, an overridden slot's original value is the override.
 // Nothing is applied if an override is malformed or unsupported.
-func (so StateOverride) Apply(st *hyvmstate.Overlay) error {
+func (so StateOverride) Apply(st *hyvmstate.Overlay) error { return so.apply(st, nil) }
+
+// apply is Apply, handing settled, after each settlement, what it changed
+// (the accounts, and their overridden slots).
+func (so StateOverride) apply(st *hyvmstate.Overlay, settled func(touched map[common.Address][]common.Hash) error) error {
 	addrs := slices.SortedFunc(maps.Keys(so), common.Address.Cmp)
 	for _, addr := range addrs {
 		a := so[addr]
@@ -72,6 +76,15 @@ func (so StateOverride) Apply(st *hyvmstate.Overlay) error {
 	}
 	if len(replaced) > 0 {
 		st.Finalise(params.Rules{})
+		if settled != nil {
+			gone := map[common.Address][]common.Hash{}
+			for addr := range replaced {
+				gone[addr] = nil
+			}
+			if err := settled(gone); err != nil {
+				return err
+			}
+		}
 		for addr, k := range replaced {
 			st.CreateAccount(addr)
 			st.SetNonce(addr, k.nonce, tracing.NonceChangeUnspecified)
@@ -99,5 +112,14 @@ func (so StateOverride) Apply(st *hyvmstate.Overlay) error {
 		}
 	}
 	st.Finalise(params.Rules{})
-	return nil
+	if settled == nil {
+		return nil
+	}
+	touched := map[common.Address][]common.Hash{}
+	for _, addr := range addrs {
+		a := so[addr]
+		keys := slices.Collect(maps.Keys(a.StateDiff))
+		touched[addr] = append(keys, slices.Collect(maps.Keys(a.State))...)
+	}
+	return settled(touched)
 }

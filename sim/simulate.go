@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers"
+	"github.com/ethereum/go-ethereum/params"
 	_ "github.com/ethereum/go-ethereum/eth/tracers/native" // the native tracers Bundle.Tracer names
 	"github.com/holiman/uint256"
 
@@ -137,7 +138,12 @@ func (b *Bundle) Run(ctx context.Context, base vm.StateDB, block vm.BlockContext
 // pre, if not nil, runs after the state overrides and before the calls
 // (a block's system calls).
 func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.BlockContext, fork blocks.Fork, cfg runtime.Config, pre func(*blockSteps) error) ([]CallResult, vm.BlockContext, error) {
-	if err := b.StateOverrides.Apply(st); err != nil {
+	var settled func(map[common.Address][]common.Hash) error
+	if b.roots != nil {
+		// Overrides are settled under no fork's rules, as the node does.
+		settled = func(touched map[common.Address][]common.Hash) error { return b.roots.Step(ctx, params.Rules{}, touched, st) }
+	}
+	if err := b.StateOverrides.apply(st, settled); err != nil {
 		return nil, block, err
 	}
 	if !b.Validation || block.BaseFee == nil {
