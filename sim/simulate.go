@@ -12,8 +12,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/eth/tracers"
-	"github.com/ethereum/go-ethereum/params"
 	_ "github.com/ethereum/go-ethereum/eth/tracers/native" // the native tracers Bundle.Tracer names
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -141,7 +141,9 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 	var settled func(map[common.Address][]common.Hash) error
 	if b.roots != nil {
 		// Overrides are settled under no fork's rules, as the node does.
-		settled = func(touched map[common.Address][]common.Hash) error { return b.roots.Step(ctx, params.Rules{}, touched, st) }
+		settled = func(touched map[common.Address][]common.Hash) error {
+			return b.roots.Step(ctx, params.Rules{}, touched, st)
+		}
 	}
 	if err := b.StateOverrides.apply(st, settled); err != nil {
 		return nil, block, err
