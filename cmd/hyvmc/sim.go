@@ -21,13 +21,16 @@ import (
 const simUsage = `Usage: hyvmc sim [flags] FILE.json
 
 Runs an eth_simulateV1 request (its first parameter: blockStateCalls with
-stateOverrides, blockOverrides and calls; validation) and prints the
-result as eth_simulateV1 does: per block, per call, status, returnData,
-gasUsed, logs and error. With --fork-url the blocks follow --fork-block
-(default: the latest) on that chain's state, each one number higher and 12
-seconds later than the one before unless its block overrides say
-otherwise; without it, they follow the block "hyvmc run" uses on an empty
-state. FILE may be - for standard input.
+stateOverrides, blockOverrides and calls; validation, traceTransfers,
+returnFullTransactions) and prints the result. With --fork-url the blocks
+follow --fork-block (default: the latest) on that chain's state, each one
+number higher and 12 seconds later than the one before unless its block
+overrides say otherwise, and print as the node's eth_simulateV1 returns
+them: whole blocks (headers, state roots from eth_getProof witnesses,
+transactions) with, per call, status, returnData, gasUsed, logs and error.
+Without it, they follow the block "hyvmc run" uses on an empty state and
+print per block its number, time and calls. FILE may be - for standard
+input.
 
 Flags:
 `
@@ -42,6 +45,7 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 		forkCache = fs.String("fork-cache", "", "with --fork-url, keep what is read in `DIR` for later runs")
 		forkName  = fs.String("fork", blocks.Latest.String(), "fork whose rules apply (Cancun, Prague, Osaka)")
 		backend   = fs.String("backend", runtime.BackendAuto.String(), "how code runs: auto, interp, closure or amd64")
+		gasCap    = fs.Uint64("gas-cap", 50_000_000, "with --fork-url, the gas all calls may use together (0: no cap), as a node's RPC gas cap")
 	)
 	positional, err := parseFlags(fs, args, simUsage, stdout)
 	if err != nil {
@@ -64,33 +68,19 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var base vm.StateDB = runtime.NewMemoryState()
-	block, parentGas := runBlock(defaultGas), uint64(0)
 	if *forkURL != "" {
-		cache, err := fork.Dial(ctx, *forkURL, fork.Options{Block: *forkBlock, CacheDir: *forkCache})
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-			return exitFailed
-		}
-		defer cache.Close()
-		if block, err = cache.BlockContext(ctx, runtime.ChainConfig(f)); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-			return exitFailed
-		}
-		h, err := cache.Header(ctx, cache.Block())
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-			return exitFailed
-		}
-		parentGas = h.GasUsed
-		base = cache.State(ctx)
+		return simFork(ctx, cmd, req, positional[0], *forkURL, fork.Options{Block: *forkBlock, CacheDir: *forkCache}, f, b, *gasCap, stdout, stderr)
 	}
-	// A call without gas gets the block's gas limit.
+	// Without a fork: an empty state, and per block its number, time and
+	// calls (a block's header needs the state's trie). A call without gas
+	// gets the block's gas limit.
+	var base vm.StateDB = runtime.NewMemoryState()
+	block := runBlock(defaultGas)
 	bundles, err := req.Bundles(block.GasLimit)
 	if err != nil {
 		return usageError(stderr, cmd, fmt.Errorf("%s: %w", positional[0], err))
 	}
-	results, _, err := sim.Simulate(ctx, base, sim.Parent{Block: block, GasUsed: parentGas}, f, runtime.Config{Backend: b}, bundles)
+	results, _, err := sim.Simulate(ctx, base, sim.Parent{Block: block}, f, runtime.Config{Backend: b}, bundles)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
@@ -104,6 +94,55 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 	if err := enc.Encode(printed); err != nil {
 		fmt.Fprintf(stderr, "%s: writing the result: %v\n", cmd, err)
 		return exitFailed
+	}
+	return exitOK
+}
+
+// simFork runs req on a fork of the chain at url and prints the blocks as
+// the node's eth_simulateV1 returns them, headers and state roots
+// included (sim.SimulateBlocks, fork.Roots).
+func simFork(ctx context.Context, cmd string, req *sim.SimulateRequest, file, url string, opt fork.Options, f blocks.Fork, b runtime.Backend, gasCap uint64, stdout, stderr io.Writer) int {
+	failed := func(err error) int {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return exitFailed
+	}
+	cache, err := fork.Dial(ctx, url, opt)
+	if err != nil {
+		return failed(err)
+	}
+	defer cache.Close()
+	chain := runtime.ChainConfig(f)
+	if chain.ChainID, err = cache.ChainID(ctx); err != nil {
+		return failed(err)
+	}
+	block, err := cache.BlockContext(ctx, chain)
+	if err != nil {
+		return failed(err)
+	}
+	parent, err := cache.Header(ctx, cache.Block())
+	if err != nil {
+		return failed(err)
+	}
+	bundles, err := req.Bundles(block.GasLimit)
+	if err != nil {
+		return usageError(stderr, cmd, fmt.Errorf("%s: %w", file, err))
+	}
+	roots, err := cache.Roots(ctx)
+	if err != nil {
+		return failed(err)
+	}
+	results, _, err := sim.SimulateBlocks(ctx, cache.State(ctx), parent, block.GetHash, chain, f, runtime.Config{Backend: b, ChainID: chain.ChainID}, bundles, roots, gasCap)
+	if err != nil {
+		return failed(err)
+	}
+	printed := make([]map[string]any, len(results))
+	for k := range results {
+		printed[k] = results[k].Simulated(req.ReturnFullTransactions)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(printed); err != nil {
+		return failed(fmt.Errorf("writing the result: %w", err))
 	}
 	return exitOK
 }

@@ -86,6 +86,23 @@ func TestSimFork(t *testing.T) {
 	if len(got) != 1 || len(want) != 1 || render(got) != render(want) {
 		t.Fatalf("hyvmc sim:\n%s\neth_simulateV1:\n%s", stdout, render(want))
 	}
+	// And whole: the block as the node builds it, header and state root
+	// included.
+	var raw json.RawMessage
+	if err := client.CallContext(context.Background(), &raw, "eth_simulateV1", req, hexutil.EncodeBig(c.Head.Number)); err != nil {
+		t.Fatal(err)
+	}
+	canonical := func(b []byte) string {
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%v: %s", err, b)
+		}
+		out, _ := json.Marshal(v)
+		return string(out)
+	}
+	if a, b := canonical([]byte(stdout)), canonical(raw); a != b || !strings.Contains(b, `"stateRoot"`) {
+		t.Fatalf("hyvmc sim's blocks differ from the node's:\nhyvmc %s\nnode  %s", a, b)
+	}
 }
 
 // TestSimBadRequest runs malformed or unsupported request files: each is
