@@ -24,7 +24,9 @@ request ({"method": ..., "params": [...]}), sent --requests times (or for
 --clients, over HTTP. Prints, per request and client count, the requests
 served per second and the p50, p99 and maximum latency; a request that
 fails (a JSON-RPC error, a timeout) is counted and fails the run unless
---allow-errors. Compare hyvmc serve with the node it forks by running it
+--allow-errors. Each request file is first sent --warmup times,
+unmeasured, so that a server just started is measured warm, as a node
+that has been running is. Compare hyvmc serve with the node it forks by running it
 against both.
 
 Flags:
@@ -60,6 +62,7 @@ func loadCommand(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 10*time.Second, "a request's timeout")
 	allowErrors := fs.Bool("allow-errors", false, "do not fail the run when requests fail")
 	asJSON := fs.Bool("json", false, "print the results as JSON lines")
+	warmup := fs.Int("warmup", 1000, "requests per request file sent first, unmeasured, from the most clients, so that the endpoint is warm (translations, pools, heap)")
 	files, err := parseFlags(fs, args, loadUsage, stdout)
 	if err != nil {
 		return flagError(stderr, cmd, err)
@@ -92,6 +95,12 @@ func loadCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	failed := false
 	for _, r := range reqs {
+		if *warmup > 0 {
+			if _, err := loadRun(*url, r, slices.Max(clients), *warmup, *duration, *timeout); err != nil {
+				fmt.Fprintf(stderr, "%s: warming up: %v\n", cmd, err)
+				return exitFailed
+			}
+		}
 		for _, n := range clients {
 			res, err := loadRun(*url, r, n, *requests, *duration, *timeout)
 			if err != nil {
