@@ -237,17 +237,7 @@ func (r *Roots) fetchProofs(ctx context.Context, want []accountKeys) error {
 		}
 		batch[i] = rpc.BatchElem{Method: "eth_getProof", Args: []any{w.addr, keys, src.blockParam}, Result: &proofs[i]}
 	}
-	err := src.call(ctx, func(ctx context.Context) error {
-		if err := src.client.BatchCallContext(ctx, batch); err != nil {
-			return err
-		}
-		errs := make([]error, len(batch))
-		for i := range batch {
-			errs[i] = batch[i].Error
-		}
-		return errors.Join(errs...)
-	})
-	if err != nil {
+	if err := src.batch(ctx, batch); err != nil {
 		return &Error{What: fmt.Sprintf("proofs of %d accounts at block %s", len(want), src.block), Err: err}
 	}
 	for _, p := range proofs {

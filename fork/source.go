@@ -127,6 +127,21 @@ func (s *source) call(ctx context.Context, do func(context.Context) error) error
 	}
 }
 
+// batch sends batch as one round trip, with the timeout and retries, and
+// fails if any of its requests did.
+func (s *source) batch(ctx context.Context, batch []rpc.BatchElem) error {
+	return s.call(ctx, func(ctx context.Context) error {
+		if err := s.client.BatchCallContext(ctx, batch); err != nil {
+			return err
+		}
+		errs := make([]error, len(batch))
+		for i := range batch {
+			errs[i] = batch[i].Error
+		}
+		return errors.Join(errs...)
+	})
+}
+
 // proof is the part of eth_getProof's answer an account read needs.
 type proof struct {
 	Balance     *hexutil.Big   `json:"balance"`
@@ -143,13 +158,7 @@ func (s *source) account(ctx context.Context, addr common.Address) (*account, er
 		{Method: "eth_getProof", Args: []any{addr, []common.Hash{}, s.blockParam}, Result: &p},
 		{Method: "eth_getCode", Args: []any{addr, s.blockParam}, Result: &code},
 	}
-	err := s.call(ctx, func(ctx context.Context) error {
-		if err := s.client.BatchCallContext(ctx, batch); err != nil {
-			return err
-		}
-		return errors.Join(batch[0].Error, batch[1].Error)
-	})
-	if err != nil {
+	if err := s.batch(ctx, batch); err != nil {
 		return nil, &Error{What: "account " + addr.Hex() + " at block " + s.block, Err: err}
 	}
 	a := &account{nonce: uint64(p.Nonce), codeHash: p.CodeHash, code: code}
@@ -181,17 +190,7 @@ func (s *source) storage(ctx context.Context, addr common.Address, keys []common
 	for i, k := range keys {
 		batch[i] = rpc.BatchElem{Method: "eth_getStorageAt", Args: []any{addr, k, s.blockParam}, Result: &raw[i]}
 	}
-	err := s.call(ctx, func(ctx context.Context) error {
-		if err := s.client.BatchCallContext(ctx, batch); err != nil {
-			return err
-		}
-		errs := make([]error, len(batch))
-		for i := range batch {
-			errs[i] = batch[i].Error
-		}
-		return errors.Join(errs...)
-	})
-	if err != nil {
+	if err := s.batch(ctx, batch); err != nil {
 		return nil, &Error{What: fmt.Sprintf("%d storage slots of %v at block %s", len(keys), addr, s.block), Err: err}
 	}
 	out := make([]common.Hash, len(keys))

@@ -321,7 +321,7 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 			fresh.Hex():    map[string]any{"balance": (*hexutil.Big)(devchain.Ether(7)), "nonce": hexutil.Uint64(5)},
 			d.TokenA.Hex(): map[string]any{"state": map[string]any{devchain.BalanceSlot(fresh).Hex(): thousand}},
 			d.TokenB.Hex(): map[string]any{"stateDiff": map[string]any{devchain.BalanceSlot(fresh).Hex(): thousand}},
-			"0x00000000000000000000000000000000000c0de5": map[string]any{"code": hexutil.Bytes(common.FromHex("0x602a60005260206000f3"))},
+			"0x00000000000000000000000000000000000c0de5": map[string]any{"code": hexutil.Bytes(common.FromHex("0x4460005260206000f3"))}, // PREVRANDAO
 		}, "calls": []any{
 			call(d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", fresh)),
 			call(d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", c.Sender)),

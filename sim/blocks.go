@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -42,6 +43,9 @@ func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.F
 		block := prev.Block
 		block.BlockNumber = new(big.Int).Add(prev.Block.BlockNumber, big.NewInt(1))
 		block.Time = prev.Block.Time + blockInterval
+		if block.Random != nil {
+			block.Random = new(common.Hash) // the node's simulated blocks have no prevrandao unless overridden
+		}
 		if bundles[k].Validation && prev.Block.BaseFee != nil {
 			block.BaseFee = eip1559.CalcBaseFee(runtime.ChainConfig(fork), &types.Header{Number: prev.Block.BlockNumber,
 				GasLimit: prev.Block.GasLimit, GasUsed: prev.GasUsed, BaseFee: prev.Block.BaseFee})

@@ -24,7 +24,9 @@ func TestSimulateBlocks(t *testing.T) {
 	c := devchain.New(t)
 	cache := openFork(t, c, c.Head.Number.Uint64())
 	stranger, recipient, clock := common.HexToAddress("0x5742a9e4"), common.HexToAddress("0xbeef"), common.HexToAddress("0xc10c")
-	clockCode := hexutil.Bytes(common.FromHex("43600052426020526040" + "6000f3"))
+	// NUMBER, TIMESTAMP and PREVRANDAO (zero in a simulated block unless
+	// overridden), three words.
+	clockCode := hexutil.Bytes(common.FromHex("43600052" + "42602052" + "44604052" + "60606000f3"))
 	laterClock := hexutil.Bytes(common.FromHex("42600052" + "60206000f3")) // TIMESTAMP only
 	later := hexutil.Uint64(c.Head.Time + 1000)
 	read := sim.Call{From: stranger, To: &clock, Gas: 100_000}
