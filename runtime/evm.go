@@ -54,6 +54,11 @@ type Config struct {
 	// found there by code hash and fork runs instead of a translation,
 	// unless the EVM traces.
 	AOT *AOTRegistry
+	// Precompiles replaces the fork's precompiled contracts (PrecompileSet
+	// returns a copy to change): eth_call's and eth_simulateV1's state
+	// overrides move them (movePrecompileToAddress) or override them away.
+	// nil: the fork's.
+	Precompiles vm.PrecompiledContracts
 }
 
 // EVM executes messages against a state. An EVM is not safe for concurrent
@@ -107,6 +112,9 @@ func (e *EVM) Reset(block vm.BlockContext, statedb vm.StateDB, fork blocks.Fork,
 	}
 	e.rules = Rules(fork)
 	e.precompiles = precompileSets[fork]
+	if cfg.Precompiles != nil {
+		e.precompiles = cfg.Precompiles
+	}
 	e.cache = cfg.Cache
 	if e.cache == nil {
 		e.cache = NewCache(0)

@@ -4,6 +4,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
+	"maps"
 
 	"github.com/hyvm/hyvm/blocks"
 )
@@ -30,6 +31,12 @@ var precompileSets = func() map[blocks.Fork]vm.PrecompiledContracts {
 	}
 	return sets
 }()
+
+// PrecompileSet returns a copy of fork's precompiled contracts by address,
+// for Config.Precompiles.
+func PrecompileSet(fork blocks.Fork) vm.PrecompiledContracts {
+	return maps.Clone(precompileSets[fork])
+}
 
 // Precompiles returns the addresses of fork's precompiled contracts.
 func Precompiles(fork blocks.Fork) []common.Address {

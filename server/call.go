@@ -38,9 +38,10 @@ type callSpec struct {
 
 // prepared is a call ready to run: its state, block and message.
 type prepared struct {
-	st    *hyvmstate.Overlay
-	block vm.BlockContext
-	msg   *core.Message
+	st          *hyvmstate.Overlay
+	block       vm.BlockContext
+	msg         *core.Message
+	precompiles vm.PrecompiledContracts // the overrides', if they move any
 }
 
 // prepare builds what c runs on: a new overlay and block each time.
@@ -53,8 +54,9 @@ func (s *Server) prepare(ctx context.Context, c *callSpec) (*prepared, error) {
 		return nil, err
 	}
 	st := s.overlay(ctx)
+	var precompiles vm.PrecompiledContracts
 	if c.overrides != nil {
-		if err := c.overrides.Apply(st); err != nil {
+		if precompiles, err = c.overrides.Apply(st, s.cfg.Fork); err != nil {
 			s.release(st)
 			return nil, err
 		}
@@ -67,7 +69,7 @@ func (s *Server) prepare(ctx context.Context, c *callSpec) (*prepared, error) {
 	if msg.GasPrice.IsZero() {
 		block.BaseFee = new(big.Int)
 	}
-	return &prepared{st: st, block: block, msg: msg}, nil
+	return &prepared{st: st, block: block, msg: msg, precompiles: precompiles}, nil
 }
 
 // overlay returns an empty overlay over the forked state: from the pool
@@ -115,7 +117,7 @@ func (s *Server) run(ctx context.Context, p *prepared, tracer *tracing.Hooks) (r
 	defer contain(&err, "running a call")
 	ctx, cancel := s.request(ctx)
 	defer cancel()
-	cfg := runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache, Backend: s.cfg.Backend, AOT: s.cfg.AOT, Tracer: tracer}
+	cfg := runtime.Config{ChainID: s.chain.ChainID, Cache: s.cache, Backend: s.cfg.Backend, AOT: s.cfg.AOT, Tracer: tracer, Precompiles: p.precompiles}
 	// An EVM keeps its call frames (33 KB each) across Reset: a request
 	// takes one from the pool rather than allocating them again.
 	evm, _ := s.evms.Get().(*runtime.EVM)

@@ -328,6 +328,17 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 			call(common.HexToAddress("0xc0de5"), nil),
 		}},
 	}}
+	// The identity precompile moved away (and its address given code), in
+	// eth_simulateV1 and in eth_call.
+	identity, movedTo := common.BytesToAddress([]byte{4}), common.HexToAddress("0x4444")
+	moved := map[string]any{identity.Hex(): map[string]any{"movePrecompileToAddress": movedTo, "code": hexutil.Bytes(common.FromHex("0x602a60005260206000f3"))}}
+	overridden["blockStateCalls"] = append(overridden["blockStateCalls"].([]any), map[string]any{"stateOverrides": moved, "calls": []any{
+		call(movedTo, common.FromHex("0xdeadbeef")), call(identity, common.FromHex("0xdeadbeef")),
+	}})
+	for _, to := range []common.Address{movedTo, identity} {
+		args := callArgs(c.Sender, &to, common.FromHex("0xdeadbeef"), nil)
+		sameJSON(t, "eth_call of a moved precompile", answer(s.hyvm, "eth_call", args, s.block, moved), answer(s.node, "eth_call", args, s.block, moved))
+	}
 	want := answer(s.node, "eth_simulateV1", overridden, s.block)
 	if strings.HasPrefix(want, "error") {
 		t.Errorf("the node refused the overrides: %s", want)

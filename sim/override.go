@@ -1,10 +1,9 @@
 // Package sim runs simulations on a state: calls and bundles with the
 // state and block overrides go-ethereum's eth_call and eth_simulateV1
-// take. (In progress: state overrides.)
+// take, and the blocks eth_simulateV1 builds.
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math/big"
@@ -13,10 +12,13 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
+	"github.com/hyvm/hyvm/blocks"
 	"github.com/hyvm/hyvm/hyvmstate"
+	"github.com/hyvm/hyvm/runtime"
 )
 
 // StateOverride replaces parts of accounts for a simulation, in the JSON
@@ -30,34 +32,62 @@ type OverrideAccount struct {
 	Balance   *hexutil.Big                `json:"balance,omitempty"`
 	State     map[common.Hash]common.Hash `json:"state,omitempty"` // the whole storage: other slots read as zero
 	StateDiff map[common.Hash]common.Hash `json:"stateDiff,omitempty"`
-	// MovePrecompileTo moves a precompile elsewhere (eth_simulateV1);
-	// not supported yet.
+	// MovePrecompileTo moves the precompile at this address elsewhere
+	// (eth_simulateV1, eth_call): the address becomes an account like any
+	// other, which the override's other fields may then change.
 	MovePrecompileTo *common.Address `json:"movePrecompileToAddress,omitempty"`
 }
-
-// errUnsupported marks override fields hyvm does not apply yet.
-var errUnsupported = errors.New("not supported yet")
 
 // Apply writes the overrides into st, in address order, then settles them
 // as go-ethereum does (a Finalise under no fork's rules), so that they read
 // as if a transaction just before the simulation had made them: for
 // SSTORE's gas, an overridden slot's original value is the override.
 // Nothing is applied if an override is malformed or unsupported.
-func (so StateOverride) Apply(st *hyvmstate.Overlay) error { return so.apply(st, nil) }
+//
+// As go-ethereum's node, an override of a precompile's address makes it
+// an account like any other, and movePrecompileToAddress moves the
+// precompile elsewhere: Apply then returns the precompiled contracts the
+// run must use instead of fork's (runtime.Config.Precompiles); nil when
+// no override concerns them.
+func (so StateOverride) Apply(st *hyvmstate.Overlay, fork blocks.Fork) (vm.PrecompiledContracts, error) {
+	return so.apply(st, fork, nil)
+}
 
 // apply is Apply, handing settled, after each settlement, what it changed
 // (the accounts, and their overridden slots).
-func (so StateOverride) apply(st *hyvmstate.Overlay, settled func(touched map[common.Address][]common.Hash) error) error {
+func (so StateOverride) apply(st *hyvmstate.Overlay, fork blocks.Fork, settled func(touched map[common.Address][]common.Hash) error) (vm.PrecompiledContracts, error) {
 	addrs := slices.SortedFunc(maps.Keys(so), common.Address.Cmp)
+	var precompiles vm.PrecompiledContracts // a copy of fork's, once an override concerns one
 	for _, addr := range addrs {
 		a := so[addr]
 		switch {
 		case a.State != nil && a.StateDiff != nil:
-			return fmt.Errorf("sim: account %s has both 'state' and 'stateDiff'", addr.Hex())
-		case a.MovePrecompileTo != nil:
-			return fmt.Errorf("sim: account %s: movePrecompileToAddress: %w", addr.Hex(), errUnsupported)
+			return nil, fmt.Errorf("sim: account %s has both 'state' and 'stateDiff'", addr.Hex())
 		case a.Balance != nil && ((*big.Int)(a.Balance).Sign() < 0 || (*big.Int)(a.Balance).BitLen() > 256):
-			return fmt.Errorf("sim: account %s: balance %v out of range", addr.Hex(), a.Balance)
+			return nil, fmt.Errorf("sim: account %s: balance %v out of range", addr.Hex(), a.Balance)
+		}
+		if precompiles == nil && (a.MovePrecompileTo != nil || slices.Contains(runtime.Precompiles(fork), addr)) {
+			precompiles = runtime.PrecompileSet(fork)
+		}
+	}
+	if precompiles != nil {
+		// In the node's words (its override.Apply).
+		base := runtime.PrecompileSet(fork)
+		for _, addr := range addrs {
+			a := so[addr]
+			p, isPrecompile := base[addr]
+			if to := a.MovePrecompileTo; to != nil {
+				if !isPrecompile {
+					return nil, fmt.Errorf("account %s is not a precompile", addr.Hex())
+				}
+				if _, ok := so[*to]; ok {
+					return nil, fmt.Errorf("account %s is already overridden", to.Hex())
+				}
+				precompiles[*to] = p
+			}
+			if isPrecompile {
+				delete(precompiles, addr)
+			}
 		}
 	}
 	// Whole storage replaced: the account goes (its storage with it) and
@@ -82,7 +112,7 @@ func (so StateOverride) apply(st *hyvmstate.Overlay, settled func(touched map[co
 				gone[addr] = nil
 			}
 			if err := settled(gone); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for addr, k := range replaced {
@@ -113,7 +143,7 @@ func (so StateOverride) apply(st *hyvmstate.Overlay, settled func(touched map[co
 	}
 	st.Finalise(params.Rules{})
 	if settled == nil {
-		return nil
+		return precompiles, nil
 	}
 	touched := map[common.Address][]common.Hash{}
 	for _, addr := range addrs {
@@ -121,5 +151,5 @@ func (so StateOverride) apply(st *hyvmstate.Overlay, settled func(touched map[co
 		keys := slices.Collect(maps.Keys(a.StateDiff))
 		touched[addr] = append(keys, slices.Collect(maps.Keys(a.State))...)
 	}
-	return settled(touched)
+	return precompiles, settled(touched)
 }

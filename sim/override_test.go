@@ -78,7 +78,7 @@ func TestStateOverride(t *testing.T) {
 			var errs [2]error
 			for i, geth := range []bool{false, true} {
 				st := hyvmstate.New(cache.State(ctx))
-				if err := overrides.Apply(st); err != nil {
+				if _, err := overrides.Apply(st, blocks.Latest); err != nil {
 					t.Fatal(err)
 				}
 				block, err := cache.BlockContext(ctx, runtime.ChainConfig(blocks.Latest))
@@ -107,18 +107,20 @@ func TestStateOverride(t *testing.T) {
 	}
 }
 
-// TestStateOverrideRefused checks that overrides hyvm cannot apply yet, or
-// that contradict themselves, are errors that change nothing.
+// TestStateOverrideRefused checks that overrides that contradict
+// themselves, or move what is not a precompile or onto an overridden
+// account, are errors that change nothing.
 func TestStateOverrideRefused(t *testing.T) {
-	a, b := common.HexToAddress("0xa"), common.HexToAddress("0xb")
+	a, b := common.HexToAddress("0xa0"), common.HexToAddress("0xb0") // not precompiles
 	one := hexutil.Big(*big.NewInt(1))
 	for _, so := range []sim.StateOverride{
 		{a: {State: map[common.Hash]common.Hash{}, StateDiff: map[common.Hash]common.Hash{}}},
 		{a: {MovePrecompileTo: &b}},
 		{b: {Balance: &one}, a: {MovePrecompileTo: &b}},
+		{b: {Balance: &one}, common.BytesToAddress([]byte{1}): {MovePrecompileTo: &b}},
 	} {
 		st := hyvmstate.New(runtime.NewMemoryState())
-		err := so.Apply(st)
+		_, err := so.Apply(st, blocks.Latest)
 		if err == nil || st.GetBalance(b).Sign() != 0 {
 			t.Fatalf("%v: error %v, balance of b %v", so, err, st.GetBalance(b))
 		}
@@ -159,7 +161,7 @@ func TestBlockOverrides(t *testing.T) {
 				t.Fatal(err)
 			}
 			st := hyvmstate.New(cache.State(ctx))
-			if err := state.Apply(st); err != nil {
+			if _, err := state.Apply(st, blocks.Latest); err != nil {
 				t.Fatal(err)
 			}
 			block, err := cache.BlockContext(ctx, runtime.ChainConfig(blocks.Latest))
@@ -223,7 +225,7 @@ func TestBundleMatchesSimulateV1(t *testing.T) {
 // (core.ApplyMessage, Finalise after each) on an overlay of the fork.
 func gethBundle(t *testing.T, ctx context.Context, b *sim.Bundle, cache *fork.Cache, block vm.BlockContext) []*core.ExecutionResult {
 	st := hyvmstate.New(cache.State(ctx))
-	if err := b.StateOverrides.Apply(st); err != nil {
+	if _, err := b.StateOverrides.Apply(st, blocks.Latest); err != nil {
 		t.Fatal(err)
 	}
 	block.BaseFee = new(big.Int)

@@ -145,8 +145,12 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 			return b.roots.Step(ctx, params.Rules{}, touched, st)
 		}
 	}
-	if err := b.StateOverrides.apply(st, settled); err != nil {
+	precompiles, err := b.StateOverrides.apply(st, fork, settled)
+	if err != nil {
 		return nil, block, err
+	}
+	if precompiles != nil {
+		cfg.Precompiles = precompiles
 	}
 	if !b.Validation || block.BaseFee == nil {
 		block.BaseFee = new(big.Int) // no fees without validation
