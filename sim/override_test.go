@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"testing"
@@ -256,4 +257,21 @@ func logFields(logs []*types.Log) []string {
 		out = append(out, fmt.Sprintf("%v %v %x", l.Address, l.Topics, l.Data))
 	}
 	return out
+}
+
+// TestCallArgsRefuseUnsupported checks that a call giving a blob or
+// set-code transaction's fields is refused, not run without them.
+func TestCallArgsRefuseUnsupported(t *testing.T) {
+	for _, raw := range []string{
+		`{"from":"0x00000000000000000000000000000000000000aa","blobVersionedHashes":["0x0100000000000000000000000000000000000000000000000000000000000000"]}`,
+		`{"from":"0x00000000000000000000000000000000000000aa","authorizationList":[{"chainId":"0x1"}]}`,
+	} {
+		var a sim.CallArgs
+		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Call(100_000); err == nil {
+			t.Errorf("%s: accepted", raw)
+		}
+	}
 }
