@@ -14,7 +14,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/fork"
 	"github.com/hyvm/hyvm/internal/devchain"
@@ -299,6 +301,20 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 	// recipient), a beacon root, a prevrandao and withdrawals overridden;
 	// an EIP-1559 call, a legacy one with a gas price, a creation.
 	gwei := func(n int64) *hexutil.Big { return (*hexutil.Big)(new(big.Int).Mul(big.NewInt(n), big.NewInt(1e9))) }
+	// An EIP-7702 authority delegating to token A's code.
+	authorityKey, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	chainID, err := c.Client.ChainID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := types.SignSetCode(authorityKey, types.SetCodeAuthorization{ChainID: *uint256.MustFromBig(chainID), Address: d.TokenA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	authority := crypto.PubkeyToAddress(authorityKey.PublicKey)
 	validated := map[string]any{"validation": true, "blockStateCalls": []any{
 		map[string]any{"blockOverrides": map[string]any{"feeRecipient": common.HexToAddress("0xfee"), "prevRandao": common.HexToHash("0x1234"),
 			"beaconRoot": common.HexToHash("0xbeac"), "withdrawals": []any{map[string]any{"index": "0x0", "validatorIndex": "0x7",
@@ -311,6 +327,8 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 					"accessList": types.AccessList{{Address: d.TokenA, StorageKeys: []common.Hash{devchain.BalanceSlot(fresh)}}}}),
 				callArgs(c.Sender, &d.TokenA, devchain.Pack(t, d.TokenABI, "balanceOf", fresh), map[string]any{"maxFeePerGas": gwei(100),
 					"accessList": types.AccessList{{Address: d.TokenB, StorageKeys: []common.Hash{}}}}),
+				callArgs(c.Sender, &authority, devchain.Pack(t, d.TokenABI, "balanceOf", fresh), map[string]any{"maxFeePerGas": gwei(100),
+					"authorizationList": []types.SetCodeAuthorization{auth}}),
 			}},
 	}}
 	// State overrides of every kind go into the state roots: a balance, a
@@ -379,10 +397,14 @@ func TestServerSimulateMatchesNode(t *testing.T) {
 		t.Errorf("the node refused the validated request: %s", want)
 	}
 	sameJSON(t, "eth_simulateV1 with validation and overrides", answer(s.hyvm, "eth_simulateV1", validated, s.block), want)
+	delegated := callArgs(c.Sender, &authority, devchain.Pack(t, d.TokenABI, "balanceOf", fresh), map[string]any{"authorizationList": []types.SetCodeAuthorization{auth}})
+	for _, method := range []string{"eth_call", "eth_estimateGas"} {
+		sameJSON(t, method+" with an authorization", answer(s.hyvm, method, delegated, s.block), answer(s.node, method, delegated, s.block))
+	}
 	validated["returnFullTransactions"] = true
 	full := answer(s.node, "eth_simulateV1", validated, s.block)
-	if !strings.Contains(full, `"yParity"`) || !strings.Contains(full, `"type":"0x0"`) || !strings.Contains(full, `"type":"0x1"`) {
-		t.Errorf("the node's full transactions lack a typed, a legacy or an access-list one: %.300s", full)
+	if !strings.Contains(full, `"yParity"`) || !strings.Contains(full, `"type":"0x0"`) || !strings.Contains(full, `"type":"0x1"`) || !strings.Contains(full, `"type":"0x4"`) {
+		t.Errorf("the node's full transactions lack a typed, a legacy, an access-list or a set-code one: %.300s", full)
 	}
 	sameJSON(t, "eth_simulateV1 with full transactions", answer(s.hyvm, "eth_simulateV1", validated, s.block), full)
 	if calls := results[0][0].Calls; len(calls[0].Logs) != 1 || calls[0].Logs[0].Address != sim.EtherAddress || len(calls[1].Logs) != 0 || len(calls[2].Logs) != 1 {

@@ -274,6 +274,10 @@ func transactionsOf(b *Bundle, res []CallResult, h *types.Header, chain *params.
 		}
 		var data types.TxData
 		switch {
+		case c.AuthList != nil && c.To != nil:
+			data = &types.SetCodeTx{ChainID: uint256.MustFromBig(chain.ChainID), Nonce: r.nonce, GasTipCap: uint256.MustFromBig(big0(c.GasTipCap)),
+				GasFeeCap: uint256.MustFromBig(big0(c.GasFeeCap)), Gas: r.gas, To: *c.To, Value: uint256.MustFromBig(value), Data: c.Data,
+				AccessList: al, AuthList: c.AuthList}
 		case c.GasPrice != nil && c.AccessList != nil:
 			data = &types.AccessListTx{ChainID: chain.ChainID, Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value, Data: c.Data, AccessList: al}
 		case c.GasPrice != nil:
@@ -337,10 +341,12 @@ type rpcTransaction struct {
 	Type             hexutil.Uint64    `json:"type"`
 	Accesses         *types.AccessList `json:"accessList,omitempty"`
 	ChainID          *hexutil.Big      `json:"chainId,omitempty"`
-	V                *hexutil.Big      `json:"v"`
-	R                *hexutil.Big      `json:"r"`
-	S                *hexutil.Big      `json:"s"`
-	YParity          *hexutil.Uint64   `json:"yParity,omitempty"`
+	// AuthorizationList: a set-code transaction's.
+	AuthorizationList []types.SetCodeAuthorization `json:"authorizationList,omitempty"`
+	V                 *hexutil.Big                 `json:"v"`
+	R                 *hexutil.Big                 `json:"r"`
+	S                 *hexutil.Big                 `json:"s"`
+	YParity           *hexutil.Uint64              `json:"yParity,omitempty"`
 }
 
 // fullTransaction is tx, the index-th of b, sent by from, in full.
@@ -361,7 +367,8 @@ func (b *ChainBlock) fullTransaction(index int, tx *types.Transaction, from comm
 	al := tx.AccessList()
 	parity := hexutil.Uint64(v.Sign())
 	out.Accesses, out.ChainID, out.YParity = &al, (*hexutil.Big)(tx.ChainId()), &parity
-	if tx.Type() == types.DynamicFeeTxType {
+	out.AuthorizationList = tx.SetCodeAuthorizations()
+	if tx.Type() == types.DynamicFeeTxType || tx.Type() == types.SetCodeTxType {
 		out.GasFeeCap, out.GasTipCap = (*hexutil.Big)(tx.GasFeeCap()), (*hexutil.Big)(tx.GasTipCap())
 		price := new(big.Int).Add(tx.GasTipCap(), h.BaseFee) // paid: the tip above the base fee, up to the cap
 		if price.Cmp(tx.GasFeeCap()) > 0 {

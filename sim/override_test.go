@@ -259,12 +259,13 @@ func logFields(logs []*types.Log) []string {
 	return out
 }
 
-// TestCallArgsRefuseUnsupported checks that a call giving a blob or
-// set-code transaction's fields is refused, not run without them.
+// TestCallArgsRefuseUnsupported checks that a call giving a blob
+// transaction's fields is refused, not run without them, and so is a
+// set-code call that would create.
 func TestCallArgsRefuseUnsupported(t *testing.T) {
 	for _, raw := range []string{
 		`{"from":"0x00000000000000000000000000000000000000aa","blobVersionedHashes":["0x0100000000000000000000000000000000000000000000000000000000000000"]}`,
-		`{"from":"0x00000000000000000000000000000000000000aa","authorizationList":[{"chainId":"0x1"}]}`,
+		`{"from":"0x00000000000000000000000000000000000000aa","authorizationList":[{"chainId":"0x1","address":"0x00000000000000000000000000000000000000bb","nonce":"0x0","yParity":"0x0","r":"0x1","s":"0x1"}]}`,
 	} {
 		var a sim.CallArgs
 		if err := json.Unmarshal([]byte(raw), &a); err != nil {

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -9,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -27,17 +27,24 @@ type CallArgs struct {
 	MaxFeePerGas         *hexutil.Big      `json:"maxFeePerGas,omitempty"`
 	MaxPriorityFeePerGas *hexutil.Big      `json:"maxPriorityFeePerGas,omitempty"`
 	AccessList           *types.AccessList `json:"accessList,omitempty"`
-	// Blob and set-code transactions' fields, which hyvm's calls do not
-	// take yet: a call giving them is refused rather than run without.
-	BlobVersionedHashes []common.Hash     `json:"blobVersionedHashes,omitempty"`
-	AuthorizationList   []json.RawMessage `json:"authorizationList,omitempty"`
+	// EIP-7702 authorizations: the call is a set-code transaction's.
+	AuthorizationList []types.SetCodeAuthorization `json:"authorizationList,omitempty"`
+	// A blob transaction's hashes, which hyvm's calls do not take yet: a
+	// call giving them is refused rather than run without.
+	BlobVersionedHashes []common.Hash `json:"blobVersionedHashes,omitempty"`
 }
 
 // Call is a as a Call; defaultGas is its gas when a gives none.
 func (a *CallArgs) Call(defaultGas uint64) (Call, error) {
 	c := Call{From: a.From, To: a.To, Gas: defaultGas}
-	if a.BlobVersionedHashes != nil || a.AuthorizationList != nil {
-		return c, errors.New("blobVersionedHashes and authorizationList are not supported by hyvm's calls yet")
+	if a.BlobVersionedHashes != nil {
+		return c, errors.New("blobVersionedHashes are not supported by hyvm's calls yet")
+	}
+	if a.AuthorizationList != nil {
+		if a.To == nil {
+			return c, core.ErrSetCodeTxCreate
+		}
+		c.AuthList = a.AuthorizationList
 	}
 	switch {
 	case a.Input != nil:
@@ -94,6 +101,7 @@ func ArgsOf(c Call) CallArgs {
 		al := c.AccessList
 		a.AccessList = &al
 	}
+	a.AuthorizationList = c.AuthList
 	return a
 }
 
