@@ -2,13 +2,12 @@ package fork
 
 import (
 	"context"
-	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
-	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/hyvm/hyvm/runtime"
 )
 
 // BlockContext returns the block a call on the fork runs in, as eth_call
@@ -28,32 +27,12 @@ func (c *Cache) BlockContextAt(ctx context.Context, config *params.ChainConfig, 
 	if err != nil {
 		return vm.BlockContext{}, err
 	}
-	b := vm.BlockContext{
-		CanTransfer: core.CanTransfer,
-		Transfer:    core.Transfer,
-		GetHash: func(n uint64) common.Hash {
-			prev, err := c.Header(ctx, n)
-			if err != nil {
-				panic(err)
-			}
-			return prev.Hash()
-		},
-		Coinbase:    h.Coinbase,
-		BlockNumber: new(big.Int).Set(h.Number),
-		Time:        h.Time,
-		Difficulty:  new(big.Int).Set(h.Difficulty),
-		GasLimit:    h.GasLimit,
-		BlobBaseFee: new(big.Int),
+	getHash := func(n uint64) common.Hash {
+		prev, err := c.Header(ctx, n)
+		if err != nil {
+			panic(err)
+		}
+		return prev.Hash()
 	}
-	if h.BaseFee != nil {
-		b.BaseFee = new(big.Int).Set(h.BaseFee)
-	}
-	if h.ExcessBlobGas != nil {
-		b.BlobBaseFee = eip4844.CalcBlobFee(config, h)
-	}
-	if h.Difficulty.Sign() == 0 {
-		random := h.MixDigest
-		b.Random = &random
-	}
-	return b, nil
+	return runtime.HeaderContext(h, getHash, config), nil
 }

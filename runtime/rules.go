@@ -38,6 +38,12 @@ func PrecompileSet(fork blocks.Fork) vm.PrecompiledContracts {
 	return maps.Clone(precompileSets[fork])
 }
 
+// Precompile returns fork's precompiled contract at addr, if any.
+func Precompile(fork blocks.Fork, addr common.Address) (vm.PrecompiledContract, bool) {
+	p, ok := precompileSets[fork][addr]
+	return p, ok
+}
+
 // Precompiles returns the addresses of fork's precompiled contracts.
 func Precompiles(fork blocks.Fork) []common.Address {
 	return vm.ActivePrecompiles(Rules(fork))

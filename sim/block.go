@@ -5,6 +5,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 )
 
@@ -21,8 +22,8 @@ type BlockOverrides struct {
 	BlobBaseFee   *hexutil.Big    `json:"blobBaseFee,omitempty"`
 	// BeaconRoot and Withdrawals belong to eth_simulateV1's blocks; eth_call
 	// refuses them, and so does Apply.
-	BeaconRoot  *common.Hash `json:"beaconRoot,omitempty"`
-	Withdrawals *[]any       `json:"withdrawals,omitempty"`
+	BeaconRoot  *common.Hash       `json:"beaconRoot,omitempty"`
+	Withdrawals *types.Withdrawals `json:"withdrawals,omitempty"`
 }
 
 // Apply writes the overrides into b, as eth_call applies them to the block

@@ -3,11 +3,8 @@ package sim
 import (
 	"context"
 	"fmt"
-	"math/big"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
-	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 
@@ -20,49 +17,44 @@ import (
 // whose time is not overridden.
 const blockInterval = 12
 
-// Parent is the block simulated blocks follow: its context and the gas it
-// used, from which validation sets the next base fee (EIP-1559).
-type Parent struct {
-	Block   vm.BlockContext
-	GasUsed uint64
-}
-
 // Simulate runs bundles as consecutive blocks on one overlay over base, as
-// eth_simulateV1 runs its blockStateCalls after the block the state is at
-// (parent): each block sees what the blocks before it did and starts with
-// its own state overrides, and unless its block overrides say otherwise it
-// follows the block before it, one number higher and 12 seconds later,
-// with the base fee EIP-1559 sets after it (validation) or none. It
+// eth_simulateV1 runs its blockStateCalls after parent, the block the
+// state is at: each block sees what the blocks before it did, starts with
+// its own state overrides, and starts as SimulateBlocks starts it (one
+// number higher and 12 seconds later unless overridden, no prevrandao,
+// the base fee EIP-1559 sets after the block before with validation, else
+// none; skipped numbers filled with empty blocks). Unlike SimulateBlocks
+// it builds no blocks: no system calls, roots or hashes, so it needs no
+// witness of the state (an empty state, a fork whose endpoint has no
+// eth_getProof), and it refuses beacon-root and withdrawals overrides. It
 // returns each block (the context it ran in and its calls' results) and
 // the overlay with every block's effects.
-func Simulate(ctx context.Context, base vm.StateDB, parent Parent, fork blocks.Fork, cfg runtime.Config, bundles []Bundle) ([]BlockResult, *hyvmstate.Overlay, error) {
+func Simulate(ctx context.Context, base vm.StateDB, parent *types.Header, getHash vm.GetHashFunc, fork blocks.Fork, cfg runtime.Config, bundles []Bundle) ([]BlockResult, *hyvmstate.Overlay, error) {
+	bundles, err := fillGaps(parent.Number.Uint64(), bundles)
+	if err != nil {
+		return nil, nil, err
+	}
+	chain := runtime.ChainConfig(fork)
 	st := hyvmstate.New(base)
-	prev := parent
 	out := make([]BlockResult, len(bundles))
+	prev := parent
 	for k := range bundles {
-		block := prev.Block
-		block.BlockNumber = new(big.Int).Add(prev.Block.BlockNumber, big.NewInt(1))
-		block.Time = prev.Block.Time + blockInterval
-		if block.Random != nil {
-			block.Random = new(common.Hash) // the node's simulated blocks have no prevrandao unless overridden
+		b := bundles[k]
+		if o := b.BlockOverrides; o != nil && (o.BeaconRoot != nil || o.Withdrawals != nil) {
+			return nil, nil, fmt.Errorf("sim: block %d: beaconRoot and withdrawals need the blocks built (SimulateBlocks)", k)
 		}
-		if bundles[k].Validation && prev.Block.BaseFee != nil {
-			block.BaseFee = eip1559.CalcBaseFee(runtime.ChainConfig(fork), &types.Header{Number: prev.Block.BlockNumber,
-				GasLimit: prev.Block.GasLimit, GasUsed: prev.GasUsed, BaseFee: prev.Block.BaseFee})
-		}
-		res, ran, err := bundles[k].runOn(ctx, st, block, fork, cfg, nil)
+		header, block, err := startBlock(prev, &b, getHash, chain)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
 		}
-		if ran.BlockNumber.Cmp(prev.Block.BlockNumber) <= 0 || ran.Time <= prev.Block.Time {
-			return nil, nil, fmt.Errorf("sim: block %d: number %v and time %d must follow the block before (%v, %d)",
-				k, ran.BlockNumber, ran.Time, prev.Block.BlockNumber, prev.Block.Time)
+		res, _, err := b.runOn(ctx, st, block, fork, cfg, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
 		}
-		used := uint64(0)
 		for _, r := range res {
-			used += r.GasUsed
+			header.GasUsed += r.GasUsed
 		}
-		out[k], prev = BlockResult{Block: ran, Calls: res}, Parent{Block: ran, GasUsed: used}
+		out[k], prev = BlockResult{Block: block, Calls: res}, header
 	}
 	return out, st, nil
 }

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -11,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
 	"github.com/ethereum/go-ethereum/consensus/misc/eip4844"
-	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
@@ -71,21 +69,15 @@ func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, 
 	prev := parent
 	for k := range bundles {
 		b := bundles[k]
-		header, err := nextHeader(prev, b.BlockOverrides, b.Validation, chain)
+		withdrawals := types.Withdrawals{}
+		if o := b.BlockOverrides; o != nil && o.Withdrawals != nil {
+			withdrawals = *o.Withdrawals
+		}
+		header, block, err := startBlock(prev, &b, chainHash, chain)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
 		}
-		block := blockContext(header, chainHash, chain)
-		if o := b.BlockOverrides; o != nil && o.BlobBaseFee != nil {
-			block.BlobBaseFee = o.BlobBaseFee.ToInt()
-		}
-		withdrawals, err := b.BlockOverrides.withdrawals()
-		if err != nil {
-			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
-		}
-		// The block's own overrides are in its header; a call's block
-		// overrides take neither a beacon root nor withdrawals.
-		b.BlockOverrides, b.roots, b.budget = nil, roots, &budget
+		b.roots, b.budget = roots, &budget
 		var steps *blockSteps
 		res, _, err := b.runOn(ctx, st, block, fork, cfg, func(s *blockSteps) error {
 			steps = s
@@ -110,9 +102,6 @@ func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, 
 		for _, r := range receipts {
 			header.GasUsed += r.GasUsed
 		}
-		if chain.IsCancun(header.Number, header.Time) {
-			header.BlobGasUsed = new(uint64)
-		}
 		if header.Root, err = roots.Root(ctx, steps.rules); err != nil {
 			return nil, nil, fmt.Errorf("sim: block %d: %w", k, err)
 		}
@@ -124,9 +113,10 @@ func SimulateBlocks(ctx context.Context, base vm.StateDB, parent *types.Header, 
 		hash := assembled.Hash()
 		index := uint(0)
 		for i := range res {
+			txHash := txs[i].Hash()
 			for _, l := range res[i].Logs {
 				l.BlockHash, l.BlockNumber, l.BlockTimestamp = hash, header.Number.Uint64(), header.Time
-				l.TxHash, l.TxIndex, l.Index = txs[i].Hash(), uint(i), index
+				l.TxHash, l.TxIndex, l.Index = txHash, uint(i), index
 				index++
 			}
 		}
@@ -172,8 +162,26 @@ func fillGaps(parent uint64, bundles []Bundle) ([]Bundle, error) {
 	return out, nil
 }
 
+// startBlock is the start of b's block after prev, as eth_simulateV1
+// starts it: its header before the calls run and the context they run in
+// (its blob base fee overridden if b says so). It takes b's block
+// overrides into them: b's calls run with none left to apply.
+func startBlock(prev *types.Header, b *Bundle, getHash vm.GetHashFunc, chain *params.ChainConfig) (*types.Header, vm.BlockContext, error) {
+	header, err := nextHeader(prev, b.BlockOverrides, b.Validation, chain)
+	if err != nil {
+		return nil, vm.BlockContext{}, err
+	}
+	block := runtime.HeaderContext(header, getHash, chain)
+	if o := b.BlockOverrides; o != nil && o.BlobBaseFee != nil {
+		block.BlobBaseFee = o.BlobBaseFee.ToInt()
+	}
+	b.BlockOverrides = nil
+	return header, block, nil
+}
+
 // nextHeader is the header eth_simulateV1 starts a block after parent
-// with, before its transactions run.
+// with, before its transactions run; its number is parent's next
+// (fillGaps put any number override in order).
 func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain *params.ChainConfig) (*types.Header, error) {
 	h := &types.Header{ParentHash: parent.Hash(), UncleHash: types.EmptyUncleHash, Coinbase: parent.Coinbase,
 		Difficulty: new(big.Int), GasLimit: parent.GasLimit, Number: new(big.Int).Add(parent.Number, common.Big1),
@@ -183,9 +191,6 @@ func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain 
 		h.SlotNumber = &slot
 	}
 	if o != nil {
-		if o.Number != nil {
-			h.Number = o.Number.ToInt()
-		}
 		if o.Time != nil {
 			h.Time = uint64(*o.Time)
 		}
@@ -201,9 +206,6 @@ func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain 
 		if o.Difficulty != nil {
 			return nil, fmt.Errorf("a difficulty override after the merge")
 		}
-	}
-	if h.Number.Cmp(new(big.Int).Add(parent.Number, common.Big1)) != 0 {
-		return nil, fmt.Errorf("block number %v does not follow %v", h.Number, parent.Number) // fillGaps made sure it does
 	}
 	if h.Time <= parent.Time {
 		return nil, simError(codeBlockTimeInvalid, fmt.Sprintf("block timestamps must be in order: %d <= %d", h.Time, parent.Time))
@@ -222,6 +224,7 @@ func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain 
 			excess = eip4844.CalcExcessBlobGas(chain, parent, h.Time)
 		}
 		h.ExcessBlobGas = &excess
+		h.BlobGasUsed = new(uint64) // and so it stays: calls carry no blobs
 	}
 	if chain.IsLondon(h.Number) {
 		switch {
@@ -236,18 +239,6 @@ func nextHeader(parent *types.Header, o *BlockOverrides, validation bool, chain 
 	return h, nil
 }
 
-// blockContext is the context a block with header h runs in.
-func blockContext(h *types.Header, getHash vm.GetHashFunc, chain *params.ChainConfig) vm.BlockContext {
-	random := h.MixDigest
-	b := vm.BlockContext{CanTransfer: core.CanTransfer, Transfer: core.Transfer, GetHash: getHash, Coinbase: h.Coinbase,
-		GasLimit: h.GasLimit, BlockNumber: new(big.Int).Set(h.Number), Time: h.Time, Difficulty: new(big.Int).Set(h.Difficulty),
-		BaseFee: h.BaseFee, Random: &random}
-	if h.ExcessBlobGas != nil {
-		b.BlobBaseFee = eip4844.CalcBlobFee(chain, h)
-	}
-	return b
-}
-
 // transactionsOf makes the transactions and receipts of a simulated
 // block's calls as eth_simulateV1 makes them: the call's fields, its
 // nonce and gas as it ran, zero fees unless given, of the default type
@@ -256,18 +247,15 @@ func transactionsOf(b *Bundle, res []CallResult, h *types.Header, chain *params.
 	txs := make([]*types.Transaction, len(res))
 	receipts := make([]*types.Receipt, len(res))
 	cumulative := uint64(0)
+	orZero := func(v *uint256.Int) *uint256.Int {
+		if v == nil {
+			return new(uint256.Int)
+		}
+		return v
+	}
 	for i := range res {
 		c, r := &b.Calls[i], &res[i]
-		value := new(big.Int)
-		if c.Value != nil {
-			value = c.Value.ToBig()
-		}
-		big0 := func(v *uint256.Int) *big.Int {
-			if v == nil {
-				return new(big.Int)
-			}
-			return v.ToBig()
-		}
+		value := orZero(c.Value)
 		al := c.AccessList
 		if al == nil {
 			al = types.AccessList{}
@@ -275,16 +263,15 @@ func transactionsOf(b *Bundle, res []CallResult, h *types.Header, chain *params.
 		var data types.TxData
 		switch {
 		case c.AuthList != nil && c.To != nil:
-			data = &types.SetCodeTx{ChainID: uint256.MustFromBig(chain.ChainID), Nonce: r.nonce, GasTipCap: uint256.MustFromBig(big0(c.GasTipCap)),
-				GasFeeCap: uint256.MustFromBig(big0(c.GasFeeCap)), Gas: r.gas, To: *c.To, Value: uint256.MustFromBig(value), Data: c.Data,
-				AccessList: al, AuthList: c.AuthList}
+			data = &types.SetCodeTx{ChainID: uint256.MustFromBig(chain.ChainID), Nonce: r.nonce, GasTipCap: orZero(c.GasTipCap),
+				GasFeeCap: orZero(c.GasFeeCap), Gas: r.gas, To: *c.To, Value: value, Data: c.Data, AccessList: al, AuthList: c.AuthList}
 		case c.GasPrice != nil && c.AccessList != nil:
-			data = &types.AccessListTx{ChainID: chain.ChainID, Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value, Data: c.Data, AccessList: al}
+			data = &types.AccessListTx{ChainID: chain.ChainID, Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value.ToBig(), Data: c.Data, AccessList: al}
 		case c.GasPrice != nil:
-			data = &types.LegacyTx{Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value, Data: c.Data}
+			data = &types.LegacyTx{Nonce: r.nonce, GasPrice: c.GasPrice.ToBig(), Gas: r.gas, To: c.To, Value: value.ToBig(), Data: c.Data}
 		default:
-			data = &types.DynamicFeeTx{ChainID: chain.ChainID, Nonce: r.nonce, GasTipCap: big0(c.GasTipCap), GasFeeCap: big0(c.GasFeeCap),
-				Gas: r.gas, To: c.To, Value: value, Data: c.Data, AccessList: al}
+			data = &types.DynamicFeeTx{ChainID: chain.ChainID, Nonce: r.nonce, GasTipCap: orZero(c.GasTipCap).ToBig(), GasFeeCap: orZero(c.GasFeeCap).ToBig(),
+				Gas: r.gas, To: c.To, Value: value.ToBig(), Data: c.Data, AccessList: al}
 		}
 		txs[i] = types.NewTx(data)
 		cumulative += r.GasUsed
@@ -300,25 +287,6 @@ func transactionsOf(b *Bundle, res []CallResult, h *types.Header, chain *params.
 		receipts[i] = receipt
 	}
 	return txs, receipts
-}
-
-// withdrawals reads the withdrawals override (none without it).
-func (o *BlockOverrides) withdrawals() (types.Withdrawals, error) {
-	if o == nil || o.Withdrawals == nil {
-		return types.Withdrawals{}, nil
-	}
-	raw, err := json.Marshal(*o.Withdrawals)
-	if err != nil {
-		return nil, err
-	}
-	var w types.Withdrawals
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, fmt.Errorf("withdrawals: %w", err)
-	}
-	if w == nil {
-		w = types.Withdrawals{}
-	}
-	return w, nil
 }
 
 // rpcTransaction is a simulated transaction in full, in the shape (and
@@ -390,33 +358,29 @@ func (b *ChainBlock) Simulated(fullTx bool) map[string]any {
 		"gasUsed": hexutil.Uint64(h.GasUsed), "timestamp": hexutil.Uint64(h.Time), "transactionsRoot": h.TxHash,
 		"receiptsRoot": h.ReceiptHash, "size": hexutil.Uint64(b.Block.Size()), "uncles": []common.Hash{},
 	}
-	optional := map[string]any{}
 	if h.BaseFee != nil {
-		optional["baseFeePerGas"] = (*hexutil.Big)(h.BaseFee)
+		fields["baseFeePerGas"] = (*hexutil.Big)(h.BaseFee)
 	}
 	if h.WithdrawalsHash != nil {
-		optional["withdrawalsRoot"] = h.WithdrawalsHash
+		fields["withdrawalsRoot"] = h.WithdrawalsHash
 	}
 	if h.BlobGasUsed != nil {
-		optional["blobGasUsed"] = hexutil.Uint64(*h.BlobGasUsed)
+		fields["blobGasUsed"] = hexutil.Uint64(*h.BlobGasUsed)
 	}
 	if h.ExcessBlobGas != nil {
-		optional["excessBlobGas"] = hexutil.Uint64(*h.ExcessBlobGas)
+		fields["excessBlobGas"] = hexutil.Uint64(*h.ExcessBlobGas)
 	}
 	if h.ParentBeaconRoot != nil {
-		optional["parentBeaconBlockRoot"] = h.ParentBeaconRoot
+		fields["parentBeaconBlockRoot"] = h.ParentBeaconRoot
 	}
 	if h.RequestsHash != nil {
-		optional["requestsHash"] = h.RequestsHash
+		fields["requestsHash"] = h.RequestsHash
 	}
 	if h.SlotNumber != nil {
-		optional["slotNumber"] = hexutil.Uint64(*h.SlotNumber)
+		fields["slotNumber"] = hexutil.Uint64(*h.SlotNumber)
 	}
 	if w := b.Block.Withdrawals(); w != nil {
-		optional["withdrawals"] = w
-	}
-	for k, v := range optional {
-		fields[k] = v
+		fields["withdrawals"] = w
 	}
 	txs := make([]any, len(b.Block.Transactions()))
 	for i, tx := range b.Block.Transactions() {

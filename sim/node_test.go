@@ -80,7 +80,7 @@ func simulateLikeNode(t *testing.T, c *devchain.Chain, cache *fork.Cache, bundle
 	for i := range bundles {
 		bundles[i].Validation = validation
 	}
-	ran, _, err := sim.Simulate(ctx, cache.State(ctx), sim.Parent{Block: parent, GasUsed: c.Head.GasUsed}, blocks.Latest, runtime.Config{}, bundles)
+	ran, _, err := sim.Simulate(ctx, cache.State(ctx), c.Head, parent.GetHash, blocks.Latest, runtime.Config{}, bundles)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,16 +66,15 @@ func (so StateOverride) apply(st *hyvmstate.Overlay, fork blocks.Fork, settled f
 		case a.Balance != nil && ((*big.Int)(a.Balance).Sign() < 0 || (*big.Int)(a.Balance).BitLen() > 256):
 			return nil, fmt.Errorf("sim: account %s: balance %v out of range", addr.Hex(), a.Balance)
 		}
-		if precompiles == nil && (a.MovePrecompileTo != nil || slices.Contains(runtime.Precompiles(fork), addr)) {
+		if _, isPrecompile := runtime.Precompile(fork, addr); precompiles == nil && (a.MovePrecompileTo != nil || isPrecompile) {
 			precompiles = runtime.PrecompileSet(fork)
 		}
 	}
 	if precompiles != nil {
 		// In the node's words (its override.Apply).
-		base := runtime.PrecompileSet(fork)
 		for _, addr := range addrs {
 			a := so[addr]
-			p, isPrecompile := base[addr]
+			p, isPrecompile := runtime.Precompile(fork, addr)
 			if to := a.MovePrecompileTo; to != nil {
 				if !isPrecompile {
 					return nil, fmt.Errorf("account %s is not a precompile", addr.Hex())

@@ -166,9 +166,15 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		cfg.Cache = runtime.NewCache(0) // one for every call, traced or not
 	}
 	evm := runtime.NewEVM(block, st, fork, cfg)
-	steps := blockSteps{ctx: ctx, evm: evm, st: st, rules: rules, roots: b.roots}
+	// A block's steps are followed only for a block built (system calls,
+	// roots); a plain bundle finalises its calls itself and allocates
+	// nothing for it.
+	var steps *blockSteps
+	if pre != nil || b.roots != nil {
+		steps = &blockSteps{ctx: ctx, evm: evm, st: st, rules: rules, roots: b.roots}
+	}
 	if pre != nil {
-		if err := pre(&steps); err != nil {
+		if err := pre(steps); err != nil {
 			return nil, block, err
 		}
 	}
@@ -239,7 +245,9 @@ func (b *Bundle) runOn(ctx context.Context, st *hyvmstate.Overlay, block vm.Bloc
 		if b.StateDiff {
 			results[i].StateDiff = st.DiffSince(mark)
 		}
-		if err := steps.finalise(mark); err != nil {
+		if steps == nil {
+			st.Finalise(rules)
+		} else if err := steps.finalise(mark); err != nil {
 			return nil, block, fmt.Errorf("sim: call %d: %w", i, err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -80,7 +81,9 @@ func simCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, cmd, fmt.Errorf("%s: %w", positional[0], err))
 	}
-	results, _, err := sim.Simulate(ctx, base, sim.Parent{Block: block}, f, runtime.Config{Backend: b}, bundles)
+	parent := &types.Header{Number: block.BlockNumber, Time: block.Time, GasLimit: block.GasLimit, Coinbase: block.Coinbase,
+		BaseFee: block.BaseFee, Difficulty: block.Difficulty}
+	results, _, err := sim.Simulate(ctx, base, parent, block.GetHash, f, runtime.Config{Backend: b}, bundles)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitFailed
