@@ -17,13 +17,15 @@ import (
 // contract becomes one function whose blocks are labels in code order:
 // static jumps and fallthroughs are gotos, dynamic jumps one switch over
 // the JUMPDESTs; block entry charges gas and checks the stack as
-// Program.runBlocks does; moves, constants, PUSH/DUP/SWAP/POP and the
-// pure arithmetic, comparison and bitwise instructions are rendered over
-// the frame's stack words and the semantic core (coreAdd, ...); every
-// other instruction (memory, storage, hashing, environment, logs, calls,
-// and anything with a pre-step) calls the closure the closure backend made
-// of the same IR instruction (AOT.Op). The frame is the ABI: stack words,
-// gas and memory are where every tier keeps them.
+// Program.runBlocks does; moves, constants, PUSH/DUP/SWAP/POP, the pure
+// arithmetic, comparison and bitwise instructions and MLOAD/MSTORE are
+// rendered over the stack words, which a block keeps in Go locals while
+// it runs (aotgen_regs.go), and the semantic core (CoreDiv, ...); every
+// other instruction (storage, hashing, environment, logs, calls, and
+// anything with a pre-step) calls the closure the closure backend made of
+// the same IR instruction (AOT.Op). The frame is the ABI: stack words,
+// gas and memory are where every tier keeps them whenever a closure, a
+// core or the next block can see them.
 
 // AOTContract is a contract to generate Go for: a Go identifier to name it
 // by and its runtime code, or with Guest a HyVM guest template (a payload
@@ -403,33 +405,45 @@ func (r *aotRenderer) block(i int) {
 	if h.stackGrowth > 0 {
 		fmt.Fprintf(w, "if sp > %d {\nreturn x.StackOverflow()\n}\n", StackLimit-int(h.stackGrowth))
 	}
-	inFrame := false // whether f holds sp (after a closure) rather than the local
-	for k := range b.instrs {
-		in := &b.instrs[k]
-		if text, ok := r.inline(in, b); ok {
-			if inFrame {
-				fmt.Fprintf(w, "sp = f.AOTSP()\n")
-				inFrame = false
-			}
-			w.WriteString(text)
-			continue
-		}
-		if !inFrame {
-			fmt.Fprintf(w, "f.SetAOTSP(sp)\n")
-			inFrame = true
-		}
-		fmt.Fprintf(w, "if err := ops[%d][%d](f); err != nil { // %s at %d\nreturn nil, err\n}\n", i, k, in.op, in.pc)
-	}
-	if inFrame {
-		fmt.Fprintf(w, "sp = f.AOTSP()\n")
-	}
-	r.terminator(h)
+	// The body goes to its own buffer: the locals it uses are declared
+	// before it. A first rendering counts the slots' uses, which say
+	// which of them stay in the frame.
+	var dry bytes.Buffer
+	counted := newAOTRegs(&dry, nil)
+	r.blockBody(i, counted)
+	g := newAOTRegs(&dry, framedSlots(counted.uses))
+	dry.Reset()
+	r.blockBody(i, g)
+	w.WriteString(g.decls())
+	w.Write(dry.Bytes())
 	fmt.Fprintf(w, "}\n")
 }
 
-// terminator renders how block h ends.
-func (r *aotRenderer) terminator(h *blockHead) {
-	w := &r.out
+// blockBody renders block i's instructions and terminator, its slots in g.
+func (r *aotRenderer) blockBody(i int, g *aotRegs) {
+	b := &r.blocks[i]
+	body := g.w
+	for k := range b.instrs {
+		in := &b.instrs[k]
+		if r.inline(g, in, b) {
+			continue
+		}
+		g.sync()
+		fmt.Fprintf(body, "f.SetAOTSP(sp)\nif err := ops[%d][%d](f); err != nil { // %s at %d\nreturn nil, err\n}\n", i, k, in.op, in.pc)
+		if in.form == irStack { // it popped and pushed on the frame
+			info := in.op.Info()
+			if d := info.Pushes - info.Pops; d != 0 {
+				fmt.Fprintf(body, "sp = f.AOTSP()\n")
+				g.move(int32(d))
+			}
+		}
+	}
+	r.terminator(g, &b.blockHead)
+}
+
+// terminator renders how block h ends, its slots in g.
+func (r *aotRenderer) terminator(g *aotRegs, h *blockHead) {
+	w := g.w
 	jump := func() { // a taken jump, its destination popped if dynamic
 		fmt.Fprintf(w, "if f.Env.Abort.Load() {\nreturn x.Abort(f)\n}\n")
 		switch {
@@ -437,7 +451,7 @@ func (r *aotRenderer) terminator(h *blockHead) {
 			if r.guest {
 				fmt.Fprintf(w, "jumpi = %t\n", h.term == blocks.JumpI)
 			}
-			r.goJump()
+			r.goJump(w)
 		case r.guest:
 			// HyVM prices a jump by its outcome (guestJumpExtra), a bad
 			// one is revert(0, 0); one into PUSH data goes on in closures.
@@ -445,54 +459,69 @@ func (r *aotRenderer) terminator(h *blockHead) {
 				fmt.Fprintf(w, "if f.Gas < %d {\nreturn x.OutOfGas()\n}\nf.Gas -= %d\n", e, e)
 			}
 			if j, ok := r.staticTarget(h); ok {
-				r.goTo(j)
+				r.goTo(w, j)
 			} else if h.destOK {
 				fmt.Fprintf(w, "f.SetAOTSP(sp)\nreturn x.GuestEnter(f, %d)\n", h.dest)
 			} else {
 				fmt.Fprintf(w, "return x.Halt(f, blocks.Abort, 0)\n")
 			}
 		case h.destOK:
-			r.goTo(r.index[h.dest])
+			r.goTo(w, r.index[h.dest])
 		default:
 			fmt.Fprintf(w, "return x.InvalidJump(f)\n")
 		}
 	}
 	next := func() { // on to the block at h.end
 		if j, ok := r.index[h.end]; ok {
-			r.goTo(j)
+			r.goTo(w, j)
 		} else {
 			fmt.Fprintf(w, "return x.Halt(f, blocks.Stop, 0) // past the code's end\n")
 		}
 	}
+	nonZero := func(c [4]string) string { return fmt.Sprintf("%s|%s|%s|%s != 0", c[0], c[1], c[2], c[3]) }
 	switch h.term {
 	case blocks.Fallthrough:
+		g.exit(0)
 		next()
 	case blocks.Jump:
 		if !h.staticJump {
-			fmt.Fprintf(w, "dest = *translate.At(s, sp-1)\nsp--\n")
+			d := g.load(-1)
+			g.exit(1)
+			fmt.Fprintf(w, "dest = uint256.Int{%s, %s, %s, %s}\nsp--\n", d[0], d[1], d[2], d[3])
+		} else {
+			g.exit(0)
 		}
 		jump()
 	case blocks.JumpI:
 		switch {
 		case !h.staticJump:
-			fmt.Fprintf(w, "if w := translate.At(s, sp-2); w[0]|w[1]|w[2]|w[3] != 0 {\ndest = *translate.At(s, sp-1)\nsp -= 2\n")
+			d, c := g.load(-1), g.load(-2)
+			g.exit(2)
+			fmt.Fprintf(w, "if %s {\ndest = uint256.Int{%s, %s, %s, %s}\nsp -= 2\n", nonZero(c), d[0], d[1], d[2], d[3])
 			jump()
 			fmt.Fprintf(w, "}\nsp -= 2\n")
 		case h.cond == condPop:
-			fmt.Fprintf(w, "sp--\nif w := translate.At(s, sp); w[0]|w[1]|w[2]|w[3] != 0 {\n")
+			c := g.load(-1)
+			g.exit(1)
+			fmt.Fprintf(w, "sp--\nif %s {\n", nonZero(c))
 			jump()
 			fmt.Fprintf(w, "}\n")
 		case h.cond == condNonZero:
-			fmt.Fprintf(w, "if w := translate.At(s, sp%+d); w[0]|w[1]|w[2]|w[3] != 0 {\n", h.condSlot)
+			c := g.load(h.condSlot)
+			g.exit(0)
+			fmt.Fprintf(w, "if %s {\n", nonZero(c))
 			jump()
 			fmt.Fprintf(w, "}\n")
 		default: // condZero
-			fmt.Fprintf(w, "if w := translate.At(s, sp%+d); w[0]|w[1]|w[2]|w[3] == 0 {\n", h.condSlot)
+			c := g.load(h.condSlot)
+			g.exit(0)
+			fmt.Fprintf(w, "if %s|%s|%s|%s == 0 {\n", c[0], c[1], c[2], c[3])
 			jump()
 			fmt.Fprintf(w, "}\n")
 		}
 		next()
 	default:
+		g.exit(0)
 		fmt.Fprintf(w, "return x.Halt(f, blocks.%s, %#x)\n", termName(h.term), h.undefined)
 	}
 }
@@ -519,181 +548,257 @@ func termName(t blocks.Terminator) string {
 }
 
 // aotPure names the core of each pure instruction generated code calls
-// (those renderLimbs writes out are not here);
-// predicates store their truth with SetBool.
-var aotPure = map[blocks.Opcode]struct {
-	core      string
-	predicate bool
-}{
-	blocks.DIV: {"CoreDiv", false}, blocks.SDIV: {"CoreSdiv", false}, blocks.MOD: {"CoreMod", false},
-	blocks.SMOD: {"CoreSmod", false}, blocks.ADDMOD: {"CoreAddmod", false}, blocks.SIGNEXTEND: {"CoreSignextend", false},
-	blocks.SLT: {"CoreSlt", true}, blocks.SGT: {"CoreSgt", true}, blocks.BYTE: {"CoreByte", false},
-	blocks.SHL: {"CoreShl", false}, blocks.SHR: {"CoreShr", false}, blocks.SAR: {"CoreSar", false}, blocks.CLZ: {"CoreClz", false},
+// (those renderLimbs writes out are not here).
+var aotPure = map[blocks.Opcode]string{
+	blocks.DIV: "CoreDiv", blocks.SDIV: "CoreSdiv", blocks.MOD: "CoreMod",
+	blocks.SMOD: "CoreSmod", blocks.ADDMOD: "CoreAddmod", blocks.SIGNEXTEND: "CoreSignextend",
+	blocks.BYTE: "CoreByte", blocks.SHL: "CoreShl", blocks.SHR: "CoreShr", blocks.SAR: "CoreSar", blocks.CLZ: "CoreClz",
 }
 
-// inline renders in as Go, if it is rendered rather than called.
-func (r *aotRenderer) inline(in *irInstr, ir *irBlock) (string, bool) {
-	if in.pre != 0 {
-		return "", false
+// aotRenders reports whether generated code renders op's slot and
+// constant forms (the rest, and any instruction with a pre-step, call
+// their closure): written out over limbs, through a core, or special.
+func aotRenders(op blocks.Opcode) bool {
+	switch op {
+	case blocks.MLOAD, blocks.MSTORE, blocks.MSTORE8, blocks.MULMOD, blocks.EXP, blocks.CALLDATALOAD:
+		return true
 	}
-	slot := func(k int32) string { return fmt.Sprintf("translate.At(s, sp%+d)", k) }
+	return aotLimbOps[op] || aotPure[op] != ""
+}
+
+// inline renders in as Go, its slots in g, if it is rendered rather than
+// called.
+func (r *aotRenderer) inline(g *aotRegs, in *irInstr, ir *irBlock) bool {
+	if in.pre != 0 {
+		return false
+	}
+	w := g.w
 	switch in.form {
 	case irSetConst:
-		return fmt.Sprintf("*%s = %s\n", slot(in.dst), wordLit(&ir.consts[in.c])), true
+		w.WriteString(assign(g.def(in.dst), constOperand(&ir.consts[in.c]).l))
+		return true
 	case irMoves:
-		var b strings.Builder
 		m := ir.moveSets[in.c]
 		moves := ir.moves[m.lo:m.hi]
-		tmp := false
+		tmp := [4]string{"t0", "t1", "t2", "t3"}
 		for _, mv := range moves {
-			tmp = tmp || mv.dst == tmpSlot || mv.src == tmpSlot
-		}
-		if tmp {
-			b.WriteString("{\nvar t uint256.Int\n")
-		}
-		for _, mv := range moves {
-			dst, src := "&t", "&t"
-			if mv.dst != tmpSlot {
-				dst = slot(mv.dst)
+			if mv.dst == tmpSlot || mv.src == tmpSlot {
+				w.WriteString("{\nvar t0, t1, t2, t3 uint64\n")
+				break
 			}
+		}
+		for _, mv := range moves { // sequenced: each reads what the ones before left
+			dst, src := tmp, tmp
 			if mv.src != tmpSlot {
-				src = slot(mv.src)
+				src = g.load(mv.src)
 			}
-			b.WriteString(renderCopy(dst, src))
+			if mv.dst != tmpSlot {
+				dst = g.def(mv.dst)
+			}
+			w.WriteString(assign(dst, src))
 		}
-		if tmp {
-			b.WriteString("}\n")
+		for _, mv := range moves {
+			if mv.dst == tmpSlot || mv.src == tmpSlot {
+				w.WriteString("}\n")
+				break
+			}
 		}
 		for _, cm := range ir.constMoves[m.clo:m.chi] {
-			fmt.Fprintf(&b, "*%s = %s\n", slot(cm.dst), wordLit(&cm.c))
+			w.WriteString(assign(g.def(cm.dst), constOperand(&cm.c).l))
 		}
 		if in.dst != 0 {
-			fmt.Fprintf(&b, "sp += %d\n", in.dst)
+			fmt.Fprintf(w, "sp += %d\n", in.dst)
+			g.move(in.dst)
 		}
-		return b.String(), true
+		return true
 	case irSlots, irConst:
-		if text, ok := r.special(in, ir); ok {
-			return text, true
+		if !aotRenders(in.op) {
+			return false
 		}
 		// The operands in pop order: slots, and the constant of an
-		// irConst at ci.
+		// irConst at ci. A rendering loads them (need) or makes the
+		// frame's words exact (toFrame) before it names its result.
 		ops := make([]aotOperand, in.op.Info().Pops)
 		nx := 0
 		for i := range ops {
 			if in.form == irConst && i == int(in.ci) {
-				ops[i] = aotOperand{c: &ir.consts[in.c]}
+				ops[i] = constOperand(&ir.consts[in.c])
 				continue
 			}
-			ops[i] = aotOperand{slot: slot(in.src[nx])}
+			ops[i] = aotOperand{l: g.names(in.src[nx] + g.spOff), k: in.src[nx]}
 			nx++
 		}
-		if text, ok := renderLimbs(in.op, slot(in.dst), ops); ok {
-			return text, true
-		}
-		pure, ok := aotPure[in.op]
-		if !ok {
-			return "", false
-		}
-		args := make([]string, len(ops))
-		for i, o := range ops {
-			if o.slot == "" {
-				args[i] = "&" + r.constant(o.c)
-			} else {
-				args[i] = o.slot
+		if in.form == irConst {
+			if text, ok := r.constSpecial(g, in, ir, ops); ok {
+				w.WriteString(text)
+				return true
 			}
 		}
-		if pure.predicate {
-			return fmt.Sprintf("translate.SetBool(%s, translate.%s(%s))\n", slot(in.dst), pure.core, strings.Join(args, ", ")), true
-		}
-		return fmt.Sprintf("translate.%s(%s, %s)\n", pure.core, slot(in.dst), strings.Join(args, ", ")), true
+		w.WriteString(r.special(g, in, ops))
+		return true
 	case irStack:
-		switch op := in.op; {
-		case op == blocks.PUSH0 || op.IsPush():
-			return fmt.Sprintf("*translate.At(s, sp) = %s\nsp++\n", wordLit(&ir.consts[in.c])), true
-		case op >= blocks.DUP1 && op <= blocks.DUP16:
-			return renderCopy("translate.At(s, sp)", fmt.Sprintf("translate.At(s, sp-%d)", op-blocks.DUP1+1)) + "sp++\n", true
-		case op >= blocks.SWAP1 && op <= blocks.SWAP16:
-			return renderSwap("translate.At(s, sp-1)", fmt.Sprintf("translate.At(s, sp-%d)", op-blocks.SWAP1+2)), true
-		case op == blocks.POP:
-			return "sp--\n", true
-		case op == blocks.JUMPDEST:
-			return "", true
+		if in.op == blocks.JUMPDEST {
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
-// special renders the instructions whose slot or constant form is not
-// their core over the operands: the memory instructions (the cores that
-// take the frame) and the strength reductions of constForm, in its terms.
-func (r *aotRenderer) special(in *irInstr, ir *irBlock) (string, bool) {
-	slot := func(k int32) string { return fmt.Sprintf("translate.At(s, sp%+d)", k) }
-	fail := "; err != nil {\nreturn nil, err\n}\n"
-	if in.form == irSlots {
-		switch in.op {
-		case blocks.MLOAD:
-			return fmt.Sprintf("{\no, z := %s, %s\nif m := f.Mem.Data(); o[1]|o[2]|o[3] == 0 && len(m) >= 32 && o[0] <= uint64(len(m)-32) {\n%s} else if err := x.Mload(f, z, o)%s}\n",
-				slot(in.src[0]), slot(in.dst), loadWord("m[o[0]:]"), fail), true
-		case blocks.MSTORE:
-			return fmt.Sprintf("{\no, v := %s, %s\nif m := f.Mem.Data(); o[1]|o[2]|o[3] == 0 && len(m) >= 32 && o[0] <= uint64(len(m)-32) && !f.AOTWatched(o[0]) {\n%s} else if err := x.Mstore(f, o, v)%s}\n",
-				slot(in.src[0]), slot(in.src[1]), storeWord("m[o[0]:]"), fail), true
-		case blocks.MSTORE8:
-			return fmt.Sprintf("if err := x.Mstore8(f, %s, %s)%s", slot(in.src[0]), slot(in.src[1]), fail), true
-		case blocks.MULMOD:
-			return fmt.Sprintf("x.Mulmod(f, %s, %s, %s, %s)\n", slot(in.dst), slot(in.src[0]), slot(in.src[1]), slot(in.src[2])), true
-		case blocks.EXP:
-			return fmt.Sprintf("if err := x.Exp(f, %s, %s, %s)%s", slot(in.dst), slot(in.src[0]), slot(in.src[1]), fail), true
-		case blocks.CALLDATALOAD:
-			return fmt.Sprintf("x.CallDataLoad(f, %s, %s)\n", slot(in.dst), slot(in.src[0])), true
-		}
-		return "", false
+// frameCore renders a call of a core, a format taking the words'
+// pointers (the result's first), over the frame's words: the slots among
+// the operands are stored first if stale, and the result is the frame's
+// word thereafter. Calls clobber every register, so locals would be
+// stored around them anyway; a constant operand is its package variable,
+// which no core writes.
+func (r *aotRenderer) frameCore(g *aotRegs, call string, dst int32, result bool, ops []aotOperand) string {
+	args := make([]string, 0, len(ops)+1)
+	if result {
+		args = append(args, fmt.Sprintf("translate.At(s, sp%+d)", dst))
 	}
+	for _, o := range ops {
+		if o.c != nil {
+			args = append(args, "&"+r.constant(o.c))
+			continue
+		}
+		g.storeSlot(o.k)
+		args = append(args, fmt.Sprintf("translate.At(s, sp%+d)", o.k))
+	}
+	if result {
+		g.clobber(dst)
+	}
+	return fmt.Sprintf(call, strings.Join(args, ", "))
+}
+
+// slowCore renders a call of a core, a format taking the words'
+// pointers one by one (the result's first), over the frame's words, for the slow
+// paths of memory access: they leave the slots' state as the fast paths
+// do, so the operands' locals are copied to their words (which is
+// harmless: a word whose locals are held is not read) and the result's
+// word read back into the locals dst. Copies on the Go stack instead
+// would each take a slot of a frame no call shares (blake2b_huff's grew
+// to 34 KB and ran 1.6x slower).
+func (r *aotRenderer) slowCore(g *aotRegs, call string, dst int32, result [4]string, ops []aotOperand) string {
+	var b strings.Builder
+	b.WriteString("{\n")
+	args := make([]string, 0, len(ops)+1)
+	if result[0] != "" {
+		args = append(args, fmt.Sprintf("translate.At(s, sp%+d)", dst))
+	}
+	for _, o := range ops {
+		if o.c != nil {
+			args = append(args, "&"+r.constant(o.c))
+			continue
+		}
+		if !g.framed[o.k+g.spOff] {
+			fmt.Fprintf(&b, "*translate.At(s, sp%+d) = uint256.Int{%s, %s, %s, %s}\n", o.k, o.l[0], o.l[1], o.l[2], o.l[3])
+		}
+		args = append(args, fmt.Sprintf("translate.At(s, sp%+d)", o.k))
+	}
+	anys := make([]any, len(args))
+	for i, a := range args {
+		anys[i] = a
+	}
+	fmt.Fprintf(&b, call, anys...)
+	if result[0] != "" {
+		w := fmt.Sprintf("translate.At(s, sp%+d)", dst)
+		b.WriteString(assign(result, [4]string{w + "[0]", w + "[1]", w + "[2]", w + "[3]"}))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// special renders in over its operands ops: written out over limbs, the
+// memory access in place where memory covers the word, the others through
+// their cores.
+func (r *aotRenderer) special(g *aotRegs, in *irInstr, ops []aotOperand) string {
+	fail := "; err != nil {\nreturn nil, err\n}\n"
+	switch in.op {
+	case blocks.MLOAD:
+		g.need(ops)
+		o, z := ops[0].l, g.def(in.dst)
+		return fmt.Sprintf("if m := f.Mem.Data(); %s|%s|%s == 0 && len(m) >= 32 && %s <= uint64(len(m)-32) {\n%s} else %s",
+			o[1], o[2], o[3], o[0], loadWord(z, fmt.Sprintf("m[%s:]", o[0])), r.slowCore(g, "if err := x.Mload(f, %s, %s)"+fail, in.dst, z, ops))
+	case blocks.MSTORE:
+		g.need(ops)
+		o, v := ops[0].l, ops[1].l
+		return fmt.Sprintf("if m := f.Mem.Data(); %s|%s|%s == 0 && len(m) >= 32 && %s <= uint64(len(m)-32) && !f.AOTWatched(%s) {\n%s} else %s",
+			o[1], o[2], o[3], o[0], o[0], storeWord(v, fmt.Sprintf("m[%s:]", o[0])), r.slowCore(g, "if err := x.Mstore(f, %s, %s)"+fail, 0, [4]string{}, ops))
+	case blocks.MSTORE8:
+		return r.frameCore(g, "if err := x.Mstore8(f, %s)"+fail, 0, false, ops)
+	case blocks.MULMOD:
+		return r.frameCore(g, "x.Mulmod(f, %s)\n", in.dst, true, ops)
+	case blocks.EXP:
+		return r.frameCore(g, "if err := x.Exp(f, %s)"+fail, in.dst, true, ops)
+	case blocks.CALLDATALOAD:
+		return r.frameCore(g, "x.CallDataLoad(f, %s)\n", in.dst, true, ops)
+	}
+	if aotLimbOps[in.op] {
+		g.need(ops)
+		text, _ := renderLimbs(in.op, g.def(in.dst), ops)
+		return text
+	}
+	return r.frameCore(g, fmt.Sprintf("translate.%s(%%s)\n", aotPure[in.op]), in.dst, true, ops)
+}
+
+// constSpecial renders the constant forms special does not: memory at a
+// constant offset and the strength reductions of constForm.
+func (r *aotRenderer) constSpecial(g *aotRegs, in *irInstr, ir *irBlock, ops []aotOperand) (string, bool) {
+	fail := "; err != nil {\nreturn nil, err\n}\n"
 	c := &ir.consts[in.c]
-	src, dst := slot(in.src[0]), slot(in.dst)
+	var src [4]string
+	if len(ops) > 1 {
+		src = ops[1-in.ci].l
+	}
 	switch in.op {
 	case blocks.MLOAD: // the offset constant (memOffsetOK: the builder checked)
-		o := c.Uint64()
-		return fmt.Sprintf("{\nz := %s\nif m := f.Mem.Data(); len(m) >= %d {\n%s} else if err := x.MloadAt(f, %d, &%s, z)%s}\n",
-			dst, o+32, loadWord(fmt.Sprintf("m[%d:]", o)), o, r.constant(c), fail), true
+		o, z := c.Uint64(), g.def(in.dst)
+		return fmt.Sprintf("if m := f.Mem.Data(); len(m) >= %d {\n%s} else %s",
+			o+32, loadWord(z, fmt.Sprintf("m[%d:]", o)), r.slowCore(g, fmt.Sprintf("if err := x.MloadAt(f, %d, %%[2]s, %%[1]s)", o)+fail, in.dst, z, ops)), true
 	case blocks.MSTORE:
 		if in.ci == 0 && memOffsetOK(c) {
 			o := c.Uint64()
-			return fmt.Sprintf("{\nv := %s\nif m := f.Mem.Data(); len(m) >= %d && !f.AOTWatched(%d) {\n%s} else if err := x.MstoreAt(f, %d, &%s, v)%s}\n",
-				src, o+32, o, storeWord(fmt.Sprintf("m[%d:]", o)), o, r.constant(c), fail), true
+			g.need(ops)
+			return fmt.Sprintf("if m := f.Mem.Data(); len(m) >= %d && !f.AOTWatched(%d) {\n%s} else %s",
+				o+32, o, storeWord(src, fmt.Sprintf("m[%d:]", o)), r.slowCore(g, fmt.Sprintf("if err := x.MstoreAt(f, %d, %%s, %%s)", o)+fail, 0, [4]string{}, ops)), true
 		}
 	case blocks.MUL:
 		if k, ok := powerOfTwo(c); ok {
-			return renderShift(dst, src, k, true), true
+			g.need(ops)
+			return renderShift(g.def(in.dst), src, k, true), true
 		}
 	case blocks.DIV:
 		if k, ok := powerOfTwo(c); ok && in.ci == 1 {
-			return renderShift(dst, src, k, false), true
+			g.need(ops)
+			return renderShift(g.def(in.dst), src, k, false), true
 		}
 	case blocks.MOD:
 		if _, ok := powerOfTwo(c); ok && in.ci == 1 {
+			g.need(ops)
 			mask := new(uint256.Int).SubUint64(c, 1)
-			return renderLimbs(blocks.AND, dst, []aotOperand{{slot: src}, {c: mask}})
+			return renderLimbs(blocks.AND, g.def(in.dst), []aotOperand{ops[0], constOperand(mask)})
 		}
 	case blocks.SHL, blocks.SHR:
 		if in.ci == 0 {
 			if !c.LtUint64(256) {
-				return fmt.Sprintf("*%s = uint256.Int{}\n", dst), true
+				return assign(g.def(in.dst), [4]string{"0", "0", "0", "0"}), true
 			}
-			return renderShift(dst, src, uint(c.Uint64()), in.op == blocks.SHL), true
+			g.need(ops)
+			return renderShift(g.def(in.dst), src, uint(c.Uint64()), in.op == blocks.SHL), true
 		}
 	}
 	return "", false
 }
 
-// loadWord sets z to the memory word at the slice expression mem (which
-// covers it: the caller checked).
-func loadWord(mem string) string {
-	return fmt.Sprintf("p := (*[32]byte)(%s)\nz[0], z[1], z[2], z[3] = translate.LoadBE(p, 3), translate.LoadBE(p, 2), translate.LoadBE(p, 1), translate.LoadBE(p, 0)\n", mem)
+// loadWord assigns the memory word at the slice expression mem (which
+// covers it: the caller checked) to the locals z.
+func loadWord(z [4]string, mem string) string {
+	return fmt.Sprintf("p := (*[32]byte)(%s)\n%s", mem, assign(z, [4]string{"translate.LoadBE(p, 3)", "translate.LoadBE(p, 2)", "translate.LoadBE(p, 1)", "translate.LoadBE(p, 0)"}))
 }
 
-// storeWord stores v as the memory word at the slice expression mem.
-func storeWord(mem string) string {
-	return fmt.Sprintf("p := (*[32]byte)(%s)\ntranslate.StoreBE(p, 0, v[3])\ntranslate.StoreBE(p, 1, v[2])\ntranslate.StoreBE(p, 2, v[1])\ntranslate.StoreBE(p, 3, v[0])\n", mem)
+// storeWord stores the locals v as the memory word at the slice
+// expression mem.
+func storeWord(v [4]string, mem string) string {
+	return fmt.Sprintf("p := (*[32]byte)(%s)\ntranslate.StoreBE(p, 0, %s)\ntranslate.StoreBE(p, 1, %s)\ntranslate.StoreBE(p, 2, %s)\ntranslate.StoreBE(p, 3, %s)\n", mem, v[3], v[2], v[1], v[0])
 }
 
 // constant returns the name of the package constant holding c.

@@ -149,24 +149,24 @@ func (r *aotRenderer) successors(h *blockHead) []int {
 
 // goTo renders going on at block j: a goto within the function (part),
 // otherwise a return to the dispatch.
-func (r *aotRenderer) goTo(j int) {
+func (r *aotRenderer) goTo(w *bytes.Buffer, j int) {
 	s := r.split
 	if s == nil || s.part[j] == s.cur {
 		if s != nil {
 			s.used[j] = true
 		}
-		fmt.Fprintf(&r.out, "goto b%d\n", r.blocks[j].start)
+		fmt.Fprintf(w, "goto b%d\n", r.blocks[j].start)
 		return
 	}
-	fmt.Fprintf(&r.out, "f.SetAOTSP(sp)\nreturn x.Next(f, %d)\n", s.entry[j])
+	fmt.Fprintf(w, "f.SetAOTSP(sp)\nreturn x.Next(f, %d)\n", s.entry[j])
 }
 
 // goJump renders a taken dynamic jump, its destination in dest.
-func (r *aotRenderer) goJump() {
+func (r *aotRenderer) goJump(w *bytes.Buffer) {
 	if r.split != nil {
 		r.split.jumps[r.split.cur] = true
 	}
-	fmt.Fprintf(&r.out, "goto jump\n")
+	fmt.Fprintf(w, "goto jump\n")
 }
 
 // renderSplit returns the contract's function dispatching between its
