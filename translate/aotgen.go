@@ -737,6 +737,14 @@ func (r *aotRenderer) special(g *aotRegs, in *irInstr, ops []aotOperand) string 
 		text, _ := renderLimbs(in.op, g.def(in.dst), ops)
 		return text
 	}
+	if in.op == blocks.ADDMOD {
+		g.need(ops)
+		return r.renderAddmod(g, in.dst, g.def(in.dst), ops, "translate.CoreAddmod(%s, %s, %s, %s)\n")
+	}
+	if aotDivOps[in.op] {
+		g.need(ops)
+		return r.renderDiv(g, in.op, in.dst, g.def(in.dst), ops, fmt.Sprintf("translate.%s(%%s, %%s, %%s)\n", aotPure[in.op]))
+	}
 	return r.frameCore(g, fmt.Sprintf("translate.%s(%%s)\n", aotPure[in.op]), in.dst, true, ops)
 }
 

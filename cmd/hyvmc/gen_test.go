@@ -90,6 +90,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 
@@ -141,11 +142,28 @@ func main() {
 		}
 		return rng.Uint64()
 	}
+	// Words of one limb sign-extended, and the signed division's edges
+	// (-2^63 by -1 and 1, signs mixed), for the one-limb fast paths.
+	word := func(input []byte, i int, v int64) {
+		for j := range 3 {
+			binary.BigEndian.PutUint64(input[32*i+8*j:], uint64(v>>63))
+		}
+		binary.BigEndian.PutUint64(input[32*i+24:], uint64(v))
+	}
+	edges := [][2]int64{{math.MinInt64, -1}, {math.MinInt64, 1}, {-7, 2}, {7, -2}, {-7, -2}, {0, -1}, {-1, math.MinInt64}, {5, 0}, {-5, 0}}
 	differ := 0
-	for range 300 {
+	for n := range 300 {
 		input := make([]byte, 64)
 		for i := range 8 {
 			binary.BigEndian.PutUint64(input[8*i:], limb())
+		}
+		switch {
+		case n < len(edges):
+			word(input, 0, edges[n][0])
+			word(input, 1, edges[n][1])
+		case n%3 == 0:
+			word(input, 0, int64(rng.Uint64())>>rng.IntN(64))
+			word(input, 1, int64(rng.Uint64())>>rng.IntN(64))
 		}
 		a, ga, ea, fa := call(reg, arith, input)
 		b, gb, eb, _ := call(nil, arith, input)
@@ -235,7 +253,7 @@ func arithCode() string {
 		"7f" + strings.Repeat("00", 8) + strings.Repeat("ff", 8) + strings.Repeat("12", 16),
 		"6008", "6010", "6020", "6003", "6040", "6064", "60c8", "6081", "61ffff",
 	}
-	for _, op := range []string{"01", "02", "03", "16", "17", "18", "14", "10", "11", "04", "06", "1b", "1c"} {
+	for _, op := range []string{"01", "02", "03", "16", "17", "18", "14", "10", "11", "04", "06", "1b", "1c", "05", "07", "12", "13", "1a", "1d", "0b"} {
 		b.WriteString(bw + a + op) // op(a, b): a on top
 		store()
 		b.WriteString(a + bw + op) // op(b, a)
@@ -247,8 +265,12 @@ func arithCode() string {
 			store()
 		}
 	}
-	for _, op := range []string{"08", "09"} { // ADDMOD, MULMOD: (a, b, m) with m = b, a constant, a^b
+	for _, op := range []string{"08", "09"} { // ADDMOD, MULMOD: (a, b, m) with m = b, a constant, a^b, 2^64, 2^255
 		b.WriteString(bw + bw + a + op)
+		store()
+		b.WriteString("68010000000000000000" + a + a + "18" + "17" + bw + a + op) // 2^64 | a^a: 2^64 computed
+		store()
+		b.WriteString("7f80" + strings.Repeat("00", 31) + bw + a + op)
 		store()
 		b.WriteString(consts[1] + bw + a + op)
 		store()
