@@ -716,13 +716,13 @@ func (r *aotRenderer) special(g *aotRegs, in *irInstr, ops []aotOperand) string 
 	case blocks.MLOAD:
 		g.need(ops)
 		o, z := ops[0].l, g.def(in.dst)
-		return fmt.Sprintf("if m := f.Mem.Data(); %s|%s|%s == 0 && len(m) >= 32 && %s <= uint64(len(m)-32) {\n%s} else %s",
-			o[1], o[2], o[3], o[0], loadWord(z, fmt.Sprintf("m[%s:]", o[0])), r.slowCore(g, "if err := x.Mload(f, %s, %s)"+fail, in.dst, z, ops))
+		return fmt.Sprintf("if m := f.Mem.Data(); %slen(m) >= 32 && %s <= uint64(len(m)-32) {\n%s} else %s",
+			highZero(ops[0]), o[0], loadWord(z, fmt.Sprintf("m[%s:]", o[0])), r.slowCore(g, "if err := x.Mload(f, %s, %s)"+fail, in.dst, z, ops))
 	case blocks.MSTORE:
 		g.need(ops)
 		o, v := ops[0].l, ops[1].l
-		return fmt.Sprintf("if m := f.Mem.Data(); %s|%s|%s == 0 && len(m) >= 32 && %s <= uint64(len(m)-32) && !f.AOTWatched(%s) {\n%s} else %s",
-			o[1], o[2], o[3], o[0], o[0], storeWord(v, fmt.Sprintf("m[%s:]", o[0])), r.slowCore(g, "if err := x.Mstore(f, %s, %s)"+fail, 0, [4]string{}, ops))
+		return fmt.Sprintf("if m := f.Mem.Data(); %slen(m) >= 32 && %s <= uint64(len(m)-32) && !f.AOTWatched(%s) {\n%s} else %s",
+			highZero(ops[0]), o[0], o[0], storeWord(v, fmt.Sprintf("m[%s:]", o[0])), r.slowCore(g, "if err := x.Mstore(f, %s, %s)"+fail, 0, [4]string{}, ops))
 	case blocks.MSTORE8:
 		return r.frameCore(g, "if err := x.Mstore8(f, %s)"+fail, 0, false, ops)
 	case blocks.MULMOD:
@@ -795,6 +795,19 @@ func (r *aotRenderer) constSpecial(g *aotRegs, in *irInstr, ir *irBlock, ops []a
 		}
 	}
 	return "", false
+}
+
+// highZero is the condition, followed by &&, that an offset o fits one
+// limb: none for a constant that does (staticcheck flags a constant
+// condition), false for one that does not.
+func highZero(o aotOperand) string {
+	switch {
+	case o.c == nil:
+		return fmt.Sprintf("%s|%s|%s == 0 && ", o.l[1], o.l[2], o.l[3])
+	case o.c[1]|o.c[2]|o.c[3] == 0:
+		return ""
+	}
+	return "false && "
 }
 
 // loadWord assigns the memory word at the slice expression mem (which
