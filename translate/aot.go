@@ -103,8 +103,8 @@ func (f *Frame) AOTWatched(o uint64) bool {
 	return o < w.hi && o+32 > w.lo
 }
 
-// Mulmod (aot_mulmod.go), Exp and CallDataLoad are the slot forms' cores,
-// called directly.
+// Mulmod, Exp and CallDataLoad are the slot forms' cores, called directly.
+func (x *AOT) Mulmod(f *Frame, z, a, b, m *uint256.Int) { coreMulmod(f, z, a, b, m) }
 func (x *AOT) Exp(f *Frame, z, base, exponent *uint256.Int) error {
 	return coreExp(f, z, base, exponent)
 }

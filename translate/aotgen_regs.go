@@ -78,15 +78,20 @@ func (g *aotRegs) use(e int32) *aotUse {
 // never emitted unless load or def registered the slot, so that decls
 // declares them).
 func (g *aotRegs) names(e int32) [4]string {
-	if g.framed[e] { // the frame's limbs, addressable
-		k := e - g.spOff
-		return [4]string{fmt.Sprintf("translate.At(s, sp%+d)[0]", k), fmt.Sprintf("translate.At(s, sp%+d)[1]", k), fmt.Sprintf("translate.At(s, sp%+d)[2]", k), fmt.Sprintf("translate.At(s, sp%+d)[3]", k)}
+	format, arg := "%s_%d", ""
+	switch {
+	case g.framed[e]: // the frame's limbs, addressable
+		format, arg = "%s[%d]", fmt.Sprintf("translate.At(s, sp%+d)", e-g.spOff)
+	case e < 0:
+		arg = fmt.Sprintf("m%d", -e)
+	default:
+		arg = fmt.Sprintf("p%d", e)
 	}
-	p := "p"
-	if e < 0 {
-		p, e = "m", -e
+	var n [4]string
+	for i := range n {
+		n[i] = fmt.Sprintf(format, arg, i)
 	}
-	return [4]string{fmt.Sprintf("%s%d_0", p, e), fmt.Sprintf("%s%d_1", p, e), fmt.Sprintf("%s%d_2", p, e), fmt.Sprintf("%s%d_3", p, e)}
+	return n
 }
 
 func (g *aotRegs) reg(e int32) *aotReg {
