@@ -133,12 +133,11 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, 
 	return r.run(ctx, st, c, guest, cache)
 }
 
-// flushRun writes a run's changes from ov into st: into the transaction
-// st has open (ov joined it), or as a transaction of their own, with the
-// run's logs, finalised. If st fails on the way, what was written is
-// reverted (unless st fails inside its own Finalise, after which nothing
-// can be) and the run is an error.
-func flushRun(ov *hyvmstate.Overlay, inTx bool, rules params.Rules, st vm.StateDB, logs []*types.Log) (err error) {
+// flushRun writes a run's changes from ov into st as a transaction of
+// their own, with the run's logs, finalised. If st fails on the way, what
+// was written is reverted (unless st fails inside its own Finalise, after
+// which nothing can be) and the run is an error.
+func flushRun(ov *hyvmstate.Overlay, rules params.Rules, st vm.StateDB, logs []*types.Log) (err error) {
 	snap := st.Snapshot()
 	defer func() {
 		if p := recover(); p != nil {
@@ -149,14 +148,22 @@ func flushRun(ov *hyvmstate.Overlay, inTx bool, rules params.Rules, st vm.StateD
 			err = runtime.InternalError(p, "writing the run's changes")
 		}
 	}()
-	if inTx {
-		ov.Merge() // the logs included
-		return nil
-	}
 	for _, l := range logs {
 		st.AddLog(l)
 	}
 	ov.Flush(rules)
+	return nil
+}
+
+// commitRun writes the storage a run in the caller's transaction changed
+// into it; st failing on the way is an error (which reverts the run).
+func commitRun(sc *hyvmstate.SlotCache) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = runtime.InternalError(p, "writing the run's storage")
+		}
+	}()
+	sc.Commit()
 	return nil
 }
 
@@ -174,8 +181,9 @@ type Runner struct {
 	rec   recorder
 	cache *runtime.Cache // for runs without Context.Cache
 	deps  [1]runtime.HyVMContract
-	host  common.Address     // the run's Host, for Prepare
-	ov    *hyvmstate.Overlay // the state runs work on
+	host  common.Address       // the run's Host, for Prepare
+	ov    *hyvmstate.Overlay   // the state runs as their own transaction work on
+	sc    *hyvmstate.SlotCache // the storage of runs in the caller's transaction
 }
 
 // NewRunner returns a Runner.
@@ -203,9 +211,16 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	case c.Depth < 0 || c.Depth > runtime.MaxCallDepth:
 		return nil, fmt.Errorf("hyvm: depth %d out of range [0, %d]", c.Depth, runtime.MaxCallDepth)
 	}
+	undo := -1     // in the caller's transaction: st's snapshot from before the run
 	defer func() { // a state that fails outside the guest's frame
 		if p := recover(); p != nil {
 			res, err = nil, runtime.InternalError(p, "outside the guest's frame")
+		}
+		if err != nil && undo >= 0 {
+			func() {
+				defer func() { _ = recover() }() // st failing: nothing more can be done
+				st.RevertToSnapshot(undo)
+			}()
 		}
 		if r.evm != nil {
 			r.evm.Idle() // between runs the Runner keeps nothing of this one
@@ -223,24 +238,37 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		dep = Reference
 	}
 	rules := runtime.Rules(fork)
-	// The run works on an overlay of st, written into st when it ends:
-	// go-ethereum's StateDB costs several times more per access (journal
-	// entries, maps of objects) than hyvmstate's flat overlay, which the
-	// run leaves behind whole or not at all. In a transaction the caller
-	// has open, the overlay continues it and its changes become the
-	// transaction's (journaled in st, so a snapshot of st reverts them).
-	if r.ov == nil {
-		r.ov = hyvmstate.New(nil)
-	}
+	var work vm.StateDB
 	if c.InTransaction {
-		r.ov.Join(st)
+		// In a transaction the caller has open, the run works on st itself
+		// but for storage, which a SlotCache keeps until the run ends:
+		// accounts, logs and the access list go to st as they change
+		// (journaled there, so a snapshot of st reverts them), while a
+		// storage loop's writes cost a record each, not go-ethereum's
+		// journal entry and map writes. Until the run has ended, st is
+		// reverted to how it was on any error.
+		if r.sc == nil {
+			r.sc = hyvmstate.NewSlotCache()
+		}
+		r.sc.Begin(st)
+		defer r.sc.Release()
+		work = r.sc
+		undo = st.Snapshot()
 	} else {
+		// As its own transaction, the run works on an overlay of st,
+		// written into st when it ends: go-ethereum's StateDB costs several
+		// times more per access (journal entries, maps of objects) than
+		// hyvmstate's flat overlay, which the run leaves behind whole or
+		// not at all.
+		if r.ov == nil {
+			r.ov = hyvmstate.New(nil)
+		}
 		r.ov.Reset(st)
+		defer r.ov.Release()
+		work = r.ov
 	}
-	work := r.ov
-	defer r.ov.Release()
-	// The EVM runs on the overlay itself unless a diff is recorded: the
-	// recorder's forwarding costs a call per state access.
+	// The EVM runs on the run's state itself unless a diff is recorded:
+	// the recorder's forwarding costs a call per state access.
 	var sdb vm.StateDB = work
 	rec := &r.rec
 	if c.StateDiff {
@@ -283,11 +311,20 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	if res.ReturnData == nil {
 		res.ReturnData = []byte{}
 	}
-	if res.Success {
-		res.Logs = r.ov.Logs() // before they are written to st
-	}
-	if err := flushRun(r.ov, c.InTransaction, rules, st, res.Logs); err != nil {
-		return nil, err
+	if c.InTransaction {
+		if res.Success {
+			res.Logs = r.sc.Logs()
+		}
+		if err := commitRun(r.sc); err != nil {
+			return nil, err
+		}
+	} else {
+		if res.Success {
+			res.Logs = r.ov.Logs() // before they are written to st
+		}
+		if err := flushRun(r.ov, rules, st, res.Logs); err != nil {
+			return nil, err
+		}
 	}
 	if c.StateDiff {
 		res.StateDiff = rec.diff(st)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -43,26 +44,33 @@ func TestRunCancelLatency(t *testing.T) {
 		{"straight-line keccak", bytes.Repeat(common.FromHex("62100000"+"5f"+"20"+"50"), 65536/6)},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			st := newState(t)
-			root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
-			ctx, cancel := context.WithCancel(context.Background())
-			var at time.Time
-			timer := time.AfterFunc(20*time.Millisecond, func() { at = time.Now(); cancel() })
-			defer timer.Stop()
-			res, err := hyvm.Run(ctx, st, guestContext(1<<62), tt.guest)
-			latency := time.Since(at)
-			if !errors.Is(err, runtime.ErrAborted) || res != nil {
-				t.Fatalf("Run = %+v, %v; want ErrAborted", res, err)
-			}
-			t.Logf("returned %v after the cancellation", latency)
-			if latency > 500*time.Millisecond {
-				t.Errorf("returned %v after the cancellation", latency)
-			}
-			if got := st.IntermediateRoot(runtime.Rules(blocks.Prague)); got != root {
-				t.Errorf("state root changed by an aborted run")
-			}
-		})
+		for _, inTx := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/InTransaction=%v", tt.name, inTx), func(t *testing.T) {
+				st := newState(t)
+				root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
+				ctx, cancel := context.WithCancel(context.Background())
+				var at time.Time
+				timer := time.AfterFunc(20*time.Millisecond, func() { at = time.Now(); cancel() })
+				defer timer.Stop()
+				c := guestContext(1 << 62)
+				c.InTransaction = inTx
+				res, err := hyvm.Run(ctx, st, c, tt.guest)
+				latency := time.Since(at)
+				if !errors.Is(err, runtime.ErrAborted) || res != nil {
+					t.Fatalf("Run = %+v, %v; want ErrAborted", res, err)
+				}
+				t.Logf("returned %v after the cancellation", latency)
+				if latency > 500*time.Millisecond {
+					t.Errorf("returned %v after the cancellation", latency)
+				}
+				if st.AddressInAccessList(hyvm.Reference.Address) {
+					t.Errorf("access list changed by an aborted run")
+				}
+				if got := st.IntermediateRoot(runtime.Rules(blocks.Prague)); got != root {
+					t.Errorf("state root changed by an aborted run")
+				}
+			})
+		}
 	}
 }
 
@@ -116,40 +124,49 @@ func TestRunRefusesBadArguments(t *testing.T) {
 
 // TestRunStateFaults runs a guest that writes storage, moves value and
 // logs through hyvm.Run over a state failing at its N-th call, for every N
-// the run makes: each fault is runtime.ErrInternal and the state is left
-// as it was — whether the fault hits while the guest runs (on the overlay,
-// which is then dropped) or while its changes are written into the state
-// (reverted). Without a fault the run's logs reach the state's
-// transaction, as they would have through go-ethereum.
+// the run makes, as its own transaction and inside one the caller has
+// open: each fault is runtime.ErrInternal and the state is left as it was
+// — whether the fault hits while the guest runs (on the overlay, which is
+// then dropped, or on the caller's transaction, which is reverted) or
+// while its changes are written into the state (reverted), the access list
+// included. Without a fault the run's logs reach the state's transaction,
+// as they would have through go-ethereum.
 func TestRunStateFaults(t *testing.T) {
 	// sstore(1, 7); log1(0, 0, topic 0xaa); call(gas, owner, 1 wei, 0, 0, 0, 0); stop
 	guest := common.FromHex("6007600155" + "60aa60006000a1" + "6000600060006000600173" + owner.Hex()[2:] + "5af1" + "00")
-	count := faultstate.Wrap(newState(t), 0)
-	res, err := hyvm.Run(context.Background(), count, guestContext(1_000_000), guest)
-	if err != nil || !res.Success || len(res.Logs) != 1 {
-		t.Fatalf("fault-free run: %+v, %v", res, err)
-	}
-	calls := count.Calls
-	if calls < 10 {
-		t.Fatalf("the run made %d state calls", calls)
-	}
-	st := newState(t)
-	if _, err := hyvm.Run(context.Background(), st, guestContext(1_000_000), guest); err != nil || len(st.Logs()) != 1 {
-		t.Fatalf("the state holds %d logs after the run (%v), want 1", len(st.Logs()), err)
-	}
-	for n := 1; n <= calls; n++ {
+	for _, inTx := range []bool{false, true} {
+		c := guestContext(1_000_000)
+		c.InTransaction = inTx
+		count := faultstate.Wrap(newState(t), 0)
+		res, err := hyvm.Run(context.Background(), count, c, guest)
+		if err != nil || !res.Success || len(res.Logs) != 1 {
+			t.Fatalf("InTransaction %v: fault-free run: %+v, %v", inTx, res, err)
+		}
+		calls := count.Calls
+		if calls < 10 {
+			t.Fatalf("InTransaction %v: the run made %d state calls", inTx, calls)
+		}
 		st := newState(t)
-		root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
-		faulty := faultstate.Wrap(st, n)
-		res, err := hyvm.Run(context.Background(), faulty, guestContext(1_000_000), guest)
-		if !faulty.Fired { // the run is the fault-free one up to call n
-			t.Fatalf("the fault at call %d of %d never fired", n, calls)
+		if _, err := hyvm.Run(context.Background(), st, c, guest); err != nil || len(st.Logs()) != 1 {
+			t.Fatalf("InTransaction %v: the state holds %d logs after the run (%v), want 1", inTx, len(st.Logs()), err)
 		}
-		if !errors.Is(err, runtime.ErrInternal) || res != nil {
-			t.Fatalf("fault at call %d of %d: %+v, %v; want ErrInternal", n, calls, res, err)
-		}
-		if got := st.IntermediateRoot(runtime.Rules(blocks.Prague)); got != root || len(st.Logs()) != 0 {
-			t.Fatalf("fault at call %d of %d left the state changed (root %v, was %v; %d logs)", n, calls, got, root, len(st.Logs()))
+		for n := 1; n <= calls; n++ {
+			st := newState(t)
+			root := st.IntermediateRoot(runtime.Rules(blocks.Prague))
+			faulty := faultstate.Wrap(st, n)
+			res, err := hyvm.Run(context.Background(), faulty, c, guest)
+			if !faulty.Fired { // the run is the fault-free one up to call n
+				t.Fatalf("InTransaction %v: the fault at call %d of %d never fired", inTx, n, calls)
+			}
+			if !errors.Is(err, runtime.ErrInternal) || res != nil {
+				t.Fatalf("InTransaction %v: fault at call %d of %d: %+v, %v; want ErrInternal", inTx, n, calls, res, err)
+			}
+			if st.AddressInAccessList(owner) || st.AddressInAccessList(hyvm.Reference.Address) || st.GetRefund() != 0 {
+				t.Fatalf("InTransaction %v: fault at call %d of %d left the access list or refund changed", inTx, n, calls)
+			}
+			if got := st.IntermediateRoot(runtime.Rules(blocks.Prague)); got != root || len(st.Logs()) != 0 {
+				t.Fatalf("InTransaction %v: fault at call %d of %d left the state changed (root %v, was %v; %d logs)", inTx, n, calls, got, root, len(st.Logs()))
+			}
 		}
 	}
 }
