@@ -41,6 +41,8 @@ type SlotCache struct {
 	journal []slotChange
 	revs    []slotRevision // by Snapshot id
 	logs    []*types.Log   // every log added since Begin
+
+	accts []cachedAccount // accounts read (slotcache_accounts.go)
 }
 
 // cachedSlot is a SlotCache's record of one slot. Its fields hold no
@@ -103,6 +105,7 @@ func (c *SlotCache) forget() {
 	c.n, c.lastOK = 0, false
 	c.journal = c.journal[:0]
 	c.revs = c.revs[:0]
+	c.forgetAccounts()
 }
 
 // Commit writes the slots written since Begin into the backing state, as
@@ -125,6 +128,7 @@ func (c *SlotCache) Commit() {
 // them now). c must Begin again before further use.
 func (c *SlotCache) Release() {
 	c.StateDB = nil
+	c.forgetAccounts()
 	clear(c.logs)
 	c.logs = c.logs[:0]
 }
@@ -252,6 +256,9 @@ func (c *SlotCache) AddSlotToAccessList(addr common.Address, key common.Hash) {
 	}
 	c.StateDB.AddSlotToAccessList(addr, key)
 	c.warm(i)
+	if a := c.account(&addr); a != nil {
+		a.flags |= acctWarm // the slot's address too
+	}
 }
 
 // warm marks record i in the access list, journaled: a revert past the
@@ -266,6 +273,10 @@ func (c *SlotCache) warm(i uint32) {
 // starts with its own storage: the slots cached for addr are read again,
 // and values written to them and not yet passed on are dropped.
 func (c *SlotCache) CreateAccount(addr common.Address) {
+	if a := c.account(&addr); a != nil {
+		a.flags &^= acctCode // the new account's code is empty
+		a.code = nil
+	}
 	for i := range c.n {
 		if s := c.at(i); s.flags&(slotLoaded|slotExists) != 0 && eq.Address(&s.addr, &addr) {
 			c.save(i, s)
@@ -296,6 +307,7 @@ func (c *SlotCache) RevertToSnapshot(id int) {
 	}
 	r := c.revs[id]
 	c.StateDB.RevertToSnapshot(r.backing)
+	c.forgetAccounts() // the revert may have undone any fact remembered
 	for j := len(c.journal) - 1; j >= r.journal; j-- {
 		ch := &c.journal[j]
 		c.at(ch.rec).cachedState = ch.prev
