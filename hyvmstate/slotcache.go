@@ -42,7 +42,8 @@ type SlotCache struct {
 	revs    []slotRevision // by Snapshot id
 	logs    []*types.Log   // every log added since Begin
 
-	accts []cachedAccount // accounts read (slotcache_accounts.go)
+	accts    []cachedAccount // accounts read (slotcache_accounts.go)
+	lastAcct int             // the index in accts asked about last
 }
 
 // cachedSlot is a SlotCache's record of one slot. Its fields hold no

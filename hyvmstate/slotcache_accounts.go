@@ -40,16 +40,23 @@ const (
 // account returns the remembered record of addr, made if there is room;
 // nil if there is none.
 func (c *SlotCache) account(addr *common.Address) *cachedAccount {
+	// The account asked about last first: a call asks about its callee
+	// several times in a row.
+	if i := c.lastAcct; i < len(c.accts) && eq.Address(&c.accts[i].addr, addr) {
+		return &c.accts[i]
+	}
 	for i := range c.accts {
 		if a := &c.accts[i]; eq.Address(&a.addr, addr) {
+			c.lastAcct = i
 			return a
 		}
 	}
 	if len(c.accts) == maxCachedAccounts {
 		return nil
 	}
+	c.lastAcct = len(c.accts)
 	c.accts = append(c.accts, cachedAccount{addr: *addr})
-	return &c.accts[len(c.accts)-1]
+	return &c.accts[c.lastAcct]
 }
 
 // forgetAccounts drops every remembered account.
