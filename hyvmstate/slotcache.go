@@ -44,6 +44,7 @@ type SlotCache struct {
 
 	accts    []cachedAccount // accounts read (slotcache_accounts.go)
 	lastAcct int             // the index in accts asked about last
+	overlaid []overlaidCode  // code served over the backing state's (OverlayCode)
 }
 
 // cachedSlot is a SlotCache's record of one slot. Its fields hold no
@@ -98,6 +99,8 @@ func (c *SlotCache) Begin(backing vm.StateDB) {
 	c.forget()
 	clear(c.logs)
 	c.logs = c.logs[:0]
+	clear(c.overlaid)
+	c.overlaid = c.overlaid[:0]
 }
 
 // forget drops every record, change and snapshot.
@@ -130,6 +133,8 @@ func (c *SlotCache) Commit() {
 func (c *SlotCache) Release() {
 	c.StateDB = nil
 	c.forgetAccounts()
+	clear(c.overlaid)
+	c.overlaid = c.overlaid[:0]
 	clear(c.logs)
 	c.logs = c.logs[:0]
 }

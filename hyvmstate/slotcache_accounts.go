@@ -92,8 +92,40 @@ func (c *SlotCache) loadCode(a *cachedAccount) bool {
 	return true
 }
 
+// overlaidCode is code served for an account over the backing state's
+// (OverlayCode).
+type overlaidCode struct {
+	addr common.Address
+	code []byte
+	hash common.Hash
+}
+
+// OverlayCode makes addr's code read as code, with hash, over the backing
+// state's, and addr not empty, until Begin (runtime.CodeOverlay: the EVM
+// serves the HyVM deployments' code this way).
+func (c *SlotCache) OverlayCode(addr common.Address, code []byte, hash common.Hash) {
+	if o := c.overlay(&addr); o != nil {
+		o.code, o.hash = code, hash
+		return
+	}
+	c.overlaid = append(c.overlaid, overlaidCode{addr: addr, code: code, hash: hash})
+}
+
+// overlay returns addr's overlaid code, if it has some.
+func (c *SlotCache) overlay(addr *common.Address) *overlaidCode {
+	for i := range c.overlaid {
+		if o := &c.overlaid[i]; eq.Address(&o.addr, addr) {
+			return o
+		}
+	}
+	return nil
+}
+
 // GetCode returns addr's code.
 func (c *SlotCache) GetCode(addr common.Address) []byte {
+	if o := c.overlay(&addr); o != nil {
+		return o.code
+	}
 	if a := c.account(&addr); a != nil && c.loadCode(a) {
 		return a.code
 	}
@@ -102,6 +134,9 @@ func (c *SlotCache) GetCode(addr common.Address) []byte {
 
 // GetCodeHash returns the hash of addr's code; zero if addr does not exist.
 func (c *SlotCache) GetCodeHash(addr common.Address) common.Hash {
+	if o := c.overlay(&addr); o != nil {
+		return o.hash
+	}
 	if a := c.account(&addr); a != nil && c.loadCode(a) {
 		return a.codeHash
 	}
@@ -110,10 +145,22 @@ func (c *SlotCache) GetCodeHash(addr common.Address) common.Hash {
 
 // GetCodeSize returns the size of addr's code.
 func (c *SlotCache) GetCodeSize(addr common.Address) int {
+	if o := c.overlay(&addr); o != nil {
+		return len(o.code)
+	}
 	if a := c.account(&addr); a != nil && c.loadCode(a) {
 		return len(a.code)
 	}
 	return c.StateDB.GetCodeSize(addr)
+}
+
+// Empty reports whether addr is empty (EIP-161); an account with overlaid
+// code is not.
+func (c *SlotCache) Empty(addr common.Address) bool {
+	if c.overlay(&addr) != nil {
+		return false
+	}
+	return c.StateDB.Empty(addr)
 }
 
 // SetCode sets addr's code in the backing state.

@@ -116,11 +116,53 @@ func bigOf(b *hexutil.Big) *big.Int {
 // run executes one case's guest on a fresh copy of the pre-state, traced
 // by tracer if it is set.
 func (w *world) run(c *Case, tracer *tracing.Hooks, t tier) (*hyvm.Result, error) {
+	res, _, err := w.runOwn(c, tracer, t)
+	return res, err
+}
+
+// runOwn is run that also returns the state the run leaves (finalised: the
+// run is its own transaction).
+func (w *world) runOwn(c *Case, tracer *tracing.Hooks, t tier) (*hyvm.Result, *state.StateDB, error) {
+	st, err := state.New(w.root, w.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx := w.ctx
+	ctx.Gas, ctx.Tracer, ctx.Backend, ctx.AOT = c.Gas, tracer, t.backend, t.aot
+	res, err := hyvm.Run(context.Background(), st, ctx, c.Code)
+	return res, st, err
+}
+
+// runInTransaction runs c's guest as a wallet back end would, inside a
+// transaction it opened (prepared) on a fresh copy of the pre-state:
+// hyvm.Run with InTransaction and no diff recorded, so the state it is
+// given serves HyVM's code and caches storage itself (hyvmstate.SlotCache)
+// instead of the engine's own overlay and recorder. The state it leaves,
+// finalised, must have the root of the same guest run as its own
+// transaction (run), whose state diff is compared with the case's: that
+// diff is the result's.
+func (w *world) runInTransaction(c *Case, tracer *tracing.Hooks, t tier) (*hyvm.Result, error) {
+	own, ownSt, err := w.runOwn(c, tracer, t)
+	if err != nil {
+		return nil, err
+	}
 	st, err := state.New(w.root, w.db)
 	if err != nil {
 		return nil, err
 	}
+	rules := runtime.Rules(w.ctx.Fork)
+	st.Prepare(rules, w.ctx.Origin, w.ctx.Block.Coinbase, &w.ctx.Host, runtime.Precompiles(w.ctx.Fork), nil)
 	ctx := w.ctx
 	ctx.Gas, ctx.Tracer, ctx.Backend, ctx.AOT = c.Gas, tracer, t.backend, t.aot
-	return hyvm.Run(context.Background(), st, ctx, c.Code)
+	ctx.InTransaction, ctx.StateDiff = true, false
+	res, err := hyvm.Run(context.Background(), st, ctx, c.Code)
+	if err != nil {
+		return nil, err
+	}
+	st.Finalise(rules)
+	if got, want := st.IntermediateRoot(rules), ownSt.IntermediateRoot(rules); got != want {
+		return nil, fmt.Errorf("in a transaction: state root %v, as its own transaction %v", got, want)
+	}
+	res.StateDiff = own.StateDiff
+	return res, nil
 }

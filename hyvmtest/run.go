@@ -35,6 +35,9 @@ type tier struct {
 	check   traceCheck
 	aot     *runtime.AOTRegistry // code and guests compiled ahead of time
 	only    func(*Case) bool     // the cases to run (nil: all)
+	// inTx runs each guest inside a transaction opened on the state
+	// (runInTransaction), as a wallet back end would.
+	inTx bool
 }
 
 func runAll(paths []string, w io.Writer, t tier) (passed, failed int, err error) {
@@ -70,7 +73,11 @@ func runFile(path string, cache *runtime.Cache, w io.Writer, t tier) (passed, fa
 		if t.check != nil {
 			tracer, verify = t.check(c)
 		}
-		res, err := world.run(c, tracer, t)
+		run := world.run
+		if t.inTx {
+			run = world.runInTransaction
+		}
+		res, err := run(c, tracer, t)
 		if err != nil {
 			fmt.Fprintf(w, "FAIL %s: engine error: %v\n", c.Name, err)
 			failed++

@@ -33,6 +33,7 @@ var tiers = []struct {
 	{"closure", tier{backend: runtime.BackendClosure}},
 	{"amd64", tier{backend: runtime.BackendAMD64}}, // contracts and guests in machine code
 	{"traced", tier{check: checkGuestTrace}},
+	{"in-transaction", tier{inTx: true}}, // the caller's transaction, storage cached, HyVM's code served by it
 }
 
 func TestVectors(t *testing.T) {

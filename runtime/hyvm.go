@@ -32,6 +32,17 @@ type HyVMContract struct {
 	CodeSize int // 0: HyVMCodeSize
 }
 
+// CodeOverlay is a state that can serve the code of a few accounts itself,
+// over what it holds (hyvmstate.SlotCache does): the EVM then hands it the
+// HyVM deployments' code instead of wrapping the state in its own overlay,
+// which would add a call to every state access. Code overlaid this way
+// reads as the account's code (GetCode, GetCodeHash, GetCodeSize) and makes
+// the account not Empty, whatever the state holds, until the state's run
+// ends.
+type CodeOverlay interface {
+	OverlayCode(addr common.Address, code []byte, hash common.Hash)
+}
+
 // hyvmState overlays the code of natively served HyVM deployments on the
 // EVM's state.
 type hyvmState struct {
@@ -106,6 +117,13 @@ func (e *EVM) setupHyVM(contracts []HyVMContract) {
 			e.hyvmSt.code = append(e.hyvmSt.code, hyvmCode{addr: c.Address, code: code, hash: c.CodeHash})
 			e.kernels = append(e.kernels, hyvmKernel{c.CodeHash, translate.NewHyVMKernel(c.Address, e.guestProgram)})
 		}
+	}
+	if co, ok := e.env.State.(CodeOverlay); ok {
+		for i := range e.hyvmSt.code {
+			c := &e.hyvmSt.code[i]
+			co.OverlayCode(c.addr, c.code, c.hash)
+		}
+		return
 	}
 	e.hyvmSt.StateDB = e.env.State
 	e.env.State = &e.hyvmSt
