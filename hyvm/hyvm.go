@@ -109,6 +109,23 @@ type Result struct {
 	Refund    uint64       // the SSTORE refund counter after the run (not applied)
 }
 
+// resultSpace is a Result with room for a usual run's return data and
+// logs in the same allocation: a call-heavy payload's result would
+// otherwise take three.
+type resultSpace struct {
+	res  Result
+	logs [4]*types.Log
+	ret  [64]byte
+}
+
+// returnData returns a copy of ret, in s if it fits; never nil.
+func (s *resultSpace) returnData(ret []byte) []byte {
+	if len(ret) <= len(s.ret) {
+		return s.ret[:copy(s.ret[:], ret):len(ret)]
+	}
+	return bytes.Clone(ret)
+}
+
 // Run executes guest through HyVM against st, as c describes: as one
 // transaction, unless c.InTransaction. It warms the addresses a
 // transaction from Origin to Host would (Origin, Host, Coinbase,
@@ -307,13 +324,12 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	if runtime.HaltsExecution(err) {
 		return nil, err
 	}
-	res = &Result{Success: err == nil, ReturnData: bytes.Clone(ret), GasUsed: c.Gas - left, Err: err, Refund: work.GetRefund()}
-	if res.ReturnData == nil {
-		res.ReturnData = []byte{}
-	}
+	space := new(resultSpace)
+	res = &space.res
+	*res = Result{Success: err == nil, ReturnData: space.returnData(ret), GasUsed: c.Gas - left, Err: err, Refund: work.GetRefund()}
 	if c.InTransaction {
-		if res.Success {
-			res.Logs = r.sc.Logs()
+		if logs := r.sc.AppendLogs(space.logs[:0:len(space.logs)]); res.Success && len(logs) > 0 {
+			res.Logs = logs
 		}
 		if err := commitRun(r.sc); err != nil {
 			return nil, err

@@ -142,7 +142,12 @@ func (c *SlotCache) Release() {
 // Logs returns the logs added since Begin, in order: they are the backing
 // state's too, stamped by it.
 func (c *SlotCache) Logs() []*types.Log {
-	return append([]*types.Log(nil), c.logs...)
+	return c.AppendLogs(nil)
+}
+
+// AppendLogs appends the logs Logs returns to dst and returns the result.
+func (c *SlotCache) AppendLogs(dst []*types.Log) []*types.Log {
+	return append(dst, c.logs...)
 }
 
 func (c *SlotCache) at(i uint32) *cachedSlot {
