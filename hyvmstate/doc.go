@@ -19,5 +19,9 @@
 // deleting self-destructed and EIP-161 empty touched accounts (including
 // the historical RIPEMD-160 touch quirk).
 //
-// An Overlay is not safe for concurrent use.
+// A SlotCache is the lighter layer for one call inside a transaction open
+// on another state: it keeps only storage (reads cached, writes until
+// Commit) and passes every other access on as it happens.
+//
+// Neither an Overlay nor a SlotCache is safe for concurrent use.
 package hyvmstate

@@ -44,3 +44,35 @@ func Example() {
 	// current 6 original 5
 	// flushed 6 balance 0
 }
+
+// A SlotCache runs a call inside a transaction open on go-ethereum's
+// StateDB: storage writes wait in the cache until Commit, everything else
+// goes to the StateDB as it happens, and a snapshot the caller took before
+// reverts all of it.
+func ExampleSlotCache() {
+	db := runtime.NewMemoryDatabase()
+	st, _ := state.New(types.EmptyRootHash, db)
+	token, slot := common.HexToAddress("0x70"), common.Hash{31: 1}
+	st.SetNonce(token, 1, tracing.NonceChangeUnspecified)
+	st.SetState(token, slot, common.Hash{31: 5})
+	st.Finalise(params.Rules{})
+
+	before := st.Snapshot()
+	c := hyvmstate.NewSlotCache()
+	c.Begin(st)
+	for i := range 100 { // a storage loop: one record, not 100 journal entries
+		c.SetState(token, slot, common.Hash{31: byte(i)})
+	}
+	c.AddBalance(token, uint256.NewInt(7), tracing.BalanceChangeTransfer)
+	fmt.Println("in the StateDB before Commit:", st.GetState(token, slot).Big(), "balance", st.GetBalance(token))
+	c.Commit()
+	c.Release()
+	fmt.Println("after Commit:", st.GetState(token, slot).Big())
+
+	st.RevertToSnapshot(before)
+	fmt.Println("reverted:", st.GetState(token, slot).Big(), "balance", st.GetBalance(token))
+	// Output:
+	// in the StateDB before Commit: 5 balance 7
+	// after Commit: 99
+	// reverted: 5 balance 0
+}
