@@ -355,18 +355,30 @@ func TestDifferentialAgainstGeth(t *testing.T) {
 	}
 }
 
-// TestJoinAndMerge checks an overlay that joins a transaction already open
-// on go-ethereum's StateDB (after random operations there, earlier
+// continuing is a state layer that continues a transaction already open
+// on go-ethereum's StateDB and writes what it did into it: an Overlay
+// (Join, Merge) or a SlotCache (Begin, Commit).
+type continuing struct {
+	begin  func(*state.StateDB) loggedState // the layer over the StateDB
+	commit func()                           // writes into the StateDB; the layer goes on
+	end    func()                           // after the last commit
+	ov     *Overlay                         // the layer, if an Overlay
+	// commitsLogs: a commit passes the logs on, and the layer's start
+	// again (Merge); otherwise they are every log since begin.
+	commitsLogs bool
+}
+
+// testContinuing checks layer over a transaction already open on
+// go-ethereum's StateDB (after random operations there, earlier
 // transactions included): every observable agrees with go-ethereum's while
-// it runs; after Merge the backing state agrees too, a snapshot taken
-// before the join reverts the merged changes, and the transaction goes on
-// and ends with go-ethereum's root.
-func TestJoinAndMerge(t *testing.T) {
+// it runs; after a commit the StateDB agrees too, a snapshot taken before
+// the layer began reverts what it wrote, and the transaction goes on and
+// ends with go-ethereum's root.
+func testContinuing(t *testing.T, stream uint64, layer continuing) {
 	const steps = 120
-	ov := New(nil) // one overlay for every seed: Join must leave nothing behind
 	for seed := range fuzzSeeds() {
 		ref, backing := fuzzPreState(t)
-		f := newFuzzRun(t, seed, 2, ref, backing, nil)
+		f := newFuzzRun(t, seed, stream, ref, backing, nil)
 		f.newTx()
 		for range steps { // the transaction so far, and earlier ones
 			f.step()
@@ -374,30 +386,34 @@ func TestJoinAndMerge(t *testing.T) {
 		f.compare()
 
 		before := [2]int{ref.Snapshot(), backing.Snapshot()}
-		ov.Join(backing)
-		f.trace = append(f.trace, "Join")
-		f.side, f.ov, f.joined, f.logBase, f.snaps = ov, ov, true, len(ref.Logs()), nil
+		side := layer.begin(backing)
+		f.trace = append(f.trace, "begin")
+		f.side, f.ov, f.joined, f.logBase, f.snaps = side, layer.ov, true, len(ref.Logs()), nil
 		for range steps {
 			f.step()
 			f.check()
 		}
-		ov.Merge()
-		f.trace = append(f.trace, "Merge")
-		if seed%2 == 0 { // the overlay goes on in the same transaction
-			f.snaps, f.logBase = nil, len(ref.Logs())
+		layer.commit()
+		f.trace = append(f.trace, "commit")
+		if seed%2 == 0 { // the layer goes on in the same transaction
+			f.snaps = nil
+			if layer.commitsLogs {
+				f.logBase = len(ref.Logs())
+			}
 			f.compare()
 			for range steps {
 				f.step()
 				f.check()
 			}
-			ov.Merge()
-			f.trace = append(f.trace, "Merge")
+			layer.commit()
+			f.trace = append(f.trace, "commit")
 		}
+		layer.end()
 		f.side, f.ov, f.joined, f.snaps = backing, nil, false, nil
 		f.compare()
 
 		if seed%3 == 0 {
-			f.trace = append(f.trace, "RevertToSnapshot(before Join)")
+			f.trace = append(f.trace, "RevertToSnapshot(before begin)")
 			ref.RevertToSnapshot(before[0])
 			backing.RevertToSnapshot(before[1])
 			f.compare()
@@ -409,7 +425,20 @@ func TestJoinAndMerge(t *testing.T) {
 		ref.Finalise(f.rules)
 		backing.Finalise(f.rules)
 		if g, w := backing.IntermediateRoot(f.rules), ref.IntermediateRoot(f.rules); g != w {
-			t.Fatalf("seed %d: root %x after Merge, go-ethereum %x\nafter:\n%v", seed, g, w, f.trace)
+			t.Fatalf("seed %d: root %x after the layer, go-ethereum %x\nafter:\n%v", seed, g, w, f.trace)
 		}
 	}
+}
+
+// TestJoinAndMerge checks an overlay that joins a transaction already open
+// on go-ethereum's StateDB and merges into it (testContinuing).
+func TestJoinAndMerge(t *testing.T) {
+	ov := New(nil) // one overlay for every seed: Join must leave nothing behind
+	testContinuing(t, 2, continuing{
+		begin:       func(st *state.StateDB) loggedState { ov.Join(st); return ov },
+		commit:      ov.Merge,
+		end:         func() {},
+		ov:          ov,
+		commitsLogs: true,
+	})
 }

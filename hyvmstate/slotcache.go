@@ -95,12 +95,8 @@ func NewSlotCache() *SlotCache {
 // Begin discards everything c holds and makes it continue the transaction
 // open on backing, with nothing cached.
 func (c *SlotCache) Begin(backing vm.StateDB) {
+	c.Release()
 	c.StateDB = backing
-	c.forget()
-	clear(c.logs)
-	c.logs = c.logs[:0]
-	clear(c.overlaid)
-	c.overlaid = c.overlaid[:0]
 }
 
 // forget drops every record, change and snapshot.
@@ -132,7 +128,7 @@ func (c *SlotCache) Commit() {
 // them now). c must Begin again before further use.
 func (c *SlotCache) Release() {
 	c.StateDB = nil
-	c.forgetAccounts()
+	c.forget()
 	clear(c.overlaid)
 	c.overlaid = c.overlaid[:0]
 	clear(c.logs)
