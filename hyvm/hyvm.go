@@ -85,7 +85,9 @@ type Context struct {
 	// code, balance or nonce). Caller, HyVM and Warm are still warmed. The
 	// run reads st's transaction so far (access list, transient storage,
 	// refund, original values) and its changes, logs included, become that
-	// transaction's, journaled in st when the run ends.
+	// transaction's, journaled in st: storage when the run ends (each slot
+	// once), the rest as it happens. If Run returns an error, st is
+	// reverted to how it was before the run.
 	InTransaction bool
 	// Tracer, when set, receives per-instruction events (OnOpcode, OnFault;
 	// an EIP-3155 logger works) of the guest and of every frame it calls:
