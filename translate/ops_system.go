@@ -15,8 +15,8 @@ import (
 
 // Logs, halts, calls and creations.
 
-// logWithTopics holds a log, up to four topics and short data (ERC-20's
-// Transfer and Approval carry one word) in one allocation.
+// logWithTopics holds a log, up to four topics and short data in one
+// allocation.
 type logWithTopics struct {
 	log    types.Log
 	topics [4]common.Hash
@@ -25,6 +25,51 @@ type logWithTopics struct {
 
 // logInlineData is how much log data is kept in the log's own allocation.
 const logInlineData = 64
+
+// A log of one to three topics and at most a word of data (ERC-20's and
+// WETH's Transfer, Approval, Deposit) takes an allocation its size: logs
+// are a third of the bytes a call-heavy payload's run allocates, which
+// the collector charges for.
+type (
+	log1Word struct {
+		log    types.Log
+		topics [1]common.Hash
+		data   [32]byte
+	}
+	log2Word struct {
+		log    types.Log
+		topics [2]common.Hash
+		data   [32]byte
+	}
+	log3Word struct {
+		log    types.Log
+		topics [3]common.Hash
+		data   [32]byte
+	}
+)
+
+// newLog returns a log with room for n topics and, when size is at most
+// logInlineData, its data, in one allocation; data is nil otherwise.
+func newLog(n int, size uint64) (l *types.Log, topics []common.Hash, data []byte) {
+	if size <= 32 {
+		switch n {
+		case 1:
+			x := new(log1Word)
+			return &x.log, x.topics[:], x.data[:size:size]
+		case 2:
+			x := new(log2Word)
+			return &x.log, x.topics[:], x.data[:size:size]
+		case 3:
+			x := new(log3Word)
+			return &x.log, x.topics[:], x.data[:size:size]
+		}
+	}
+	x := new(logWithTopics)
+	if size <= logInlineData {
+		data = x.data[:size:size]
+	}
+	return &x.log, x.topics[:n:n], data
+}
 
 func makeLog(n int) opFn {
 	return func(f *Frame) error {
@@ -54,20 +99,20 @@ func makeLog(n int) opFn {
 		}
 		// The log and its topics are one allocation: logs outlive the
 		// run (receipts, results), and a call-heavy payload emits several.
-		lt := new(logWithTopics)
-		topics := lt.topics[:n:n]
+		length := size.Uint64()
+		l, topics, data := newLog(n, length)
 		for i := range n {
 			topics[i] = f.back(2 + i).Bytes32()
 		}
-		var data []byte
-		if length := size.Uint64(); length > logInlineData {
+		switch {
+		case data == nil:
 			data = f.Mem.copyOf(off.Uint64(), length)
-		} else if length > 0 {
-			data = lt.data[:length:length]
+		case length > 0:
 			copy(data, f.Mem.store[off.Uint64():])
+		default:
+			data = nil // no data: nil, as go-ethereum's
 		}
 		f.sp -= 2 + n
-		l := &lt.log
 		*l = types.Log{
 			Address:     f.Address,
 			Topics:      topics,
