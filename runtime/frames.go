@@ -3,6 +3,7 @@ package runtime
 import (
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hyvm/hyvm/translate"
 )
@@ -60,15 +61,37 @@ type frameSet struct {
 	frames []*translate.Frame
 }
 
-// trackFrames gives e its frame set and has its frames recycled when e is
-// collected.
+// trackFrames gives e its frame set and, unless enough EVMs are waiting to
+// give theirs back already, has its frames recycled when e is collected.
+//
+// The bound matters: a cleanup's argument stays reachable until the
+// cleanup has run, a collection after the EVM's, so the frames of every
+// EVM dropped since the last collection count as live heap. With one new
+// EVM per call that raised the heap goal, which let more EVMs die before
+// the next collection, whose frames raised it further: one-shot calls in
+// a loop settled at 300-400 MB of heap where go-ethereum's stay at 4 MB.
+// idleFrames keeps at most maxIdleFrames anyway; the frames of EVMs past
+// the bound are left to the collector like any garbage.
 func (e *EVM) trackFrames() {
 	e.fs = new(frameSet)
+	if recycling.Add(1) > maxRecycling {
+		recycling.Add(-1)
+		return
+	}
 	goruntime.AddCleanup(e, recycleFrames, e.fs)
 }
 
+// recycling counts the EVMs whose frames a cleanup will recycle, reachable
+// or not yet cleaned up.
+var recycling atomic.Int64
+
+// maxRecycling bounds recycling: twice what idleFrames keeps, so that the
+// store refills after a collection even when some of those EVMs live on.
+const maxRecycling = 2 * maxIdleFrames
+
 // recycleFrames puts the frames of a collected EVM into idleFrames.
 func recycleFrames(s *frameSet) {
+	recycling.Add(-1)
 	for _, f := range s.frames {
 		if f != nil {
 			f.Recycle()

@@ -32,6 +32,15 @@ func returnWord(v byte) []byte {
 func TestDroppedEVMFramesAreRecycled(t *testing.T) {
 	for idleFrames.get() != nil { // start from an empty store
 	}
+	// Room for this test's EVM among those that recycle their frames:
+	// other tests' dropped EVMs give theirs back after a collection.
+	for deadline := time.Now().Add(10 * time.Second); recycling.Load() >= maxRecycling; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d EVMs still wait to recycle their frames", recycling.Load())
+		}
+		goruntime.GC()
+		time.Sleep(time.Millisecond)
+	}
 	st := NewMemoryState()
 	addr := common.HexToAddress("0xc0de")
 	call := func(code []byte) ([]byte, *translate.Frame) {
@@ -71,5 +80,34 @@ func TestDroppedEVMFramesAreRecycled(t *testing.T) {
 	}
 	if !bytes.Equal(kept, want) {
 		t.Fatalf("the output of a dropped EVM's call changed to %x when its frame was reused", kept)
+	}
+}
+
+// TestOneShotEVMsKeepHeapBounded makes a new EVM for every call, as
+// go-ethereum's users make one per transaction, and checks what a
+// collection then finds live: the frames of dropped EVMs waiting for
+// their cleanup count as live until it runs, so without a bound on the
+// EVMs that recycle theirs the heap grew with every collection (one-shot
+// calls in a loop settled at 300-400 MB).
+func TestOneShotEVMsKeepHeapBounded(t *testing.T) {
+	st := NewMemoryState()
+	addr := common.HexToAddress("0xc0de")
+	st.SetCode(addr, returnWord(0x42), tracing.CodeChangeUnspecified)
+	cache := NewCache(0)
+	for range 20_000 {
+		e := NewEVM(vm.BlockContext{}, st, blocks.Latest, Config{Cache: cache})
+		if _, _, err := e.Call(context.Background(), common.Address{}, addr, nil, 100_000, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goruntime.GC() // one collection: what is waiting for a cleanup is still live
+	var m goruntime.MemStats
+	goruntime.ReadMemStats(&m)
+	t.Logf("%.1f MB live after 20000 one-shot EVMs; %d waiting to recycle their frames", float64(m.HeapAlloc)/(1<<20), recycling.Load())
+	if n := recycling.Load(); n > maxRecycling {
+		t.Errorf("%d EVMs wait to recycle their frames, over the bound %d", n, maxRecycling)
+	}
+	if m.HeapAlloc > 32<<20 {
+		t.Errorf("%.1f MB live after 20000 one-shot EVMs", float64(m.HeapAlloc)/(1<<20))
 	}
 }
