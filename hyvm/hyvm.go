@@ -17,7 +17,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
 	"github.com/hyvm/hyvm/blocks"
@@ -152,40 +151,6 @@ func Run(ctx context.Context, st vm.StateDB, c Context, guest []byte) (*Result, 
 	return r.run(ctx, st, c, guest, cache)
 }
 
-// flushRun writes a run's changes from ov into st as a transaction of
-// their own, with the run's logs, finalised. If st fails on the way, what
-// was written is reverted (unless st fails inside its own Finalise, after
-// which nothing can be) and the run is an error.
-func flushRun(ov *hyvmstate.Overlay, rules params.Rules, st vm.StateDB, logs []*types.Log) (err error) {
-	snap := st.Snapshot()
-	defer func() {
-		if p := recover(); p != nil {
-			func() {
-				defer func() { _ = recover() }() // a finalised journal cannot revert
-				st.RevertToSnapshot(snap)
-			}()
-			err = runtime.InternalError(p, "writing the run's changes")
-		}
-	}()
-	for _, l := range logs {
-		st.AddLog(l)
-	}
-	ov.Flush(rules)
-	return nil
-}
-
-// commitRun writes the storage a run in the caller's transaction changed
-// into it; st failing on the way is an error (which reverts the run).
-func commitRun(sc *hyvmstate.SlotCache) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = runtime.InternalError(p, "writing the run's storage")
-		}
-	}()
-	sc.Commit()
-	return nil
-}
-
 // runners holds idle Runners for Run.
 var runners = sync.Pool{New: func() any { return new(Runner) }}
 
@@ -230,10 +195,15 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 	case c.Depth < 0 || c.Depth > runtime.MaxCallDepth:
 		return nil, fmt.Errorf("hyvm: depth %d out of range [0, %d]", c.Depth, runtime.MaxCallDepth)
 	}
-	undo := -1     // in the caller's transaction: st's snapshot from before the run
+	// Once the run writes into st (at once in the caller's transaction, at
+	// the end as its own), undo is st's snapshot from before: any error
+	// reverts st to it (unless st failed inside its own Finalise, after
+	// which nothing can be).
+	undo := -1
+	where := "outside the guest's frame"
 	defer func() { // a state that fails outside the guest's frame
 		if p := recover(); p != nil {
-			res, err = nil, runtime.InternalError(p, "outside the guest's frame")
+			res, err = nil, runtime.InternalError(p, where)
 		}
 		if err != nil && undo >= 0 {
 			func() {
@@ -333,16 +303,17 @@ func (r *Runner) run(ctx context.Context, st vm.StateDB, c Context, guest []byte
 		if logs := r.sc.AppendLogs(space.logs[:0:len(space.logs)]); res.Success && len(logs) > 0 {
 			res.Logs = logs
 		}
-		if err := commitRun(r.sc); err != nil {
-			return nil, err
-		}
+		where = "writing the run's storage"
+		r.sc.Commit()
 	} else {
 		if res.Success {
 			res.Logs = r.ov.Logs() // before they are written to st
 		}
-		if err := flushRun(r.ov, rules, st, res.Logs); err != nil {
-			return nil, err
+		where, undo = "writing the run's changes", st.Snapshot()
+		for _, l := range res.Logs {
+			st.AddLog(l)
 		}
+		r.ov.Flush(rules)
 	}
 	if c.StateDiff {
 		res.StateDiff = rec.diff(st)

@@ -69,7 +69,6 @@ const (
 	slotLoaded slotFlags = 1 << iota // value and origin are the backing state's (or written since)
 	slotDirty                        // value was written since the load and not yet to the backing state
 	slotWarm                         // the slot is in the access list
-	slotExists                       // the account exists in the backing state: a write need not create it
 )
 
 // slotChange is one journal entry: record rec held prev.
@@ -224,15 +223,12 @@ func (c *SlotCache) GetStateAndCommittedState(addr common.Address, key common.Ha
 func (c *SlotCache) SetState(addr common.Address, key, value common.Hash) common.Hash {
 	i, s := c.loaded(&addr, &key)
 	prev := s.value
-	if s.flags&slotExists == 0 {
+	if !c.Exist(addr) { // remembered once it does (slotcache_accounts.go)
 		c.save(i, s)
-		s.flags |= slotExists
-		if !c.StateDB.Exist(addr) {
-			c.StateDB.SetState(addr, key, value)
-			s.value = value
-			s.flags &^= slotDirty // the backing state holds it
-			return prev
-		}
+		c.StateDB.SetState(addr, key, value)
+		s.value = value
+		s.flags &^= slotDirty // the backing state holds it
+		return prev
 	}
 	if !eq.Hash(&prev, &value) {
 		c.save(i, s)
@@ -285,9 +281,9 @@ func (c *SlotCache) CreateAccount(addr common.Address) {
 		a.code = nil
 	}
 	for i := range c.n {
-		if s := c.at(i); s.flags&(slotLoaded|slotExists) != 0 && eq.Address(&s.addr, &addr) {
+		if s := c.at(i); s.flags&slotLoaded != 0 && eq.Address(&s.addr, &addr) {
 			c.save(i, s)
-			s.flags &^= slotLoaded | slotDirty | slotExists
+			s.flags &^= slotLoaded | slotDirty
 		}
 	}
 	c.StateDB.CreateAccount(addr)

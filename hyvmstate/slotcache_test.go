@@ -46,3 +46,33 @@ func TestSlotCacheCreateAccount(t *testing.T) {
 		t.Fatalf("root %x after Commit, go-ethereum %x", g, w)
 	}
 }
+
+// TestSlotCacheEndsTransactions ends a transaction through a SlotCache, as
+// a vm.StateDB's caller may: Finalise first writes the slots it holds, and
+// Prepare starts a new access list, so the slots and addresses it had
+// marked warm are cold again, as in go-ethereum.
+func TestSlotCacheEndsTransactions(t *testing.T) {
+	ref, backing := fuzzPreState(t)
+	sc := NewSlotCache()
+	f := newFuzzRun(t, 0, 5, ref, backing, nil)
+	f.newTx()
+	sc.Begin(backing)
+	f.side, f.joined, f.logBase = sc, true, len(ref.Logs())
+	a, k := fuzzAddrs[1], fuzzKeys[2]
+	f.both("SetState", func(s vm.StateDB) { s.SetState(a, k, fuzzValues[3]) })
+	f.both("AddSlotToAccessList", func(s vm.StateDB) { s.AddSlotToAccessList(a, k) })
+	f.compare() // reads every slot and address through the cache
+	// A new access list, in the same transaction.
+	f.both("Prepare", func(s vm.StateDB) {
+		s.Prepare(f.rules, fuzzAddrs[2], fuzzAddrs[2], &fuzzAddrs[2], nil, nil)
+	})
+	f.compare()
+	f.joined = false
+	f.newTx() // Finalise and Prepare, through the cache
+	f.compare()
+	ref.Finalise(f.rules)
+	sc.Finalise(f.rules)
+	if g, w := backing.IntermediateRoot(f.rules), ref.IntermediateRoot(f.rules); g != w {
+		t.Fatalf("root %x after Finalise through the cache, go-ethereum %x", g, w)
+	}
+}
